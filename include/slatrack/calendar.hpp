@@ -1,0 +1,125 @@
+// Business-hour calendars: weekly open hours in a zone, holidays, and the open-time arithmetic of
+// SPEC.md "The clocks": open(a, b) and add(t, d).
+#pragma once
+
+#include "slatrack/time.hpp"
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace date {
+class time_zone;
+}
+
+namespace slatrack {
+
+// One open interval of a local day, in minutes since local midnight: [begin, end),
+// 0 <= begin < end <= 1440.
+struct OpenInterval {
+  std::int32_t begin = 0;
+  std::int32_t end = 0;
+  friend bool operator==(const OpenInterval&, const OpenInterval&) = default;
+};
+
+// Open intervals per local weekday, index 0 = Monday ... 6 = Sunday; each day's intervals are
+// sorted and do not overlap or touch.
+struct WeeklyHours {
+  std::array<std::vector<OpenInterval>, 7> days;
+  friend bool operator==(const WeeklyHours&, const WeeklyHours&) = default;
+};
+
+// A whole local day closed: once (year != 0) or every year (year == 0).
+struct Holiday {
+  int year = 0;
+  unsigned month = 0;
+  unsigned day = 0;
+  std::string name;
+  friend bool operator==(const Holiday&, const Holiday&) = default;
+};
+
+// Everything that defines a calendar.
+struct CalendarRules {
+  std::string name;
+  std::string zone; // IANA name
+  WeeklyHours hours;
+  std::vector<Holiday> holidays;
+};
+
+// Parses the contract's SPEC form: "mon-fri 09:00-12:30 13:30-17:00; sat 10:00-14:00".
+// Throws Error{invalid_input} naming the bad clause and how to write it (for an overnight
+// interval, the two-clause form).
+[[nodiscard]] WeeklyHours parse_hours(std::string_view spec);
+
+// The canonical SPEC text of `hours`; parse_hours(format_hours(h)) == h.
+[[nodiscard]] std::string format_hours(const WeeklyHours& hours);
+
+// Parses a holiday date: YYYY-MM-DD (once) or MM-DD (every year). Throws Error{invalid_input}.
+[[nodiscard]] Holiday parse_holiday(std::string_view text);
+
+// "2026-12-25" or "12-25".
+[[nodiscard]] std::string format_holiday_date(const Holiday& holiday);
+
+// Whether every minute of every weekday is open.
+[[nodiscard]] bool is_always_open(const WeeklyHours& hours);
+
+// One stretch of open time [begin, end) in UTC.
+struct OpenSpan {
+  Instant begin;
+  Instant end;
+  friend bool operator==(const OpenSpan&, const OpenSpan&) = default;
+};
+
+// Open-time arithmetic on one calendar. Evaluation of SLA clocks takes this interface, so that the
+// 24x7 calendar and business calendars plug in alike.
+class Clock {
+public:
+  Clock() = default;
+  Clock(const Clock&) = delete;
+  Clock& operator=(const Clock&) = delete;
+  virtual ~Clock() = default;
+
+  // Open time between a and b (zero when b <= a), to the second.
+  [[nodiscard]] virtual Seconds open(Instant a, Instant b) const = 0;
+
+  // The latest instant u >= t with open(t, u) <= d (d >= 0): the moment the open time used since
+  // t would exceed d.
+  [[nodiscard]] virtual Instant add(Instant t, Seconds d) const = 0;
+
+  // The open stretches that intersect [a, b), clipped to it, in order.
+  [[nodiscard]] virtual std::vector<OpenSpan> open_spans(Instant a, Instant b) const = 0;
+};
+
+// The built-in 24x7 calendar: always open.
+class AlwaysOpen final : public Clock {
+public:
+  [[nodiscard]] Seconds open(Instant a, Instant b) const override;
+  [[nodiscard]] Instant add(Instant t, Seconds d) const override;
+  [[nodiscard]] std::vector<OpenSpan> open_spans(Instant a, Instant b) const override;
+};
+
+// A calendar of weekly open hours in an IANA zone, with holidays, exact across DST changes.
+// Its cost does not grow with the length of the duration.
+class BusinessCalendar final : public Clock {
+public:
+  // Throws Error{invalid_input} for an unknown zone or hours with no open time at all.
+  explicit BusinessCalendar(const CalendarRules& rules);
+  ~BusinessCalendar() override;
+
+  [[nodiscard]] Seconds open(Instant a, Instant b) const override;
+  [[nodiscard]] Instant add(Instant t, Seconds d) const override;
+  [[nodiscard]] std::vector<OpenSpan> open_spans(Instant a, Instant b) const override;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+// The clock for `rules`: AlwaysOpen when the hours are always open and there are no holidays,
+// else a BusinessCalendar. Throws as BusinessCalendar does.
+[[nodiscard]] std::unique_ptr<Clock> make_clock(const CalendarRules& rules);
+
+} // namespace slatrack

@@ -1,0 +1,30 @@
+// Parsing of the contract's TIME and DUR input forms (SPEC.md, "Input"). Pure: `now` and the zone
+// are parameters.
+#pragma once
+
+#include "slatrack/time.hpp"
+
+#include <date/tz.h>
+#include <string_view>
+
+namespace slatrack {
+
+// Parses a DUR: one or more NUMBER UNIT with units m h d w (d = 24h, w = 7d), e.g. "90m", "1h30m",
+// "3d". At least 1m. Throws Error{invalid_input} naming the bad value and the accepted forms.
+[[nodiscard]] Seconds parse_duration(std::string_view text);
+
+// Parses a TIME: now; today, yesterday, tomorrow (local midnight); YYYY-MM-DD (local midnight);
+// YYYY-MM-DD HH:MM[:SS] or with T (local); the same ending in Z or +HH:MM/-HH:MM (absolute);
+// HH:MM (today, local); -DUR, +DUR, "DUR ago" (relative to now). Local readings are in `zone`.
+// A local time skipped by a DST change maps to the first instant after the gap; an ambiguous one to
+// the earlier instant. Throws Error{invalid_input} naming the bad value and the accepted forms.
+[[nodiscard]] Instant parse_time(std::string_view text, Instant now, const date::time_zone& zone);
+
+// Converts a local wall-clock reading to an instant with the rule above (gap -> first instant
+// after it, ambiguous -> earlier instant).
+[[nodiscard]] Instant local_to_instant(date::local_seconds local, const date::time_zone& zone);
+
+// Looks up an IANA zone name. Throws Error{invalid_input} naming a few close matches.
+[[nodiscard]] const date::time_zone& find_zone(std::string_view name);
+
+} // namespace slatrack

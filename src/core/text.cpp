@@ -1,0 +1,82 @@
+#include "slatrack/text.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fmt/format.h>
+
+namespace slatrack {
+
+std::string to_lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
+  return out;
+}
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> previous(b.size() + 1);
+  std::vector<std::size_t> current(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) {
+    previous[j] = j;
+  }
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+    }
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+} // namespace
+
+std::vector<std::string> closest_names(std::string_view wanted,
+                                       const std::vector<std::string>& names, std::size_t max) {
+  const std::string needle = to_lower(wanted);
+  struct Candidate {
+    std::size_t score;
+    std::string name;
+  };
+  std::vector<Candidate> candidates;
+  for (const std::string& name : names) {
+    const std::string lower = to_lower(name);
+    std::size_t score = edit_distance(needle, lower);
+    const bool related = !needle.empty() && (lower.find(needle) != std::string::npos
+                                             || needle.find(lower) != std::string::npos);
+    if (related) {
+      score = std::min<std::size_t>(score, 1);
+    }
+    const std::size_t limit = std::max<std::size_t>(2, needle.size() / 3);
+    if (related || score <= limit) {
+      candidates.push_back({score, name});
+    }
+  }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.score < b.score; });
+  std::vector<std::string> out;
+  for (const Candidate& candidate : candidates) {
+    if (out.size() == max) {
+      break;
+    }
+    out.push_back(candidate.name);
+  }
+  return out;
+}
+
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) {
+      out += (i + 1 == names.size()) ? " or " : ", ";
+    }
+    out += fmt::format("\"{}\"", names[i]);
+  }
+  return out;
+}
+
+} // namespace slatrack
