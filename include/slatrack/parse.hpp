@@ -9,6 +9,9 @@
 
 namespace slatrack {
 
+// The longest DUR accepted: 36500d (100 years of 365 days).
+inline constexpr Seconds k_max_duration{36500LL * 24 * 3600};
+
 // Parses a DUR: one or more NUMBER UNIT with units m h d w (d = 24h, w = 7d), e.g. "90m", "1h30m",
 // "3d". At least 1m. Throws Error{invalid_input} naming the bad value and the accepted forms.
 [[nodiscard]] Seconds parse_duration(std::string_view text);

@@ -46,12 +46,16 @@ std::vector<std::string> closest_names(std::string_view wanted,
   for (const std::string& name : names) {
     const std::string lower = to_lower(name);
     std::size_t score = edit_distance(needle, lower);
-    const bool related = !needle.empty() && (lower.find(needle) != std::string::npos
-                                             || needle.find(lower) != std::string::npos);
+    const bool related =
+        !needle.empty() && !lower.empty()
+        && (lower.find(needle) != std::string::npos || needle.find(lower) != std::string::npos);
     if (related) {
       score = std::min<std::size_t>(score, 1);
     }
-    const std::size_t limit = std::max<std::size_t>(2, needle.size() / 3);
+    // About one edit in three, but at most one in two, so that a short name is not "close" to
+    // every other short name ("xy" is not close to "GB").
+    const std::size_t limit = std::min(std::max<std::size_t>(2, needle.size() / 3),
+                                       std::max<std::size_t>(1, needle.size() / 2));
     if (related || score <= limit) {
       candidates.push_back({score, name});
     }

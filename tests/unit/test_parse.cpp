@@ -1,0 +1,500 @@
+#include "slatrack/error.hpp"
+#include "slatrack/parse.hpp"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <date/date.h>
+#include <string>
+#include <string_view>
+
+using slatrack::Instant;
+using slatrack::parse_duration;
+using slatrack::parse_time;
+using slatrack::Seconds;
+using std::chrono::hours;
+using std::chrono::minutes;
+
+namespace {
+
+// The instant of a UTC reading.
+Instant utc(int year, unsigned month, unsigned day, int hour = 0, int minute = 0, int second = 0) {
+  return Instant{date::sys_days{date::year{year} / date::month{month} / date::day{day}}}
+         + hours{hour} + minutes{minute} + Seconds{second};
+}
+
+// Monday 2026-11-23 10:30:00 UTC.
+const Instant k_now = utc(2026, 11, 23, 10, 30);
+
+const date::time_zone& zone(std::string_view name) {
+  return slatrack::find_zone(name);
+}
+
+std::string bad_time(std::string_view shown) {
+  return "bad time " + std::string{shown}
+         + ": use now, today, YYYY-MM-DD, YYYY-MM-DD HH:MM, HH:MM, -2h or \"2h ago\" (times are "
+           "local unless they end in Z or +HH:MM)";
+}
+
+std::string bad_duration(std::string_view shown) {
+  return "bad duration " + std::string{shown}
+         + ": use NUMBER UNIT with units m h d w, e.g. 90m, 2h, 1h30m, 3d";
+}
+
+struct Rejection {
+  std::string_view input;
+  std::string message;
+};
+
+} // namespace
+
+// ---- DUR ----
+
+TEST_CASE("durations: every accepted form", "[parse]") {
+  CHECK(parse_duration("1m") == minutes{1});
+  CHECK(parse_duration("90m") == minutes{90});
+  CHECK(parse_duration("2h") == hours{2});
+  CHECK(parse_duration("1h30m") == minutes{90});
+  CHECK(parse_duration("3d") == hours{72});
+  CHECK(parse_duration("1w") == hours{168});
+  CHECK(parse_duration("1w2d") == hours{9 * 24});
+  CHECK(parse_duration("1w2d3h4m") == hours{9 * 24 + 3} + minutes{4});
+  CHECK(parse_duration("0h1m") == minutes{1});
+  CHECK(parse_duration("0090m") == minutes{90});
+  CHECK(parse_duration("1500m") == minutes{1500});
+}
+
+TEST_CASE("durations: spaces between parts and around the value", "[parse]") {
+  CHECK(parse_duration("1h 30m") == minutes{90});
+  CHECK(parse_duration("1h  30m") == minutes{90});
+  CHECK(parse_duration("1w 2d 3h 4m") == hours{9 * 24 + 3} + minutes{4});
+  CHECK(parse_duration("  2h\t") == hours{2});
+  CHECK(parse_duration("\n90m\r\n") == minutes{90});
+}
+
+TEST_CASE("durations: the largest accepted is 36500d", "[parse]") {
+  CHECK(parse_duration("36500d") == slatrack::k_max_duration);
+  CHECK(parse_duration("5214w2d") == slatrack::k_max_duration);
+  CHECK(parse_duration("876000h") == slatrack::k_max_duration);
+  REQUIRE_THROWS_WITH(parse_duration("36500d1m"),
+                      "bad duration \"36500d1m\": must be at most 36500d (100 years)");
+  REQUIRE_THROWS_WITH(parse_duration("99999999999999999999999999w"),
+                      "bad duration \"99999999999999999999999999w\": must be at most 36500d (100 "
+                      "years)");
+  REQUIRE_THROWS_WITH(parse_duration("9223372036854775807m"),
+                      "bad duration \"9223372036854775807m\": must be at most 36500d (100 years)");
+  REQUIRE_THROWS_WITH(
+      parse_duration("999999999999w999999999999d999999999999h999999999999m"),
+      "bad duration \"999999999999w999999999999d999999999999h999999999999m\": must be at most "
+      "36500d (100 years)");
+}
+
+TEST_CASE("durations: rejections name the value and what is accepted", "[parse]") {
+  const Rejection rejections[] = {
+      {"", bad_duration("\"\"")},
+      {"   ", bad_duration("\"   \"")},
+      {"2x", bad_duration("\"2x\"")},
+      {"h", bad_duration("\"h\"")},
+      {"m30", bad_duration("\"m30\"")},
+      {"-2h", bad_duration("\"-2h\"")},
+      {"+2h", bad_duration("\"+2h\"")},
+      {"1 h", bad_duration("\"1 h\"")},
+      {"1h\t30m", bad_duration("\"1h\\t30m\"")},
+      {"1h,30m", bad_duration("\"1h,30m\"")},
+      {"90s", bad_duration("\"90s\"")},
+      {"2 hours", bad_duration("\"2 hours\"")},
+      {"1m30", bad_duration("\"1m30\"")},
+      {"\xEF\xBC\x92h", bad_duration("\"\xEF\xBC\x92h\"")},
+      {"2h\x01", bad_duration("\"2h\\x01\"")},
+      {"90", "bad duration \"90\": add a unit, e.g. 90m (units: m h d w)"},
+      {"1h30", "bad duration \"1h30\": add a unit, e.g. 1h30m (units: m h d w)"},
+      {"0m", "bad duration \"0m\": must be at least 1m"},
+      {"0h0m", "bad duration \"0h0m\": must be at least 1m"},
+      {"0w", "bad duration \"0w\": must be at least 1m"},
+      {"1.5h", "bad duration \"1.5h\": use whole numbers: 1h30m, not 1.5h"},
+      {"1,5h", "bad duration \"1,5h\": use whole numbers: 1h30m, not 1.5h"},
+      {"30m1h", "bad duration \"30m1h\": give each unit once, largest first, e.g. 1h30m"},
+      {"1h1h", "bad duration \"1h1h\": give each unit once, largest first, e.g. 1h30m"},
+      {"2H", "bad duration \"2H\": write units in lower case: 2h"},
+      {"1H 30M", "bad duration \"1H 30M\": write units in lower case: 1h 30m"},
+  };
+  for (const Rejection& rejection : rejections) {
+    CAPTURE(rejection.input);
+    REQUIRE_THROWS_WITH(parse_duration(rejection.input), rejection.message);
+  }
+}
+
+TEST_CASE("durations: errors are invalid_input", "[parse]") {
+  try {
+    (void)parse_duration("2x");
+    FAIL("no exception");
+  } catch (const slatrack::Error& e) {
+    CHECK(e.kind() == slatrack::ErrorKind::invalid_input);
+  }
+}
+
+// ---- TIME: accepted forms ----
+
+TEST_CASE("times: keywords in each zone", "[parse]") {
+  const date::time_zone& utc_zone = zone("UTC");
+  CHECK(parse_time("now", k_now, utc_zone) == k_now);
+  CHECK(parse_time("today", k_now, utc_zone) == utc(2026, 11, 23));
+  CHECK(parse_time("yesterday", k_now, utc_zone) == utc(2026, 11, 22));
+  CHECK(parse_time("tomorrow", k_now, utc_zone) == utc(2026, 11, 24));
+
+  const date::time_zone& new_york = zone("America/New_York"); // EST, 05:30 local
+  CHECK(parse_time("now", k_now, new_york) == k_now);
+  CHECK(parse_time("today", k_now, new_york) == utc(2026, 11, 23, 5));
+  CHECK(parse_time("yesterday", k_now, new_york) == utc(2026, 11, 22, 5));
+  CHECK(parse_time("tomorrow", k_now, new_york) == utc(2026, 11, 24, 5));
+
+  const date::time_zone& kolkata = zone("Asia/Kolkata"); // +05:30, 16:00 local
+  CHECK(parse_time("today", k_now, kolkata) == utc(2026, 11, 22, 18, 30));
+  CHECK(parse_time("tomorrow", k_now, kolkata) == utc(2026, 11, 23, 18, 30));
+
+  const date::time_zone& sydney = zone("Australia/Sydney"); // AEDT +11, 21:30 local
+  CHECK(parse_time("today", k_now, sydney) == utc(2026, 11, 22, 13));
+  CHECK(parse_time("yesterday", k_now, sydney) == utc(2026, 11, 21, 13));
+  CHECK(parse_time("tomorrow", k_now, sydney) == utc(2026, 11, 23, 13));
+
+  const date::time_zone& london = zone("Europe/London"); // GMT in November
+  CHECK(parse_time("today", k_now, london) == utc(2026, 11, 23));
+  CHECK(parse_time("today", utc(2026, 7, 1, 12), london) == utc(2026, 6, 30, 23));
+}
+
+TEST_CASE("times: today is the local day, not the UTC day", "[parse]") {
+  // 2026-11-24 01:00 in Sydney, still 2026-11-23 in UTC.
+  CHECK(parse_time("today", utc(2026, 11, 23, 14), zone("Australia/Sydney"))
+        == utc(2026, 11, 23, 13));
+  // 2026-11-23 22:00 in New York, already 2026-11-24 in UTC.
+  CHECK(parse_time("today", utc(2026, 11, 24, 3), zone("America/New_York"))
+        == utc(2026, 11, 23, 5));
+  CHECK(parse_time("12:00", utc(2026, 11, 24, 3), zone("America/New_York"))
+        == utc(2026, 11, 23, 17));
+}
+
+TEST_CASE("times: keywords in any case, surrounding whitespace ignored", "[parse]") {
+  const date::time_zone& utc_zone = zone("UTC");
+  CHECK(parse_time("NOW", k_now, utc_zone) == k_now);
+  CHECK(parse_time("Today", k_now, utc_zone) == utc(2026, 11, 23));
+  CHECK(parse_time("  tomorrow\n", k_now, utc_zone) == utc(2026, 11, 24));
+  CHECK(parse_time("\tnow ", k_now, utc_zone) == k_now);
+  CHECK(parse_time("2h AGO", k_now, utc_zone) == utc(2026, 11, 23, 8, 30));
+  CHECK(parse_time("2026-11-23t10:30z", k_now, utc_zone) == utc(2026, 11, 23, 10, 30));
+}
+
+TEST_CASE("times: dates are local midnight", "[parse]") {
+  CHECK(parse_time("2026-11-23", k_now, zone("UTC")) == utc(2026, 11, 23));
+  CHECK(parse_time("2026-11-23", k_now, zone("America/New_York")) == utc(2026, 11, 23, 5));
+  CHECK(parse_time("2026-07-01", k_now, zone("Europe/London")) == utc(2026, 6, 30, 23));
+  CHECK(parse_time("2026-11-23", k_now, zone("Asia/Kolkata")) == utc(2026, 11, 22, 18, 30));
+  CHECK(parse_time("2026-11-23", k_now, zone("Australia/Sydney")) == utc(2026, 11, 22, 13));
+  CHECK(parse_time("1970-01-01", k_now, zone("UTC")) == Instant{});
+  CHECK(parse_time("9999-12-31", k_now, zone("UTC")) == utc(9999, 12, 31));
+}
+
+TEST_CASE("times: leap days", "[parse]") {
+  CHECK(parse_time("2024-02-29", k_now, zone("UTC")) == utc(2024, 2, 29));
+  CHECK(parse_time("2000-02-29 12:00Z", k_now, zone("UTC")) == utc(2000, 2, 29, 12));
+  CHECK(parse_time("2028-02-29T23:59:59", k_now, zone("Asia/Kolkata"))
+        == utc(2028, 2, 29, 18, 29, 59));
+  REQUIRE_THROWS_WITH(parse_time("2026-02-29", k_now, zone("UTC")),
+                      "bad time \"2026-02-29\": no such date");
+  REQUIRE_THROWS_WITH(parse_time("2100-02-29", k_now, zone("UTC")),
+                      "bad time \"2100-02-29\": no such date");
+  REQUIRE_THROWS_WITH(parse_time("2023-02-29 10:00", k_now, zone("UTC")),
+                      "bad time \"2023-02-29 10:00\": no such date");
+}
+
+TEST_CASE("times: local date and time, with a space or T", "[parse]") {
+  const Instant expected_ny = utc(2026, 11, 23, 15, 30);
+  const date::time_zone& new_york = zone("America/New_York");
+  CHECK(parse_time("2026-11-23 10:30", k_now, new_york) == expected_ny);
+  CHECK(parse_time("2026-11-23T10:30", k_now, new_york) == expected_ny);
+  CHECK(parse_time("2026-11-23 10:30:00", k_now, new_york) == expected_ny);
+  CHECK(parse_time("2026-11-23T10:30:45", k_now, new_york) == expected_ny + Seconds{45});
+  CHECK(parse_time("2026-11-23  10:30", k_now, new_york) == expected_ny);
+  CHECK(parse_time("2026-11-23 9:30", k_now, new_york) == utc(2026, 11, 23, 14, 30));
+  CHECK(parse_time("2026-11-23 00:00", k_now, zone("UTC")) == utc(2026, 11, 23));
+  CHECK(parse_time("2026-11-23 23:59:59", k_now, zone("UTC")) == utc(2026, 11, 23, 23, 59, 59));
+  CHECK(parse_time("2026-07-01 12:00", k_now, zone("Europe/London")) == utc(2026, 7, 1, 11));
+  CHECK(parse_time("2026-11-23T10:30:00", k_now, zone("Asia/Kolkata")) == utc(2026, 11, 23, 5));
+  CHECK(parse_time("2026-11-23 10:30", k_now, zone("Australia/Sydney"))
+        == utc(2026, 11, 22, 23, 30));
+}
+
+TEST_CASE("times: Z and UTC offsets are absolute, whatever the zone", "[parse]") {
+  const date::time_zone& sydney = zone("Australia/Sydney");
+  CHECK(parse_time("2026-11-23 10:30Z", k_now, sydney) == utc(2026, 11, 23, 10, 30));
+  CHECK(parse_time("2026-11-23T10:30:15Z", k_now, sydney) == utc(2026, 11, 23, 10, 30, 15));
+  CHECK(parse_time("2026-11-23T10:30:00+05:30", k_now, sydney) == utc(2026, 11, 23, 5));
+  CHECK(parse_time("2026-11-23 10:30-03:00", k_now, sydney) == utc(2026, 11, 23, 13, 30));
+  CHECK(parse_time("2026-11-23 10:30+00:00", k_now, sydney) == utc(2026, 11, 23, 10, 30));
+  CHECK(parse_time("2026-11-23 10:30-00:00", k_now, sydney) == utc(2026, 11, 23, 10, 30));
+  CHECK(parse_time("2026-11-23 10:30+14:00", k_now, sydney) == utc(2026, 11, 22, 20, 30));
+  CHECK(parse_time("2026-11-23T23:30-14:00", k_now, sydney) == utc(2026, 11, 24, 13, 30));
+  CHECK(parse_time("2026-11-23 10:30+05:45", k_now, sydney) == utc(2026, 11, 23, 4, 45));
+  // An absolute time inside a DST gap of the zone is just that instant.
+  CHECK(parse_time("2024-03-10 02:30-05:00", k_now, zone("America/New_York"))
+        == utc(2024, 3, 10, 7, 30));
+}
+
+TEST_CASE("times: HH:MM is today, local", "[parse]") {
+  CHECK(parse_time("09:15", k_now, zone("UTC")) == utc(2026, 11, 23, 9, 15));
+  CHECK(parse_time("09:15", k_now, zone("America/New_York")) == utc(2026, 11, 23, 14, 15));
+  CHECK(parse_time("9:15", k_now, zone("America/New_York")) == utc(2026, 11, 23, 14, 15));
+  CHECK(parse_time("09:15:30", k_now, zone("Europe/London")) == utc(2026, 11, 23, 9, 15, 30));
+  CHECK(parse_time("09:15", k_now, zone("Asia/Kolkata")) == utc(2026, 11, 23, 3, 45));
+  CHECK(parse_time("23:59", k_now, zone("Australia/Sydney")) == utc(2026, 11, 23, 12, 59));
+  CHECK(parse_time("00:00", k_now, zone("Australia/Sydney")) == utc(2026, 11, 22, 13));
+}
+
+TEST_CASE("times: relative to now", "[parse]") {
+  const date::time_zone& new_york = zone("America/New_York");
+  CHECK(parse_time("-2h", k_now, new_york) == utc(2026, 11, 23, 8, 30));
+  CHECK(parse_time("+30m", k_now, new_york) == utc(2026, 11, 23, 11));
+  CHECK(parse_time("+1d", k_now, new_york) == utc(2026, 11, 24, 10, 30));
+  CHECK(parse_time("-1w2d", k_now, new_york) == utc(2026, 11, 14, 10, 30));
+  CHECK(parse_time("-1h 30m", k_now, new_york) == utc(2026, 11, 23, 9));
+  CHECK(parse_time("2h ago", k_now, new_york) == utc(2026, 11, 23, 8, 30));
+  CHECK(parse_time("1h30m ago", k_now, new_york) == utc(2026, 11, 23, 9));
+  CHECK(parse_time("1h 30m ago", k_now, new_york) == utc(2026, 11, 23, 9));
+  CHECK(parse_time("90m  ago", k_now, new_york) == utc(2026, 11, 23, 9));
+  CHECK(parse_time(" 3d ago ", k_now, new_york) == utc(2026, 11, 20, 10, 30));
+  // Relative times are real elapsed time, also across a DST change.
+  CHECK(parse_time("-24h", utc(2024, 3, 11, 12), new_york) == utc(2024, 3, 10, 12));
+}
+
+// ---- TIME: DST ----
+
+TEST_CASE("times: a local time in a DST gap is the first instant after the gap", "[parse]") {
+  const date::time_zone& new_york = zone("America/New_York");
+  CHECK(parse_time("2024-03-10 01:59:59", k_now, new_york) == utc(2024, 3, 10, 6, 59, 59));
+  CHECK(parse_time("2024-03-10 02:00", k_now, new_york) == utc(2024, 3, 10, 7));
+  CHECK(parse_time("2024-03-10 02:30", k_now, new_york) == utc(2024, 3, 10, 7));
+  CHECK(parse_time("2024-03-10 02:59:59", k_now, new_york) == utc(2024, 3, 10, 7));
+  CHECK(parse_time("2024-03-10 03:00", k_now, new_york) == utc(2024, 3, 10, 7));
+  CHECK(parse_time("02:30", utc(2024, 3, 10, 12), new_york) == utc(2024, 3, 10, 7));
+  CHECK(parse_time("2026-03-29 01:30", k_now, zone("Europe/London")) == utc(2026, 3, 29, 1));
+  CHECK(parse_time("2026-10-04 02:30", k_now, zone("Australia/Sydney")) == utc(2026, 10, 3, 16));
+}
+
+TEST_CASE("times: an ambiguous local time is the earlier instant", "[parse]") {
+  const date::time_zone& new_york = zone("America/New_York");
+  CHECK(parse_time("2024-11-03 00:59", k_now, new_york) == utc(2024, 11, 3, 4, 59));
+  CHECK(parse_time("2024-11-03 01:00", k_now, new_york) == utc(2024, 11, 3, 5));
+  CHECK(parse_time("2024-11-03 01:30", k_now, new_york) == utc(2024, 11, 3, 5, 30));
+  CHECK(parse_time("2024-11-03 01:59:59", k_now, new_york) == utc(2024, 11, 3, 5, 59, 59));
+  CHECK(parse_time("2024-11-03 02:00", k_now, new_york) == utc(2024, 11, 3, 7));
+  CHECK(parse_time("2026-10-25 01:30", k_now, zone("Europe/London")) == utc(2026, 10, 25, 0, 30));
+  CHECK(parse_time("2026-04-05 02:30", k_now, zone("Australia/Sydney")) == utc(2026, 4, 4, 15, 30));
+}
+
+TEST_CASE("times: a local midnight skipped by DST is the first instant of the day", "[parse]") {
+  // Chile moves from -04 to -03 at 00:00, Cuba from -05 to -04 at 00:00.
+  const date::time_zone& santiago = zone("America/Santiago");
+  CHECK(parse_time("2024-09-08", k_now, santiago) == utc(2024, 9, 8, 4));
+  CHECK(parse_time("2024-09-07 23:59", k_now, santiago) == utc(2024, 9, 8, 3, 59));
+  CHECK(parse_time("today", utc(2024, 9, 8, 15), santiago) == utc(2024, 9, 8, 4));
+  CHECK(parse_time("tomorrow", utc(2024, 9, 7, 15), santiago) == utc(2024, 9, 8, 4));
+  CHECK(parse_time("2024-03-10", k_now, zone("America/Havana")) == utc(2024, 3, 10, 5));
+}
+
+TEST_CASE("local_to_instant: unique, gap and ambiguous readings", "[parse]") {
+  const date::time_zone& new_york = zone("America/New_York");
+  const auto local = [](int year, unsigned month, unsigned day, int hour, int minute) {
+    return date::local_days{date::year{year} / date::month{month} / date::day{day}} + hours{hour}
+           + minutes{minute};
+  };
+  CHECK(slatrack::local_to_instant(local(2026, 11, 23, 10, 30), new_york)
+        == utc(2026, 11, 23, 15, 30));
+  CHECK(slatrack::local_to_instant(local(2024, 3, 10, 2, 30), new_york) == utc(2024, 3, 10, 7));
+  CHECK(slatrack::local_to_instant(local(2024, 11, 3, 1, 30), new_york) == utc(2024, 11, 3, 5, 30));
+  CHECK(slatrack::local_to_instant(local(2026, 11, 23, 10, 30), zone("UTC"))
+        == utc(2026, 11, 23, 10, 30));
+}
+
+// ---- TIME: rejections ----
+
+TEST_CASE("times: malformed values get the list of accepted forms", "[parse]") {
+  const Rejection rejections[] = {
+      {"", bad_time("\"\"")},
+      {"   ", bad_time("\"   \"")},
+      {"-", bad_time("\"-\"")},
+      {"+", bad_time("\"+\"")},
+      {"ago", bad_time("\"ago\"")},
+      {"1h ago ago", bad_time("\"1h ago ago\"")},
+      {"-2h ago", bad_time("\"-2h ago\"")},
+      {"+-2h", bad_time("\"+-2h\"")},
+      {"--2h", bad_time("\"--2h\"")},
+      {"-2x", bad_time("\"-2x\"")},
+      {"- 2h", bad_time("\"- 2h\"")},
+      {"2x ago", bad_time("\"2x ago\"")},
+      {"90", bad_time("\"90\"")},
+      {"now now", bad_time("\"now now\"")},
+      {"today 10:30", bad_time("\"today 10:30\"")},
+      {"2026-1-5", bad_time("\"2026-1-5\"")},
+      {"26-11-23", bad_time("\"26-11-23\"")},
+      {"2026/11/23", bad_time("\"2026/11/23\"")},
+      {"23.11.2026", bad_time("\"23.11.2026\"")},
+      {"2026-11-23T", bad_time("\"2026-11-23T\"")},
+      {"2026-11-23 10", bad_time("\"2026-11-23 10\"")},
+      {"2026-11-23 10:30 Z", bad_time("\"2026-11-23 10:30 Z\"")},
+      {"2026-11-23 10:30 +01:00", bad_time("\"2026-11-23 10:30 +01:00\"")},
+      {"2026-11-23 10:30+0530", bad_time("\"2026-11-23 10:30+0530\"")},
+      {"2026-11-23 10:30+05", bad_time("\"2026-11-23 10:30+05\"")},
+      {"2026-11-23 10:30:00.5Z", bad_time("\"2026-11-23 10:30:00.5Z\"")},
+      {"2026-11-23Z", bad_time("\"2026-11-23Z\"")},
+      {"2026-02-30x", bad_time("\"2026-02-30x\"")},
+      {"10:30Z", bad_time("\"10:30Z\"")},
+      {"10:3", bad_time("\"10:3\"")},
+      {"10:30:5", bad_time("\"10:30:5\"")},
+      {"123:00", bad_time("\"123:00\"")},
+      {"10000-01-01", bad_time("\"10000-01-01\"")},
+  };
+  for (const Rejection& rejection : rejections) {
+    CAPTURE(rejection.input);
+    REQUIRE_THROWS_WITH(parse_time(rejection.input, k_now, zone("UTC")), rejection.message);
+  }
+}
+
+TEST_CASE("times: well-formed values out of range say what is wrong", "[parse]") {
+  const std::string no_time = ": no such time of day; hours go 00-23, minutes and seconds 00-59";
+  const std::string no_offset = ": no such UTC offset; use -14:00 to +14:00";
+  const Rejection rejections[] = {
+      {"2026-13-01", "bad time \"2026-13-01\": no such date"},
+      {"2026-00-10", "bad time \"2026-00-10\": no such date"},
+      {"2026-11-00", "bad time \"2026-11-00\": no such date"},
+      {"2026-04-31", "bad time \"2026-04-31\": no such date"},
+      {"2026-02-30", "bad time \"2026-02-30\": no such date"},
+      {"2026-02-30 25:00", "bad time \"2026-02-30 25:00\": no such date"},
+      {"1969-12-31", "bad time \"1969-12-31\": the year must be between 1970 and 9999"},
+      {"0000-01-01", "bad time \"0000-01-01\": the year must be between 1970 and 9999"},
+      {"25:00", "bad time \"25:00\"" + no_time},
+      {"24:00", "bad time \"24:00\"" + no_time},
+      {"12:60", "bad time \"12:60\"" + no_time},
+      {"12:00:60", "bad time \"12:00:60\"" + no_time},
+      {"2026-11-23 24:00", "bad time \"2026-11-23 24:00\"" + no_time},
+      {"2026-11-23T10:99Z", "bad time \"2026-11-23T10:99Z\"" + no_time},
+      {"2026-11-23 10:30+25:00", "bad time \"2026-11-23 10:30+25:00\"" + no_offset},
+      {"2026-11-23 10:30+14:01", "bad time \"2026-11-23 10:30+14:01\"" + no_offset},
+      {"2026-11-23 10:30-15:00", "bad time \"2026-11-23 10:30-15:00\"" + no_offset},
+      {"2026-11-23 10:30+05:60", "bad time \"2026-11-23 10:30+05:60\"" + no_offset},
+  };
+  for (const Rejection& rejection : rejections) {
+    CAPTURE(rejection.input);
+    REQUIRE_THROWS_WITH(parse_time(rejection.input, k_now, zone("UTC")), rejection.message);
+  }
+}
+
+TEST_CASE("times: bad relative durations say what is wrong", "[parse]") {
+  const Rejection rejections[] = {
+      {"-90", "bad time \"-90\": add a unit, e.g. -90m (units: m h d w)"},
+      {"+1h30", "bad time \"+1h30\": add a unit, e.g. +1h30m (units: m h d w)"},
+      {"90 ago", "bad time \"90 ago\": add a unit, e.g. 90m ago (units: m h d w)"},
+      {"-0m", "bad time \"-0m\": the duration must be at least 1m (use now for the current time)"},
+      {"0h ago",
+       "bad time \"0h ago\": the duration must be at least 1m (use now for the current time)"},
+      {"-1.5h", "bad time \"-1.5h\": use whole numbers: -1h30m, not -1.5h"},
+      {"1.5h ago", "bad time \"1.5h ago\": use whole numbers: 1h30m ago, not 1.5h ago"},
+      {"-30m1h", "bad time \"-30m1h\": give each unit once, largest first, e.g. -1h30m"},
+      {"-2H", "bad time \"-2H\": write units in lower case: -2h"},
+      {"2H ago", "bad time \"2H ago\": write units in lower case: 2h ago"},
+      {"-36501d", "bad time \"-36501d\": the duration must be at most 36500d (100 years)"},
+      {"+99999999999999999999w",
+       "bad time \"+99999999999999999999w\": the duration must be at most 36500d (100 years)"},
+      {"2h", "bad time \"2h\": write -2h or \"2h ago\" for the past, +2h for the future"},
+      {"1h 30m",
+       "bad time \"1h 30m\": write -1h 30m or \"1h 30m ago\" for the past, +1h 30m for the future"},
+  };
+  for (const Rejection& rejection : rejections) {
+    CAPTURE(rejection.input);
+    REQUIRE_THROWS_WITH(parse_time(rejection.input, k_now, zone("UTC")), rejection.message);
+  }
+}
+
+TEST_CASE("times: a misspelt keyword gets a suggestion", "[parse]") {
+  const std::string forms = ": use now, today, YYYY-MM-DD, YYYY-MM-DD HH:MM, HH:MM, -2h or \"2h "
+                            "ago\" (times are local unless they end in Z or +HH:MM)";
+  const date::time_zone& utc_zone = zone("UTC");
+  REQUIRE_THROWS_WITH(parse_time("tomorow", k_now, utc_zone),
+                      "bad time \"tomorow\" (did you mean \"tomorrow\"?)" + forms);
+  REQUIRE_THROWS_WITH(parse_time("yesterdya", k_now, utc_zone),
+                      "bad time \"yesterdya\" (did you mean \"yesterday\"?)" + forms);
+  REQUIRE_THROWS_WITH(parse_time("tody", k_now, utc_zone),
+                      "bad time \"tody\" (did you mean \"today\"?)" + forms);
+  REQUIRE_THROWS_WITH(parse_time("Tomorrrow", k_now, utc_zone),
+                      "bad time \"Tomorrrow\" (did you mean \"tomorrow\"?)" + forms);
+  REQUIRE_THROWS_WITH(parse_time("noon", k_now, utc_zone), "bad time \"noon\": write 12:00");
+  REQUIRE_THROWS_WITH(parse_time("Midnight", k_now, utc_zone),
+                      "bad time \"Midnight\": write today or tomorrow (local midnight)");
+  REQUIRE_THROWS_WITH(parse_time("never", k_now, utc_zone), bad_time("\"never\""));
+}
+
+TEST_CASE("times: garbage is shown escaped, on one line", "[parse]") {
+  const date::time_zone& utc_zone = zone("UTC");
+  REQUIRE_THROWS_WITH(parse_time("now\x01", k_now, utc_zone), bad_time("\"now\\x01\""));
+  REQUIRE_THROWS_WITH(parse_time(std::string_view{"now\0", 4}, k_now, utc_zone),
+                      bad_time("\"now\\x00\""));
+  REQUIRE_THROWS_WITH(parse_time("\x1b[31mnow", k_now, utc_zone), bad_time("\"\\x1B[31mnow\""));
+  REQUIRE_THROWS_WITH(parse_time("to\nday", k_now, utc_zone), bad_time("\"to\\nday\""));
+  REQUIRE_THROWS_WITH(parse_time("\"now\"", k_now, utc_zone), bad_time("\"\\\"now\\\"\""));
+  REQUIRE_THROWS_WITH(parse_time("C:\\now", k_now, utc_zone), bad_time("\"C:\\\\now\""));
+  REQUIRE_THROWS_WITH(parse_time("\xff\xfe", k_now, utc_zone), bad_time("\"\\xFF\\xFE\""));
+  REQUIRE_THROWS_WITH(parse_time("\xc2\x9bnow", k_now, utc_zone), bad_time("\"\\xC2\\x9Bnow\""));
+  // Valid UTF-8 is shown as it is.
+  REQUIRE_THROWS_WITH(parse_time("明天", k_now, utc_zone), bad_time("\"明天\""));
+  REQUIRE_THROWS_WITH(
+      parse_time("\xEF\xBC\x92\xEF\xBC\x90\xEF\xBC\x92\xEF\xBC\x96-11-23", k_now, utc_zone),
+      bad_time("\"\xEF\xBC\x92\xEF\xBC\x90\xEF\xBC\x92\xEF\xBC\x96-11-23\""));
+  // A long value is cut.
+  const std::string long_value(200, '9');
+  REQUIRE_THROWS_WITH(parse_time(long_value, k_now, utc_zone),
+                      bad_time("\"" + std::string(60, '9') + "...\""));
+}
+
+TEST_CASE("times: errors are invalid_input", "[parse]") {
+  try {
+    (void)parse_time("2026-02-30", k_now, zone("UTC"));
+    FAIL("no exception");
+  } catch (const slatrack::Error& e) {
+    CHECK(e.kind() == slatrack::ErrorKind::invalid_input);
+  }
+}
+
+// ---- zones ----
+
+TEST_CASE("find_zone: IANA names, links, and names in another case", "[parse]") {
+  CHECK(slatrack::find_zone("Europe/London").name() == "Europe/London");
+  CHECK(slatrack::find_zone("America/New_York").name() == "America/New_York");
+  CHECK(slatrack::find_zone("UTC").name() == "UTC");
+  CHECK(slatrack::find_zone("Asia/Calcutta").get_info(utc(2026, 1, 1)).offset
+        == hours{5} + minutes{30});
+  CHECK(slatrack::find_zone("europe/london").name() == "Europe/London");
+  CHECK(slatrack::find_zone("AMERICA/NEW_YORK").name() == "America/New_York");
+  CHECK(&slatrack::find_zone("Europe/London") == &slatrack::find_zone("Europe/London"));
+}
+
+TEST_CASE("find_zone: unknown names suggest the closest", "[parse]") {
+  const std::string accepted = ": use an IANA name such as Europe/London";
+  REQUIRE_THROWS_WITH(slatrack::find_zone("Europe/Lodnon"),
+                      "unknown time zone \"Europe/Lodnon\" (did you mean \"Europe/London\"?)"
+                          + accepted);
+  REQUIRE_THROWS_WITH(slatrack::find_zone("London"),
+                      "unknown time zone \"London\" (did you mean \"Europe/London\"?)" + accepted);
+  REQUIRE_THROWS_WITH(slatrack::find_zone("Amerca/New_York"),
+                      "unknown time zone \"Amerca/New_York\" (did you mean \"America/New_York\"?)"
+                          + accepted);
+  REQUIRE_THROWS_WITH(slatrack::find_zone("Mars/Olympus"),
+                      "unknown time zone \"Mars/Olympus\"" + accepted);
+  REQUIRE_THROWS_WITH(slatrack::find_zone(""), "unknown time zone \"\"" + accepted);
+  REQUIRE_THROWS_WITH(slatrack::find_zone("../../etc/passwd"),
+                      "unknown time zone \"../../etc/passwd\"" + accepted);
+  REQUIRE_THROWS_WITH(slatrack::find_zone("Mars\n\x01"),
+                      "unknown time zone \"Mars\\n\\x01\"" + accepted);
+  try {
+    (void)slatrack::find_zone("Mars/Olympus");
+    FAIL("no exception");
+  } catch (const slatrack::Error& e) {
+    CHECK(e.kind() == slatrack::ErrorKind::invalid_input);
+  }
+}
