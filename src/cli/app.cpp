@@ -1,0 +1,389 @@
+// All CLI11 wiring: the command tree, the global options, and the one place that turns errors into
+// exit codes. Subcommand logic lives in cmd_*.cpp and takes plain option structs.
+#include "cli/commands.hpp"
+#include "cli/run.hpp"
+#include "slatrack/error.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fmt/format.h>
+#include <functional>
+#include <memory>
+
+#ifndef SLATRACK_VERSION
+#define SLATRACK_VERSION "0.0.0"
+#endif
+
+namespace slatrack::cli {
+
+namespace {
+
+using Handler = std::function<int(Context&)>;
+
+struct Leaf {
+  CLI::App* app;
+  Handler handler;
+};
+
+// Owns every option struct the command tree writes into.
+struct Tree {
+  GlobalOptions global;
+  CalendarAddOptions calendar_add;
+  CalendarEditOptions calendar_edit;
+  CalendarHolidayOptions calendar_holiday;
+  CalendarDueOptions calendar_due;
+  SlaAddOptions sla_add;
+  SlaSetOptions sla_set;
+  ClientAddOptions client_add;
+  ClientEditOptions client_edit;
+  LogOptions log;
+  std::array<EventOptions, 8> events;
+  EditOptions edit;
+  ListOptions list;
+  OverdueOptions overdue;
+  std::string name; // NAME or ID of list/show/rm style commands
+  std::vector<Leaf> leaves;
+};
+
+int exit_code_for(ErrorKind kind) {
+  switch (kind) {
+  case ErrorKind::usage:
+  case ErrorKind::not_found:
+  case ErrorKind::invalid_input:
+    return 2;
+  case ErrorKind::storage:
+  case ErrorKind::internal:
+    return 3;
+  }
+  return 3;
+}
+
+void print_error(std::string_view message) {
+  std::string line(message);
+  for (char& c : line) {
+    if (c == '\n' || c == '\r') {
+      c = ' ';
+    }
+  }
+  std::fputs(fmt::format("slatrack: error: {}\n", line).c_str(), stderr);
+}
+
+void add_global_options(CLI::App& app, GlobalOptions& global) {
+  app.add_option("--db", global.db, "Database file (default $XDG_DATA_HOME/slatrack/slatrack.db)")
+      ->envname("SLATRACK_DB")
+      ->type_name("PATH");
+  app.add_option("--now", global.now, "Act as if it were TIME")
+      ->envname("SLATRACK_NOW")
+      ->type_name("TIME");
+  app.add_option("--tz", global.tz, "Zone for reading and showing local times (default TZ)")
+      ->type_name("ZONE");
+  app.add_option("--format", global.format, "Output: table, csv, tsv, json or jsonl")
+      ->type_name("FORMAT");
+  app.add_option("--color", global.color, "Color: auto, always or never (NO_COLOR turns auto off)")
+      ->type_name("WHEN");
+  app.add_flag("-q,--quiet", global.quiet, "Print only what scripts need");
+}
+
+CLI::App* leaf(Tree& tree, CLI::App& parent, const std::string& name,
+               const std::string& description, Handler handler) {
+  CLI::App* app = parent.add_subcommand(name, description);
+  tree.leaves.push_back(Leaf{app, std::move(handler)});
+  return app;
+}
+
+void add_time_and_message(CLI::App* app, EventOptions& options, bool message) {
+  app->add_option("ID", options.id, "Request number (42 or #42)")->required();
+  app->add_option("--at", options.at, "When it happened (default now)")->type_name("TIME");
+  if (message) {
+    app->add_option("-m,--message", options.message, "Text to record")->type_name("TEXT");
+  }
+}
+
+void build_calendar(Tree& tree, CLI::App& app) {
+  CLI::App* calendar = app.add_subcommand("calendar", "Business-hour calendars");
+  calendar->require_subcommand(1);
+  CLI::App* add = leaf(tree, *calendar, "add", "Add a calendar", [&tree](Context& context) {
+    return run_calendar_add(context, tree.calendar_add);
+  });
+  add->add_option("NAME", tree.calendar_add.name, "Calendar name")->required();
+  add->add_option("--tz", tree.calendar_add.tz, "IANA time zone, e.g. Europe/London")
+      ->required()
+      ->type_name("ZONE");
+  add->add_option("--hours", tree.calendar_add.hours,
+                  "Open hours, e.g. \"mon-fri 09:00-12:30 13:30-17:00; sat 10:00-14:00\"")
+      ->required()
+      ->type_name("SPEC");
+  // The calendar's --tz shadows the global one inside `calendar add`.
+  CLI::App* edit = leaf(tree, *calendar, "edit", "Change a calendar's zone or hours",
+                        [&tree](Context& context) {
+                          return run_calendar_edit(context, tree.calendar_edit);
+                        });
+  edit->add_option("NAME", tree.calendar_edit.name, "Calendar name")->required();
+  edit->add_option("--tz", tree.calendar_edit.tz, "IANA time zone")->type_name("ZONE");
+  edit->add_option("--hours", tree.calendar_edit.hours, "Open hours")->type_name("SPEC");
+  CLI::App* holiday = leaf(tree, *calendar, "holiday", "Add (or --remove) holidays",
+                           [&tree](Context& context) {
+                             return run_calendar_holiday(context, tree.calendar_holiday);
+                           });
+  holiday->add_option("NAME", tree.calendar_holiday.name, "Calendar name")->required();
+  holiday->add_option("DATE", tree.calendar_holiday.dates, "YYYY-MM-DD once, MM-DD every year")
+      ->required();
+  holiday->add_option("--name", tree.calendar_holiday.label, "What the holiday is")
+      ->type_name("TEXT");
+  holiday->add_flag("--remove", tree.calendar_holiday.remove, "Remove these holidays");
+  CLI::App* due = leaf(tree, *calendar, "due", "When a clock started at TIME with target DUR is due",
+                       [&tree](Context& context) {
+                         return run_calendar_due(context, tree.calendar_due);
+                       });
+  due->add_option("NAME", tree.calendar_due.name, "Calendar name")->required();
+  due->add_option("TIME", tree.calendar_due.time, "Start")->required();
+  due->add_option("DUR", tree.calendar_due.duration, "Target, e.g. 2h")->required();
+  leaf(tree, *calendar, "list", "List calendars",
+       [](Context& context) { return run_calendar_list(context); });
+  leaf(tree, *calendar, "show", "Show a calendar",
+       [&tree](Context& context) { return run_calendar_show(context, tree.name); })
+      ->add_option("NAME", tree.name, "Calendar name")
+      ->required();
+  leaf(tree, *calendar, "rm", "Remove a calendar no policy uses",
+       [&tree](Context& context) { return run_calendar_rm(context, tree.name); })
+      ->add_option("NAME", tree.name, "Calendar name")
+      ->required();
+}
+
+void build_sla(Tree& tree, CLI::App& app) {
+  CLI::App* sla = app.add_subcommand("sla", "SLA policies: reply, update and resolve targets");
+  sla->require_subcommand(1);
+  CLI::App* add = leaf(tree, *sla, "add", "Add a policy",
+                       [&tree](Context& context) { return run_sla_add(context, tree.sla_add); });
+  add->add_option("NAME", tree.sla_add.name, "Policy name")->required();
+  add->add_option("--calendar", tree.sla_add.calendar, "Calendar (default 24x7)")
+      ->type_name("CAL");
+  add->add_option("--reply", tree.sla_add.reply, "Time to answer each client message")
+      ->required()
+      ->type_name("DUR");
+  add->add_option("--update", tree.sla_add.update, "Longest silence while open")
+      ->type_name("DUR");
+  add->add_option("--resolve", tree.sla_add.resolve, "Time to resolve")->type_name("DUR");
+  CLI::App* set = leaf(tree, *sla, "set", "Change a policy (per priority with --priority)",
+                       [&tree](Context& context) { return run_sla_set(context, tree.sla_set); });
+  set->add_option("NAME", tree.sla_set.name, "Policy name")->required();
+  set->add_option("--priority", tree.sla_set.priority, "Change only this priority's targets")
+      ->type_name("P");
+  set->add_option("--calendar", tree.sla_set.calendar, "Calendar")->type_name("CAL");
+  set->add_option("--reply", tree.sla_set.reply, "Reply target")->type_name("DUR");
+  set->add_option("--update", tree.sla_set.update, "Update target or none")
+      ->type_name("DUR|none");
+  set->add_option("--resolve", tree.sla_set.resolve, "Resolve target or none")
+      ->type_name("DUR|none");
+  leaf(tree, *sla, "list", "List policies",
+       [](Context& context) { return run_sla_list(context); });
+  leaf(tree, *sla, "show", "Show a policy's targets per priority",
+       [&tree](Context& context) { return run_sla_show(context, tree.name); })
+      ->add_option("NAME", tree.name, "Policy name")
+      ->required();
+  leaf(tree, *sla, "rm", "Remove a policy nothing uses",
+       [&tree](Context& context) { return run_sla_rm(context, tree.name); })
+      ->add_option("NAME", tree.name, "Policy name")
+      ->required();
+}
+
+void build_client(Tree& tree, CLI::App& app) {
+  CLI::App* client = app.add_subcommand("client", "Clients");
+  client->require_subcommand(1);
+  CLI::App* add =
+      leaf(tree, *client, "add", "Add a client",
+           [&tree](Context& context) { return run_client_add(context, tree.client_add); });
+  add->add_option("NAME", tree.client_add.name, "Client name")->required();
+  add->add_option("--sla", tree.client_add.sla, "SLA policy (default: default)")
+      ->type_name("POLICY");
+  add->add_option("--email", tree.client_add.email, "Email address")->type_name("ADDR");
+  add->add_option("--owner", tree.client_add.owner, "Account manager, default assignee")
+      ->type_name("WHO");
+  add->add_option("--note", tree.client_add.note, "A note")->type_name("TEXT");
+  CLI::App* edit =
+      leaf(tree, *client, "edit", "Change a client",
+           [&tree](Context& context) { return run_client_edit(context, tree.client_edit); });
+  edit->add_option("NAME", tree.client_edit.name, "Client name")->required();
+  edit->add_option("--rename", tree.client_edit.rename, "New name")->type_name("NEW");
+  edit->add_option("--sla", tree.client_edit.sla, "SLA policy for new requests")
+      ->type_name("POLICY");
+  edit->add_option("--email", tree.client_edit.email, "Email address")->type_name("ADDR");
+  edit->add_option("--owner", tree.client_edit.owner, "Account manager")->type_name("WHO");
+  edit->add_option("--note", tree.client_edit.note, "A note")->type_name("TEXT");
+  leaf(tree, *client, "list", "List clients",
+       [](Context& context) { return run_client_list(context); });
+  leaf(tree, *client, "show", "Show a client",
+       [&tree](Context& context) { return run_client_show(context, tree.name); })
+      ->add_option("NAME", tree.name, "Client name")
+      ->required();
+  leaf(tree, *client, "rm", "Remove a client without requests",
+       [&tree](Context& context) { return run_client_rm(context, tree.name); })
+      ->add_option("NAME", tree.name, "Client name")
+      ->required();
+}
+
+void build_requests(Tree& tree, CLI::App& app) {
+  CLI::App* log = leaf(tree, app, "log", "Record a new client request",
+                       [&tree](Context& context) { return run_log(context, tree.log); });
+  log->add_option("CLIENT", tree.log.client, "Client name")->required();
+  log->add_option("SUBJECT", tree.log.subject, "What the client asks")->required();
+  log->add_option("--at", tree.log.at, "When it came in (default now)")->type_name("TIME");
+  log->add_option("--channel", tree.log.channel,
+                  "email, phone, chat, social, in-person, web or other (default email)")
+      ->type_name("C");
+  log->add_option("--priority", tree.log.priority, "urgent, high, normal or low (default normal)")
+      ->type_name("P");
+  log->add_option("--assignee", tree.log.assignee, "Who handles it (default the client's owner)")
+      ->type_name("WHO");
+  log->add_option("--ref", tree.log.ref, "External reference, unique (retries are safe)")
+      ->type_name("REF");
+  log->add_option("-m,--message", tree.log.message, "The client's message")->type_name("TEXT");
+  log->add_flag("--create-client", tree.log.create_client, "Add the client if it is new");
+
+  struct EventCommand {
+    const char* name;
+    const char* description;
+    EventKind kind;
+  };
+  const std::array<EventCommand, 6> commands{{
+      {"followup", "The client wrote again", EventKind::message},
+      {"reply", "We answered", EventKind::reply},
+      {"pause", "Waiting on the client", EventKind::pause},
+      {"resume", "No longer waiting on the client", EventKind::resume},
+      {"resolve", "The request is done", EventKind::resolve},
+      {"reopen", "The request came back", EventKind::reopen},
+  }};
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    EventOptions& options = tree.events[i];
+    options.kind = commands[i].kind;
+    CLI::App* sub = leaf(tree, app, commands[i].name, commands[i].description,
+                         [&options](Context& context) { return run_event(context, options); });
+    add_time_and_message(sub, options, true);
+  }
+  EventOptions& note = tree.events[6];
+  note.kind = EventKind::note;
+  CLI::App* note_app = leaf(tree, app, "note", "Add a note to a request's history",
+                            [&note](Context& context) { return run_event(context, note); });
+  add_time_and_message(note_app, note, false);
+  note_app->add_option("TEXT", note.message, "The note")->required();
+  EventOptions& assign = tree.events[7];
+  assign.kind = EventKind::assign;
+  CLI::App* assign_app = leaf(tree, app, "assign", "Hand a request to someone",
+                              [&assign](Context& context) { return run_event(context, assign); });
+  add_time_and_message(assign_app, assign, false);
+  assign_app->add_option("WHO", assign.message, "The new assignee")->required();
+
+  CLI::App* edit = leaf(tree, app, "edit", "Change a request's details (re-evaluates its clocks)",
+                        [&tree](Context& context) { return run_edit(context, tree.edit); });
+  edit->add_option("ID", tree.edit.id, "Request number")->required();
+  edit->add_option("--subject", tree.edit.subject, "New subject")->type_name("S");
+  edit->add_option("--client", tree.edit.client, "Move to another client")->type_name("C");
+  edit->add_option("--channel", tree.edit.channel, "Channel")->type_name("C");
+  edit->add_option("--priority", tree.edit.priority, "Priority")->type_name("P");
+  edit->add_option("--sla", tree.edit.sla, "SLA policy")->type_name("POLICY");
+  edit->add_option("--ref", tree.edit.ref, "External reference")->type_name("REF");
+}
+
+void build_views(Tree& tree, CLI::App& app) {
+  CLI::App* list = leaf(tree, app, "list", "List requests (default: all not resolved)",
+                        [&tree](Context& context) { return run_list(context, tree.list); });
+  list->add_option("--status", tree.list.status, "open, waiting, resolved or all")
+      ->type_name("S");
+  list->add_option("--client", tree.list.client, "Only this client")->type_name("C");
+  list->add_option("--assignee", tree.list.assignee, "Only this assignee")->type_name("WHO");
+  list->add_option("--priority", tree.list.priority, "Only this priority")->type_name("P");
+  list->add_option("--since", tree.list.since, "Received at or after TIME")->type_name("TIME");
+  list->add_option("--until", tree.list.until, "Received before TIME")->type_name("TIME");
+  list->add_option("--limit", tree.list.limit, "At most N requests")->type_name("N");
+  leaf(tree, app, "show", "A request, its clocks and its whole history",
+       [&tree](Context& context) { return run_show(context, tree.name); })
+      ->add_option("ID", tree.name, "Request number")
+      ->required();
+  CLI::App* overdue =
+      leaf(tree, app, "overdue", "What is overdue (exit 1) or at risk within DUR",
+           [&tree](Context& context) { return run_overdue(context, tree.overdue); });
+  overdue->add_option("--within", tree.overdue.within, "Also list clocks due within DUR")
+      ->type_name("DUR");
+  overdue->add_option("--client", tree.overdue.client, "Only this client")->type_name("C");
+  overdue->add_option("--assignee", tree.overdue.assignee, "Only this assignee")
+      ->type_name("WHO");
+  overdue->add_flag("--new", tree.overdue.only_new,
+                    "Only clocks no earlier --new has shown, and remember them");
+}
+
+// The deepest subcommand that was parsed, for "see: slatrack X --help".
+std::string command_path(CLI::App& app) {
+  std::string path = "slatrack";
+  CLI::App* current = &app;
+  while (true) {
+    CLI::App* next = nullptr;
+    for (CLI::App* sub : current->get_subcommands()) {
+      next = sub;
+    }
+    if (next == nullptr) {
+      return path;
+    }
+    path += " " + next->get_name();
+    current = next;
+  }
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+  auto tree = std::make_unique<Tree>();
+  CLI::App app{"slatrack: keep your promises to clients visible (SLA clocks on business hours)",
+               "slatrack"};
+  app.fallthrough();
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "slatrack " SLATRACK_VERSION);
+  app.footer("Exit codes: 0 done, 1 overdue found something overdue, 2 bad usage or input, "
+             "3 database or environment trouble.\nDocs: docs/usage.md");
+  add_global_options(app, tree->global);
+  leaf(*tree, app, "init", "Create the database (harmless when it exists)",
+       [](Context& context) { return run_init(context); });
+  build_calendar(*tree, app);
+  build_sla(*tree, app);
+  build_client(*tree, app);
+  build_requests(*tree, app);
+  build_views(*tree, app);
+
+  try {
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+      std::fputs(app.help().c_str(), stdout);
+      return 0;
+    } catch (const CLI::CallForAllHelp&) {
+      std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
+      return 0;
+    } catch (const CLI::CallForVersion&) {
+      std::fputs("slatrack " SLATRACK_VERSION "\n", stdout);
+      return 0;
+    } catch (const CLI::ParseError& error) {
+      print_error(fmt::format("{}; see: {} --help", error.what(), command_path(app)));
+      return 2;
+    }
+    for (const Leaf& leaf_command : tree->leaves) {
+      if (leaf_command.app->parsed()) {
+        Context context{tree->global};
+        const int code = leaf_command.handler(context);
+        std::fflush(stdout);
+        return code;
+      }
+    }
+    print_error("no command given; see: slatrack --help");
+    return 2;
+  } catch (const Error& error) {
+    print_error(error.what());
+    return exit_code_for(error.kind());
+  } catch (const std::exception& error) {
+    print_error(fmt::format("internal error: {}; please report it", error.what()));
+    return 3;
+  } catch (...) {
+    print_error("internal error; please report it");
+    return 3;
+  }
+}
+
+} // namespace slatrack::cli

@@ -1,0 +1,504 @@
+// init, calendar, sla and client: the rules requests are measured by.
+#include "cli/commands.hpp"
+#include "cli/records.hpp"
+#include "slatrack/error.hpp"
+#include "slatrack/parse.hpp"
+#include "slatrack/text.hpp"
+
+#include <fmt/format.h>
+
+namespace slatrack::cli {
+
+namespace {
+
+void say(Context& context, const std::string& line) {
+  if (!context.quiet()) {
+    std::fputs((line + "\n").c_str(), context.out());
+  }
+}
+
+// A write command's result: a sentence in table format, the changed object in machine formats.
+void report(Context& context, const std::string& sentence, const Record& record,
+            const std::vector<Column>& labels) {
+  if (context.format() == Format::table) {
+    say(context, sentence);
+  } else if (!context.quiet()) {
+    write_record(context.out(), context.style(), record, labels);
+  }
+}
+
+std::string requests_changed(std::int64_t count) {
+  return count == 1 ? "1 request re-evaluated" : fmt::format("{} requests re-evaluated", count);
+}
+
+Seconds duration_option(std::string_view option, const std::string& text) {
+  try {
+    return parse_duration(text);
+  } catch (const Error& error) {
+    throw Error{ErrorKind::invalid_input, fmt::format("{}: {}", option, error.what())};
+  }
+}
+
+// DUR or "none".
+std::optional<Seconds> optional_duration_option(std::string_view option, const std::string& text) {
+  if (text == "none") {
+    return std::nullopt;
+  }
+  try {
+    return parse_duration(text);
+  } catch (const Error& error) {
+    throw Error{ErrorKind::invalid_input, fmt::format("{}: {} (or none)", option, error.what())};
+  }
+}
+
+Priority priority_option(const std::string& text) {
+  if (const auto priority = priority_from(text)) {
+    return *priority;
+  }
+  throw Error{ErrorKind::invalid_input,
+              fmt::format("bad priority \"{}\": use {}", text, priority_names())};
+}
+
+void require_name(std::string_view what, const std::string& name) {
+  if (name.empty() || name.find_first_not_of(" \t") == std::string::npos) {
+    throw Error{ErrorKind::invalid_input, fmt::format("empty {} name: give a name", what)};
+  }
+  for (const char c : name) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("bad {} name \"{}\": control characters are not allowed", what,
+                              escape_control(name))};
+    }
+  }
+}
+
+// --- calendars -----------------------------------------------------------------------------
+
+Calendar need_calendar(Context& context, const std::string& name) {
+  if (auto calendar = context.store().find_calendar(name)) {
+    return *calendar;
+  }
+  std::vector<std::string> names;
+  for (const Calendar& calendar : context.store().calendars()) {
+    names.push_back(calendar.rules.name);
+  }
+  const auto close = closest_names(name, names);
+  throw Error{ErrorKind::not_found,
+              fmt::format("no calendar \"{}\"{}; see them with: slatrack calendar list", name,
+                          close.empty() ? "" : fmt::format(" (did you mean {}?)", quoted_list(close)))};
+}
+
+std::string holidays_text(const std::vector<Holiday>& holidays) {
+  std::string text;
+  for (const Holiday& holiday : holidays) {
+    if (!text.empty()) {
+      text += ' ';
+    }
+    text += format_holiday_date(holiday);
+  }
+  return text;
+}
+
+Record calendar_record(const Calendar& calendar) {
+  return Record{{"name", calendar.rules.name},
+                {"tz", calendar.rules.zone},
+                {"hours", format_hours(calendar.rules.hours)},
+                {"holidays", holidays_text(calendar.rules.holidays)},
+                {"builtin", calendar.builtin}};
+}
+
+const std::vector<Column>& calendar_columns() {
+  static const std::vector<Column> columns{
+      {"name", "NAME"}, {"tz", "ZONE"}, {"hours", "HOURS"}, {"holidays", "HOLIDAYS"}};
+  return columns;
+}
+
+// --- policies ------------------------------------------------------------------------------
+
+Policy need_policy(Context& context, const std::string& name) {
+  if (auto policy = context.store().find_policy(name)) {
+    return *policy;
+  }
+  std::vector<std::string> names;
+  for (const Policy& policy : context.store().policies()) {
+    names.push_back(policy.name);
+  }
+  const auto close = closest_names(name, names);
+  throw Error{ErrorKind::not_found,
+              fmt::format("no SLA policy \"{}\"{}; see them with: slatrack sla list", name,
+                          close.empty() ? "" : fmt::format(" (did you mean {}?)", quoted_list(close)))};
+}
+
+Record policy_record(const Policy& policy) {
+  Record record{{"name", policy.name},
+                {"calendar", policy.calendar},
+                {"reply", policy.base.reply},
+                {"update", seconds_or_null(policy.base.update)},
+                {"resolve", seconds_or_null(policy.base.resolve)}};
+  for (const Priority priority :
+       {Priority::urgent, Priority::high, Priority::normal, Priority::low}) {
+    const Targets targets = targets_for(policy, priority);
+    const std::string prefix(to_string(priority));
+    record.push_back({prefix + "_reply", targets.reply});
+    record.push_back({prefix + "_update", seconds_or_null(targets.update)});
+    record.push_back({prefix + "_resolve", seconds_or_null(targets.resolve)});
+  }
+  record.push_back({"builtin", policy.builtin});
+  return record;
+}
+
+std::string overrides_text(const Policy& policy) {
+  std::string text;
+  for (const auto& [priority, override_targets] : policy.overrides) {
+    const Targets targets = targets_for(policy, priority);
+    if (!text.empty()) {
+      text += "; ";
+    }
+    text += fmt::format("{}: reply {}, update {}, resolve {}", to_string(priority),
+                        human_duration(targets.reply),
+                        targets.update ? human_duration(*targets.update) : "none",
+                        targets.resolve ? human_duration(*targets.resolve) : "none");
+  }
+  return text;
+}
+
+// --- clients -------------------------------------------------------------------------------
+
+Client need_client(Context& context, const std::string& name) {
+  if (auto client = context.store().find_client(name)) {
+    return *client;
+  }
+  std::vector<std::string> names;
+  for (const Client& client : context.store().clients()) {
+    names.push_back(client.name);
+  }
+  const auto close = closest_names(name, names);
+  throw Error{ErrorKind::not_found,
+              fmt::format("no client \"{}\"{}; add it with: slatrack client add {}", name,
+                          close.empty() ? "" : fmt::format(" (did you mean {}?)", quoted_list(close)),
+                          name)};
+}
+
+Record client_record(const Client& client) {
+  return Record{{"name", client.name},
+                {"sla", client.policy},
+                {"email", text_or_null(client.email)},
+                {"owner", text_or_null(client.owner)},
+                {"note", text_or_null(client.note)},
+                {"open_requests", client.open_requests},
+                {"total_requests", client.total_requests}};
+}
+
+const std::vector<Column>& client_columns() {
+  static const std::vector<Column> columns{{"name", "NAME"},   {"sla", "SLA"},
+                                           {"email", "EMAIL"}, {"owner", "OWNER"},
+                                           {"open_requests", "OPEN"}, {"total_requests", "TOTAL"},
+                                           {"note", "NOTE"}};
+  return columns;
+}
+
+} // namespace
+
+int run_init(Context& context) {
+  Store& store = context.store();
+  if (context.format() == Format::table) {
+    say(context,
+        fmt::format("Database ready: {} (schema {})", store.location(), store.schema_version()));
+  } else if (!context.quiet()) {
+    write_record(context.out(), context.style(),
+                 Record{{"db", store.location()},
+                        {"schema", static_cast<std::int64_t>(store.schema_version())}},
+                 {{"db", "Database"}, {"schema", "Schema"}});
+  }
+  return 0;
+}
+
+int run_calendar_add(Context& context, const CalendarAddOptions& options) {
+  require_name("calendar", options.name);
+  CalendarRules rules;
+  rules.name = options.name;
+  rules.zone = find_zone(options.tz).name();
+  rules.hours = parse_hours(options.hours);
+  context.store().add_calendar(rules);
+  const Calendar calendar = need_calendar(context, options.name);
+  report(context,
+         fmt::format("Added calendar {} ({}): {}", calendar.rules.name, calendar.rules.zone,
+                     format_hours(calendar.rules.hours)),
+         calendar_record(calendar), calendar_columns());
+  return 0;
+}
+
+int run_calendar_edit(Context& context, const CalendarEditOptions& options) {
+  CalendarChange change;
+  if (options.tz) {
+    change.zone = find_zone(*options.tz).name();
+  }
+  if (options.hours) {
+    change.hours = parse_hours(*options.hours);
+  }
+  if (!change.zone && !change.hours) {
+    throw Error{ErrorKind::usage, "nothing to change: give --tz ZONE and/or --hours SPEC"};
+  }
+  const Calendar before = need_calendar(context, options.name);
+  const std::int64_t changed = context.store().change_calendar(before.rules.name, change);
+  const Calendar calendar = need_calendar(context, options.name);
+  report(context,
+         fmt::format("Changed calendar {} ({}): {}; {}", calendar.rules.name, calendar.rules.zone,
+                     format_hours(calendar.rules.hours), requests_changed(changed)),
+         calendar_record(calendar), calendar_columns());
+  return 0;
+}
+
+int run_calendar_holiday(Context& context, const CalendarHolidayOptions& options) {
+  std::vector<Holiday> days;
+  for (const std::string& text : options.dates) {
+    Holiday holiday = parse_holiday(text);
+    holiday.name = options.label.value_or("");
+    days.push_back(std::move(holiday));
+  }
+  const Calendar before = need_calendar(context, options.name);
+  const std::int64_t changed = options.remove
+                                   ? context.store().remove_holidays(before.rules.name, days)
+                                   : context.store().add_holidays(before.rules.name, days);
+  const Calendar calendar = need_calendar(context, options.name);
+  report(context,
+         fmt::format("{} {} holiday{} {} calendar {}; {}", options.remove ? "Removed" : "Added",
+                     days.size(), days.size() == 1 ? "" : "s", options.remove ? "from" : "to",
+                     calendar.rules.name, requests_changed(changed)),
+         calendar_record(calendar), calendar_columns());
+  return 0;
+}
+
+int run_calendar_due(Context& context, const CalendarDueOptions& options) {
+  const Calendar calendar = need_calendar(context, options.name);
+  const Instant start = context.parse_time(options.time);
+  const Seconds duration = duration_option("DUR", options.duration);
+  const auto clock = make_clock(calendar.rules);
+  const Instant due = clock->add(start, duration);
+  const Record record{{"calendar", calendar.rules.name},
+                      {"start", start},
+                      {"duration", duration},
+                      {"due_at", due},
+                      {"wall_seconds", due - start}};
+  if (context.format() == Format::table) {
+    const date::time_zone& zone = context.zone();
+    std::string line = fmt::format("due {}", local_full(due, zone));
+    const date::time_zone& calendar_zone = find_zone(calendar.rules.zone);
+    if (calendar_zone.name() != zone.name()) {
+      line += fmt::format(" ({} {})", local_full(due, calendar_zone), calendar_zone.name());
+    }
+    line += fmt::format(": {} of open time from {}, {} later", human_duration(duration),
+                        local_full(start, zone), human_duration(due - start));
+    std::fputs((line + "\n").c_str(), context.out());
+  } else {
+    write_record(context.out(), context.style(), record, {});
+  }
+  return 0;
+}
+
+int run_calendar_list(Context& context) {
+  std::vector<Row> rows;
+  for (const Calendar& calendar : context.store().calendars()) {
+    rows.push_back(Row{calendar_record(calendar)});
+  }
+  write_rows(context.out(), context.style(), calendar_columns(), rows,
+             {"name", "tz", "hours", "holidays", "builtin"});
+  return 0;
+}
+
+int run_calendar_show(Context& context, const std::string& name) {
+  const Calendar calendar = need_calendar(context, name);
+  if (context.format() == Format::table) {
+    write_record(context.out(), context.style(), calendar_record(calendar),
+                 {{"name", "Calendar"}, {"tz", "Zone"}, {"hours", "Hours"}});
+    for (const Holiday& holiday : calendar.rules.holidays) {
+      std::fputs(fmt::format("Holiday:  {}{}\n", format_holiday_date(holiday),
+                             holiday.name.empty() ? "" : "  " + escape_control(holiday.name))
+                     .c_str(),
+                 context.out());
+    }
+  } else {
+    write_record(context.out(), context.style(), calendar_record(calendar), {});
+  }
+  return 0;
+}
+
+int run_calendar_rm(Context& context, const std::string& name) {
+  const Calendar calendar = need_calendar(context, name);
+  context.store().remove_calendar(calendar.rules.name);
+  say(context, fmt::format("Removed calendar {}", calendar.rules.name));
+  return 0;
+}
+
+int run_sla_add(Context& context, const SlaAddOptions& options) {
+  require_name("SLA policy", options.name);
+  Policy policy;
+  policy.name = options.name;
+  policy.calendar = options.calendar.value_or(std::string(k_always_calendar));
+  policy.base.reply = duration_option("--reply", options.reply);
+  if (options.update) {
+    policy.base.update = duration_option("--update", *options.update);
+  }
+  if (options.resolve) {
+    policy.base.resolve = duration_option("--resolve", *options.resolve);
+  }
+  if (options.calendar) {
+    policy.calendar = need_calendar(context, *options.calendar).rules.name;
+  }
+  context.store().add_policy(policy);
+  const Policy stored = need_policy(context, options.name);
+  report(context, fmt::format("Added SLA policy {} on calendar {}", stored.name, stored.calendar),
+         policy_record(stored), {});
+  return 0;
+}
+
+int run_sla_set(Context& context, const SlaSetOptions& options) {
+  PolicyChange change;
+  if (options.priority) {
+    change.priority = priority_option(*options.priority);
+  }
+  if (options.calendar) {
+    change.calendar = need_calendar(context, *options.calendar).rules.name;
+  }
+  if (options.reply) {
+    change.reply = duration_option("--reply", *options.reply);
+  }
+  if (options.update) {
+    change.update = optional_duration_option("--update", *options.update);
+  }
+  if (options.resolve) {
+    change.resolve = optional_duration_option("--resolve", *options.resolve);
+  }
+  if (!change.calendar && !change.reply && !change.update && !change.resolve) {
+    throw Error{ErrorKind::usage,
+                "nothing to change: give --calendar, --reply, --update or --resolve"};
+  }
+  if (change.priority && change.calendar) {
+    throw Error{ErrorKind::usage,
+                "--calendar applies to the whole policy: run it without --priority"};
+  }
+  const Policy before = need_policy(context, options.name);
+  const std::int64_t changed = context.store().change_policy(before.name, change);
+  const Policy policy = need_policy(context, options.name);
+  report(context, fmt::format("Changed SLA policy {}; {}", policy.name, requests_changed(changed)),
+         policy_record(policy), {});
+  return 0;
+}
+
+int run_sla_list(Context& context) {
+  std::vector<Row> rows;
+  for (const Policy& policy : context.store().policies()) {
+    Record record = policy_record(policy);
+    record.push_back({"overrides", overrides_text(policy)});
+    rows.push_back(Row{std::move(record)});
+  }
+  write_rows(context.out(), context.style(),
+             {{"name", "NAME"},
+              {"calendar", "CALENDAR"},
+              {"reply", "REPLY"},
+              {"update", "UPDATE"},
+              {"resolve", "RESOLVE"},
+              {"overrides", "BY PRIORITY"}},
+             rows, {"name", "calendar", "reply", "update", "resolve"});
+  return 0;
+}
+
+int run_sla_show(Context& context, const std::string& name) {
+  const Policy policy = need_policy(context, name);
+  if (context.format() != Format::table) {
+    write_record(context.out(), context.style(), policy_record(policy), {});
+    return 0;
+  }
+  std::fputs(fmt::format("SLA policy: {}\nCalendar:   {}\n", escape_control(policy.name),
+                         escape_control(policy.calendar))
+                 .c_str(),
+             context.out());
+  std::vector<Row> rows;
+  for (const Priority priority :
+       {Priority::urgent, Priority::high, Priority::normal, Priority::low}) {
+    const Targets targets = targets_for(policy, priority);
+    rows.push_back(Row{Record{{"priority", std::string(to_string(priority))},
+                              {"reply", targets.reply},
+                              {"update", seconds_or_null(targets.update)},
+                              {"resolve", seconds_or_null(targets.resolve)}}});
+  }
+  write_rows(context.out(), context.style(),
+             {{"priority", "PRIORITY"},
+              {"reply", "REPLY"},
+              {"update", "UPDATE"},
+              {"resolve", "RESOLVE"}},
+             rows, {});
+  return 0;
+}
+
+int run_sla_rm(Context& context, const std::string& name) {
+  const Policy policy = need_policy(context, name);
+  context.store().remove_policy(policy.name);
+  say(context, fmt::format("Removed SLA policy {}", policy.name));
+  return 0;
+}
+
+int run_client_add(Context& context, const ClientAddOptions& options) {
+  require_name("client", options.name);
+  NewClient client{options.name, std::nullopt, options.email, options.owner, options.note};
+  if (options.sla) {
+    client.policy = need_policy(context, *options.sla).name;
+  }
+  context.store().add_client(client);
+  const Client stored = need_client(context, options.name);
+  report(context, fmt::format("Added client {} (SLA {})", stored.name, stored.policy),
+         client_record(stored), client_columns());
+  return 0;
+}
+
+int run_client_edit(Context& context, const ClientEditOptions& options) {
+  const Client before = need_client(context, options.name);
+  ClientChange change{options.rename, std::nullopt, options.email, options.owner, options.note};
+  if (options.rename) {
+    require_name("client", *options.rename);
+  }
+  if (options.sla) {
+    change.policy = need_policy(context, *options.sla).name;
+  }
+  if (!change.rename && !change.policy && !change.email && !change.owner && !change.note) {
+    throw Error{ErrorKind::usage,
+                "nothing to change: give --rename, --sla, --email, --owner or --note"};
+  }
+  context.store().change_client(before.name, change);
+  const Client client = need_client(context, options.rename.value_or(before.name));
+  report(context, fmt::format("Changed client {}", client.name), client_record(client),
+         client_columns());
+  return 0;
+}
+
+int run_client_list(Context& context) {
+  std::vector<Row> rows;
+  for (const Client& client : context.store().clients()) {
+    rows.push_back(Row{client_record(client)});
+  }
+  write_rows(context.out(), context.style(), client_columns(), rows,
+             {"name", "sla", "email", "owner", "note", "open_requests", "total_requests"});
+  return 0;
+}
+
+int run_client_show(Context& context, const std::string& name) {
+  const Client client = need_client(context, name);
+  write_record(context.out(), context.style(), client_record(client),
+               {{"name", "Client"},
+                {"sla", "SLA"},
+                {"email", "Email"},
+                {"owner", "Owner"},
+                {"note", "Note"},
+                {"open_requests", "Open"},
+                {"total_requests", "Total"}});
+  return 0;
+}
+
+int run_client_rm(Context& context, const std::string& name) {
+  const Client client = need_client(context, name);
+  context.store().remove_client(client.name);
+  say(context, fmt::format("Removed client {}", client.name));
+  return 0;
+}
+
+} // namespace slatrack::cli

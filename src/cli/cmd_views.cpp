@@ -1,0 +1,297 @@
+// list, show and overdue: what the owner, cron and scripts read.
+#include "cli/commands.hpp"
+#include "cli/json.hpp"
+#include "cli/records.hpp"
+#include "slatrack/error.hpp"
+#include "slatrack/parse.hpp"
+
+#include <charconv>
+#include <fmt/format.h>
+
+namespace slatrack::cli {
+
+namespace {
+
+Instant time_option(Context& context, std::string_view option, const std::string& text) {
+  try {
+    return context.parse_time(text);
+  } catch (const Error& error) {
+    throw Error{ErrorKind::invalid_input, fmt::format("{}: {}", option, error.what())};
+  }
+}
+
+std::string shorten(const std::string& text, std::size_t max) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      if (count == max) {
+        return text.substr(0, i) + "…";
+      }
+      ++count;
+    }
+  }
+  return text;
+}
+
+// The request record plus the table-only "next" column.
+Row request_row(const Request& request, const Style& style) {
+  Record record = request_record(request);
+  Tone tone = Tone::none;
+  std::string next = "-";
+  if (request.next && style.zone != nullptr) {
+    next = fmt::format("{} {}", to_string(request.next->metric),
+                       due_phrase(request.next->due, *style.zone, style.now));
+    if (request.next->due < style.now) {
+      tone = Tone::red;
+    }
+  }
+  record.push_back({"_next", next});
+  record.push_back({"_subject", shorten(request.subject, 40)});
+  return Row{std::move(record), tone};
+}
+
+void strip_private(std::vector<Row>& rows) {
+  for (Row& row : rows) {
+    std::erase_if(row.record, [](const Field& field) { return field.key.front() == '_'; });
+  }
+}
+
+const std::vector<std::string>& request_keys() {
+  static const std::vector<std::string> keys{
+      "id",          "client",       "subject",        "channel",       "priority",
+      "status",      "assignee",     "sla",            "calendar",      "ref",
+      "received_at", "replied_at",   "resolved_at",    "reply_due_at",  "update_due_at",
+      "resolve_due_at"};
+  return keys;
+}
+
+std::string clock_state(const ClockRun& run, const Style& style) {
+  if (run.outcome == Outcome::running) {
+    if (!run.due) {
+      return "paused";
+    }
+    return style.zone == nullptr ? "running"
+                                 : fmt::format("running, due {}",
+                                               due_phrase(*run.due, *style.zone, style.now));
+  }
+  if (run.outcome == Outcome::met) {
+    return fmt::format("met, {} of {} used", human_duration(run.used), human_duration(run.target));
+  }
+  return fmt::format("breached by {}", human_duration(run.used - run.target));
+}
+
+} // namespace
+
+int run_list(Context& context, const ListOptions& options) {
+  RequestFilter filter;
+  const std::string status = options.status.value_or("");
+  if (status.empty()) {
+    filter.statuses = {Status::open, Status::waiting};
+  } else if (status != "all") {
+    const auto parsed = status_from(status);
+    if (!parsed) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("bad --status \"{}\": use open, waiting, resolved or all",
+                              escape_control(status))};
+    }
+    filter.statuses = {*parsed};
+  }
+  filter.client = options.client;
+  filter.assignee = options.assignee;
+  if (options.priority) {
+    const auto priority = priority_from(*options.priority);
+    if (!priority) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("bad --priority \"{}\": use {}", escape_control(*options.priority),
+                              priority_names())};
+    }
+    filter.priority = priority;
+  }
+  if (options.since) {
+    filter.since = time_option(context, "--since", *options.since);
+  }
+  if (options.until) {
+    filter.until = time_option(context, "--until", *options.until);
+  }
+  if (options.limit) {
+    std::int64_t limit = 0;
+    const std::string& text = *options.limit;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), limit);
+    if (text.empty() || error != std::errc{} || end != text.data() + text.size() || limit <= 0) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("bad --limit \"{}\": use a positive whole number", escape_control(text))};
+    }
+    filter.limit = limit;
+  }
+  if (filter.client && !context.store().find_client(*filter.client)) {
+    throw Error{ErrorKind::not_found,
+                fmt::format("no client \"{}\"; see them with: slatrack client list",
+                            escape_control(*filter.client))};
+  }
+  const Style style = context.style();
+  std::vector<Row> rows;
+  for (const Request& request : context.store().list_requests(filter)) {
+    rows.push_back(request_row(request, style));
+  }
+  if (style.format != Format::table) {
+    strip_private(rows);
+  }
+  write_rows(context.out(), style,
+             {{"id", "ID"},
+              {"client", "CLIENT"},
+              {"_subject", "SUBJECT"},
+              {"priority", "PRI"},
+              {"status", "STATUS"},
+              {"assignee", "ASSIGNEE"},
+              {"received_at", "RECEIVED"},
+              {"_next", "NEXT DUE"}},
+             rows, request_keys());
+  return 0;
+}
+
+int run_show(Context& context, const std::string& id_text) {
+  const RequestId id = parse_request_id(id_text);
+  const RequestDetail detail = context.store().request_detail(id);
+  const Style style = context.style();
+  if (style.format == Format::table) {
+    const Request& request = detail.request;
+    std::FILE* out = context.out();
+    std::fputs(fmt::format("{} {}\n", paint(request_label(id), Tone::dim, style),
+                           escape_control(request.subject))
+                   .c_str(),
+               out);
+    Record summary = request_record(request);
+    summary.push_back({"_targets", fmt::format("reply {}, update {}, resolve {}",
+                                               human_duration(detail.targets.reply),
+                                               detail.targets.update
+                                                   ? human_duration(*detail.targets.update)
+                                                   : "none",
+                                               detail.targets.resolve
+                                                   ? human_duration(*detail.targets.resolve)
+                                                   : "none")});
+    write_record(out, style, summary,
+                 {{"client", "Client"},
+                  {"status", "Status"},
+                  {"priority", "Priority"},
+                  {"channel", "Channel"},
+                  {"assignee", "Assignee"},
+                  {"sla", "SLA"},
+                  {"calendar", "Calendar"},
+                  {"_targets", "Targets"},
+                  {"ref", "Ref"},
+                  {"received_at", "Received"},
+                  {"replied_at", "First reply"},
+                  {"resolved_at", "Resolved"}});
+    std::fputs("\nClocks:\n", out);
+    for (const ClockRun& run : detail.clocks) {
+      const Tone tone = run.outcome == Outcome::breached ? Tone::red
+                        : (run.outcome == Outcome::running && run.due && *run.due < style.now)
+                            ? Tone::red
+                            : Tone::none;
+      std::fputs(paint(fmt::format("  {:<8} started {}  {}", to_string(run.metric),
+                                   local_short(run.start, *style.zone, style.now),
+                                   clock_state(run, style)),
+                       tone, style)
+                     .c_str(),
+                 out);
+      std::fputc('\n', out);
+    }
+    if (detail.clocks.empty()) {
+      std::fputs("  none\n", out);
+    }
+    std::fputs("\nHistory:\n", out);
+    for (const Event& event : detail.events) {
+      std::string line = fmt::format("  {}  {:<8} {}", local_short(event.at, *style.zone, style.now),
+                                     to_string(event.kind), escape_control(event.author));
+      if (event.text) {
+        line += "  " + escape_control(*event.text);
+      }
+      std::fputs((line + "\n").c_str(), out);
+    }
+    return 0;
+  }
+  nlohmann::ordered_json object = to_json(request_record(detail.request));
+  object["targets"] = to_json(Record{{"reply", detail.targets.reply},
+                                     {"update", seconds_or_null(detail.targets.update)},
+                                     {"resolve", seconds_or_null(detail.targets.resolve)}});
+  nlohmann::ordered_json clocks = nlohmann::ordered_json::array();
+  for (const ClockRun& run : detail.clocks) {
+    clocks.push_back(to_json(Record{{"metric", std::string(to_string(run.metric))},
+                                    {"start_at", run.start},
+                                    {"due_at", instant_or_null(run.due)},
+                                    {"stop_at", instant_or_null(run.stop)},
+                                    {"outcome", std::string(to_string(run.outcome))},
+                                    {"target_seconds", run.target},
+                                    {"used_seconds", run.used},
+                                    {"credit_seconds", run.credit}}));
+  }
+  object["clocks"] = clocks;
+  nlohmann::ordered_json events = nlohmann::ordered_json::array();
+  for (const Event& event : detail.events) {
+    events.push_back(to_json(Record{{"id", event.id},
+                                    {"kind", std::string(to_string(event.kind))},
+                                    {"at", event.at},
+                                    {"author", event.author},
+                                    {"text", text_or_null(event.text)},
+                                    {"recorded_at", event.recorded_at}}));
+  }
+  object["events"] = events;
+  std::fputs((dump_json(object) + "\n").c_str(), context.out());
+  return 0;
+}
+
+int run_overdue(Context& context, const OverdueOptions& options) {
+  OverdueQuery query;
+  query.now = context.now();
+  if (options.within) {
+    try {
+      query.within = parse_duration(*options.within);
+    } catch (const Error& error) {
+      throw Error{ErrorKind::invalid_input, fmt::format("--within: {}", error.what())};
+    }
+  }
+  query.client = options.client;
+  query.assignee = options.assignee;
+  query.only_new = options.only_new;
+  if (query.client && !context.store().find_client(*query.client)) {
+    throw Error{ErrorKind::not_found,
+                fmt::format("no client \"{}\"; see them with: slatrack client list",
+                            escape_control(*query.client))};
+  }
+  const Style style = context.style();
+  const std::vector<OverdueItem> items = context.store().overdue(query);
+  std::vector<Row> rows;
+  std::int64_t overdue_count = 0;
+  std::int64_t at_risk_count = 0;
+  for (const OverdueItem& item : items) {
+    const bool late = item.due < query.now;
+    late ? ++overdue_count : ++at_risk_count;
+    Record record = request_record(item.request);
+    record.push_back({"metric", std::string(to_string(item.metric))});
+    record.push_back({"due_at", item.due});
+    record.push_back({"late_seconds", (query.now - item.due).count()});
+    if (style.format == Format::table) {
+      record.push_back({"_subject", shorten(item.request.subject, 40)});
+      record.push_back({"_state", late ? fmt::format("{} late", human_duration(query.now - item.due))
+                                       : fmt::format("at risk, {} left",
+                                                     human_duration(item.due - query.now))});
+    }
+    rows.push_back(Row{std::move(record), late ? Tone::red : Tone::yellow});
+  }
+  write_rows(context.out(), style,
+             {{"id", "ID"},
+              {"client", "CLIENT"},
+              {"_subject", "SUBJECT"},
+              {"metric", "CLOCK"},
+              {"due_at", "DUE"},
+              {"_state", "STATE"},
+              {"assignee", "ASSIGNEE"}},
+             rows, {});
+  if (style.format == Format::table && !rows.empty() && !context.quiet()) {
+    std::fputs(fmt::format("{} overdue, {} at risk\n", overdue_count, at_risk_count).c_str(),
+               context.out());
+  }
+  return overdue_count > 0 ? 1 : 0;
+}
+
+} // namespace slatrack::cli

@@ -1,0 +1,143 @@
+// The subcommands: each takes its options as plain strings (parsed here, so that every bad value
+// gets slatrack's own one-line message) and returns the exit code. CLI11 stays in app.cpp.
+#pragma once
+
+#include "cli/context.hpp"
+#include "slatrack/domain.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace slatrack::cli {
+
+using Text = std::optional<std::string>;
+
+struct CalendarAddOptions {
+  std::string name;
+  std::string tz;
+  std::string hours;
+};
+struct CalendarEditOptions {
+  std::string name;
+  Text tz;
+  Text hours;
+};
+struct CalendarHolidayOptions {
+  std::string name;
+  std::vector<std::string> dates;
+  Text label;
+  bool remove = false;
+};
+struct CalendarDueOptions {
+  std::string name;
+  std::string time;
+  std::string duration;
+};
+struct SlaAddOptions {
+  std::string name;
+  Text calendar;
+  std::string reply;
+  Text update;
+  Text resolve;
+};
+struct SlaSetOptions {
+  std::string name;
+  Text priority;
+  Text calendar;
+  Text reply;
+  Text update;
+  Text resolve;
+};
+struct ClientAddOptions {
+  std::string name;
+  Text sla;
+  Text email;
+  Text owner;
+  Text note;
+};
+struct ClientEditOptions {
+  std::string name;
+  Text rename;
+  Text sla;
+  Text email;
+  Text owner;
+  Text note;
+};
+struct LogOptions {
+  std::string client;
+  std::string subject;
+  Text at;
+  Text channel;
+  Text priority;
+  Text assignee;
+  Text ref;
+  Text message;
+  bool create_client = false;
+};
+// followup, reply, pause, resume, resolve, reopen, note, assign.
+struct EventOptions {
+  EventKind kind = EventKind::note;
+  std::string id;
+  Text at;
+  Text message; // -m, the note's TEXT, or the assignee for assign
+};
+struct EditOptions {
+  std::string id;
+  Text subject;
+  Text client;
+  Text channel;
+  Text priority;
+  Text sla;
+  Text ref;
+};
+struct ListOptions {
+  Text status;
+  Text client;
+  Text assignee;
+  Text priority;
+  Text since;
+  Text until;
+  Text limit;
+};
+struct OverdueOptions {
+  Text within;
+  Text client;
+  Text assignee;
+  bool only_new = false;
+};
+
+int run_init(Context& context);
+
+int run_calendar_add(Context& context, const CalendarAddOptions& options);
+int run_calendar_edit(Context& context, const CalendarEditOptions& options);
+int run_calendar_holiday(Context& context, const CalendarHolidayOptions& options);
+int run_calendar_due(Context& context, const CalendarDueOptions& options);
+int run_calendar_list(Context& context);
+int run_calendar_show(Context& context, const std::string& name);
+int run_calendar_rm(Context& context, const std::string& name);
+
+int run_sla_add(Context& context, const SlaAddOptions& options);
+int run_sla_set(Context& context, const SlaSetOptions& options);
+int run_sla_list(Context& context);
+int run_sla_show(Context& context, const std::string& name);
+int run_sla_rm(Context& context, const std::string& name);
+
+int run_client_add(Context& context, const ClientAddOptions& options);
+int run_client_edit(Context& context, const ClientEditOptions& options);
+int run_client_list(Context& context);
+int run_client_show(Context& context, const std::string& name);
+int run_client_rm(Context& context, const std::string& name);
+
+int run_log(Context& context, const LogOptions& options);
+int run_event(Context& context, const EventOptions& options);
+int run_edit(Context& context, const EditOptions& options);
+
+int run_list(Context& context, const ListOptions& options);
+int run_show(Context& context, const std::string& id);
+int run_overdue(Context& context, const OverdueOptions& options);
+
+// Parses a request number: "42" or "#42". Throws Error{invalid_input}.
+[[nodiscard]] RequestId parse_request_id(std::string_view text);
+
+} // namespace slatrack::cli

@@ -1,0 +1,157 @@
+#include "cli/context.hpp"
+
+#include "slatrack/error.hpp"
+#include "slatrack/parse.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <unistd.h>
+
+namespace slatrack::cli {
+
+namespace {
+
+std::optional<std::string> env(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') {
+    return std::nullopt;
+  }
+  return std::string(value);
+}
+
+Format parse_format(const std::string& text) {
+  if (text == "table") {
+    return Format::table;
+  }
+  if (text == "csv") {
+    return Format::csv;
+  }
+  if (text == "tsv") {
+    return Format::tsv;
+  }
+  if (text == "json") {
+    return Format::json;
+  }
+  if (text == "jsonl") {
+    return Format::jsonl;
+  }
+  throw Error{ErrorKind::usage,
+              fmt::format("bad --format \"{}\": use table, csv, tsv, json or jsonl", text)};
+}
+
+bool decide_color(const std::string& mode) {
+  if (mode == "always") {
+    return true;
+  }
+  if (mode == "never") {
+    return false;
+  }
+  if (mode == "auto") {
+    return isatty(STDOUT_FILENO) == 1 && !env("NO_COLOR").has_value();
+  }
+  throw Error{ErrorKind::usage, fmt::format("bad --color \"{}\": use auto, always or never", mode)};
+}
+
+} // namespace
+
+Context::Context(GlobalOptions options)
+    : m_options(std::move(options)), m_format(parse_format(m_options.format)),
+      m_color(decide_color(m_options.color)) {
+  if (m_options.tz) {
+    m_zone = &find_zone(*m_options.tz);
+  }
+}
+
+std::string Context::db_path() const {
+  if (m_options.db) {
+    return *m_options.db;
+  }
+  if (const auto data = env("XDG_DATA_HOME")) {
+    return *data + "/slatrack/slatrack.db";
+  }
+  if (const auto home = env("HOME")) {
+    return *home + "/.local/share/slatrack/slatrack.db";
+  }
+  throw Error{ErrorKind::storage,
+              "no place for the database: HOME and XDG_DATA_HOME are unset; pass --db PATH or set "
+              "SLATRACK_DB"};
+}
+
+Store& Context::store() {
+  if (!m_store) {
+    const std::string path = db_path();
+    if (path.empty()) {
+      throw Error{ErrorKind::usage, "empty --db path: give the database file, e.g. --db ~/sla.db"};
+    }
+    m_store = open_sqlite_store(path);
+  }
+  return *m_store;
+}
+
+const date::time_zone& Context::zone() {
+  if (m_zone == nullptr) {
+    if (auto tz = env("TZ")) {
+      std::string name = *tz;
+      if (name.front() == ':') {
+        name.erase(0, 1);
+      }
+      try {
+        m_zone = &find_zone(name);
+      } catch (const Error&) {
+        m_zone = nullptr; // not an IANA name (e.g. a POSIX rule): use the system's zone
+      }
+    }
+    if (m_zone == nullptr) {
+      try {
+        m_zone = date::current_zone();
+      } catch (const std::exception&) {
+        m_zone = &find_zone("UTC");
+      }
+    }
+  }
+  return *m_zone;
+}
+
+Instant Context::now() {
+  if (!m_now) {
+    const Instant system = std::chrono::floor<Seconds>(std::chrono::system_clock::now());
+    if (m_options.now) {
+      try {
+        m_now = slatrack::parse_time(*m_options.now, system, zone());
+      } catch (const Error& error) {
+        throw Error{ErrorKind::usage, fmt::format("--now: {}", error.what())};
+      }
+    } else {
+      m_now = system;
+    }
+  }
+  return *m_now;
+}
+
+Instant Context::parse_time(std::string_view text) {
+  return slatrack::parse_time(text, now(), zone());
+}
+
+Style Context::style() {
+  Style style;
+  style.format = m_format;
+  style.color = m_color;
+  if (m_format == Format::table) {
+    style.zone = &zone();
+    style.now = now();
+  }
+  return style;
+}
+
+std::string Context::author() const {
+  if (auto user = env("SLATRACK_USER")) {
+    return *user;
+  }
+  if (auto user = env("USER")) {
+    return *user;
+  }
+  return "unknown";
+}
+
+} // namespace slatrack::cli

@@ -1,0 +1,61 @@
+// What every subcommand gets: the global options, resolved lazily so that --help, --version and
+// commands that need no database never open it or load the time zone database.
+#pragma once
+
+#include "cli/output.hpp"
+#include "slatrack/store.hpp"
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace slatrack::cli {
+
+struct GlobalOptions {
+  std::optional<std::string> db;  // --db or SLATRACK_DB
+  std::optional<std::string> now; // --now or SLATRACK_NOW
+  std::optional<std::string> tz;  // --tz
+  std::string format = "table";
+  std::string color = "auto";
+  bool quiet = false;
+};
+
+class Context {
+public:
+  // Checks the option values that need no I/O (format, color). Throws Error{usage}.
+  explicit Context(GlobalOptions options);
+
+  // The store, opened (and created or migrated) on first use. Throws Error{storage}.
+  [[nodiscard]] Store& store();
+  // The database path from --db, SLATRACK_DB, else $XDG_DATA_HOME/slatrack/slatrack.db.
+  [[nodiscard]] std::string db_path() const;
+  // --now, else the system clock, to the second.
+  [[nodiscard]] Instant now();
+  // --tz, else TZ, else the system's zone, else UTC.
+  [[nodiscard]] const date::time_zone& zone();
+  // Parses a TIME argument in the context's zone, relative to now. Throws Error{invalid_input}.
+  [[nodiscard]] Instant parse_time(std::string_view text);
+  [[nodiscard]] Style style();
+  [[nodiscard]] Format format() const {
+    return m_format;
+  }
+  [[nodiscard]] bool quiet() const {
+    return m_options.quiet;
+  }
+  // Who is acting: SLATRACK_USER, else USER, else "unknown".
+  [[nodiscard]] std::string author() const;
+  [[nodiscard]] std::FILE* out() const {
+    return stdout;
+  }
+
+private:
+  GlobalOptions m_options;
+  Format m_format = Format::table;
+  bool m_color = false;
+  std::unique_ptr<Store> m_store;
+  std::optional<Instant> m_now;
+  const date::time_zone* m_zone = nullptr;
+};
+
+} // namespace slatrack::cli

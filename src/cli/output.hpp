@@ -1,0 +1,87 @@
+// Output formatting for the CLI: human durations and local times, and one writer that renders
+// rows as an aligned table, CSV, TSV, JSON or JSON lines (SPEC.md "Output").
+#pragma once
+
+#include "slatrack/time.hpp"
+
+#include <cstdint>
+#include <cstdio>
+#include <date/tz.h>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace slatrack::cli {
+
+enum class Format { table, csv, tsv, json, jsonl };
+
+// A field value: null, a flag, a count, text, an instant (UTC ISO 8601 in machine formats, local
+// in tables) or a duration (whole seconds in machine formats, "2h 05m" in tables).
+using Value = std::variant<std::monostate, bool, std::int64_t, std::string, Instant, Seconds>;
+
+struct Field {
+  std::string key;
+  Value value;
+};
+using Record = std::vector<Field>;
+
+// How a table row is painted when color is on.
+enum class Tone { none, red, yellow, green, dim };
+
+struct Row {
+  Record record;
+  Tone tone = Tone::none;
+};
+
+// A table column: the record key it shows and its header.
+struct Column {
+  std::string key;
+  std::string header;
+};
+
+// Where output goes and how it looks.
+struct Style {
+  Format format = Format::table;
+  bool color = false;
+  const date::time_zone* zone = nullptr; // for local times in tables
+  Instant now;                           // for "in 2h" / "3h late" and the year in local times
+};
+
+// "2h 05m", "45m", "3d 04h", "30s"; negative values get a leading "-".
+[[nodiscard]] std::string human_duration(Seconds duration);
+
+// "2026-11-23T10:30:00Z".
+[[nodiscard]] std::string iso_utc(Instant instant);
+
+// "Mon 23 Nov 10:30" in `zone` (with the year when it is not the year of `now`).
+[[nodiscard]] std::string local_short(Instant instant, const date::time_zone& zone, Instant now);
+
+// "2026-11-23 10:30:00 +01:00" in `zone`.
+[[nodiscard]] std::string local_full(Instant instant, const date::time_zone& zone);
+
+// "Mon 23 Nov 10:30 (in 2h 05m)" or "Mon 23 Nov 10:30 (3h 10m late)".
+[[nodiscard]] std::string due_phrase(Instant due, const date::time_zone& zone, Instant now);
+
+// Text from the database made safe for a terminal: control characters escaped (\n, \t, \x1b).
+[[nodiscard]] std::string escape_control(std::string_view text);
+
+// The value as a table cell.
+[[nodiscard]] std::string table_cell(const Value& value, const Style& style);
+
+// Writes `rows` in style.format: `columns` choose what a table shows; machine formats carry every
+// field of each record (keys of the first row make the CSV header; with no rows a CSV still gets
+// `header_keys` as its header).
+void write_rows(std::FILE* out, const Style& style, const std::vector<Column>& columns,
+                const std::vector<Row>& rows, const std::vector<std::string>& header_keys);
+
+// Writes one record: json as one object, jsonl as one line, csv/tsv as header + one row, table as
+// "key: value" lines with `labels`.
+void write_record(std::FILE* out, const Style& style, const Record& record,
+                  const std::vector<Column>& labels);
+
+// Wraps text in an ANSI color when style.color is on.
+[[nodiscard]] std::string paint(std::string_view text, Tone tone, const Style& style);
+
+} // namespace slatrack::cli

@@ -1,0 +1,81 @@
+# Shared helpers for the end-to-end tests. Each test: `source lib.sh "$1"` with the slatrack binary
+# as $1. It gets a temporary directory $tmp (kept on failure) and a database $db in it.
+set -u
+SLATRACK_BIN=$(realpath "$1")
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/slatrack-e2e.XXXXXX")
+db="$tmp/db.sqlite"
+failures=0
+checks=0
+export TZ=${TZ:-UTC}
+export SLATRACK_USER=tester
+unset SLATRACK_DB SLATRACK_NOW NO_COLOR
+
+finish() {
+  if [ "$failures" -eq 0 ]; then
+    rm -rf "$tmp"
+    echo "$checks passed, 0 failed"
+    exit 0
+  fi
+  echo "kept $tmp for inspection"
+  echo "$((checks - failures)) passed, $failures failed"
+  exit 1
+}
+
+# st ARGS...: runs slatrack on $db; sets $out, $err and $rc.
+st() {
+  out=$("$SLATRACK_BIN" --db "$db" "$@" 2>"$tmp/stderr") && rc=0 || rc=$?
+  err=$(cat "$tmp/stderr")
+}
+
+fail() {
+  failures=$((failures + 1))
+  echo "FAIL: $*"
+  echo "  stdout: $out"
+  echo "  stderr: $err"
+  echo "  rc: $rc"
+}
+
+# expect_rc N: the last command exited N.
+expect_rc() {
+  checks=$((checks + 1))
+  [ "$rc" = "$1" ] || fail "expected exit $1 ${2:-}"
+}
+# expect_out TEXT: stdout is exactly TEXT.
+expect_out() {
+  checks=$((checks + 1))
+  [ "$out" = "$1" ] || fail "expected stdout [$1] ${2:-}"
+}
+# expect_err TEXT: stderr is exactly TEXT.
+expect_err() {
+  checks=$((checks + 1))
+  [ "$err" = "$1" ] || fail "expected stderr [$1] ${2:-}"
+}
+expect_out_has() {
+  checks=$((checks + 1))
+  case "$out" in *"$1"*) ;; *) fail "expected stdout to contain [$1] ${2:-}" ;; esac
+}
+expect_err_has() {
+  checks=$((checks + 1))
+  case "$err" in *"$1"*) ;; *) fail "expected stderr to contain [$1] ${2:-}" ;; esac
+}
+expect_no_out() {
+  checks=$((checks + 1))
+  [ -z "$out" ] || fail "expected no stdout ${1:-}"
+}
+expect_no_err() {
+  checks=$((checks + 1))
+  [ -z "$err" ] || fail "expected no stderr ${1:-}"
+}
+# expect_eq ACTUAL EXPECTED [WHAT]
+expect_eq() {
+  checks=$((checks + 1))
+  [ "$1" = "$2" ] || fail "expected [$2], got [$1] ${3:-}"
+}
+# json_get JSON FILTER: a jq filter applied to JSON text (raw output).
+json_get() {
+  printf '%s' "$1" | jq -r "$2"
+}
+# A digest of every table, to prove a command wrote nothing.
+db_digest() {
+  sqlite3 "$db" .dump 2>/dev/null | sha256sum | cut -d' ' -f1
+}
