@@ -103,8 +103,8 @@ a=$(log "Bloom Florists" "Newsletter template tweaks" "2026-11-20 11:00" email l
 st reply "$a" --at "2026-11-20 15:30"
 a=$(log "Acme Ltd" "Quarterly review meeting agenda" "2026-11-20 14:00" email)
 st reply "$a" --at "2026-11-20 14:40"
-a=$(log "Carter & Sons" "Wrong phone number in the footer" "2026-11-20 16:30" phone high)
-a=$(log "Evergreen Homes" "Can we add a mortgage calculator?" "2026-11-20 17:15" web)
+a=$(log "Carter & Sons" "Wrong phone number in the footer" "2026-11-20 10:30" phone high)
+a=$(log "Evergreen Homes" "Can we add a mortgage calculator?" "2026-11-20 11:15" web)
 
 # The weekend and early Monday: messages wait for the office to open.
 a=$(log "Acme Ltd" "Checkout returns error 500" "2026-11-21 10:42" email urgent)

@@ -192,7 +192,9 @@ int run_event(Context& context, const EventOptions& options) {
   if (!outcome.empty()) {
     sentence += ": " + outcome;
   }
-  sentence += fmt::format("; {}, {}", to_string(request.status), next_phrase(context, request));
+  sentence += request.status == Status::resolved
+                  ? std::string("; resolved")
+                  : fmt::format("; {}, {}", to_string(request.status), next_phrase(context, request));
   print_request(context, request, sentence);
   return 0;
 }

@@ -45,11 +45,17 @@ st --version; expect_rc 0; expect_out_has "slatrack "
 
 # Exit 3: a database from a newer slatrack is refused and left untouched.
 newer="$tmp/newer.sqlite"
-sqlite3 "$newer" "CREATE TABLE t(x); PRAGMA user_version=999;"
+"$SLATRACK_BIN" --db "$newer" init -q
+sqlite3 "$newer" "PRAGMA user_version=999;"
 sum_before=$(sha256sum "$newer" | cut -d' ' -f1)
 out=$("$SLATRACK_BIN" --db "$newer" list 2>"$tmp/stderr") && rc=0 || rc=$?; err=$(cat "$tmp/stderr")
 expect_rc 3; expect_err_has "newer slatrack"
 expect_eq "$(sha256sum "$newer" | cut -d' ' -f1)" "$sum_before" "(newer database untouched)"
+
+# A database of another program is refused too.
+sqlite3 "$tmp/other.sqlite" "CREATE TABLE t(x);"
+out=$("$SLATRACK_BIN" --db "$tmp/other.sqlite" list 2>"$tmp/stderr") && rc=0 || rc=$?; err=$(cat "$tmp/stderr")
+expect_rc 3; expect_err_has "is not a slatrack database"
 
 # Exit 3: not a database.
 echo "hello, not sqlite" >"$tmp/text.db"
