@@ -1,0 +1,394 @@
+// Why this file: the schema is versioned with PRAGMA user_version. Migration i takes a database
+// from version i-1 to i; all pending migrations run in one BEGIN IMMEDIATE transaction, re-reading
+// the version under the write lock because another process may have migrated meanwhile. A database
+// from a newer slatrack is refused before anything is written (not even the journal mode).
+// docs/storage.md explains every table.
+#include "store/schema.hpp"
+
+#include "slatrack/error.hpp"
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fmt/format.h>
+#include <sqlite3.h>
+#include <string_view>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace slatrack::store {
+
+namespace {
+
+// Migration 1: the whole schema of slatrack 0.1 and the built-ins. Times are INTEGER unix seconds
+// (UTC); durations INTEGER seconds. Derived columns are rewritten from evaluate() whenever a
+// request's events or rules change.
+constexpr std::string_view k_migration_1 = R"sql(
+CREATE TABLE calendars (
+  id      INTEGER PRIMARY KEY,
+  name    TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (name <> ''),
+  zone    TEXT NOT NULL CHECK (zone <> ''),
+  hours   TEXT NOT NULL,                                  -- canonical format_hours() text
+  builtin INTEGER NOT NULL DEFAULT 0 CHECK (builtin IN (0, 1))
+) STRICT;
+
+CREATE TABLE holidays (
+  calendar_id INTEGER NOT NULL REFERENCES calendars (id) ON DELETE CASCADE,
+  year        INTEGER NOT NULL CHECK (year BETWEEN 0 AND 9999), -- 0: every year
+  month       INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+  day         INTEGER NOT NULL CHECK (day BETWEEN 1 AND 31),
+  name        TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (calendar_id, year, month, day)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE policies (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (name <> ''),
+  calendar_id INTEGER NOT NULL REFERENCES calendars (id),
+  builtin     INTEGER NOT NULL DEFAULT 0 CHECK (builtin IN (0, 1))
+) STRICT;
+CREATE INDEX policies_by_calendar ON policies (calendar_id);
+
+-- priority '*' is the base row: reply required, NULL update/resolve = no target.
+-- Other rows override one priority: NULL = inherit the base, 0 = no target (update/resolve).
+CREATE TABLE policy_targets (
+  policy_id INTEGER NOT NULL REFERENCES policies (id) ON DELETE CASCADE,
+  priority  TEXT NOT NULL CHECK (priority IN ('*', 'urgent', 'high', 'normal', 'low')),
+  reply_s   INTEGER CHECK (reply_s > 0),
+  update_s  INTEGER CHECK (update_s >= 0),
+  resolve_s INTEGER CHECK (resolve_s >= 0),
+  PRIMARY KEY (policy_id, priority),
+  CHECK (priority <> '*' OR (reply_s IS NOT NULL AND update_s IS NOT 0 AND resolve_s IS NOT 0))
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE clients (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (name <> ''),
+  policy_id  INTEGER NOT NULL REFERENCES policies (id),
+  email      TEXT,
+  owner      TEXT,
+  note       TEXT,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX clients_by_policy ON clients (policy_id);
+
+CREATE TABLE requests (
+  id             INTEGER PRIMARY KEY,
+  client_id      INTEGER NOT NULL REFERENCES clients (id),
+  subject        TEXT NOT NULL,
+  channel        TEXT NOT NULL
+                 CHECK (channel IN ('email', 'phone', 'chat', 'social', 'in-person', 'web', 'other')),
+  priority       TEXT NOT NULL CHECK (priority IN ('urgent', 'high', 'normal', 'low')),
+  assignee       TEXT COLLATE NOCASE,
+  ref            TEXT UNIQUE,
+  policy_id      INTEGER NOT NULL REFERENCES policies (id),
+  created_at     INTEGER NOT NULL,
+  -- derived from the events under the current rules:
+  status         TEXT NOT NULL CHECK (status IN ('open', 'waiting', 'resolved')),
+  received_at    INTEGER NOT NULL,
+  replied_at     INTEGER,
+  resolved_at    INTEGER,
+  reply_due_at   INTEGER,
+  update_due_at  INTEGER,
+  resolve_due_at INTEGER,
+  next_due_at    INTEGER,
+  next_metric    TEXT CHECK (next_metric IN ('reply', 'update', 'resolve')),
+  CHECK ((next_due_at IS NULL) = (next_metric IS NULL))
+) STRICT;
+-- Only requests with a running clock (never resolved ones): what overdue reads.
+CREATE INDEX requests_by_next_due ON requests (next_due_at) WHERE next_due_at IS NOT NULL;
+CREATE INDEX requests_by_status ON requests (status, id);
+-- (client_id, status, rowid): counts per client and status come from the index alone.
+CREATE INDEX requests_by_client ON requests (client_id, status);
+CREATE INDEX requests_by_assignee ON requests (assignee);
+CREATE INDEX requests_by_received ON requests (received_at);
+CREATE INDEX requests_by_policy ON requests (policy_id);
+
+CREATE TABLE events (
+  id          INTEGER PRIMARY KEY,
+  request_id  INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+  kind        TEXT NOT NULL CHECK (kind IN ('message', 'reply', 'pause', 'resume', 'resolve',
+                                            'reopen', 'note', 'assign', 'edit')),
+  at          INTEGER NOT NULL,
+  author      TEXT NOT NULL,
+  text        TEXT,
+  recorded_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX events_by_request ON events (request_id, at, id);
+
+-- Every run of every clock of a request, as evaluate() gives them (derived, replaced on change).
+CREATE TABLE clocks (
+  request_id INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+  seq        INTEGER NOT NULL,
+  metric     TEXT NOT NULL CHECK (metric IN ('reply', 'update', 'resolve')),
+  start_at   INTEGER NOT NULL,
+  due_at     INTEGER,
+  stop_at    INTEGER,
+  outcome    TEXT NOT NULL CHECK (outcome IN ('running', 'met', 'breached')),
+  target_s   INTEGER NOT NULL,
+  used_s     INTEGER NOT NULL,
+  credit_s   INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (request_id, seq)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX clocks_by_metric_stop ON clocks (metric, stop_at);
+CREATE INDEX clocks_by_metric_due ON clocks (metric, due_at);
+
+-- What `overdue --new` has shown: one row per clock run and state (at risk, then overdue).
+CREATE TABLE overdue_seen (
+  request_id INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+  metric     TEXT NOT NULL CHECK (metric IN ('reply', 'update', 'resolve')),
+  start_at   INTEGER NOT NULL,
+  state      TEXT NOT NULL CHECK (state IN ('overdue', 'at-risk')),
+  seen_at    INTEGER NOT NULL,
+  PRIMARY KEY (request_id, metric, start_at, state)
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO calendars (id, name, zone, hours, builtin)
+  VALUES (1, '24x7', 'UTC', 'mon-sun 00:00-24:00', 1);
+INSERT INTO policies (id, name, calendar_id, builtin) VALUES (1, 'default', 1, 1);
+INSERT INTO policy_targets (policy_id, priority, reply_s, update_s, resolve_s)
+  VALUES (1, '*', 86400, NULL, NULL);
+
+PRAGMA application_id = 1397506388;
+)sql";
+
+static_assert(k_application_id == 1397506388, "keep migration 1 in step with k_application_id");
+
+// k_migrations[i] takes the schema from version i to i + 1.
+constexpr std::array<std::string_view, k_schema_version> k_migrations{k_migration_1};
+
+// What the header of an existing file says, read in one read transaction.
+struct Header {
+  int version = 0;
+  std::int64_t application_id = 0;
+  std::int64_t objects = 0; // entries in sqlite_schema
+};
+
+std::int64_t single_integer(sqlite::Database& db, std::string_view sql) {
+  sqlite::Statement statement(db, sql);
+  sqlite::Statement::Use use = statement.use();
+  if (!use.step()) {
+    return 0;
+  }
+  return use.integer(0);
+}
+
+Header read_header(sqlite::Database& db) {
+  sqlite::Transaction read(db, sqlite::Transaction::Mode::deferred);
+  Header header;
+  header.version = static_cast<int>(single_integer(db, "PRAGMA user_version"));
+  header.application_id = single_integer(db, "PRAGMA application_id");
+  header.objects = single_integer(db, "SELECT count(*) FROM sqlite_schema");
+  read.commit();
+  return header;
+}
+
+[[noreturn]] void refuse_foreign(const std::string& path, std::string_view why) {
+  throw Error{
+      ErrorKind::storage,
+      fmt::format("{} is not a slatrack database ({}); point --db at another file", path, why)};
+}
+
+[[noreturn]] void refuse_newer(const std::string& path, int version) {
+  throw Error{ErrorKind::storage,
+              fmt::format("{} was made by a newer slatrack (schema {}, this one knows {}); "
+                          "upgrade slatrack",
+                          path, version, k_schema_version)};
+}
+
+// Refuses what is not ours, or newer, before anything is written.
+void check_header(const std::string& path, const Header& header) {
+  if (header.version == 0 && header.objects == 0) {
+    return; // a new, empty database
+  }
+  if (header.application_id != k_application_id) {
+    refuse_foreign(path, header.version == 0 && header.application_id == 0
+                             ? "it holds tables of another program"
+                             : "it belongs to another program");
+  }
+  if (header.version == 0) {
+    refuse_foreign(path, "it has tables but no schema version");
+  }
+  if (header.version > k_schema_version) {
+    refuse_newer(path, header.version);
+  }
+}
+
+[[noreturn]] void fail_errno(std::string_view what, const std::string& path, std::string_view hint,
+                             int error) {
+  throw Error{ErrorKind::storage,
+              fmt::format("{} {}: {}; {}", what, path, std::strerror(error), hint)};
+}
+
+// Creates the missing directories of `dir` (mode 0700), outermost first.
+void make_directories(const std::filesystem::path& dir) {
+  std::filesystem::path prefix;
+  for (const std::filesystem::path& part : dir) {
+    prefix /= part;
+    struct stat info {};
+    if (::stat(prefix.c_str(), &info) == 0) {
+      if (!S_ISDIR(info.st_mode)) {
+        throw Error{ErrorKind::storage,
+                    fmt::format("cannot create a database under {}: it is not a directory; "
+                                "use --db",
+                                prefix.string())};
+      }
+      continue;
+    }
+    if (::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST) {
+      fail_errno("cannot create directory", prefix.string(),
+                 "check the permissions of its parent or use --db", errno);
+    }
+  }
+}
+
+// Makes sure a file exists at `path`, creating it readable and writable by its owner only.
+// Returns false when it existed.
+bool create_file(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0) {
+    if (S_ISDIR(info.st_mode)) {
+      throw Error{ErrorKind::storage, fmt::format("{} is a directory; point --db at a file", path)};
+    }
+    return false;
+  }
+  if (errno != ENOENT && errno != ENOTDIR) {
+    fail_errno("cannot open", path, "check the permissions of its directory or use --db", errno);
+  }
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) {
+    make_directories(parent);
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) {
+      return false; // another slatrack created it just now
+    }
+    fail_errno("cannot create", path, "check the permissions of its directory or use --db", errno);
+  }
+  ::close(fd);
+  return true;
+}
+
+// PRAGMA journal_mode=WAL needs a moment alone with the file; retry while another connection is
+// busy with it, up to the busy timeout.
+void use_wal(sqlite::Database& db) {
+  constexpr int step_ms = 20;
+  const auto keep_mode = [](void* out, int columns, char** values, char**) -> int {
+    if (columns > 0 && values[0] != nullptr) {
+      *static_cast<std::string*>(out) = values[0];
+    }
+    return 0;
+  };
+  const std::chrono::steady_clock::time_point give_up =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds{sqlite::k_busy_timeout_ms};
+  for (;;) {
+    std::string mode;
+    const int rc = sqlite3_exec(db.get(), "PRAGMA journal_mode = WAL", keep_mode, &mode, nullptr);
+    if (rc == SQLITE_OK) {
+      if (mode != "wal") {
+        throw Error{ErrorKind::storage,
+                    fmt::format("cannot use a write-ahead log for {} (journal mode stays {}); put "
+                                "the database on a local file system or use --db",
+                                db.path(), mode)};
+      }
+      return;
+    }
+    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= give_up) {
+      db.fail("switching to WAL journal mode", rc);
+    }
+    sqlite3_sleep(step_ms);
+  }
+}
+
+void migrate(sqlite::Database& db) {
+  sqlite::Transaction transaction(db);
+  const int version = read_schema_version(db);
+  if (version > k_schema_version) {
+    refuse_newer(db.path(), version);
+  }
+  for (int next = version + 1; next <= k_schema_version; ++next) {
+    const std::string operation = fmt::format("migrating to schema {}", next);
+    db.exec(k_migrations[static_cast<std::size_t>(next - 1)], operation);
+    db.exec(fmt::format("PRAGMA user_version = {}", next), operation);
+  }
+  transaction.commit();
+}
+
+[[noreturn]] void refuse_read_only(const std::string& path) {
+  throw Error{
+      ErrorKind::storage,
+      fmt::format("cannot write {}: read-only; check the file's permissions or use --db", path)};
+}
+
+// SQLite would open a write-protected file read-only, and WAL needs to create PATH-wal and
+// PATH-shm beside it: refuse both up front with a message that says what to do.
+void check_writable(const std::string& path) {
+  if (::access(path.c_str(), W_OK) != 0) {
+    refuse_read_only(path);
+  }
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) {
+    dir = ".";
+  }
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    throw Error{ErrorKind::storage,
+                fmt::format("cannot write {}: its directory {} is read-only (the database needs "
+                            "to create {}-wal there); check the directory's permissions or use "
+                            "--db",
+                            path, dir.string(), path)};
+  }
+}
+
+} // namespace
+
+std::string overdue_query(bool by_client, bool by_assignee) {
+  std::string sql(k_request_select);
+  sql.insert(sql.find("\nFROM"), R"sql(, p.calendar_id,
+  (SELECT s.start_at FROM clocks s WHERE s.request_id = r.id AND s.metric = r.next_metric
+     AND s.outcome = 'running' ORDER BY s.seq DESC LIMIT 1))sql");
+  sql += "WHERE r.next_due_at IS NOT NULL AND r.next_due_at <= ?\n";
+  // The unary + keeps the client and assignee indexes out of the plan: the partial index holds
+  // only requests with a running clock, which is what overdue wants however many requests exist.
+  sql += by_client ? "AND +r.client_id = ?\n" : "";
+  sql += by_assignee ? "AND +r.assignee = ? COLLATE NOCASE\n" : "";
+  sql += "ORDER BY r.next_due_at, r.id";
+  return sql;
+}
+
+int read_schema_version(sqlite::Database& db) {
+  return static_cast<int>(single_integer(db, "PRAGMA user_version"));
+}
+
+sqlite::Database open_database(const std::string& path) {
+  if (path.empty()) {
+    throw Error{ErrorKind::storage, "no database path; pass --db PATH"};
+  }
+  const bool memory = path == ":memory:";
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  if (memory) {
+    flags |= SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY;
+  } else {
+    static_cast<void>(create_file(path));
+    check_writable(path);
+  }
+  sqlite::Database db(path, flags);
+  if (!memory && db.read_only()) {
+    refuse_read_only(path);
+  }
+  const Header header = read_header(db);
+  check_header(path, header);
+  if (!memory) {
+    use_wal(db);
+  }
+  db.exec("PRAGMA synchronous = NORMAL", "set synchronous mode");
+  if (header.version < k_schema_version) {
+    migrate(db);
+  }
+  return db;
+}
+
+} // namespace slatrack::store

@@ -1,0 +1,46 @@
+// Opening a slatrack database: creating the file (mode 0600) when missing, refusing files that are
+// not slatrack databases or that a newer slatrack made, switching to WAL, and migrating the schema.
+#pragma once
+
+#include "store/sqlite.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace slatrack::store {
+
+// The schema version this slatrack writes (PRAGMA user_version).
+inline constexpr int k_schema_version = 1;
+
+// PRAGMA application_id of every slatrack database: "SLAT".
+inline constexpr std::int64_t k_application_id = 0x534C4154;
+
+// The columns of a Request as the store reads them (r = requests, c = clients, p = policies,
+// k = the policy's calendar), followed by FROM and the joins; callers append WHERE and ORDER BY.
+inline constexpr std::string_view k_request_select = R"sql(SELECT r.id, c.name, r.subject,
+  r.channel, r.priority, r.status, r.assignee, p.name, k.name, r.ref, r.received_at, r.replied_at,
+  r.resolved_at, r.reply_due_at, r.update_due_at, r.resolve_due_at, r.next_due_at, r.next_metric
+FROM requests r
+JOIN clients c ON c.id = r.client_id
+JOIN policies p ON p.id = r.policy_id
+JOIN calendars k ON k.id = p.calendar_id
+)sql";
+inline constexpr int k_request_columns = 18;
+
+// The overdue query: the k_request_select columns, then the calendar id and the start of the
+// running clock named by next_metric; parameters: the latest due time wanted, then the client id
+// (when `by_client`) and the assignee (when `by_assignee`). It reads only the partial index
+// requests_by_next_due, so resolved requests are never visited (tested with EXPLAIN QUERY PLAN).
+[[nodiscard]] std::string overdue_query(bool by_client, bool by_assignee);
+
+// Opens the database at `path` (":memory:" for a private in-memory one), creating the file and its
+// missing parent directories (0700) when needed, then checks and migrates it. Throws Error{storage}
+// when it cannot be opened or created, is read-only, is not a slatrack database, or was made by a
+// newer slatrack (then nothing is written).
+[[nodiscard]] sqlite::Database open_database(const std::string& path);
+
+// The connection's PRAGMA user_version.
+[[nodiscard]] int read_schema_version(sqlite::Database& db);
+
+} // namespace slatrack::store

@@ -1,0 +1,1634 @@
+// Why this file: the Store on SQLite. Each public operation is one transaction (BEGIN IMMEDIATE
+// when it writes, a deferred BEGIN when it only reads), built from private helpers that never open
+// transactions themselves. Derived request state (status, due times, clock runs) is recomputed with
+// evaluate() inside the same transaction as the change that affects it, so what is stored always
+// equals evaluate() of the events under the current rules. Statements are prepared once per Store
+// and cached by their SQL text.
+#include "slatrack/calendar.hpp"
+#include "slatrack/error.hpp"
+#include "slatrack/evaluate.hpp"
+#include "slatrack/model.hpp"
+#include "slatrack/parse.hpp"
+#include "slatrack/store.hpp"
+#include "slatrack/text.hpp"
+#include "store/schema.hpp"
+#include "store/sqlite.hpp"
+
+#include <algorithm>
+#include <date/date.h>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <map>
+#include <utility>
+
+namespace slatrack {
+
+namespace {
+
+using sqlite::Database;
+using sqlite::Statement;
+using sqlite::Transaction;
+using Use = sqlite::Statement::Use;
+
+// ---- conversions between domain values and columns ----
+
+std::int64_t to_db(Instant value) {
+  return value.time_since_epoch().count();
+}
+
+std::optional<std::int64_t> to_db(const std::optional<Instant>& value) {
+  if (!value) {
+    return std::nullopt;
+  }
+  return to_db(*value);
+}
+
+std::int64_t to_db(Seconds value) {
+  return value.count();
+}
+
+std::optional<std::int64_t> to_db(const std::optional<Seconds>& value) {
+  if (!value) {
+    return std::nullopt;
+  }
+  return to_db(*value);
+}
+
+Instant to_instant(std::int64_t value) {
+  return Instant{Seconds{value}};
+}
+
+std::optional<Instant> to_instant(const std::optional<std::int64_t>& value) {
+  if (!value) {
+    return std::nullopt;
+  }
+  return to_instant(*value);
+}
+
+std::optional<Seconds> to_seconds(const std::optional<std::int64_t>& value) {
+  if (!value) {
+    return std::nullopt;
+  }
+  return Seconds{*value};
+}
+
+// An enum read back from a column; a value the CHECK constraints should have kept out means the
+// file was changed by something else.
+template <typename T>
+T from_db(std::optional<T> value, std::string_view column, std::string_view text) {
+  if (!value) {
+    throw Error{ErrorKind::storage,
+                fmt::format("unexpected {} \"{}\" in the database; was it changed by another "
+                            "program?",
+                            column, text)};
+  }
+  return *value;
+}
+
+// Empty text means "none" for optional free-text fields.
+std::optional<std::string> non_empty(const std::optional<std::string>& value) {
+  if (!value || value->empty()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+bool blank(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+}
+
+std::string iso(Instant value) {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", value);
+}
+
+// A name as a shell word for the commands suggested in messages.
+std::string shell_word(std::string_view text) {
+  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+           || std::string_view{"_.,:@%+=/-"}.find(c) != std::string_view::npos;
+  });
+  if (plain) {
+    return std::string(text);
+  }
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+std::string plural(std::int64_t count, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", count, count == 1 ? one : many);
+}
+
+// `no client "acme" (did you mean "Acme Ltd"?); add it with: ...`
+[[noreturn]] void not_found(std::string_view what, std::string_view name,
+                            const std::vector<std::string>& names, std::string_view next) {
+  const std::vector<std::string> close = closest_names(name, names);
+  const std::string hint =
+      close.empty() ? std::string{} : fmt::format(" (did you mean {}?)", quoted_list(close));
+  throw Error{ErrorKind::not_found, fmt::format("no {} \"{}\"{}; {}", what, name, hint, next)};
+}
+
+[[noreturn]] void no_request(RequestId id) {
+  throw Error{ErrorKind::not_found,
+              fmt::format("no request #{}; list them with: slatrack list --status all", id.value)};
+}
+
+std::string_view verb_for(EventKind kind) {
+  switch (kind) {
+  case EventKind::message:
+    return "follow up";
+  case EventKind::reply:
+    return "reply to";
+  case EventKind::pause:
+    return "pause";
+  case EventKind::resume:
+    return "resume";
+  case EventKind::resolve:
+    return "resolve";
+  case EventKind::reopen:
+    return "reopen";
+  case EventKind::note:
+    return "note";
+  case EventKind::assign:
+    return "assign";
+  case EventKind::edit:
+    return "edit";
+  }
+  return "change";
+}
+
+// Events that start, stop or pause clocks; note, assign and edit do not.
+bool moves_clocks(EventKind kind) {
+  return kind != EventKind::note && kind != EventKind::assign && kind != EventKind::edit;
+}
+
+// The stored form of a request's derived state, compared to tell whether re-evaluation changed it.
+struct Derived {
+  std::string status;
+  std::int64_t received_at = 0;
+  std::optional<std::int64_t> replied_at;
+  std::optional<std::int64_t> resolved_at;
+  std::optional<std::int64_t> reply_due_at;
+  std::optional<std::int64_t> update_due_at;
+  std::optional<std::int64_t> resolve_due_at;
+  std::optional<std::int64_t> next_due_at;
+  std::optional<std::string> next_metric;
+  bool operator==(const Derived&) const = default;
+};
+
+struct ClockRow {
+  std::string metric;
+  std::int64_t start_at = 0;
+  std::optional<std::int64_t> due_at;
+  std::optional<std::int64_t> stop_at;
+  std::string outcome;
+  std::int64_t target_s = 0;
+  std::int64_t used_s = 0;
+  std::int64_t credit_s = 0;
+  bool operator==(const ClockRow&) const = default;
+};
+
+ClockRow to_row(const ClockRun& run) {
+  return ClockRow{
+      std::string(to_string(run.metric)),  to_db(run.start),  to_db(run.due),  to_db(run.stop),
+      std::string(to_string(run.outcome)), to_db(run.target), to_db(run.used), to_db(run.credit)};
+}
+
+void check_target(std::string_view policy, std::string_view metric, Seconds value) {
+  if (value <= Seconds{0}) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("SLA policy \"{}\": the {} target must be longer than 0; give a "
+                            "duration such as 2h",
+                            policy, metric)};
+  }
+}
+
+void check_holiday(const Holiday& day) {
+  const int year = day.year == 0 ? 2000 : day.year; // 2000 is a leap year: 02-29 is fine yearly
+  const date::year_month_day ymd{date::year{year}, date::month{day.month}, date::day{day.day}};
+  if (day.year < 0 || day.year > 9999 || !ymd.ok()) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("holiday {} is not a date; write YYYY-MM-DD (once) or MM-DD (every "
+                            "year)",
+                            format_holiday_date(day))};
+  }
+}
+
+// The rules of one operation: policies and clocks loaded once, by id.
+struct LoadedPolicy {
+  Policy policy;
+  std::int64_t calendar_id = 0;
+};
+
+struct RulesCache {
+  std::map<std::int64_t, LoadedPolicy> policies;
+  std::map<std::int64_t, std::unique_ptr<Clock>> clocks;
+};
+
+// One row of a request with its ids, as the write operations need it.
+struct RequestRow {
+  std::int64_t client_id = 0;
+  std::string client;
+  std::string subject;
+  std::string channel;
+  std::string priority;
+  std::int64_t policy_id = 0;
+  std::string policy;
+  std::optional<std::string> ref;
+};
+
+struct ClientRow {
+  std::int64_t id = 0;
+  std::string name;
+  std::int64_t policy_id = 0;
+  std::optional<std::string> email;
+  std::optional<std::string> owner;
+  std::optional<std::string> note;
+};
+
+struct CalendarRow {
+  std::int64_t id = 0;
+  std::string name;
+  bool builtin = false;
+};
+
+struct PolicyRow {
+  std::int64_t id = 0;
+  std::string name;
+  bool builtin = false;
+};
+
+using store::k_request_columns;
+using store::k_request_select;
+
+Request read_request(const Use& row) {
+  Request out;
+  out.id = RequestId{row.integer(0)};
+  out.client = row.text(1);
+  out.subject = row.text(2);
+  out.channel = from_db(channel_from(row.text(3)), "channel", row.text(3));
+  out.priority = from_db(priority_from(row.text(4)), "priority", row.text(4));
+  out.status = from_db(status_from(row.text(5)), "status", row.text(5));
+  out.assignee = row.optional_text(6);
+  out.policy = row.text(7);
+  out.calendar = row.text(8);
+  out.ref = row.optional_text(9);
+  out.received_at = to_instant(row.integer(10));
+  out.replied_at = to_instant(row.optional_integer(11));
+  out.resolved_at = to_instant(row.optional_integer(12));
+  out.reply_due = to_instant(row.optional_integer(13));
+  out.update_due = to_instant(row.optional_integer(14));
+  out.resolve_due = to_instant(row.optional_integer(15));
+  if (const std::optional<std::int64_t> due = row.optional_integer(16)) {
+    out.next =
+        NextDue{from_db(metric_from(row.text(17)), "metric", row.text(17)), to_instant(*due)};
+  }
+  return out;
+}
+
+class SqliteStore final : public Store {
+public:
+  explicit SqliteStore(const std::string& path) : m_db(store::open_database(path)) {}
+
+  [[nodiscard]] std::string location() const override {
+    return m_db.path();
+  }
+
+  [[nodiscard]] int schema_version() override {
+    return store::read_schema_version(m_db);
+  }
+
+  // ---- calendars ----
+
+  [[nodiscard]] std::vector<Calendar> calendars() override {
+    Transaction read(m_db, Transaction::Mode::deferred);
+    std::vector<std::int64_t> ids;
+    {
+      Use use = statement("SELECT id FROM calendars ORDER BY name, id").use();
+      while (use.step()) {
+        ids.push_back(use.integer(0));
+      }
+    }
+    std::vector<Calendar> out;
+    for (const std::int64_t id : ids) {
+      out.push_back(load_calendar(id));
+    }
+    read.commit();
+    return out;
+  }
+
+  [[nodiscard]] std::optional<Calendar> find_calendar(std::string_view name) override {
+    Transaction read(m_db, Transaction::Mode::deferred);
+    std::optional<Calendar> out;
+    if (const std::optional<CalendarRow> row = calendar_row(name)) {
+      out = load_calendar(row->id);
+    }
+    read.commit();
+    return out;
+  }
+
+  void add_calendar(const CalendarRules& rules) override {
+    if (blank(rules.name)) {
+      throw Error{ErrorKind::invalid_input, "a calendar needs a name"};
+    }
+    Transaction write(m_db);
+    if (const std::optional<CalendarRow> row = calendar_row(rules.name)) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("calendar \"{}\" exists; change it with: slatrack calendar edit {}",
+                              row->name, shell_word(row->name))};
+    }
+    const CalendarRules valid = checked(rules);
+    {
+      Use use = statement("INSERT INTO calendars (name, zone, hours) VALUES (?, ?, ?)").use();
+      use.bind(valid.name).bind(valid.zone).bind(format_hours(valid.hours)).run();
+    }
+    const std::int64_t id = m_db.last_insert_rowid();
+    for (const Holiday& day : valid.holidays) {
+      put_holiday(id, day);
+    }
+    write.commit();
+  }
+
+  std::int64_t change_calendar(std::string_view name, const CalendarChange& change) override {
+    Transaction write(m_db);
+    const CalendarRow row = changeable_calendar(name);
+    Calendar calendar = load_calendar(row.id);
+    if (change.zone) {
+      calendar.rules.zone = *change.zone;
+    }
+    if (change.hours) {
+      calendar.rules.hours = *change.hours;
+    }
+    calendar.rules = checked(std::move(calendar.rules));
+    {
+      Use use = statement("UPDATE calendars SET zone = ?, hours = ? WHERE id = ?").use();
+      use.bind(calendar.rules.zone).bind(format_hours(calendar.rules.hours)).bind(row.id).run();
+    }
+    const std::int64_t changed = reevaluate_calendar(row.id);
+    write.commit();
+    return changed;
+  }
+
+  std::int64_t add_holidays(std::string_view name, const std::vector<Holiday>& days) override {
+    for (const Holiday& day : days) {
+      check_holiday(day);
+    }
+    Transaction write(m_db);
+    const CalendarRow row = changeable_calendar(name);
+    for (const Holiday& day : days) {
+      put_holiday(row.id, day);
+    }
+    static_cast<void>(checked(load_calendar(row.id).rules));
+    const std::int64_t changed = reevaluate_calendar(row.id);
+    write.commit();
+    return changed;
+  }
+
+  std::int64_t remove_holidays(std::string_view name, const std::vector<Holiday>& days) override {
+    Transaction write(m_db);
+    const CalendarRow row = changeable_calendar(name);
+    for (const Holiday& day : days) {
+      Use use = statement("DELETE FROM holidays WHERE calendar_id = ? AND year = ? AND month = ? "
+                          "AND day = ?")
+                    .use();
+      use.bind(row.id)
+          .bind(day.year)
+          .bind(static_cast<std::int64_t>(day.month))
+          .bind(static_cast<std::int64_t>(day.day))
+          .run();
+      if (m_db.changes() == 0) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("calendar \"{}\" has no holiday {}; see them with: slatrack "
+                                "calendar show {}",
+                                row.name, format_holiday_date(day), shell_word(row.name))};
+      }
+    }
+    const std::int64_t changed = reevaluate_calendar(row.id);
+    write.commit();
+    return changed;
+  }
+
+  void remove_calendar(std::string_view name) override {
+    Transaction write(m_db);
+    const std::optional<CalendarRow> row = calendar_row(name);
+    if (!row) {
+      no_calendar(name, "list them with: slatrack calendar list");
+    }
+    if (row->builtin) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("calendar \"{}\" is built in and cannot be removed", row->name)};
+    }
+    std::vector<std::string> users;
+    {
+      Use use = statement("SELECT name FROM policies WHERE calendar_id = ? ORDER BY name").use();
+      use.bind(row->id);
+      while (use.step()) {
+        users.push_back(use.text(0));
+      }
+    }
+    if (!users.empty()) {
+      // "policy "a"", "policies "a" and "b"", "policies "a", "b", "c" and 2 more"
+      std::string named;
+      const std::size_t shown = std::min<std::size_t>(users.size(), 3);
+      for (std::size_t i = 0; i < shown; ++i) {
+        const bool last = i + 1 == shown && shown == users.size();
+        named += i == 0 ? "" : (last ? " and " : ", ");
+        named += fmt::format("\"{}\"", users[i]);
+      }
+      if (shown < users.size()) {
+        named += fmt::format(" and {} more", users.size() - shown);
+      }
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("calendar \"{}\" is used by {} {}; move {} first with: slatrack sla "
+                              "set {} --calendar OTHER",
+                              row->name, users.size() == 1 ? "policy" : "policies", named,
+                              users.size() == 1 ? "the policy" : "them", shell_word(users[0]))};
+    }
+    {
+      Use use = statement("DELETE FROM calendars WHERE id = ?").use();
+      use.bind(row->id).run();
+    }
+    write.commit();
+  }
+
+  // ---- policies ----
+
+  [[nodiscard]] std::vector<Policy> policies() override {
+    Transaction read(m_db, Transaction::Mode::deferred);
+    std::vector<std::int64_t> ids;
+    {
+      Use use = statement("SELECT id FROM policies ORDER BY name, id").use();
+      while (use.step()) {
+        ids.push_back(use.integer(0));
+      }
+    }
+    std::vector<Policy> out;
+    for (const std::int64_t id : ids) {
+      out.push_back(load_policy(id).policy);
+    }
+    read.commit();
+    return out;
+  }
+
+  [[nodiscard]] std::optional<Policy> find_policy(std::string_view name) override {
+    Transaction read(m_db, Transaction::Mode::deferred);
+    std::optional<Policy> out;
+    if (const std::optional<PolicyRow> row = policy_row(name)) {
+      out = load_policy(row->id).policy;
+    }
+    read.commit();
+    return out;
+  }
+
+  void add_policy(const Policy& policy) override {
+    if (blank(policy.name)) {
+      throw Error{ErrorKind::invalid_input, "an SLA policy needs a name"};
+    }
+    check_target(policy.name, "reply", policy.base.reply);
+    if (policy.base.update) {
+      check_target(policy.name, "update", *policy.base.update);
+    }
+    if (policy.base.resolve) {
+      check_target(policy.name, "resolve", *policy.base.resolve);
+    }
+    for (const auto& [priority, override_] : policy.overrides) {
+      if (override_.reply) {
+        check_target(policy.name, "reply", *override_.reply);
+      }
+      for (const std::optional<Seconds>& target : {override_.update, override_.resolve}) {
+        if (target && *target < Seconds{0}) {
+          check_target(policy.name, "update or resolve", *target);
+        }
+      }
+    }
+    Transaction write(m_db);
+    if (const std::optional<PolicyRow> row = policy_row(policy.name)) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("SLA policy \"{}\" exists; change it with: slatrack sla set {}",
+                              row->name, shell_word(row->name))};
+    }
+    const std::string calendar =
+        policy.calendar.empty() ? std::string(k_always_calendar) : policy.calendar;
+    const std::int64_t calendar_id = require_calendar(calendar).id;
+    {
+      Use use = statement("INSERT INTO policies (name, calendar_id) VALUES (?, ?)").use();
+      use.bind(policy.name).bind(calendar_id).run();
+    }
+    const std::int64_t id = m_db.last_insert_rowid();
+    put_targets(id, "*", to_db(policy.base.reply), to_db(policy.base.update),
+                to_db(policy.base.resolve));
+    for (const auto& [priority, override_] : policy.overrides) {
+      put_targets(id, to_string(priority), to_db(override_.reply), to_db(override_.update),
+                  to_db(override_.resolve));
+    }
+    write.commit();
+  }
+
+  std::int64_t change_policy(std::string_view name, const PolicyChange& change) override {
+    Transaction write(m_db);
+    const std::optional<PolicyRow> row = policy_row(name);
+    if (!row) {
+      no_policy(name, "list them with: slatrack sla list");
+    }
+    if (change.calendar) {
+      const std::int64_t calendar_id = require_calendar(*change.calendar).id;
+      Use use = statement("UPDATE policies SET calendar_id = ? WHERE id = ?").use();
+      use.bind(calendar_id).bind(row->id).run();
+    }
+    if (change.reply || change.update || change.resolve) {
+      change_targets(*row, change);
+    }
+    RulesCache rules;
+    const std::int64_t changed = reevaluate_ids(
+        select_ids("SELECT id FROM requests WHERE policy_id = ? ORDER BY id", row->id), rules);
+    write.commit();
+    return changed;
+  }
+
+  void remove_policy(std::string_view name) override {
+    Transaction write(m_db);
+    const std::optional<PolicyRow> row = policy_row(name);
+    if (!row) {
+      no_policy(name, "list them with: slatrack sla list");
+    }
+    if (row->builtin) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("SLA policy \"{}\" is built in and cannot be removed; change its "
+                              "targets with: slatrack sla set {}",
+                              row->name, shell_word(row->name))};
+    }
+    const std::int64_t clients = count("SELECT count(*) FROM clients WHERE policy_id = ?", row->id);
+    if (clients > 0) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("SLA policy \"{}\" is used by {}; move them first with: slatrack "
+                              "client edit NAME --sla OTHER",
+                              row->name, plural(clients, "client", "clients"))};
+    }
+    const std::int64_t requests =
+        count("SELECT count(*) FROM requests WHERE policy_id = ?", row->id);
+    if (requests > 0) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("SLA policy \"{}\" is used by {}; keep it, or move them first "
+                              "with: slatrack edit ID --sla OTHER",
+                              row->name, plural(requests, "request", "requests"))};
+    }
+    {
+      Use use = statement("DELETE FROM policies WHERE id = ?").use();
+      use.bind(row->id).run();
+    }
+    write.commit();
+  }
+
+  // ---- clients ----
+
+  [[nodiscard]] std::vector<Client> clients() override {
+    Transaction read(m_db, Transaction::Mode::deferred);
+    std::vector<Client> out;
+    {
+      Use use = statement(std::string(k_client_select) + "ORDER BY c.name, c.id").use();
+      while (use.step()) {
+        out.push_back(read_client(use));
+      }
+    }
+    read.commit();
+    return out;
+  }
+
+  [[nodiscard]] std::optional<Client> find_client(std::string_view name) override {
+    Transaction read(m_db, Transaction::Mode::deferred);
+    std::optional<Client> out;
+    {
+      Use use = statement(std::string(k_client_select) + "WHERE c.name = ?").use();
+      use.bind(name);
+      if (use.step()) {
+        out = read_client(use);
+      }
+    }
+    read.commit();
+    return out;
+  }
+
+  void add_client(const NewClient& client) override {
+    if (blank(client.name)) {
+      throw Error{ErrorKind::invalid_input, "a client needs a name"};
+    }
+    Transaction write(m_db);
+    if (const std::optional<ClientRow> row = client_row(client.name)) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("client \"{}\" exists; change it with: slatrack client edit {}",
+                              row->name, shell_word(row->name))};
+    }
+    const std::int64_t policy_id =
+        require_policy(client.policy.value_or(std::string(k_default_policy))).id;
+    {
+      Use use = statement("INSERT INTO clients (name, policy_id, email, owner, note, created_at) "
+                          "VALUES (?, ?, ?, ?, ?, unixepoch())")
+                    .use();
+      use.bind(client.name)
+          .bind(policy_id)
+          .bind(non_empty(client.email))
+          .bind(non_empty(client.owner))
+          .bind(non_empty(client.note))
+          .run();
+    }
+    write.commit();
+  }
+
+  void change_client(std::string_view name, const ClientChange& change) override {
+    Transaction write(m_db);
+    std::optional<ClientRow> row = client_row(name);
+    if (!row) {
+      no_client(name, "list them with: slatrack client list");
+    }
+    if (change.rename) {
+      if (blank(*change.rename)) {
+        throw Error{ErrorKind::invalid_input, "a client needs a name"};
+      }
+      const std::optional<ClientRow> other = client_row(*change.rename);
+      if (other && other->id != row->id) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("client \"{}\" exists; pick another name", other->name)};
+      }
+      row->name = *change.rename;
+    }
+    if (change.policy) {
+      row->policy_id = require_policy(*change.policy).id;
+    }
+    if (change.email) {
+      row->email = non_empty(change.email);
+    }
+    if (change.owner) {
+      row->owner = non_empty(change.owner);
+    }
+    if (change.note) {
+      row->note = non_empty(change.note);
+    }
+    {
+      Use use = statement("UPDATE clients SET name = ?, policy_id = ?, email = ?, owner = ?, "
+                          "note = ? WHERE id = ?")
+                    .use();
+      use.bind(row->name)
+          .bind(row->policy_id)
+          .bind(row->email)
+          .bind(row->owner)
+          .bind(row->note)
+          .bind(row->id)
+          .run();
+    }
+    write.commit();
+  }
+
+  void remove_client(std::string_view name) override {
+    Transaction write(m_db);
+    const std::optional<ClientRow> row = client_row(name);
+    if (!row) {
+      no_client(name, "list them with: slatrack client list");
+    }
+    const std::int64_t requests =
+        count("SELECT count(*) FROM requests WHERE client_id = ?", row->id);
+    if (requests > 0) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("client \"{}\" has {}; keep it, or move them first with: slatrack "
+                              "edit ID --client OTHER",
+                              row->name, plural(requests, "request", "requests"))};
+    }
+    {
+      Use use = statement("DELETE FROM clients WHERE id = ?").use();
+      use.bind(row->id).run();
+    }
+    write.commit();
+  }
+
+  // ---- requests ----
+
+  LogResult log_request(const NewRequest& request) override {
+    if (request.at > request.now) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("the request time {} is in the future (now is {}); give an --at "
+                              "that is not later than now",
+                              iso(request.at), iso(request.now))};
+    }
+    if (blank(request.subject)) {
+      throw Error{ErrorKind::invalid_input, "a request needs a subject"};
+    }
+    if (blank(request.client)) {
+      throw Error{ErrorKind::invalid_input, "a request needs a client"};
+    }
+    Transaction write(m_db);
+    if (request.ref) {
+      if (const std::optional<std::int64_t> existing = request_by_ref(*request.ref)) {
+        LogResult result{load_request(RequestId{*existing}), false};
+        write.commit();
+        return result;
+      }
+    }
+    std::optional<ClientRow> client = client_row(request.client);
+    if (!client) {
+      if (!request.create_client) {
+        no_client(request.client,
+                  fmt::format("add it with: slatrack client add {}, or pass --create-client",
+                              shell_word(request.client)));
+      }
+      {
+        Use use = statement("INSERT INTO clients (name, policy_id, created_at) "
+                            "VALUES (?, (SELECT id FROM policies WHERE name = ?), ?)")
+                      .use();
+        use.bind(request.client).bind(k_default_policy).bind(to_db(request.now)).run();
+      }
+      client = client_row(request.client);
+      if (!client) {
+        throw Error{ErrorKind::internal, "the new client vanished (a bug; please report it)"};
+      }
+    }
+    const std::optional<std::string> assignee =
+        request.assignee ? non_empty(request.assignee) : client->owner;
+    {
+      Use use = statement(R"sql(INSERT INTO requests (client_id, subject, channel, priority,
+  assignee, ref, policy_id, created_at, status, received_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
+                    .use();
+      use.bind(client->id)
+          .bind(request.subject)
+          .bind(to_string(request.channel))
+          .bind(to_string(request.priority))
+          .bind(assignee)
+          .bind(non_empty(request.ref))
+          .bind(client->policy_id)
+          .bind(to_db(request.now))
+          .bind(to_db(request.at))
+          .run();
+    }
+    const RequestId id{m_db.last_insert_rowid()};
+    static_cast<void>(insert_event(id, EventKind::message, request.at, request.author, request.text,
+                                   request.now));
+    RulesCache rules;
+    static_cast<void>(reevaluate(id.value, rules));
+    LogResult result{load_request(id), true};
+    write.commit();
+    return result;
+  }
+
+  Request add_event(const NewEvent& event) override {
+    if (event.kind == EventKind::edit) {
+      throw Error{ErrorKind::invalid_input, fmt::format("change request #{} with: slatrack edit {}",
+                                                        event.id.value, event.id.value)};
+    }
+    if (event.at > event.now) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("an event cannot be later than now ({} is after {}); give an --at "
+                              "that is not later than now",
+                              iso(event.at), iso(event.now))};
+    }
+    if (event.kind == EventKind::assign && (!event.text || blank(*event.text))) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("assign #{} needs the new assignee", event.id.value)};
+    }
+    Transaction write(m_db);
+    if (!request_exists(event.id)) {
+      no_request(event.id);
+    }
+    const std::int64_t seq =
+        insert_event(event.id, event.kind, event.at, event.author, event.text, event.now);
+    if (event.kind == EventKind::assign) {
+      Use use = statement(R"sql(UPDATE requests SET assignee = (SELECT text FROM events
+  WHERE request_id = ?1 AND kind = 'assign' ORDER BY at DESC, id DESC LIMIT 1) WHERE id = ?1)sql")
+                    .use();
+      use.bind(event.id.value).run();
+    }
+    if (moves_clocks(event.kind)) {
+      RulesCache rules;
+      const std::vector<Rejection> rejections = reevaluate(event.id.value, rules).rejections;
+      for (const Rejection& rejection : rejections) {
+        if (rejection.seq == seq) {
+          throw Error{ErrorKind::invalid_input,
+                      fmt::format("cannot {} #{}: {}", verb_for(event.kind), event.id.value,
+                                  describe(rejection.conflict))};
+        }
+      }
+    }
+    Request result = load_request(event.id);
+    write.commit();
+    return result;
+  }
+
+  Request edit_request(const RequestEdit& edit) override {
+    Transaction write(m_db);
+    std::optional<RequestRow> found = request_row(edit.id);
+    if (!found) {
+      no_request(edit.id);
+    }
+    RequestRow row = *found;
+    std::vector<std::string> changes;
+    if (edit.subject && *edit.subject != row.subject) {
+      if (blank(*edit.subject)) {
+        throw Error{ErrorKind::invalid_input, "a request needs a subject"};
+      }
+      changes.push_back(fmt::format("subject: \"{}\" -> \"{}\"", row.subject, *edit.subject));
+      row.subject = *edit.subject;
+    }
+    std::optional<std::int64_t> policy_id;
+    std::string policy_name;
+    if (edit.client) {
+      const std::optional<ClientRow> client = client_row(*edit.client);
+      if (!client) {
+        no_client(*edit.client,
+                  fmt::format("add it with: slatrack client add {}", shell_word(*edit.client)));
+      }
+      if (client->id != row.client_id) {
+        changes.push_back(fmt::format("client: {} -> {}", row.client, client->name));
+        row.client_id = client->id;
+        row.client = client->name;
+        if (!edit.policy) {
+          policy_id = client->policy_id;
+          policy_name = load_policy(client->policy_id).policy.name;
+        }
+      }
+    }
+    if (edit.policy) {
+      const PolicyRow policy = require_policy(*edit.policy);
+      policy_id = policy.id;
+      policy_name = policy.name;
+    }
+    if (edit.channel && to_string(*edit.channel) != row.channel) {
+      changes.push_back(fmt::format("channel: {} -> {}", row.channel, to_string(*edit.channel)));
+      row.channel = to_string(*edit.channel);
+    }
+    if (edit.priority && to_string(*edit.priority) != row.priority) {
+      changes.push_back(fmt::format("priority: {} -> {}", row.priority, to_string(*edit.priority)));
+      row.priority = to_string(*edit.priority);
+    }
+    if (policy_id && *policy_id != row.policy_id) {
+      changes.push_back(fmt::format("sla: {} -> {}", row.policy, policy_name));
+      row.policy_id = *policy_id;
+      row.policy = policy_name;
+    }
+    if (edit.ref && non_empty(edit.ref) != row.ref) {
+      const std::optional<std::string> ref = non_empty(edit.ref);
+      if (ref) {
+        const std::optional<std::int64_t> other = request_by_ref(*ref);
+        if (other && *other != edit.id.value) {
+          throw Error{ErrorKind::invalid_input,
+                      fmt::format("ref \"{}\" is already used by #{}", *ref, *other)};
+        }
+      }
+      changes.push_back(
+          fmt::format("ref: {} -> {}", row.ref.value_or("none"), ref.value_or("none")));
+      row.ref = ref;
+    }
+    if (!changes.empty()) {
+      {
+        Use use = statement("UPDATE requests SET client_id = ?, subject = ?, channel = ?, "
+                            "priority = ?, policy_id = ?, ref = ? WHERE id = ?")
+                      .use();
+        use.bind(row.client_id)
+            .bind(row.subject)
+            .bind(row.channel)
+            .bind(row.priority)
+            .bind(row.policy_id)
+            .bind(row.ref)
+            .bind(edit.id.value)
+            .run();
+      }
+      static_cast<void>(insert_event(edit.id, EventKind::edit, edit.now, edit.author,
+                                     fmt::format("{}", fmt::join(changes, "; ")), edit.now));
+      RulesCache rules;
+      static_cast<void>(reevaluate(edit.id.value, rules));
+    }
+    Request result = load_request(edit.id);
+    write.commit();
+    return result;
+  }
+
+  [[nodiscard]] std::optional<Request> find_request(RequestId id) override {
+    Transaction read(m_db, Transaction::Mode::deferred);
+    std::optional<Request> out;
+    if (request_exists(id)) {
+      out = load_request(id);
+    }
+    read.commit();
+    return out;
+  }
+
+  [[nodiscard]] RequestDetail request_detail(RequestId id) override {
+    Transaction read(m_db, Transaction::Mode::deferred);
+    if (!request_exists(id)) {
+      no_request(id);
+    }
+    RequestDetail out;
+    out.request = load_request(id);
+    std::int64_t policy_id = 0;
+    {
+      Use use = statement("SELECT policy_id FROM requests WHERE id = ?").use();
+      use.bind(id.value);
+      if (use.step()) {
+        policy_id = use.integer(0);
+      }
+    }
+    out.targets = targets_for(load_policy(policy_id).policy, out.request.priority);
+    {
+      Use use = statement("SELECT id, kind, at, author, text, recorded_at FROM events "
+                          "WHERE request_id = ? ORDER BY at, id")
+                    .use();
+      use.bind(id.value);
+      while (use.step()) {
+        out.events.push_back(Event{use.integer(0),
+                                   from_db(event_kind_from(use.text(1)), "event", use.text(1)),
+                                   to_instant(use.integer(2)), use.text(3), use.optional_text(4),
+                                   to_instant(use.integer(5))});
+      }
+    }
+    {
+      Use use = statement("SELECT metric, start_at, due_at, stop_at, outcome, target_s, used_s, "
+                          "credit_s FROM clocks WHERE request_id = ? ORDER BY seq")
+                    .use();
+      use.bind(id.value);
+      while (use.step()) {
+        ClockRun run;
+        run.metric = from_db(metric_from(use.text(0)), "metric", use.text(0));
+        run.start = to_instant(use.integer(1));
+        run.due = to_instant(use.optional_integer(2));
+        run.stop = to_instant(use.optional_integer(3));
+        run.outcome = from_db(outcome_from(use.text(4)), "outcome", use.text(4));
+        run.target = Seconds{use.integer(5)};
+        run.used = Seconds{use.integer(6)};
+        run.credit = Seconds{use.integer(7)};
+        out.clocks.push_back(run);
+      }
+    }
+    read.commit();
+    return out;
+  }
+
+  [[nodiscard]] std::vector<Request> list_requests(const RequestFilter& filter) override {
+    Transaction read(m_db, Transaction::Mode::deferred);
+    std::optional<std::int64_t> client_id;
+    if (filter.client) {
+      const std::optional<ClientRow> client = client_row(*filter.client);
+      if (!client) {
+        no_client(*filter.client, "list them with: slatrack client list");
+      }
+      client_id = client->id;
+    }
+    std::vector<std::string> statuses;
+    for (const Status status : filter.statuses) {
+      const std::string name(to_string(status));
+      if (std::find(statuses.begin(), statuses.end(), name) == statuses.end()) {
+        statuses.push_back(name);
+      }
+    }
+    // The text varies only with which filters are given, so each variant is prepared once.
+    std::string sql(k_request_select);
+    sql += "WHERE 1\n";
+    if (!statuses.empty()) {
+      sql += "AND r.status IN (?";
+      for (std::size_t i = 1; i < statuses.size(); ++i) {
+        sql += ", ?";
+      }
+      sql += ")\n";
+    }
+    sql += client_id ? "AND r.client_id = ?\n" : "";
+    sql += filter.assignee ? "AND r.assignee = ?\n" : "";
+    sql += filter.priority ? "AND r.priority = ?\n" : "";
+    sql += filter.since ? "AND r.received_at >= ?\n" : "";
+    sql += filter.until ? "AND r.received_at < ?\n" : "";
+    sql += "ORDER BY r.id LIMIT ?";
+    std::vector<Request> out;
+    {
+      Use use = statement(sql).use();
+      for (const std::string& status : statuses) {
+        use.bind(status);
+      }
+      if (client_id) {
+        use.bind(*client_id);
+      }
+      if (filter.assignee) {
+        use.bind(*filter.assignee);
+      }
+      if (filter.priority) {
+        use.bind(to_string(*filter.priority));
+      }
+      if (filter.since) {
+        use.bind(to_db(*filter.since));
+      }
+      if (filter.until) {
+        use.bind(to_db(*filter.until));
+      }
+      use.bind(filter.limit.value_or(-1));
+      while (use.step()) {
+        out.push_back(read_request(use));
+      }
+    }
+    read.commit();
+    return out;
+  }
+
+  [[nodiscard]] std::vector<OverdueItem> overdue(const OverdueQuery& query) override {
+    // --new remembers what it shows, so it writes; without it this is a plain read.
+    Transaction transaction(m_db, query.only_new ? Transaction::Mode::immediate
+                                                 : Transaction::Mode::deferred);
+    std::optional<std::int64_t> client_id;
+    if (query.client) {
+      const std::optional<ClientRow> client = client_row(*query.client);
+      if (!client) {
+        no_client(*query.client, "list them with: slatrack client list");
+      }
+      client_id = client->id;
+    }
+    // The last due time still shown, per calendar: overdue is due < now; at risk within W is
+    // now <= due <= add(now, W) on the request's calendar.
+    const Instant overdue_cutoff = query.now - Seconds{1};
+    std::map<std::int64_t, Instant> cutoffs;
+    Instant max_cutoff = overdue_cutoff;
+    if (query.within) {
+      RulesCache rules;
+      for (const std::int64_t calendar_id : select_ids("SELECT id FROM calendars", std::nullopt)) {
+        const Instant cutoff = clock(calendar_id, rules).add(query.now, *query.within);
+        cutoffs[calendar_id] = cutoff;
+        max_cutoff = std::max(max_cutoff, cutoff);
+      }
+    }
+    // Reads only the partial index requests_by_next_due (see store::overdue_query).
+    const std::string sql = store::overdue_query(client_id.has_value(), query.assignee.has_value());
+    struct Candidate {
+      OverdueItem item;
+      std::int64_t start_at = 0;
+    };
+    std::vector<Candidate> candidates;
+    {
+      Use use = statement(sql).use();
+      use.bind(to_db(max_cutoff));
+      if (client_id) {
+        use.bind(*client_id);
+      }
+      if (query.assignee) {
+        use.bind(*query.assignee);
+      }
+      while (use.step()) {
+        Request request = read_request(use);
+        if (!request.next) {
+          continue;
+        }
+        const std::int64_t calendar_id = use.integer(k_request_columns);
+        const auto found = cutoffs.find(calendar_id);
+        const Instant cutoff = found == cutoffs.end() ? overdue_cutoff : found->second;
+        const NextDue next = *request.next;
+        if (next.due > overdue_cutoff && next.due > cutoff) {
+          continue;
+        }
+        candidates.push_back(
+            Candidate{OverdueItem{std::move(request), next.metric, next.due},
+                      use.optional_integer(k_request_columns + 1).value_or(to_db(next.due))});
+      }
+    }
+    std::vector<OverdueItem> out;
+    for (Candidate& candidate : candidates) {
+      if (query.only_new) {
+        Use use = statement("INSERT INTO overdue_seen (request_id, metric, start_at, state, "
+                            "seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                      .use();
+        use.bind(candidate.item.request.id.value)
+            .bind(to_string(candidate.item.metric))
+            .bind(candidate.start_at)
+            .bind(candidate.item.due < query.now ? "overdue" : "at-risk")
+            .bind(to_db(query.now))
+            .run();
+        if (m_db.changes() == 0) {
+          continue; // an earlier --new showed this clock in this state
+        }
+      }
+      out.push_back(std::move(candidate.item));
+    }
+    transaction.commit();
+    return out;
+  }
+
+private:
+  static constexpr std::string_view k_client_select = R"sql(SELECT c.name, p.name, c.email,
+  c.owner, c.note,
+  (SELECT count(*) FROM requests r WHERE r.client_id = c.id AND r.status <> 'resolved'),
+  (SELECT count(*) FROM requests r WHERE r.client_id = c.id)
+FROM clients c JOIN policies p ON p.id = c.policy_id
+)sql";
+
+  // The statement for `sql`, prepared on first use and kept for the life of the Store.
+  Statement& statement(std::string_view sql) {
+    const auto found = m_statements.find(sql);
+    if (found != m_statements.end()) {
+      return found->second;
+    }
+    return m_statements.emplace(std::string(sql), Statement(m_db, sql)).first->second;
+  }
+
+  std::int64_t count(std::string_view sql, std::int64_t parameter) {
+    Use use = statement(sql).use();
+    use.bind(parameter);
+    return use.step() ? use.integer(0) : 0;
+  }
+
+  std::vector<std::int64_t> select_ids(std::string_view sql,
+                                       std::optional<std::int64_t> parameter) {
+    std::vector<std::int64_t> out;
+    Use use = statement(sql).use();
+    if (parameter) {
+      use.bind(*parameter);
+    }
+    while (use.step()) {
+      out.push_back(use.integer(0));
+    }
+    return out;
+  }
+
+  std::vector<std::string> names(std::string_view sql) {
+    std::vector<std::string> out;
+    Use use = statement(sql).use();
+    while (use.step()) {
+      out.push_back(use.text(0));
+    }
+    return out;
+  }
+
+  // ---- lookups by name (case-insensitive: the name columns are COLLATE NOCASE) ----
+
+  std::optional<CalendarRow> calendar_row(std::string_view name) {
+    Use use = statement("SELECT id, name, builtin FROM calendars WHERE name = ?").use();
+    use.bind(name);
+    if (!use.step()) {
+      return std::nullopt;
+    }
+    return CalendarRow{use.integer(0), use.text(1), use.integer(2) != 0};
+  }
+
+  std::optional<PolicyRow> policy_row(std::string_view name) {
+    Use use = statement("SELECT id, name, builtin FROM policies WHERE name = ?").use();
+    use.bind(name);
+    if (!use.step()) {
+      return std::nullopt;
+    }
+    return PolicyRow{use.integer(0), use.text(1), use.integer(2) != 0};
+  }
+
+  std::optional<ClientRow> client_row(std::string_view name) {
+    Use use = statement("SELECT id, name, policy_id, email, owner, note FROM clients "
+                        "WHERE name = ?")
+                  .use();
+    use.bind(name);
+    if (!use.step()) {
+      return std::nullopt;
+    }
+    return ClientRow{use.integer(0),       use.text(1),          use.integer(2),
+                     use.optional_text(3), use.optional_text(4), use.optional_text(5)};
+  }
+
+  [[noreturn]] void no_calendar(std::string_view name, std::string_view next) {
+    not_found("calendar", name, names("SELECT name FROM calendars ORDER BY name"), next);
+  }
+
+  [[noreturn]] void no_policy(std::string_view name, std::string_view next) {
+    not_found("SLA policy", name, names("SELECT name FROM policies ORDER BY name"), next);
+  }
+
+  [[noreturn]] void no_client(std::string_view name, std::string_view next) {
+    not_found("client", name, names("SELECT name FROM clients ORDER BY name"), next);
+  }
+
+  CalendarRow require_calendar(std::string_view name) {
+    std::optional<CalendarRow> row = calendar_row(name);
+    if (!row) {
+      no_calendar(name, fmt::format("add it with: slatrack calendar add {} --tz ZONE --hours SPEC",
+                                    shell_word(name)));
+    }
+    return *row;
+  }
+
+  PolicyRow require_policy(std::string_view name) {
+    std::optional<PolicyRow> row = policy_row(name);
+    if (!row) {
+      no_policy(name,
+                fmt::format("add it with: slatrack sla add {} --reply DUR", shell_word(name)));
+    }
+    return *row;
+  }
+
+  // A calendar the user may change: it exists and is not the built-in 24x7.
+  CalendarRow changeable_calendar(std::string_view name) {
+    std::optional<CalendarRow> row = calendar_row(name);
+    if (!row) {
+      no_calendar(name, "list them with: slatrack calendar list");
+    }
+    if (row->builtin) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("calendar \"{}\" is built in and cannot be changed; add your own "
+                              "with: slatrack calendar add NAME --tz ZONE --hours SPEC",
+                              row->name)};
+    }
+    return *row;
+  }
+
+  std::optional<std::int64_t> request_by_ref(std::string_view ref) {
+    Use use = statement("SELECT id FROM requests WHERE ref = ?").use();
+    use.bind(ref);
+    if (!use.step()) {
+      return std::nullopt;
+    }
+    return use.integer(0);
+  }
+
+  bool request_exists(RequestId id) {
+    Use use = statement("SELECT 1 FROM requests WHERE id = ?").use();
+    use.bind(id.value);
+    return use.step();
+  }
+
+  Request load_request(RequestId id) {
+    Use use = statement(std::string(k_request_select) + "WHERE r.id = ?").use();
+    use.bind(id.value);
+    if (!use.step()) {
+      no_request(id);
+    }
+    return read_request(use);
+  }
+
+  std::optional<RequestRow> request_row(RequestId id) {
+    Use use = statement(R"sql(SELECT r.client_id, c.name, r.subject, r.channel, r.priority,
+  r.policy_id, p.name, r.ref
+FROM requests r JOIN clients c ON c.id = r.client_id JOIN policies p ON p.id = r.policy_id
+WHERE r.id = ?)sql")
+                  .use();
+    use.bind(id.value);
+    if (!use.step()) {
+      return std::nullopt;
+    }
+    return RequestRow{use.integer(0), use.text(1),    use.text(2), use.text(3),
+                      use.text(4),    use.integer(5), use.text(6), use.optional_text(7)};
+  }
+
+  static Client read_client(const Use& use) {
+    Client out;
+    out.name = use.text(0);
+    out.policy = use.text(1);
+    out.email = use.optional_text(2);
+    out.owner = use.optional_text(3);
+    out.note = use.optional_text(4);
+    out.open_requests = use.integer(5);
+    out.total_requests = use.integer(6);
+    return out;
+  }
+
+  // ---- calendars and policies by id ----
+
+  Calendar load_calendar(std::int64_t id) {
+    Calendar out;
+    std::string hours;
+    {
+      Use use = statement("SELECT name, zone, hours, builtin FROM calendars WHERE id = ?").use();
+      use.bind(id);
+      if (!use.step()) {
+        throw Error{ErrorKind::storage,
+                    fmt::format("calendar {} is missing from {}", id, m_db.path())};
+      }
+      out.rules.name = use.text(0);
+      out.rules.zone = use.text(1);
+      hours = use.text(2);
+      out.builtin = use.integer(3) != 0;
+    }
+    try {
+      out.rules.hours = parse_hours(hours);
+    } catch (const Error& error) {
+      throw Error{ErrorKind::storage,
+                  fmt::format("calendar \"{}\" in {} has hours slatrack cannot read ({}); set "
+                              "them with: slatrack calendar edit {} --hours SPEC",
+                              out.rules.name, m_db.path(), error.what(),
+                              shell_word(out.rules.name))};
+    }
+    Use use = statement("SELECT year, month, day, name FROM holidays WHERE calendar_id = ? "
+                        "ORDER BY year, month, day")
+                  .use();
+    use.bind(id);
+    while (use.step()) {
+      out.rules.holidays.push_back(Holiday{static_cast<int>(use.integer(0)),
+                                           static_cast<unsigned>(use.integer(1)),
+                                           static_cast<unsigned>(use.integer(2)), use.text(3)});
+    }
+    return out;
+  }
+
+  LoadedPolicy load_policy(std::int64_t id) {
+    LoadedPolicy out;
+    {
+      Use use = statement("SELECT p.name, k.name, p.builtin, p.calendar_id FROM policies p "
+                          "JOIN calendars k ON k.id = p.calendar_id WHERE p.id = ?")
+                    .use();
+      use.bind(id);
+      if (!use.step()) {
+        throw Error{ErrorKind::storage,
+                    fmt::format("SLA policy {} is missing from {}", id, m_db.path())};
+      }
+      out.policy.name = use.text(0);
+      out.policy.calendar = use.text(1);
+      out.policy.builtin = use.integer(2) != 0;
+      out.calendar_id = use.integer(3);
+    }
+    bool has_base = false;
+    Use use = statement("SELECT priority, reply_s, update_s, resolve_s FROM policy_targets "
+                        "WHERE policy_id = ?")
+                  .use();
+    use.bind(id);
+    while (use.step()) {
+      const std::string priority = use.text(0);
+      if (priority == "*") {
+        has_base = true;
+        out.policy.base = Targets{Seconds{use.integer(1)}, to_seconds(use.optional_integer(2)),
+                                  to_seconds(use.optional_integer(3))};
+      } else {
+        out.policy.overrides[from_db(priority_from(priority), "priority", priority)] =
+            TargetOverride{to_seconds(use.optional_integer(1)), to_seconds(use.optional_integer(2)),
+                           to_seconds(use.optional_integer(3))};
+      }
+    }
+    if (!has_base) {
+      throw Error{ErrorKind::storage,
+                  fmt::format("SLA policy \"{}\" in {} has no targets; set them with: slatrack "
+                              "sla set {} --reply DUR",
+                              out.policy.name, m_db.path(), shell_word(out.policy.name))};
+    }
+    return out;
+  }
+
+  const LoadedPolicy& policy(std::int64_t id, RulesCache& rules) {
+    auto found = rules.policies.find(id);
+    if (found == rules.policies.end()) {
+      found = rules.policies.emplace(id, load_policy(id)).first;
+    }
+    return found->second;
+  }
+
+  const Clock& clock(std::int64_t calendar_id, RulesCache& rules) {
+    auto found = rules.clocks.find(calendar_id);
+    if (found == rules.clocks.end()) {
+      found = rules.clocks.emplace(calendar_id, make_clock(load_calendar(calendar_id).rules)).first;
+    }
+    return *found->second;
+  }
+
+  // Checks `rules` and returns them with the zone's canonical IANA name (find_zone matches
+  // case-insensitively). Throws Error{invalid_input} for an unknown zone, a bad holiday or hours
+  // with no open time.
+  static CalendarRules checked(CalendarRules rules) {
+    rules.zone = find_zone(rules.zone).name();
+    for (const Holiday& day : rules.holidays) {
+      check_holiday(day);
+    }
+    static_cast<void>(make_clock(rules));
+    return rules;
+  }
+
+  void put_holiday(std::int64_t calendar_id, const Holiday& day) {
+    check_holiday(day);
+    Use use = statement("INSERT INTO holidays (calendar_id, year, month, day, name) "
+                        "VALUES (?, ?, ?, ?, ?) "
+                        "ON CONFLICT DO UPDATE SET name = excluded.name")
+                  .use();
+    use.bind(calendar_id)
+        .bind(day.year)
+        .bind(static_cast<std::int64_t>(day.month))
+        .bind(static_cast<std::int64_t>(day.day))
+        .bind(day.name)
+        .run();
+  }
+
+  void put_targets(std::int64_t policy_id, std::string_view priority,
+                   std::optional<std::int64_t> reply, std::optional<std::int64_t> update,
+                   std::optional<std::int64_t> resolve) {
+    if (priority != "*" && !reply && !update && !resolve) {
+      Use use = statement("DELETE FROM policy_targets WHERE policy_id = ? AND priority = ?").use();
+      use.bind(policy_id).bind(priority).run();
+      return;
+    }
+    Use use = statement(R"sql(INSERT INTO policy_targets (policy_id, priority, reply_s, update_s,
+  resolve_s) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT DO UPDATE SET reply_s = excluded.reply_s, update_s = excluded.update_s,
+  resolve_s = excluded.resolve_s)sql")
+                  .use();
+    use.bind(policy_id).bind(priority).bind(reply).bind(update).bind(resolve).run();
+  }
+
+  // Applies the targets of `change` to the base row or to one priority's override row.
+  void change_targets(const PolicyRow& row, const PolicyChange& change) {
+    if (change.reply) {
+      check_target(row.name, "reply", *change.reply);
+    }
+    if (change.update && *change.update) {
+      check_target(row.name, "update", **change.update);
+    }
+    if (change.resolve && *change.resolve) {
+      check_target(row.name, "resolve", **change.resolve);
+    }
+    const LoadedPolicy loaded = load_policy(row.id);
+    // In the base row NULL means no target; in an override row NULL inherits and 0 means none.
+    const bool base = !change.priority;
+    const std::optional<Seconds> none = base ? std::nullopt : std::optional<Seconds>{Seconds{0}};
+    std::optional<Seconds> reply;
+    std::optional<Seconds> update;
+    std::optional<Seconds> resolve;
+    if (base) {
+      reply = loaded.policy.base.reply;
+      update = loaded.policy.base.update;
+      resolve = loaded.policy.base.resolve;
+    } else if (const auto found = loaded.policy.overrides.find(*change.priority);
+               found != loaded.policy.overrides.end()) {
+      reply = found->second.reply;
+      update = found->second.update;
+      resolve = found->second.resolve;
+    }
+    if (change.reply) {
+      reply = *change.reply;
+    }
+    if (change.update) {
+      update = *change.update ? *change.update : none;
+    }
+    if (change.resolve) {
+      resolve = *change.resolve ? *change.resolve : none;
+    }
+    put_targets(row.id, base ? std::string_view{"*"} : to_string(*change.priority), to_db(reply),
+                to_db(update), to_db(resolve));
+  }
+
+  // ---- events and derived state ----
+
+  // Inserts an event; returns its id, which is also its seq for evaluate().
+  std::int64_t insert_event(RequestId id, EventKind kind, Instant at, std::string_view author,
+                            const std::optional<std::string>& text, Instant now) {
+    Use use = statement("INSERT INTO events (request_id, kind, at, author, text, recorded_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?)")
+                  .use();
+    use.bind(id.value)
+        .bind(to_string(kind))
+        .bind(to_db(at))
+        .bind(author)
+        .bind(text)
+        .bind(to_db(now))
+        .run();
+    return m_db.last_insert_rowid();
+  }
+
+  struct Reevaluation {
+    bool changed = false;
+    std::vector<Rejection> rejections;
+  };
+
+  // Recomputes request `id`'s derived state from its events under its current rules and stores
+  // it when it differs from what is stored.
+  Reevaluation reevaluate(std::int64_t id, RulesCache& rules) {
+    std::int64_t policy_id = 0;
+    std::string priority;
+    Derived old;
+    {
+      Use use = statement(R"sql(SELECT policy_id, priority, status, received_at, replied_at,
+  resolved_at, reply_due_at, update_due_at, resolve_due_at, next_due_at, next_metric
+FROM requests WHERE id = ?)sql")
+                    .use();
+      use.bind(id);
+      if (!use.step()) {
+        no_request(RequestId{id});
+      }
+      policy_id = use.integer(0);
+      priority = use.text(1);
+      old = Derived{use.text(2),
+                    use.integer(3),
+                    use.optional_integer(4),
+                    use.optional_integer(5),
+                    use.optional_integer(6),
+                    use.optional_integer(7),
+                    use.optional_integer(8),
+                    use.optional_integer(9),
+                    use.optional_text(10)};
+    }
+    std::vector<ClockEvent> events;
+    {
+      Use use = statement("SELECT kind, at, id FROM events WHERE request_id = ? "
+                          "AND kind NOT IN ('note', 'assign', 'edit') ORDER BY at, id")
+                    .use();
+      use.bind(id);
+      while (use.step()) {
+        events.push_back(ClockEvent{from_db(event_kind_from(use.text(0)), "event", use.text(0)),
+                                    to_instant(use.integer(1)), use.integer(2)});
+      }
+    }
+    const LoadedPolicy& loaded = policy(policy_id, rules);
+    const Evaluation evaluation = evaluate(
+        events, targets_for(loaded.policy, from_db(priority_from(priority), "priority", priority)),
+        clock(loaded.calendar_id, rules));
+    const std::optional<NextDue> next = next_due(evaluation);
+    const Derived now{std::string(to_string(evaluation.status)),
+                      evaluation.received_at ? to_db(*evaluation.received_at) : old.received_at,
+                      to_db(evaluation.replied_at),
+                      to_db(evaluation.resolved_at),
+                      to_db(evaluation.reply_due),
+                      to_db(evaluation.update_due),
+                      to_db(evaluation.resolve_due),
+                      next ? std::optional<std::int64_t>{to_db(next->due)} : std::nullopt,
+                      next ? std::optional<std::string>{to_string(next->metric)} : std::nullopt};
+    std::vector<ClockRow> clocks;
+    clocks.reserve(evaluation.clocks.size());
+    for (const ClockRun& run : evaluation.clocks) {
+      clocks.push_back(to_row(run));
+    }
+    Reevaluation out{false, evaluation.rejections};
+    if (now != old) {
+      out.changed = true;
+      Use use = statement(R"sql(UPDATE requests SET status = ?, received_at = ?, replied_at = ?,
+  resolved_at = ?, reply_due_at = ?, update_due_at = ?, resolve_due_at = ?, next_due_at = ?,
+  next_metric = ? WHERE id = ?)sql")
+                    .use();
+      use.bind(now.status)
+          .bind(now.received_at)
+          .bind(now.replied_at)
+          .bind(now.resolved_at)
+          .bind(now.reply_due_at)
+          .bind(now.update_due_at)
+          .bind(now.resolve_due_at)
+          .bind(now.next_due_at)
+          .bind(now.next_metric)
+          .bind(id)
+          .run();
+    }
+    if (stored_clocks(id) != clocks) {
+      out.changed = true;
+      {
+        Use use = statement("DELETE FROM clocks WHERE request_id = ?").use();
+        use.bind(id).run();
+      }
+      std::int64_t seq = 0;
+      for (const ClockRow& row : clocks) {
+        Use use = statement(R"sql(INSERT INTO clocks (request_id, seq, metric, start_at, due_at,
+  stop_at, outcome, target_s, used_s, credit_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql")
+                      .use();
+        use.bind(id)
+            .bind(++seq)
+            .bind(row.metric)
+            .bind(row.start_at)
+            .bind(row.due_at)
+            .bind(row.stop_at)
+            .bind(row.outcome)
+            .bind(row.target_s)
+            .bind(row.used_s)
+            .bind(row.credit_s)
+            .run();
+      }
+    }
+    return out;
+  }
+
+  std::vector<ClockRow> stored_clocks(std::int64_t id) {
+    std::vector<ClockRow> out;
+    Use use = statement("SELECT metric, start_at, due_at, stop_at, outcome, target_s, used_s, "
+                        "credit_s FROM clocks WHERE request_id = ? ORDER BY seq")
+                  .use();
+    use.bind(id);
+    while (use.step()) {
+      out.push_back(ClockRow{use.text(0), use.integer(1), use.optional_integer(2),
+                             use.optional_integer(3), use.text(4), use.integer(5), use.integer(6),
+                             use.integer(7)});
+    }
+    return out;
+  }
+
+  // Re-evaluates each request of `ids`; returns how many changed.
+  std::int64_t reevaluate_ids(const std::vector<std::int64_t>& ids, RulesCache& rules) {
+    std::int64_t changed = 0;
+    for (const std::int64_t id : ids) {
+      if (reevaluate(id, rules).changed) {
+        ++changed;
+      }
+    }
+    return changed;
+  }
+
+  // Re-evaluates every request whose policy uses calendar `calendar_id`.
+  std::int64_t reevaluate_calendar(std::int64_t calendar_id) {
+    RulesCache rules;
+    return reevaluate_ids(select_ids("SELECT id FROM requests WHERE policy_id IN "
+                                     "(SELECT id FROM policies WHERE calendar_id = ?) ORDER BY id",
+                                     calendar_id),
+                          rules);
+  }
+
+  Database m_db; // declared first: destroyed after the statements
+  std::map<std::string, Statement, std::less<>> m_statements;
+};
+
+} // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const std::string& path) {
+  return std::make_unique<SqliteStore>(path);
+}
+
+} // namespace slatrack
