@@ -89,6 +89,9 @@ struct OverdueItem {
   Request request;
   Metric metric = Metric::reply;
   Instant due;
+  // Open time on the request's calendar from due to now: positive when overdue, negative (the
+  // open time left) when at risk.
+  Seconds open_late{0};
 };
 
 class Store {

@@ -123,11 +123,6 @@ int run_list(Context& context, const ListOptions& options) {
     }
     filter.limit = limit;
   }
-  if (filter.client && !context.store().find_client(*filter.client)) {
-    throw Error{ErrorKind::not_found,
-                fmt::format("no client \"{}\"; see them with: slatrack client list",
-                            escape_control(*filter.client))};
-  }
   const Style style = context.style();
   std::vector<Row> rows;
   for (const Request& request : context.store().list_requests(filter)) {
@@ -253,11 +248,6 @@ int run_overdue(Context& context, const OverdueOptions& options) {
   query.client = options.client;
   query.assignee = options.assignee;
   query.only_new = options.only_new;
-  if (query.client && !context.store().find_client(*query.client)) {
-    throw Error{ErrorKind::not_found,
-                fmt::format("no client \"{}\"; see them with: slatrack client list",
-                            escape_control(*query.client))};
-  }
   const Style style = context.style();
   const std::vector<OverdueItem> items = context.store().overdue(query);
   std::vector<Row> rows;
@@ -270,11 +260,13 @@ int run_overdue(Context& context, const OverdueOptions& options) {
     record.push_back({"metric", std::string(to_string(item.metric))});
     record.push_back({"due_at", item.due});
     record.push_back({"late_seconds", (query.now - item.due).count()});
+    record.push_back({"open_late_seconds", item.open_late.count()});
     if (style.format == Format::table) {
       record.push_back({"_subject", shorten(item.request.subject, 40)});
-      record.push_back({"_state", late ? fmt::format("{} late", human_duration(query.now - item.due))
+      // Open time on the request's calendar, the measure --within uses.
+      record.push_back({"_state", late ? fmt::format("{} late", human_duration(item.open_late))
                                        : fmt::format("at risk, {} left",
-                                                     human_duration(item.due - query.now))});
+                                                     human_duration(-item.open_late))});
     }
     rows.push_back(Row{std::move(record), late ? Tone::red : Tone::yellow});
   }

@@ -1047,8 +1047,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
     const Instant overdue_cutoff = query.now - Seconds{1};
     std::map<std::int64_t, Instant> cutoffs;
     Instant max_cutoff = overdue_cutoff;
+    RulesCache rules;
     if (query.within) {
-      RulesCache rules;
       for (const std::int64_t calendar_id : select_ids("SELECT id FROM calendars", std::nullopt)) {
         const Instant cutoff = clock(calendar_id, rules).add(query.now, *query.within);
         cutoffs[calendar_id] = cutoff;
@@ -1083,8 +1083,11 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
         if (next.due > overdue_cutoff && next.due > cutoff) {
           continue;
         }
+        const Clock& request_clock = clock(calendar_id, rules);
+        const Seconds open_late = next.due < query.now ? request_clock.open(next.due, query.now)
+                                                       : -request_clock.open(query.now, next.due);
         candidates.push_back(
-            Candidate{OverdueItem{std::move(request), next.metric, next.due},
+            Candidate{OverdueItem{std::move(request), next.metric, next.due, open_late},
                       use.optional_integer(k_request_columns + 1).value_or(to_db(next.due))});
       }
     }

@@ -1,0 +1,461 @@
+// The business-hours engine: open(a, b), add(t, d) and open_spans(a, b) of SPEC.md "The clocks".
+//
+// Why it is built this way. UTC time is cut into *segments* of constant UTC offset (one per zone
+// transition, read once from date-tz in the constructor). Inside a segment, local wall-clock time
+// runs in step with UTC, so the open time of a UTC range equals the open time of the matching
+// range of the *local line*: an idealised wall clock without DST where each local day is closed
+// when it is a holiday and otherwise open in its weekday's intervals. A skipped hour is simply
+// never visited and a repeated hour is visited by two segments, which is exactly the contract's
+// "real elapsed open time" rule, including zones with DST at midnight.
+//
+// On the local line, open time is the weekly cumulative function W(x) (whole weeks times the open
+// seconds of a week, plus a table lookup inside the week) minus the holidays. Holidays are few, so
+// add() and open() jump from holiday to holiday (and from zone transition to zone transition) and
+// step over all the weeks between in O(1). The cost of add(t, d) therefore does not grow with d,
+// only with the holidays and DST changes crossed. Yearly holidays repeat every 400 Gregorian years
+// (146097 days, a whole number of weeks), so they are kept as one sorted table of day offsets in
+// that cycle; holidays on days that are closed anyway are dropped.
+//
+// Everything is computed in the constructor and never changes: a BusinessCalendar can be shared
+// by threads that only read it.
+#include "slatrack/calendar.hpp"
+
+#include "slatrack/error.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <date/date.h>
+#include <date/tz.h>
+#include <fmt/format.h>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace slatrack {
+
+namespace {
+
+using i64 = std::int64_t;
+
+constexpr i64 k_day = 86400;
+constexpr i64 k_cycle_days = 146097;                    // 400 Gregorian years, 20871 weeks
+constexpr i64 k_no_holiday = i64{1} << 40;              // a day number after every real one
+constexpr i64 k_no_open_time_limit = i64{3653} * k_day; // 10 years
+
+constexpr i64 floor_div(i64 a, i64 b) {
+  const i64 q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+// Monday = 0 ... Sunday = 6 of a day number (days since 1970-01-01, a Thursday).
+constexpr std::size_t weekday_of(i64 day) {
+  return static_cast<std::size_t>(day + 3 - floor_div(day + 3, 7) * 7);
+}
+
+i64 day_number(int year, unsigned month, unsigned day) {
+  const date::year_month_day ymd{date::year{year}, date::month{month}, date::day{day}};
+  return date::sys_days{ymd}.time_since_epoch().count();
+}
+
+bool valid_holiday(const Holiday& holiday) {
+  if (holiday.year < -32767 || holiday.year > 32767) {
+    return false;
+  }
+  const int year = holiday.year == 0 ? 2000 : holiday.year; // 2000 is a leap year
+  const date::year_month_day ymd{date::year{year}, date::month{holiday.month},
+                                 date::day{holiday.day}};
+  return ymd.ok();
+}
+
+std::string iso(i64 seconds) {
+  return date::format("%FT%TZ", Instant{Seconds{seconds}});
+}
+
+// One open interval of a weekday, in seconds since local midnight.
+struct DayInterval {
+  i64 begin = 0;
+  i64 end = 0;
+};
+
+} // namespace
+
+struct BusinessCalendar::Impl {
+  std::string name;
+
+  // Weekly hours, in seconds: intervals of weekday k are intervals[first[k] .. first[k + 1]).
+  std::vector<DayInterval> intervals;
+  std::array<std::size_t, 8> first{};
+  std::array<i64, 8> week_prefix{}; // open seconds of days 0 .. k-1; [7] is the week's
+  i64 week_open = 0;
+
+  // Zone segments: segment i has UTC offset offsets[i] from starts[i] up to starts[i + 1].
+  std::vector<i64> starts;
+  std::vector<i64> offsets;
+
+  // Holidays that close an otherwise open day, as local day numbers.
+  std::vector<i64> cycle;        // yearly ones: sorted offsets in [0, k_cycle_days)
+  std::vector<i64> once;         // sorted, none also a yearly one
+  std::array<i64, 7> day_open{}; // open seconds of each weekday
+
+  // Open seconds of weekday k from its local midnight up to `second` (0 .. k_day).
+  [[nodiscard]] i64 open_in_day(std::size_t k, i64 second) const {
+    i64 total = 0;
+    for (std::size_t i = first[k]; i < first[k + 1]; ++i) {
+      const DayInterval& interval = intervals[i];
+      if (second <= interval.begin) {
+        break;
+      }
+      total += std::min(second, interval.end) - interval.begin;
+    }
+    return total;
+  }
+
+  // W(x): open seconds of the local line without holidays from the Monday of 1969-12-29 to x.
+  [[nodiscard]] i64 weekly_open(i64 x) const {
+    const i64 day = floor_div(x, k_day);
+    const i64 week = floor_div(day + 3, 7);
+    const std::size_t k = weekday_of(day);
+    return week * week_open + week_prefix[k] + open_in_day(k, x - day * k_day);
+  }
+
+  // W at the local midnight that begins `day`.
+  [[nodiscard]] i64 weekly_open_at_midnight(i64 day) const {
+    return floor_div(day + 3, 7) * week_open + week_prefix[weekday_of(day)];
+  }
+
+  // The latest local x with W(x) <= c.
+  [[nodiscard]] i64 weekly_inverse(i64 c) const {
+    const i64 week = floor_div(c, week_open);
+    const i64 rest = c - week * week_open;
+    for (std::size_t k = 0; k < 7; ++k) {
+      if (rest < week_prefix[k + 1]) {
+        i64 left = rest - week_prefix[k];
+        for (std::size_t i = first[k]; i < first[k + 1]; ++i) {
+          const DayInterval& interval = intervals[i];
+          if (left < interval.end - interval.begin) {
+            return (week * 7 + static_cast<i64>(k) - 3) * k_day + interval.begin + left;
+          }
+          left -= interval.end - interval.begin;
+        }
+      }
+    }
+    return 0; // unreachable: rest < week_open
+  }
+
+  [[nodiscard]] std::size_t segment_of(i64 t) const {
+    if (t < starts.front() || t >= starts.back()) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("time {} is out of the range of calendar \"{}\"", t, name)};
+    }
+    const auto it = std::upper_bound(starts.begin(), starts.end(), t);
+    return static_cast<std::size_t>(it - starts.begin()) - 1;
+  }
+};
+
+namespace {
+
+// Walks the holidays of a calendar in order, from a given local day on.
+class HolidayCursor {
+public:
+  HolidayCursor(const std::vector<i64>& cycle, const std::vector<i64>& once, i64 day)
+      : m_cycle(cycle), m_once(once) {
+    if (!m_cycle.empty()) {
+      m_base = floor_div(day, k_cycle_days) * k_cycle_days;
+      const auto it = std::lower_bound(m_cycle.begin(), m_cycle.end(), day - m_base);
+      m_yearly = static_cast<std::size_t>(it - m_cycle.begin());
+      if (m_yearly == m_cycle.size()) {
+        m_yearly = 0;
+        m_base += k_cycle_days;
+      }
+    }
+    m_single = static_cast<std::size_t>(std::lower_bound(m_once.begin(), m_once.end(), day)
+                                        - m_once.begin());
+  }
+
+  // The first holiday on or after `day` (k_no_holiday when there is none).
+  [[nodiscard]] i64 next(i64 day) {
+    while (true) {
+      const i64 yearly = m_cycle.empty() ? k_no_holiday : m_base + m_cycle[m_yearly];
+      const i64 single = m_single < m_once.size() ? m_once[m_single] : k_no_holiday;
+      if (yearly >= day && single >= day) {
+        return std::min(yearly, single);
+      }
+      if (yearly < day) {
+        if (++m_yearly == m_cycle.size()) {
+          m_yearly = 0;
+          m_base += k_cycle_days;
+        }
+      }
+      if (single < day) {
+        ++m_single;
+      }
+    }
+  }
+
+private:
+  const std::vector<i64>& m_cycle;
+  const std::vector<i64>& m_once;
+  i64 m_base = 0;
+  std::size_t m_yearly = 0;
+  std::size_t m_single = 0;
+};
+
+} // namespace
+
+BusinessCalendar::BusinessCalendar(const CalendarRules& rules) : m_impl(std::make_unique<Impl>()) {
+  Impl& impl = *m_impl;
+  impl.name = rules.name;
+
+  const date::time_zone* zone = nullptr;
+  try {
+    zone = date::locate_zone(rules.zone);
+  } catch (const std::runtime_error&) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("unknown time zone \"{}\": use an IANA name such as Europe/London",
+                            rules.zone)};
+  }
+
+  // Weekly hours, normalised: sorted, overlapping and touching intervals joined.
+  for (std::size_t k = 0; k < 7; ++k) {
+    std::vector<OpenInterval> day = rules.hours.days[k];
+    for (const OpenInterval& interval : day) {
+      if (interval.begin < 0 || interval.end > 1440 || interval.begin >= interval.end) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("calendar \"{}\" has a bad open interval {}-{} (minutes): use "
+                                "0 <= begin < end <= 1440",
+                                rules.name, interval.begin, interval.end)};
+      }
+    }
+    std::sort(day.begin(), day.end(),
+              [](const OpenInterval& a, const OpenInterval& b) { return a.begin < b.begin; });
+    for (const OpenInterval& interval : day) {
+      const DayInterval seconds{i64{interval.begin} * 60, i64{interval.end} * 60};
+      if (impl.intervals.size() > impl.first[k] && impl.intervals.back().end >= seconds.begin) {
+        impl.intervals.back().end = std::max(impl.intervals.back().end, seconds.end);
+      } else {
+        impl.intervals.push_back(seconds);
+      }
+    }
+    impl.first[k + 1] = impl.intervals.size();
+    impl.day_open[k] = impl.open_in_day(k, k_day);
+    impl.week_prefix[k + 1] = impl.week_prefix[k] + impl.day_open[k];
+  }
+  impl.week_open = impl.week_prefix[7];
+  if (impl.week_open == 0) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("calendar \"{}\" has no open hours: give at least one interval, "
+                            "e.g. --hours \"mon-fri 09:00-17:00\"",
+                            rules.name)};
+  }
+
+  // Zone segments over the whole range date-tz knows, joined where only the abbreviation or the
+  // DST flag changes.
+  date::sys_info info =
+      zone->get_info(date::sys_seconds{date::sys_days{date::year{-32000} / 1 / 1}});
+  impl.starts.push_back(info.begin.time_since_epoch().count());
+  impl.offsets.push_back(info.offset.count());
+  while (true) {
+    const date::sys_info next = zone->get_info(info.end);
+    if (next.begin <= info.begin || next.end <= next.begin) {
+      break; // the last range: it runs to the end of date-tz's time
+    }
+    if (next.offset != info.offset) {
+      impl.starts.push_back(next.begin.time_since_epoch().count());
+      impl.offsets.push_back(next.offset.count());
+    }
+    info = next;
+  }
+  impl.starts.push_back(info.end.time_since_epoch().count()); // sentinel
+
+  // Holidays.
+  for (const Holiday& holiday : rules.holidays) {
+    if (!valid_holiday(holiday)) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("calendar \"{}\" has a bad holiday {}: write YYYY-MM-DD or MM-DD",
+                              rules.name, format_holiday_date(holiday))};
+    }
+    if (holiday.year != 0) {
+      continue;
+    }
+    for (int year = 2000; year < 2400; ++year) {
+      const date::year_month_day ymd{date::year{year}, date::month{holiday.month},
+                                     date::day{holiday.day}};
+      if (!ymd.ok()) {
+        continue; // 02-29 outside leap years
+      }
+      const i64 day = date::sys_days{ymd}.time_since_epoch().count();
+      if (impl.day_open[weekday_of(day)] > 0) {
+        impl.cycle.push_back(day - floor_div(day, k_cycle_days) * k_cycle_days);
+      }
+    }
+  }
+  std::sort(impl.cycle.begin(), impl.cycle.end());
+  impl.cycle.erase(std::unique(impl.cycle.begin(), impl.cycle.end()), impl.cycle.end());
+  for (const Holiday& holiday : rules.holidays) {
+    if (holiday.year == 0) {
+      continue;
+    }
+    const i64 day = day_number(holiday.year, holiday.month, holiday.day);
+    const i64 offset = day - floor_div(day, k_cycle_days) * k_cycle_days;
+    if (impl.day_open[weekday_of(day)] > 0
+        && !std::binary_search(impl.cycle.begin(), impl.cycle.end(), offset)) {
+      impl.once.push_back(day);
+    }
+  }
+  std::sort(impl.once.begin(), impl.once.end());
+  impl.once.erase(std::unique(impl.once.begin(), impl.once.end()), impl.once.end());
+}
+
+BusinessCalendar::~BusinessCalendar() = default;
+
+Seconds BusinessCalendar::open(Instant a, Instant b) const {
+  const Impl& impl = *m_impl;
+  if (b <= a) {
+    return Seconds{0};
+  }
+  const i64 end = b.time_since_epoch().count();
+  i64 p = a.time_since_epoch().count();
+  std::size_t segment = impl.segment_of(p);
+  static_cast<void>(impl.segment_of(end - 1)); // range check
+  i64 total = 0;
+  while (p < end) {
+    const i64 offset = impl.offsets[segment];
+    const i64 stop = std::min(end, impl.starts[segment + 1]);
+    i64 x = p + offset;
+    const i64 y = stop + offset;
+    HolidayCursor holidays(impl.cycle, impl.once, floor_div(x, k_day));
+    while (x < y) {
+      const i64 day = floor_div(x, k_day);
+      const i64 holiday = holidays.next(day);
+      if (holiday == day) {
+        x = std::min(y, (day + 1) * k_day);
+        continue;
+      }
+      const i64 z = std::min(y, holiday * k_day);
+      total += impl.weekly_open(z) - impl.weekly_open(x);
+      x = z;
+    }
+    p = stop;
+    ++segment;
+  }
+  return Seconds{total};
+}
+
+Instant BusinessCalendar::add(Instant t, Seconds d) const {
+  const Impl& impl = *m_impl;
+  i64 left = std::max(d.count(), i64{0});
+  const i64 start = t.time_since_epoch().count();
+  i64 p = start;
+  std::size_t segment = impl.segment_of(p);
+  i64 last_open = p; // UTC end of the last stretch that had open time
+  const auto check_progress = [&](i64 utc) {
+    if (utc - last_open > k_no_open_time_limit) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("calendar \"{}\" has no open time in the 10 years after {}: its "
+                              "holidays close every open day; remove some with: slatrack "
+                              "calendar holiday {} DATE --remove",
+                              impl.name, iso(last_open), impl.name)};
+    }
+  };
+  while (true) {
+    if (segment + 1 >= impl.starts.size()) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("{} of open time after {} is out of the range of calendar \"{}\"",
+                              d.count(), iso(start), impl.name)};
+    }
+    const i64 offset = impl.offsets[segment];
+    i64 x = p + offset;
+    const i64 y = impl.starts[segment + 1] + offset;
+    HolidayCursor holidays(impl.cycle, impl.once, floor_div(x, k_day));
+    i64 w = impl.weekly_open(x); // W(x), kept up to date as x moves on
+    i64 holiday = holidays.next(floor_div(x, k_day));
+    while (x < y) {
+      if (holiday * k_day >= y) { // no holiday before the segment ends
+        const i64 w_y = impl.weekly_open(y);
+        if (w_y - w > left) {
+          return Instant{Seconds{impl.weekly_inverse(w + left) - offset}};
+        }
+        left -= w_y - w;
+        if (w_y > w) {
+          last_open = y - offset;
+        }
+        break;
+      }
+      if (holiday * k_day > x) { // open hours up to the holiday
+        const i64 w_h = impl.weekly_open_at_midnight(holiday);
+        if (w_h - w > left) {
+          return Instant{Seconds{impl.weekly_inverse(w + left) - offset}};
+        }
+        left -= w_h - w;
+        if (w_h > w) {
+          last_open = holiday * k_day - offset;
+        }
+        x = holiday * k_day;
+        w = w_h;
+      }
+      // Closed all day: on to the next midnight. Over a whole day W grows by the day's hours.
+      const i64 next = std::min(y, (holiday + 1) * k_day);
+      w = x == holiday * k_day && next == (holiday + 1) * k_day
+              ? w + impl.day_open[weekday_of(holiday)]
+              : impl.weekly_open(next);
+      x = next;
+      check_progress(x - offset);
+      holiday = holidays.next(holiday + 1);
+    }
+    p = impl.starts[segment + 1];
+    ++segment;
+  }
+}
+
+std::vector<OpenSpan> BusinessCalendar::open_spans(Instant a, Instant b) const {
+  const Impl& impl = *m_impl;
+  std::vector<OpenSpan> spans;
+  if (b <= a) {
+    return spans;
+  }
+  const i64 end = b.time_since_epoch().count();
+  i64 p = a.time_since_epoch().count();
+  std::size_t segment = impl.segment_of(p);
+  static_cast<void>(impl.segment_of(end - 1)); // range check
+  while (p < end) {
+    const i64 offset = impl.offsets[segment];
+    const i64 stop = std::min(end, impl.starts[segment + 1]);
+    const i64 x = p + offset;
+    const i64 y = stop + offset;
+    HolidayCursor holidays(impl.cycle, impl.once, floor_div(x, k_day));
+    for (i64 day = floor_div(x, k_day); day * k_day < y; ++day) {
+      if (holidays.next(day) == day) {
+        continue;
+      }
+      const std::size_t k = weekday_of(day);
+      for (std::size_t i = impl.first[k]; i < impl.first[k + 1]; ++i) {
+        const i64 begin = std::max(x, day * k_day + impl.intervals[i].begin) - offset;
+        const i64 finish = std::min(y, day * k_day + impl.intervals[i].end) - offset;
+        if (begin >= finish) {
+          continue;
+        }
+        const Instant span_begin{Seconds{begin}};
+        const Instant span_end{Seconds{finish}};
+        if (!spans.empty() && spans.back().end == span_begin) {
+          spans.back().end = span_end;
+        } else {
+          spans.push_back(OpenSpan{span_begin, span_end});
+        }
+      }
+    }
+    p = stop;
+    ++segment;
+  }
+  return spans;
+}
+
+std::unique_ptr<Clock> make_clock(const CalendarRules& rules) {
+  if (is_always_open(rules.hours) && rules.holidays.empty()) {
+    return std::make_unique<AlwaysOpen>();
+  }
+  return std::make_unique<BusinessCalendar>(rules);
+}
+
+} // namespace slatrack
