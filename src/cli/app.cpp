@@ -299,6 +299,10 @@ void build_views(Tree& tree, CLI::App& app) {
        [&tree](Context& context) { return run_show(context, tree.name); })
       ->add_option("ID", tree.name, "Request number")
       ->required();
+  leaf(tree, app, "explain", "How each due time of a request was reached",
+       [&tree](Context& context) { return run_explain(context, tree.name); })
+      ->add_option("ID", tree.name, "Request number")
+      ->required();
   CLI::App* overdue =
       leaf(tree, app, "overdue", "What is overdue (exit 1) or at risk within DUR",
            [&tree](Context& context) { return run_overdue(context, tree.overdue); });

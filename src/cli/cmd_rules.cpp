@@ -28,7 +28,7 @@ void report(Context& context, const std::string& sentence, const Record& record,
 }
 
 std::string requests_changed(std::int64_t count) {
-  return count == 1 ? "1 request re-evaluated" : fmt::format("{} requests re-evaluated", count);
+  return count == 1 ? "1 request changed" : fmt::format("{} requests changed", count);
 }
 
 Seconds duration_option(std::string_view option, const std::string& text) {

@@ -135,6 +135,8 @@ int run_edit(Context& context, const EditOptions& options);
 
 int run_list(Context& context, const ListOptions& options);
 int run_show(Context& context, const std::string& id);
+// How each due time was reached: open stretches used, closed time skipped, pauses, DST changes.
+int run_explain(Context& context, const std::string& id);
 int run_overdue(Context& context, const OverdueOptions& options);
 
 // Parses a request number: "42" or "#42". Throws Error{invalid_input}.
