@@ -5,6 +5,7 @@
 set -euo pipefail
 export TZ=Europe/London
 export SLATRACK_NOW="2026-11-23 08:30"
+export SLATRACK_USER=sam   # the owner, who logs and answers most things
 st() { slatrack "$@"; }
 
 st init

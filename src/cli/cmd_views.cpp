@@ -65,14 +65,21 @@ const std::vector<std::string>& request_keys() {
   return keys;
 }
 
-std::string clock_state(const ClockRun& run, const Style& style) {
+// "running, due Mon 23 Nov 10:30 (in 2d 18h; 2h 00m of open time left)", "met, ...", "breached by".
+std::string clock_state(const ClockRun& run, const Style& style, const Clock& clock) {
   if (run.outcome == Outcome::running) {
     if (!run.due) {
-      return "paused";
+      return "not counting while waiting";
     }
-    return style.zone == nullptr ? "running"
-                                 : fmt::format("running, due {}",
-                                               due_phrase(*run.due, *style.zone, style.now));
+    if (style.zone == nullptr) {
+      return "running";
+    }
+    const std::string open_part =
+        *run.due < style.now
+            ? fmt::format("{} of open time late", human_duration(clock.open(*run.due, style.now)))
+            : fmt::format("{} of open time left", human_duration(clock.open(style.now, *run.due)));
+    return fmt::format("running, due {}; {}", due_phrase(*run.due, *style.zone, style.now),
+                       open_part);
   }
   if (run.outcome == Outcome::met) {
     return fmt::format("met, {} of {} used", human_duration(run.used), human_duration(run.target));
@@ -178,6 +185,9 @@ int run_show(Context& context, const std::string& id_text) {
                   {"replied_at", "First reply"},
                   {"resolved_at", "Resolved"}});
     std::fputs("\nClocks:\n", out);
+    const auto calendar = context.store().find_calendar(request.calendar);
+    const std::unique_ptr<Clock> clock =
+        calendar ? make_clock(calendar->rules) : std::make_unique<AlwaysOpen>();
     for (const ClockRun& run : detail.clocks) {
       const Tone tone = run.outcome == Outcome::breached ? Tone::red
                         : (run.outcome == Outcome::running && run.due && *run.due < style.now)
@@ -185,7 +195,7 @@ int run_show(Context& context, const std::string& id_text) {
                             : Tone::none;
       std::fputs(paint(fmt::format("  {:<8} started {}  {}", to_string(run.metric),
                                    local_short(run.start, *style.zone, style.now),
-                                   clock_state(run, style)),
+                                   clock_state(run, style, *clock)),
                        tone, style)
                      .c_str(),
                  out);
