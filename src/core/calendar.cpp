@@ -147,7 +147,9 @@ struct BusinessCalendar::Impl {
   [[nodiscard]] std::size_t segment_of(i64 t) const {
     if (t < starts.front() || t >= starts.back()) {
       throw Error{ErrorKind::invalid_input,
-                  fmt::format("time {} is out of the range of calendar \"{}\"", t, name)};
+                  fmt::format("time {}s from 1970 is outside the years calendar \"{}\" covers "
+                              "(-32767 to 32767)",
+                              t, name)};
     }
     const auto it = std::upper_bound(starts.begin(), starts.end(), t);
     return static_cast<std::size_t>(it - starts.begin()) - 1;
@@ -362,7 +364,7 @@ Instant BusinessCalendar::add(Instant t, Seconds d) const {
   while (true) {
     if (segment + 1 >= impl.starts.size()) {
       throw Error{ErrorKind::invalid_input,
-                  fmt::format("{} of open time after {} is out of the range of calendar \"{}\"",
+                  fmt::format("{}s of open time after {} is out of the range of calendar \"{}\"",
                               d.count(), iso(start), impl.name)};
     }
     const i64 offset = impl.offsets[segment];

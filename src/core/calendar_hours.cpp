@@ -177,23 +177,23 @@ std::string interval_text(std::int32_t begin, std::int32_t end) {
   return minutes_text(begin) + "-" + minutes_text(end);
 }
 
-// A clock reading "H:MM" or "HH:MM" as written; nullopt when malformed.
+// A clock reading "H:MM" or "HH:MM" as written; hours < 0 when malformed.
 struct ClockReading {
-  std::int32_t hours = 0;
+  std::int32_t hours = -1;
   std::int32_t minutes = 0;
 };
 
-std::optional<ClockReading> parse_clock(std::string_view text) {
+ClockReading parse_clock(std::string_view text) {
   const std::size_t colon = text.find(':');
   if (colon == std::string_view::npos || colon == 0 || colon > 2 || text.size() != colon + 3) {
-    return std::nullopt;
+    return {};
   }
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (i != colon && !is_digit(text[i])) {
-      return std::nullopt;
+      return {};
     }
   }
-  ClockReading reading;
+  ClockReading reading{0, 0};
   for (std::size_t i = 0; i < colon; ++i) {
     reading.hours = reading.hours * 10 + (text[i] - '0');
   }
@@ -214,15 +214,15 @@ void parse_clause(std::string_view original, std::array<std::vector<OpenInterval
   for (std::size_t i = 1; i < tokens.size(); ++i) {
     const std::string_view token = tokens[i];
     const std::size_t dash = token.find('-');
-    const std::optional<ClockReading> begin_reading = parse_clock(token.substr(0, dash));
-    const std::optional<ClockReading> end_reading =
-        dash == std::string_view::npos ? std::nullopt : parse_clock(token.substr(dash + 1));
-    if (!begin_reading || !end_reading) {
+    const ClockReading begin_reading = parse_clock(token.substr(0, dash));
+    const ClockReading end_reading =
+        dash == std::string_view::npos ? ClockReading{} : parse_clock(token.substr(dash + 1));
+    if (begin_reading.hours < 0 || end_reading.hours < 0) {
       bad_clause(original, fmt::format(R"("{}" is not HH:MM-HH:MM; {})", token, k_hours_hint));
     }
     const std::array<std::pair<ClockReading, std::string_view>, 2> readings = {
-        std::pair{*begin_reading, token.substr(0, dash)},
-        std::pair{*end_reading, token.substr(dash + 1)}};
+        std::pair{begin_reading, token.substr(0, dash)},
+        std::pair{end_reading, token.substr(dash + 1)}};
     for (const auto& [reading, text] : readings) {
       const bool valid = (reading.hours <= 23 && reading.minutes <= 59)
                          || (reading.hours == 24 && reading.minutes == 0);
@@ -233,8 +233,8 @@ void parse_clause(std::string_view original, std::array<std::vector<OpenInterval
                                text));
       }
     }
-    const std::int32_t begin = begin_reading->hours * 60 + begin_reading->minutes;
-    const std::int32_t end = end_reading->hours * 60 + end_reading->minutes;
+    const std::int32_t begin = begin_reading.hours * 60 + begin_reading.minutes;
+    const std::int32_t end = end_reading.hours * 60 + end_reading.minutes;
     if (begin == k_minutes_per_day) {
       bad_clause(original, R"("24:00" may only end an interval)");
     }
