@@ -15,6 +15,27 @@ namespace slatrack {
 namespace {
 
 // The replay of one request's events. One instance per evaluation.
+// The index of a running clock run, or none. (std::optional<std::size_t> here trips g++ 12's
+// -Wmaybe-uninitialized at -O3, a known false positive.)
+class RunIndex {
+public:
+  RunIndex() = default;
+  RunIndex(std::size_t index) : m_index(index) {} // NOLINT: implicit like std::optional
+  explicit operator bool() const {
+    return m_index != k_none;
+  }
+  std::size_t operator*() const {
+    return m_index;
+  }
+  void reset() {
+    m_index = k_none;
+  }
+
+private:
+  static constexpr std::size_t k_none = static_cast<std::size_t>(-1);
+  std::size_t m_index = k_none;
+};
+
 class Replay {
 public:
   Replay(const Targets& targets, const Clock& clock) : m_targets(targets), m_clock(clock) {}
@@ -216,7 +237,7 @@ private:
   }
 
   // Stops the reply or update run `running` at `at`, if there is one.
-  void stop_timed(std::optional<std::size_t>& running, Instant at) {
+  void stop_timed(RunIndex& running, Instant at) {
     if (!running) {
       return;
     }
@@ -265,10 +286,10 @@ private:
   const Targets& m_targets;
   const Clock& m_clock;
   Evaluation m_result;
-  Instant m_horizon{};                // the last event that applied
-  std::optional<std::size_t> m_reply; // index of the running run of each metric
-  std::optional<std::size_t> m_update;
-  std::optional<std::size_t> m_resolve;
+  Instant m_horizon{}; // the last event that applied
+  RunIndex m_reply;    // index of the running run of each metric
+  RunIndex m_update;
+  RunIndex m_resolve;
   Seconds m_counted{0};                    // resolve: open time counted before m_counting_since
   std::optional<Instant> m_counting_since; // resolve: counting since, while the status is open
   std::optional<Instant> m_resolve_breached_at; // resolve: when the count passed the target
