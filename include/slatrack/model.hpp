@@ -57,6 +57,9 @@ struct PolicyChange {
   std::optional<Seconds> reply;
   std::optional<std::optional<Seconds>> update;
   std::optional<std::optional<Seconds>> resolve;
+  // With `priority`: drop that priority's override first (its targets inherit the base again),
+  // then apply the targets given (config apply uses it to make an override exactly the file's).
+  bool reset = false;
 };
 
 struct Client {

@@ -5,10 +5,14 @@
 #pragma once
 
 #include "slatrack/model.hpp"
+#include "slatrack/report.hpp"
+#include "slatrack/transfer.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,9 +35,9 @@ struct NewRequest {
   std::optional<std::string> assignee; // default: the client's owner
   std::optional<std::string> ref;
   std::optional<std::string> text;
-  Instant at;          // the first message
-  std::string author;  // who logged it
-  Instant now;         // when it was logged
+  Instant at;         // the first message
+  std::string author; // who logged it
+  Instant now;        // when it was logged
   bool create_client = false;
 };
 
@@ -94,6 +98,12 @@ struct OverdueItem {
   Seconds open_late{0};
 };
 
+// What `check` found (docs/reliability.md).
+struct CheckReport {
+  std::int64_t requests = 0; // requests whose derived state was re-evaluated and compared
+  std::int64_t problems = 0; // lines passed to the callback
+};
+
 class Store {
 public:
   Store() = default;
@@ -105,14 +115,19 @@ public:
   [[nodiscard]] virtual std::string location() const = 0;
   [[nodiscard]] virtual int schema_version() = 0;
 
+  // Runs `body` in one write transaction: the store operations it calls join it (each as a
+  // savepoint), so they happen whole or not at all. Commits when `body` returns and `commit` is
+  // true; rolls back when `commit` is false (a dry run) or `body` throws (the exception goes on).
+  // Used by `config apply` (docs/configuration.md). Throws Error{storage}.
+  virtual void transaction(const std::function<void()>& body, bool commit) = 0;
+
   // Calendars. Mutations that change rules return how many requests' derived state changed.
   [[nodiscard]] virtual std::vector<Calendar> calendars() = 0;
   [[nodiscard]] virtual std::optional<Calendar> find_calendar(std::string_view name) = 0;
   virtual void add_calendar(const CalendarRules& rules) = 0;
   virtual std::int64_t change_calendar(std::string_view name, const CalendarChange& change) = 0;
   virtual std::int64_t add_holidays(std::string_view name, const std::vector<Holiday>& days) = 0;
-  virtual std::int64_t remove_holidays(std::string_view name,
-                                       const std::vector<Holiday>& days) = 0;
+  virtual std::int64_t remove_holidays(std::string_view name, const std::vector<Holiday>& days) = 0;
   virtual void remove_calendar(std::string_view name) = 0;
 
   // SLA policies.
@@ -136,8 +151,46 @@ public:
   [[nodiscard]] virtual std::optional<Request> find_request(RequestId id) = 0;
   [[nodiscard]] virtual RequestDetail request_detail(RequestId id) = 0;
   [[nodiscard]] virtual std::vector<Request> list_requests(const RequestFilter& filter) = 0;
+  // The same requests, in the same order, passed to `visit` one at a time in one read
+  // transaction: memory does not grow with their number (`list` of a million requests). `visit`
+  // must not call the store.
+  virtual void each_request(const RequestFilter& filter,
+                            const std::function<void(const Request&)>& visit) = 0;
   // Running clocks overdue at query.now (and at risk within query.within), most late first.
   [[nodiscard]] virtual std::vector<OverdueItem> overdue(const OverdueQuery& query) = 0;
+  // The same items, in the same order, passed to `visit` one at a time (with only_new, each is
+  // remembered before it is visited, and all of it is one transaction): memory does not grow
+  // with their number. `visit` must not call the store.
+  virtual void each_overdue(const OverdueQuery& query,
+                            const std::function<void(const OverdueItem&)>& visit) = 0;
+
+  // Reports (docs/reports.md): one row per group with anything to show (by day, week or month:
+  // one per period of query.periods, empty ones included), then the total, aggregated from the
+  // stored clock outcomes. Throws Error{storage}.
+  [[nodiscard]] virtual std::vector<ReportRow> report(const ReportQuery& query) = 0;
+
+  // Import, export, backup (docs/import-export.md).
+  // Calls `visit` for every request, by number, with its events (time order) and clock runs, all
+  // read in one read transaction and one request at a time (memory does not grow with the
+  // database). `visit` must not call the store.
+  virtual void export_requests(const std::function<void(const RequestDetail&)>& visit) = 0;
+  // Adds the requests of `batch` in one transaction: each one is added, skipped (its ref, or
+  // without ref its client, subject and received time, is already there) or refused with a
+  // reason, and a refused one writes nothing. Throws Error{storage} (then nothing of the batch
+  // is written).
+  virtual ImportResult import_requests(std::span<const ImportRequest> batch,
+                                       const ImportOptions& options) = 0;
+  // Writes a consistent copy of the database to a new file `path` (mode 0600) while others may
+  // go on writing. Throws Error{invalid_input} when `path` exists, Error{storage} when it cannot
+  // be written (then no file is left behind).
+  virtual void backup(const std::string& path) = 0;
+
+  // Verifies the database without writing: PRAGMA integrity_check, PRAGMA foreign_key_check, and
+  // every request's stored derived state (requests columns and clock runs) against evaluate() of
+  // its events under its current rules. Calls `problem` with one line per problem found (one per
+  // request for derived state, e.g. "#42: reply_due_at stored ... expected ..."), streaming: memory
+  // does not grow with the database. Throws Error{storage} when the database cannot be read.
+  virtual CheckReport check(const std::function<void(const std::string&)>& problem) = 0;
 };
 
 // Opens (creating when missing, mode 0600) and migrates the SQLite database at `path`.

@@ -1,14 +1,22 @@
 // All CLI11 wiring: the command tree, the global options, and the one place that turns errors into
 // exit codes. Subcommand logic lives in cmd_*.cpp and takes plain option structs.
 #include "cli/commands.hpp"
+#include "cli/completion.hpp"
 #include "cli/run.hpp"
 #include "slatrack/error.hpp"
+#include "slatrack/input.hpp"
+#include "slatrack/parse.hpp"
+#include "slatrack/settings.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <functional>
 #include <memory>
+#include <sstream>
 
 #ifndef SLATRACK_VERSION
 #define SLATRACK_VERSION "0.0.0"
@@ -41,7 +49,11 @@ struct Tree {
   EditOptions edit;
   ListOptions list;
   OverdueOptions overdue;
-  std::string name; // NAME or ID of list/show/rm style commands
+  ReportOptions report;
+  ImportFileOptions import_file;
+  ConfigApplyOptions config_apply;
+  std::string shell; // completion SHELL
+  std::string name;  // NAME or ID of list/show/rm style commands
   std::vector<Leaf> leaves;
 };
 
@@ -313,6 +325,230 @@ void build_views(Tree& tree, CLI::App& app) {
       ->type_name("WHO");
   overdue->add_flag("--new", tree.overdue.only_new,
                     "Only clocks no earlier --new has shown, and remember them");
+  CLI::App* report =
+      leaf(tree, app, "report", "Replies and resolutions met, median times, open and overdue",
+           [&tree](Context& context) { return run_report(context, tree.report); });
+  report->add_option("--from", tree.report.from, "Start (default: midnight 30 days before --to)")
+      ->type_name("TIME");
+  report->add_option("--to", tree.report.to, "End, exclusive (default now)")->type_name("TIME");
+  report->add_option("--by", tree.report.by,
+                     "Rows per client (default), assignee, priority, channel, day, week or month")
+      ->type_name("GROUP");
+}
+
+void build_transfer(Tree& tree, CLI::App& app) {
+  leaf(tree, app, "export", "Every request with its events and clocks, in --format",
+       [](Context& context) { return run_export(context); });
+  CLI::App* import =
+      leaf(tree, app, "import", "Add requests from CSV, TSV or JSON lines (repeatable safely)",
+           [&tree](Context& context) { return run_import(context, tree.import_file); });
+  import->add_option("FILE", tree.import_file.file, "The file, or - for stdin")->required();
+  import->add_flag("--create-clients,--create-client", tree.import_file.create_clients,
+                   "Add clients that do not exist yet");
+  leaf(tree, app, "check", "Verify the database (integrity, derived state); writes nothing",
+       [](Context& context) { return run_check(context); });
+  leaf(tree, app, "backup", "A consistent copy of the database while others use it",
+       [&tree](Context& context) { return run_backup(context, tree.name); })
+      ->add_option("FILE", tree.name, "A new file (never overwritten)")
+      ->required();
+}
+
+// Refuses, before any command runs, arguments that are not UTF-8, too long, or hold control
+// characters where a name or value goes (include/slatrack/input.hpp). Throws Error{invalid_input}.
+void check_arguments(const CLI::App& app) {
+  for (const CLI::Option* option : app.get_options()) {
+    const std::string name = option->get_name();
+    for (const std::string& value : option->results()) {
+      if (std::optional<std::string> problem =
+              argument_problem(name, argument_kind(name), value)) {
+        throw Error{ErrorKind::invalid_input, *problem};
+      }
+    }
+  }
+  for (const CLI::App* sub : app.get_subcommands()) {
+    check_arguments(*sub);
+  }
+}
+
+// The first word that is neither an option nor a global option's value: the unknown command.
+std::optional<std::string> first_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--db" || arg == "--now" || arg == "--tz" || arg == "--format" || arg == "--color"
+        || arg == "--config") {
+      ++i;
+    } else if (!arg.starts_with("-")) {
+      return std::string(arg);
+    }
+  }
+  return std::nullopt;
+}
+
+// ---- the settings file, config and completion (docs/configuration.md) ----
+
+std::optional<std::string> env_value(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') {
+    return std::nullopt;
+  }
+  return std::string(value);
+}
+
+// SLATRACK_CONFIG, else $XDG_CONFIG_HOME/slatrack/config.toml, else
+// ~/.config/slatrack/config.toml; empty when there is no HOME either.
+std::string default_settings_path() {
+  if (auto path = env_value("SLATRACK_CONFIG")) {
+    return *path;
+  }
+  if (auto config = env_value("XDG_CONFIG_HOME")) {
+    return *config + "/slatrack/config.toml";
+  }
+  if (auto home = env_value("HOME")) {
+    return *home + "/.config/slatrack/config.toml";
+  }
+  return {};
+}
+
+constexpr std::array<std::string_view, 4> k_setting_keys{"db", "tz", "color", "format"};
+
+// CLI11's config support with our reader: strict TOML (toml++ through parse_settings) with
+// file:line errors, only the keys of k_setting_keys, values checked here. CLI11 gives a setting to
+// an option only when the command line did not; it reads the file before the environment, so a `db`
+// setting is dropped here when SLATRACK_DB is set: flag > SLATRACK_DB > file > default.
+class SettingsFile final : public CLI::Config {
+public:
+  SettingsFile(const CLI::App* app, const CLI::Option* option, std::string default_path)
+      : m_app(app), m_option(option), m_default(std::move(default_path)) {}
+
+  std::string to_config(const CLI::App* /*app*/, bool /*defaults*/, bool /*descriptions*/,
+                        std::string /*prefix*/) const override {
+    return {};
+  }
+
+  std::vector<CLI::ConfigItem> from_config(std::istream& input) const override {
+    if (wants_help_or_version(*m_app)) {
+      return {}; // --help and --version work whatever the settings file holds
+    }
+    std::ostringstream buffer;
+    buffer << input.rdbuf();
+    const std::string text = buffer.str();
+    const std::string file = m_option->results().empty() ? m_default : m_option->results().back();
+    std::vector<CLI::ConfigItem> out;
+    for (const Setting& setting : parse_settings(text, file, k_setting_keys)) {
+      std::string value = setting.value;
+      const auto bad = [&](std::string_view accepted) {
+        return Error{ErrorKind::usage, fmt::format("{}:{}: bad {} \"{}\": use {}", file,
+                                                   setting.line, setting.key, value, accepted)};
+      };
+      if (setting.key == "db") {
+        if (env_value("SLATRACK_DB")) {
+          continue;
+        }
+        if (value.starts_with("~/")) {
+          value = env_value("HOME").value_or("") + value.substr(1);
+        }
+      } else if (setting.key == "format") {
+        if (value != "table" && value != "csv" && value != "tsv" && value != "json"
+            && value != "jsonl") {
+          throw bad("table, csv, tsv, json or jsonl");
+        }
+      } else if (setting.key == "color") {
+        if (value != "auto" && value != "always" && value != "never") {
+          throw bad("auto, always or never");
+        }
+      } else if (setting.key == "tz") {
+        try {
+          static_cast<void>(find_zone(value));
+        } catch (const Error& error) {
+          throw Error{ErrorKind::usage,
+                      fmt::format("{}:{}: tz: {}", file, setting.line, error.what())};
+        }
+      }
+      out.push_back(CLI::ConfigItem{{}, setting.key, {value}});
+    }
+    return out;
+  }
+
+private:
+  static bool wants_help_or_version(const CLI::App& app) {
+    const CLI::Option* help = app.get_help_ptr();
+    if (help != nullptr && help->count() > 0) {
+      return true;
+    }
+    const CLI::Option* version = app.get_option_no_throw("--version");
+    if (version != nullptr && version->count() > 0) {
+      return true;
+    }
+    const std::vector<CLI::App*> parsed = app.get_subcommands();
+    return std::any_of(parsed.begin(), parsed.end(),
+                       [](const CLI::App* sub) { return wants_help_or_version(*sub); });
+  }
+
+  const CLI::App* m_app;
+  const CLI::Option* m_option;
+  std::string m_default;
+};
+
+// The command tree as plain data, for the completion scripts.
+CommandSpec describe(const CLI::App& app) {
+  CommandSpec out{app.get_name(), app.get_description(), {}, {}, {}};
+  for (const CLI::Option* option : app.get_options()) {
+    OptionSpec spec;
+    spec.description = option->get_description();
+    if (option->get_positional()) {
+      spec.names.push_back(option->get_name());
+      spec.type = option->get_type_name();
+      spec.many = option->get_items_expected_max() > 1;
+      out.positionals.push_back(std::move(spec));
+      continue;
+    }
+    for (const std::string& name : option->get_snames()) {
+      spec.names.push_back("-" + name);
+    }
+    for (const std::string& name : option->get_lnames()) {
+      spec.names.push_back("--" + name);
+    }
+    if (option->get_type_size_max() > 0) {
+      spec.type = option->get_type_name().empty() ? "VALUE" : option->get_type_name();
+    }
+    out.options.push_back(std::move(spec));
+  }
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    out.subcommands.push_back(describe(*sub));
+  }
+  return out;
+}
+
+// --config PATH: CLI11 reads the settings file through SettingsFile.
+const CLI::Option* add_settings_option(CLI::App& app) {
+  const std::string path = default_settings_path();
+  CLI::Option* option = app.set_config(
+      "--config", path,
+      "Settings file (default $XDG_CONFIG_HOME/slatrack/config.toml; env SLATRACK_CONFIG)");
+  option->type_name("PATH")->option_text("PATH"); // help: not this user's default path
+  app.config_formatter(std::make_shared<SettingsFile>(&app, option, path));
+  return option;
+}
+
+void build_system(Tree& tree, CLI::App& app) {
+  CLI::App* config =
+      app.add_subcommand("config", "Rules as text: calendars, SLA policies and clients as TOML");
+  config->require_subcommand(1);
+  leaf(tree, *config, "export", "Print the rules as TOML (calendars, policies, clients)",
+       [](Context& context) { return run_config_export(context); });
+  CLI::App* apply =
+      leaf(tree, *config, "apply", "Make the database's rules match a TOML file (one transaction)",
+           [&tree](Context& context) { return run_config_apply(context, tree.config_apply); });
+  apply->add_option("FILE", tree.config_apply.file, "The rules file, or - for stdin")->required();
+  apply->add_flag("--dry-run", tree.config_apply.dry_run, "Say what would change; write nothing");
+  apply->add_flag("--prune", tree.config_apply.prune,
+                  "Also remove clients, policies and calendars the file does not name");
+  leaf(tree, app, "completion", "Print a completion script for bash, zsh or fish",
+       [&tree, &app](Context& context) {
+         return run_completion(context, tree.shell, describe(app));
+       })
+      ->add_option("SHELL", tree.shell, "bash, zsh or fish")
+      ->required();
 }
 
 // The deepest subcommand that was parsed, for "see: slatrack X --help".
@@ -351,6 +587,9 @@ int run(int argc, char** argv) {
   build_client(*tree, app);
   build_requests(*tree, app);
   build_views(*tree, app);
+  build_transfer(*tree, app);
+  build_system(*tree, app);
+  const CLI::Option* settings = add_settings_option(app);
 
   try {
     try {
@@ -364,10 +603,32 @@ int run(int argc, char** argv) {
     } catch (const CLI::CallForVersion&) {
       std::fputs("slatrack " SLATRACK_VERSION "\n", stdout);
       return 0;
+    } catch (const CLI::FileError& error) {
+      print_error(fmt::format("--config: {}; see: slatrack --help", error.what()));
+      return 2;
     } catch (const CLI::ParseError& error) {
+      if (app.get_subcommands().empty()) {
+        const std::optional<std::string> word = first_word(argc, argv);
+        const CLI::App& top = app;
+        const bool known =
+            word && !top.get_subcommands([&word](const CLI::App* sub) {
+                          return sub->get_name() == *word;
+                        }).empty();
+        if (word && !known) {
+          print_error(fmt::format("unknown command {}; see: slatrack --help",
+                                  quoted_argument(*word)));
+          return 2;
+        }
+      }
       print_error(fmt::format("{}; see: {} --help", error.what(), command_path(app)));
       return 2;
     }
+    if (const auto named = env_value("SLATRACK_CONFIG"); named && settings->count() == 0) {
+      throw Error{ErrorKind::usage, fmt::format("SLATRACK_CONFIG names {}, which is not a readable "
+                                                "file; fix it, or unset SLATRACK_CONFIG",
+                                                *named)};
+    }
+    check_arguments(app);
     for (const Leaf& leaf_command : tree->leaves) {
       if (leaf_command.app->parsed()) {
         Context context{tree->global};

@@ -50,18 +50,15 @@ Row request_row(const Request& request, const Style& style) {
   return Row{std::move(record), tone};
 }
 
-void strip_private(std::vector<Row>& rows) {
-  for (Row& row : rows) {
-    std::erase_if(row.record, [](const Field& field) { return field.key.front() == '_'; });
-  }
+void strip_private(Row& row) {
+  std::erase_if(row.record, [](const Field& field) { return field.key.front() == '_'; });
 }
 
 const std::vector<std::string>& request_keys() {
   static const std::vector<std::string> keys{
-      "id",          "client",       "subject",        "channel",       "priority",
-      "status",      "assignee",     "sla",            "calendar",      "ref",
-      "received_at", "replied_at",   "resolved_at",    "reply_due_at",  "update_due_at",
-      "resolve_due_at"};
+      "id",          "client",       "subject",       "channel",       "priority",    "status",
+      "assignee",    "sla",          "calendar",      "ref",           "received_at", "replied_at",
+      "resolved_at", "reply_due_at", "update_due_at", "resolve_due_at"};
   return keys;
 }
 
@@ -125,29 +122,33 @@ int run_list(Context& context, const ListOptions& options) {
     const std::string& text = *options.limit;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), limit);
     if (text.empty() || error != std::errc{} || end != text.data() + text.size() || limit <= 0) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("bad --limit \"{}\": use a positive whole number", escape_control(text))};
+      throw Error{
+          ErrorKind::invalid_input,
+          fmt::format("bad --limit \"{}\": use a positive whole number", escape_control(text))};
     }
     filter.limit = limit;
   }
   const Style style = context.style();
-  std::vector<Row> rows;
-  for (const Request& request : context.store().list_requests(filter)) {
-    rows.push_back(request_row(request, style));
-  }
-  if (style.format != Format::table) {
-    strip_private(rows);
-  }
-  write_rows(context.out(), style,
-             {{"id", "ID"},
-              {"client", "CLIENT"},
-              {"_subject", "SUBJECT"},
-              {"priority", "PRI"},
-              {"status", "STATUS"},
-              {"assignee", "ASSIGNEE"},
-              {"received_at", "RECEIVED"},
-              {"_next", "NEXT DUE"}},
-             rows, request_keys());
+  // One request at a time from the store to the writer: `list --status all` of a million
+  // requests runs in a few MB (docs/performance.md).
+  RowWriter writer(context.out(), style,
+                   {{"id", "ID"},
+                    {"client", "CLIENT"},
+                    {"_subject", "SUBJECT"},
+                    {"priority", "PRI"},
+                    {"status", "STATUS"},
+                    {"assignee", "ASSIGNEE"},
+                    {"received_at", "RECEIVED"},
+                    {"_next", "NEXT DUE"}},
+                   request_keys());
+  context.store().each_request(filter, [&](const Request& request) {
+    Row row = request_row(request, style);
+    if (style.format != Format::table) {
+      strip_private(row);
+    }
+    writer.add(row);
+  });
+  writer.finish();
   return 0;
 }
 
@@ -163,14 +164,11 @@ int run_show(Context& context, const std::string& id_text) {
                    .c_str(),
                out);
     Record summary = request_record(request);
-    summary.push_back({"_targets", fmt::format("reply {}, update {}, resolve {}",
-                                               human_duration(detail.targets.reply),
-                                               detail.targets.update
-                                                   ? human_duration(*detail.targets.update)
-                                                   : "none",
-                                               detail.targets.resolve
-                                                   ? human_duration(*detail.targets.resolve)
-                                                   : "none")});
+    summary.push_back(
+        {"_targets",
+         fmt::format("reply {}, update {}, resolve {}", human_duration(detail.targets.reply),
+                     detail.targets.update ? human_duration(*detail.targets.update) : "none",
+                     detail.targets.resolve ? human_duration(*detail.targets.resolve) : "none")});
     write_record(out, style, summary,
                  {{"client", "Client"},
                   {"status", "Status"},
@@ -206,8 +204,9 @@ int run_show(Context& context, const std::string& id_text) {
     }
     std::fputs("\nHistory:\n", out);
     for (const Event& event : detail.events) {
-      std::string line = fmt::format("  {}  {:<8} {}", local_short(event.at, *style.zone, style.now),
-                                     to_string(event.kind), escape_control(event.author));
+      std::string line =
+          fmt::format("  {}  {:<8} {}", local_short(event.at, *style.zone, style.now),
+                      to_string(event.kind), escape_control(event.author));
       if (event.text) {
         line += "  " + escape_control(*event.text);
       }
@@ -259,37 +258,48 @@ int run_overdue(Context& context, const OverdueOptions& options) {
   query.assignee = options.assignee;
   query.only_new = options.only_new;
   const Style style = context.style();
-  const std::vector<OverdueItem> items = context.store().overdue(query);
-  std::vector<Row> rows;
+  // Each item goes from the store to the writer as it is read: a table keeps only the cells it
+  // shows, machine formats keep nothing (docs/performance.md).
+  RowWriter writer(context.out(), style,
+                   {{"id", "ID"},
+                    {"client", "CLIENT"},
+                    {"_subject", "SUBJECT"},
+                    {"metric", "CLOCK"},
+                    {"due_at", "DUE"},
+                    {"_state", "STATE"},
+                    {"assignee", "ASSIGNEE"}},
+                   {});
   std::int64_t overdue_count = 0;
   std::int64_t at_risk_count = 0;
-  for (const OverdueItem& item : items) {
+  context.store().each_overdue(query, [&](const OverdueItem& item) {
     const bool late = item.due < query.now;
     late ? ++overdue_count : ++at_risk_count;
+    const Tone tone = late ? Tone::red : Tone::yellow;
+    if (style.format == Format::table) {
+      // Only what the table shows. The state is in open time on the request's calendar, the
+      // measure --within uses.
+      writer.add(
+          Row{{{"id", item.request.id.value},
+               {"client", item.request.client},
+               {"_subject", shorten(item.request.subject, 40)},
+               {"metric", std::string(to_string(item.metric))},
+               {"due_at", item.due},
+               {"_state", late ? fmt::format("{} late", human_duration(item.open_late))
+                               : fmt::format("at risk, {} left", human_duration(-item.open_late))},
+               {"assignee", text_or_null(item.request.assignee)}},
+              tone});
+      return;
+    }
     Record record = request_record(item.request);
     record.push_back({"metric", std::string(to_string(item.metric))});
+    record.push_back({"state", std::string(late ? "overdue" : "at-risk")});
     record.push_back({"due_at", item.due});
     record.push_back({"late_seconds", (query.now - item.due).count()});
     record.push_back({"open_late_seconds", item.open_late.count()});
-    if (style.format == Format::table) {
-      record.push_back({"_subject", shorten(item.request.subject, 40)});
-      // Open time on the request's calendar, the measure --within uses.
-      record.push_back({"_state", late ? fmt::format("{} late", human_duration(item.open_late))
-                                       : fmt::format("at risk, {} left",
-                                                     human_duration(-item.open_late))});
-    }
-    rows.push_back(Row{std::move(record), late ? Tone::red : Tone::yellow});
-  }
-  write_rows(context.out(), style,
-             {{"id", "ID"},
-              {"client", "CLIENT"},
-              {"_subject", "SUBJECT"},
-              {"metric", "CLOCK"},
-              {"due_at", "DUE"},
-              {"_state", "STATE"},
-              {"assignee", "ASSIGNEE"}},
-             rows, {});
-  if (style.format == Format::table && !rows.empty() && !context.quiet()) {
+    writer.add(Row{std::move(record), tone});
+  });
+  writer.finish();
+  if (style.format == Format::table && overdue_count + at_risk_count > 0 && !context.quiet()) {
     std::fputs(fmt::format("{} overdue, {} at risk\n", overdue_count, at_risk_count).c_str(),
                context.out());
   }

@@ -106,6 +106,15 @@ struct OverdueOptions {
   Text assignee;
   bool only_new = false;
 };
+struct ReportOptions {
+  Text from;
+  Text to;
+  Text by; // client (default), assignee, priority, channel, day, week, month
+};
+struct ImportFileOptions {
+  std::string file;            // a path, or "-" for stdin
+  bool create_clients = false; // add clients that do not exist
+};
 
 int run_init(Context& context);
 
@@ -138,6 +147,34 @@ int run_show(Context& context, const std::string& id);
 // How each due time was reached: open stretches used, closed time skipped, pauses, DST changes.
 int run_explain(Context& context, const std::string& id);
 int run_overdue(Context& context, const OverdueOptions& options);
+// Per group: requests logged, reply and resolve clocks met and breached with open-time medians,
+// what is open and overdue now (docs/reports.md).
+int run_report(Context& context, const ReportOptions& options);
+
+// Every request with its events and clocks, streamed in --format (docs/import-export.md).
+int run_export(Context& context);
+// Requests from CSV, TSV or JSON lines, in batches; exit 2 when any row was refused.
+int run_import(Context& context, const ImportFileOptions& options);
+// A consistent copy of the database in a new file (mode 0600).
+int run_backup(Context& context, const std::string& file);
+
+// Verifies the database, read-only: integrity, foreign keys, derived state against the events.
+// Exit 0 and "ok: N requests checked"; problems one a line on stdout, then Error{storage}.
+int run_check(Context& context);
+
+// Rules as text (docs/configuration.md): calendars, policies and clients as TOML on stdout.
+int run_config_export(Context& context);
+struct ConfigApplyOptions {
+  std::string file;     // a path, or "-" for stdin
+  bool dry_run = false; // say what would change, write nothing
+  bool prune = false;   // also remove what the file does not name
+};
+// Makes the database's rules match the file, in one transaction; says what changed.
+int run_config_apply(Context& context, const ConfigApplyOptions& options);
+
+// The completion script for bash, zsh or fish, generated from `root` (the command tree).
+struct CommandSpec;
+int run_completion(Context& context, const std::string& shell, const CommandSpec& root);
 
 // Parses a request number: "42" or "#42". Throws Error{invalid_input}.
 [[nodiscard]] RequestId parse_request_id(std::string_view text);

@@ -1,8 +1,10 @@
 #include "cli/output.hpp"
 
 #include "cli/json.hpp"
+#include "slatrack/csv.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <fmt/format.h>
 
@@ -29,18 +31,36 @@ std::string human_duration(Seconds duration) {
 }
 
 std::string iso_utc(Instant instant) {
-  return date::format("%Y-%m-%dT%H:%M:%SZ", instant);
+  // By hand rather than with date::format, which builds a stream and a locale for every call:
+  // export writes a dozen times per request.
+  const date::sys_days day = date::floor<date::days>(instant);
+  const date::year_month_day ymd{day};
+  const std::int64_t seconds = (instant - day).count();
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                     seconds / 3600, seconds % 3600 / 60, seconds % 60);
 }
 
 std::string local_short(Instant instant, const date::time_zone& zone, Instant now) {
-  const auto local = zone.to_local(instant);
-  const auto local_now = zone.to_local(now);
-  const date::year_month_day day{date::floor<date::days>(local)};
-  const date::year_month_day today{date::floor<date::days>(local_now)};
-  if (day.year() == today.year()) {
-    return date::format("%a %d %b %H:%M", local);
+  // By hand rather than with date::format (a stream and a locale per call): `overdue` and `list`
+  // show one or two per row. The same text as "%a %d %b [%Y ]%H:%M" in the C locale.
+  constexpr std::array<std::string_view, 7> weekdays{"Sun", "Mon", "Tue", "Wed",
+                                                     "Thu", "Fri", "Sat"};
+  constexpr std::array<std::string_view, 12> months{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const date::local_seconds local = zone.to_local(instant);
+  const date::local_days local_day = date::floor<date::days>(local);
+  const date::year_month_day day{local_day};
+  const date::year_month_day today{date::floor<date::days>(zone.to_local(now))};
+  const std::int64_t seconds = (local - local_day).count();
+  std::string text =
+      fmt::format("{} {:02} {}", weekdays[date::weekday{local_day}.c_encoding()],
+                  static_cast<unsigned>(day.day()), months[static_cast<unsigned>(day.month()) - 1]);
+  if (day.year() != today.year()) {
+    text += fmt::format(" {:04}", static_cast<int>(day.year()));
   }
-  return date::format("%a %d %b %Y %H:%M", local);
+  text += fmt::format(" {:02}:{:02}", seconds / 3600, seconds % 3600 / 60);
+  return text;
 }
 
 std::string local_full(Instant instant, const date::time_zone& zone) {
@@ -93,13 +113,13 @@ std::string table_cell(const Value& value, const Style& style) {
     return escape_control(*text);
   }
   if (const Instant* instant = std::get_if<Instant>(&value)) {
-    return style.zone != nullptr ? local_short(*instant, *style.zone, style.now) : iso_utc(*instant);
+    return style.zone != nullptr ? local_short(*instant, *style.zone, style.now)
+                                 : iso_utc(*instant);
   }
   return human_duration(std::get<Seconds>(value));
 }
 
-namespace {
-
+// Text is guarded against spreadsheet formulas (see guard_formula); numbers and times are not.
 std::string machine_cell(const Value& value) {
   if (std::holds_alternative<std::monostate>(value)) {
     return "";
@@ -111,13 +131,15 @@ std::string machine_cell(const Value& value) {
     return std::to_string(*number);
   }
   if (const std::string* text = std::get_if<std::string>(&value)) {
-    return *text;
+    return guard_formula(*text);
   }
   if (const Instant* instant = std::get_if<Instant>(&value)) {
     return iso_utc(*instant);
   }
   return std::to_string(std::get<Seconds>(value).count());
 }
+
+namespace {
 
 // RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside.
 std::string csv_field(std::string_view text) {
@@ -159,6 +181,8 @@ std::string tsv_field(std::string_view text) {
   return out;
 }
 
+} // namespace
+
 void write_separated(std::FILE* out, Format format, const std::vector<std::string>& cells) {
   std::string line;
   for (std::size_t i = 0; i < cells.size(); ++i) {
@@ -168,8 +192,10 @@ void write_separated(std::FILE* out, Format format, const std::vector<std::strin
     line += format == Format::csv ? csv_field(cells[i]) : tsv_field(cells[i]);
   }
   line += '\n';
-  std::fputs(line.c_str(), out);
+  std::fwrite(line.data(), 1, line.size(), out);
 }
+
+namespace {
 
 const Value* find_field(const Record& record, std::string_view key) {
   for (const Field& field : record) {
@@ -249,103 +275,127 @@ nlohmann::ordered_json to_json(const Record& record) {
   return object;
 }
 
-namespace {
-
-} // namespace
+namespace {} // namespace
 
 std::string dump_json(const nlohmann::ordered_json& json) {
   // Invalid UTF-8 from the database is replaced rather than thrown on.
   return json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-namespace {
-
-void write_table(std::FILE* out, const Style& style, const std::vector<Column>& columns,
-                 const std::vector<Row>& rows) {
-  std::vector<std::size_t> widths;
-  for (const Column& column : columns) {
-    widths.push_back(display_width(column.header));
-  }
-  std::vector<std::vector<std::string>> cells;
-  for (const Row& row : rows) {
-    std::vector<std::string> line;
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      line.push_back(cell_for(row, columns[i], style));
-      widths[i] = std::max(widths[i], display_width(line.back()));
-    }
-    cells.push_back(std::move(line));
-  }
-  const auto render = [&](const std::vector<std::string>& line) {
-    std::string text;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      text += line[i];
-      if (i + 1 < line.size()) {
-        text.append(widths[i] - display_width(line[i]) + 2, ' ');
-      }
-    }
-    return text;
-  };
-  std::vector<std::string> headers;
-  for (const Column& column : columns) {
-    headers.push_back(column.header);
-  }
-  std::fputs(paint(render(headers), Tone::dim, style).c_str(), out);
-  std::fputc('\n', out);
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    std::fputs(paint(render(cells[r]), rows[r].tone, style).c_str(), out);
-    std::fputc('\n', out);
+RowWriter::RowWriter(std::FILE* out, const Style& style, std::vector<Column> columns,
+                     std::vector<std::string> header_keys)
+    : m_out(out), m_style(style), m_columns(std::move(columns)), m_keys(std::move(header_keys)) {
+  for (const Column& column : m_columns) {
+    m_widths.push_back(display_width(column.header));
   }
 }
 
-} // namespace
+void RowWriter::add(const Row& row) {
+  switch (m_style.format) {
+  case Format::table: {
+    std::string line;
+    for (std::size_t i = 0; i < m_columns.size(); ++i) {
+      const std::string cell = cell_for(row, m_columns[i], m_style);
+      m_widths[i] = std::max(m_widths[i], display_width(cell));
+      if (i > 0) {
+        line += '\0';
+      }
+      line += cell;
+    }
+    m_lines.push_back(std::move(line));
+    m_tones.push_back(row.tone);
+    return;
+  }
+  case Format::csv:
+  case Format::tsv: {
+    if (!m_started) {
+      m_keys.clear();
+      for (const Field& field : row.record) {
+        m_keys.push_back(field.key);
+      }
+      write_separated(m_out, m_style.format, m_keys);
+      m_started = true;
+    }
+    std::vector<std::string> line;
+    line.reserve(m_keys.size());
+    for (const std::string& key : m_keys) {
+      const Value* value = find_field(row.record, key);
+      line.push_back(value == nullptr ? std::string() : machine_cell(*value));
+    }
+    write_separated(m_out, m_style.format, line);
+    return;
+  }
+  case Format::json:
+    // The same bytes as dumping one array: "[" then the objects with "," between them, "]".
+    std::fputs(m_started ? "," : "[", m_out);
+    m_started = true;
+    std::fputs(dump_json(to_json(row.record)).c_str(), m_out);
+    return;
+  case Format::jsonl:
+    std::fputs(dump_json(to_json(row.record)).c_str(), m_out);
+    std::fputc('\n', m_out);
+    return;
+  }
+}
+
+void RowWriter::finish() {
+  switch (m_style.format) {
+  case Format::table: {
+    if (m_lines.empty()) {
+      return;
+    }
+    // Cells separated by '\0', each padded to its column's width plus two spaces.
+    const auto render = [&](std::string_view line) {
+      std::string text;
+      std::size_t column = 0;
+      while (true) {
+        const std::size_t end = line.find('\0');
+        const std::string_view cell = line.substr(0, end);
+        text += cell;
+        if (end == std::string_view::npos) {
+          return text;
+        }
+        text.append(m_widths[column] - display_width(cell) + 2, ' ');
+        line.remove_prefix(end + 1);
+        ++column;
+      }
+    };
+    std::string headers;
+    for (std::size_t i = 0; i < m_columns.size(); ++i) {
+      if (i > 0) {
+        headers += '\0';
+      }
+      headers += m_columns[i].header;
+    }
+    std::fputs(paint(render(headers), Tone::dim, m_style).c_str(), m_out);
+    std::fputc('\n', m_out);
+    for (std::size_t r = 0; r < m_lines.size(); ++r) {
+      std::fputs(paint(render(m_lines[r]), m_tones[r], m_style).c_str(), m_out);
+      std::fputc('\n', m_out);
+    }
+    return;
+  }
+  case Format::csv:
+  case Format::tsv:
+    if (!m_started && !m_keys.empty()) {
+      write_separated(m_out, m_style.format, m_keys);
+    }
+    return;
+  case Format::json:
+    std::fputs(m_started ? "]\n" : "[]\n", m_out);
+    return;
+  case Format::jsonl:
+    return;
+  }
+}
 
 void write_rows(std::FILE* out, const Style& style, const std::vector<Column>& columns,
                 const std::vector<Row>& rows, const std::vector<std::string>& header_keys) {
-  switch (style.format) {
-  case Format::table:
-    if (!rows.empty()) {
-      write_table(out, style, columns, rows);
-    }
-    return;
-  case Format::csv:
-  case Format::tsv: {
-    std::vector<std::string> keys = header_keys;
-    if (!rows.empty()) {
-      keys.clear();
-      for (const Field& field : rows.front().record) {
-        keys.push_back(field.key);
-      }
-    }
-    if (keys.empty()) {
-      return;
-    }
-    write_separated(out, style.format, keys);
-    for (const Row& row : rows) {
-      std::vector<std::string> line;
-      for (const std::string& key : keys) {
-        const Value* value = find_field(row.record, key);
-        line.push_back(value == nullptr ? std::string() : machine_cell(*value));
-      }
-      write_separated(out, style.format, line);
-    }
-    return;
+  RowWriter writer(out, style, columns, header_keys);
+  for (const Row& row : rows) {
+    writer.add(row);
   }
-  case Format::json: {
-    nlohmann::ordered_json array = nlohmann::ordered_json::array();
-    for (const Row& row : rows) {
-      array.push_back(to_json(row.record));
-    }
-    std::fputs(dump_json(array).c_str(), out);
-    std::fputc('\n', out);
-    return;
-  }
-  case Format::jsonl:
-    for (const Row& row : rows) {
-      std::fputs(dump_json(to_json(row.record)).c_str(), out);
-      std::fputc('\n', out);
-    }
-    return;
-  }
+  writer.finish();
 }
 
 void write_record(std::FILE* out, const Style& style, const Record& record,

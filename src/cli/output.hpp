@@ -76,10 +76,45 @@ struct Style {
 void write_rows(std::FILE* out, const Style& style, const std::vector<Column>& columns,
                 const std::vector<Row>& rows, const std::vector<std::string>& header_keys);
 
+// Writes rows one at a time, with the same output as write_rows, for lists that can be long
+// (list, overdue): machine formats go out as each row is added; a table, which must see every
+// row to align its columns, keeps only the cells it shows (about 150 bytes a row), not the
+// records. So memory does not grow with the fields of the rows.
+class RowWriter {
+public:
+  RowWriter(std::FILE* out, const Style& style, std::vector<Column> columns,
+            std::vector<std::string> header_keys);
+  RowWriter(const RowWriter&) = delete;
+  RowWriter& operator=(const RowWriter&) = delete;
+  ~RowWriter() = default;
+
+  void add(const Row& row);
+  // Writes what is still kept (the table; the end of a JSON array). Call once, after the rows.
+  void finish();
+
+private:
+  std::FILE* m_out;
+  Style m_style;
+  std::vector<Column> m_columns;
+  std::vector<std::string> m_keys; // csv/tsv: the header (empty until known)
+  bool m_started = false;          // csv/tsv: header written; json: "[" written
+  std::vector<std::size_t> m_widths;
+  std::vector<std::string> m_lines; // table: each row's cells, '\0' between them
+  std::vector<Tone> m_tones;
+};
+
 // Writes one record: json as one object, jsonl as one line, csv/tsv as header + one row, table as
 // "key: value" lines with `labels`.
 void write_record(std::FILE* out, const Style& style, const Record& record,
                   const std::vector<Column>& labels);
+
+// A value as a CSV/TSV cell: times UTC ISO 8601, durations whole seconds, null empty, and text
+// that a spreadsheet would run as a formula (starting with = + - @ tab or CR) prefixed with '.
+[[nodiscard]] std::string machine_cell(const Value& value);
+
+// One CSV (RFC 4180 quoting) or TSV (\t \n \r \\ escapes) line of `cells`, for writers that
+// stream their rows.
+void write_separated(std::FILE* out, Format format, const std::vector<std::string>& cells);
 
 // Wraps text in an ANSI color when style.color is on.
 [[nodiscard]] std::string paint(std::string_view text, Tone tone, const Style& style);

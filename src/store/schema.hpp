@@ -11,7 +11,7 @@
 namespace slatrack::store {
 
 // The schema version this slatrack writes (PRAGMA user_version).
-inline constexpr int k_schema_version = 1;
+inline constexpr int k_schema_version = 2;
 
 // PRAGMA application_id of every slatrack database: "SLAT".
 inline constexpr std::int64_t k_application_id = 0x534C4154;
@@ -28,11 +28,13 @@ JOIN calendars k ON k.id = p.calendar_id
 )sql";
 inline constexpr int k_request_columns = 18;
 
-// The overdue query: the k_request_select columns, then the calendar id and the start of the
-// running clock named by next_metric; parameters: the latest due time wanted, then the client id
-// (when `by_client`) and the assignee (when `by_assignee`). It reads only the partial index
-// requests_by_next_due, so resolved requests are never visited (tested with EXPLAIN QUERY PLAN).
-[[nodiscard]] std::string overdue_query(bool by_client, bool by_assignee);
+// The overdue query: the k_request_select columns, then the calendar id and, with `with_start`,
+// the start of the running clock named by next_metric (what `overdue --new` remembers: one more
+// page read per row, in clocks); parameters: the latest due time wanted, then the client id (when
+// `by_client`) and the assignee (when `by_assignee`). Its request columns come from the covering
+// partial index requests_running alone, so neither resolved requests nor the requests table are
+// visited (tested with EXPLAIN QUERY PLAN).
+[[nodiscard]] std::string overdue_query(bool by_client, bool by_assignee, bool with_start);
 
 // Opens the database at `path` (":memory:" for a private in-memory one), creating the file and its
 // missing parent directories (0700) when needed, then checks and migrates it. Throws Error{storage}

@@ -30,6 +30,21 @@ Error make_error(sqlite3* db, const std::string& path, std::string_view operatio
     return Error{ErrorKind::storage,
                  fmt::format("{}: {} ({}); restore a backup or point --db at another file",
                              operation, message, path)};
+  case SQLITE_FULL:
+  case SQLITE_IOERR:
+    // A file size limit (EFBIG) shows as SQLITE_IOERR_WRITE (or _TRUNCATE, _SHMSIZE while the
+    // -wal or -shm file grows), a full file system as SQLITE_FULL; the transaction was rolled
+    // back either way.
+    if (rc == SQLITE_FULL || rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_TRUNCATE
+        || rc == SQLITE_IOERR_SHMSIZE || (rc & 0xff) == SQLITE_FULL) {
+      return Error{ErrorKind::storage,
+                   fmt::format("{}: cannot write {}: the disk is full or the file size limit is "
+                               "reached; nothing was written: free some space and try again",
+                               operation, path)};
+    }
+    return Error{ErrorKind::storage,
+                 fmt::format("{}: {} ({}); nothing was written: check the disk and try again",
+                             operation, message, path)};
   default:
     return Error{ErrorKind::storage, fmt::format("{}: {} ({})", operation, message, path)};
   }
@@ -257,8 +272,10 @@ std::optional<std::string> Statement::Use::optional_text(int column) const {
 
 // ---- Transaction ----
 
-Transaction::Transaction(Database& db, Mode mode) : m_db(db) {
-  if (mode == Mode::immediate) {
+Transaction::Transaction(Database& db, Mode mode) : m_db(db), m_nested(!db.autocommit()) {
+  if (m_nested) {
+    m_db.exec("SAVEPOINT nested", "start a nested transaction");
+  } else if (mode == Mode::immediate) {
     m_db.exec("BEGIN IMMEDIATE", "start a write transaction");
   } else {
     m_db.exec("BEGIN", "start a read transaction");
@@ -266,13 +283,16 @@ Transaction::Transaction(Database& db, Mode mode) : m_db(db) {
 }
 
 Transaction::~Transaction() {
-  if (!m_done && !m_db.autocommit()) {
+  if (!m_done && m_nested) {
+    // errors ignored: after some errors SQLite has already rolled back the whole transaction
+    sqlite3_exec(m_db.get(), "ROLLBACK TO nested; RELEASE nested", nullptr, nullptr, nullptr);
+  } else if (!m_done && !m_db.autocommit()) {
     sqlite3_exec(m_db.get(), "ROLLBACK", nullptr, nullptr, nullptr); // errors ignored
   }
 }
 
 void Transaction::commit() {
-  m_db.exec("COMMIT", "commit");
+  m_db.exec(m_nested ? "RELEASE nested" : "COMMIT", "commit");
   m_done = true;
 }
 

@@ -131,6 +131,8 @@ private:
 
 // A transaction: BEGIN IMMEDIATE (takes the write lock first, waiting up to the busy timeout) or a
 // deferred BEGIN for consistent reads. The destructor rolls back unless commit() succeeded.
+// Opened while another transaction is open (Store::transaction), it is a SAVEPOINT inside it:
+// commit() releases it, and the outer transaction decides what is kept.
 class Transaction {
 public:
   enum class Mode { immediate, deferred };
@@ -147,6 +149,7 @@ public:
 
 private:
   Database& m_db;
+  bool m_nested = false;
   bool m_done = false;
 };
 

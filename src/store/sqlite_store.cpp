@@ -13,6 +13,9 @@
 #include "slatrack/text.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
+#include "store/sqlite_check.hpp"
+#include "store/sqlite_report.hpp"
+#include "store/transfer.hpp"
 
 #include <algorithm>
 #include <date/date.h>
@@ -156,7 +159,7 @@ std::string_view verb_for(EventKind kind) {
   case EventKind::reopen:
     return "reopen";
   case EventKind::note:
-    return "note";
+    return "add a note to";
   case EventKind::assign:
     return "assign";
   case EventKind::edit:
@@ -304,6 +307,14 @@ public:
 
   [[nodiscard]] int schema_version() override {
     return store::read_schema_version(m_db);
+  }
+
+  void transaction(const std::function<void()>& body, bool commit) override {
+    Transaction write(m_db);
+    body();
+    if (commit) {
+      write.commit();
+    }
   }
 
   // ---- calendars ----
@@ -543,7 +554,7 @@ public:
       Use use = statement("UPDATE policies SET calendar_id = ? WHERE id = ?").use();
       use.bind(calendar_id).bind(row->id).run();
     }
-    if (change.reply || change.update || change.resolve) {
+    if (change.reply || change.update || change.resolve || change.reset) {
       change_targets(*row, change);
     }
     RulesCache rules;
@@ -813,6 +824,25 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
                                   describe(rejection.conflict))};
         }
       }
+      // Every stored event was valid before this one: a back-dated event that makes a later one
+      // impossible (a resolve before an existing resolve) is refused too.
+      if (!rejections.empty()) {
+        const StoredEvent later = stored_event(rejections.front().seq);
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("cannot {} #{} at that time: the {} at {} would then be impossible "
+                                "({}); enter events so that each can happen",
+                                verb_for(event.kind), event.id.value, later.kind, iso(later.at),
+                                describe(rejections.front().conflict))};
+      }
+    } else {
+      // Notes and assignments are history too: none before the request's first message.
+      Use use = statement("SELECT received_at FROM requests WHERE id = ?").use();
+      use.bind(event.id.value);
+      if (use.step() && to_db(event.at) < use.integer(0)) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("cannot {} #{}: {}", verb_for(event.kind), event.id.value,
+                                describe(Conflict::before_first_message))};
+      }
     }
     Request result = load_request(event.id);
     write.commit();
@@ -968,6 +998,13 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
   }
 
   [[nodiscard]] std::vector<Request> list_requests(const RequestFilter& filter) override {
+    std::vector<Request> out;
+    each_request(filter, [&out](const Request& request) { out.push_back(request); });
+    return out;
+  }
+
+  void each_request(const RequestFilter& filter,
+                    const std::function<void(const Request&)>& visit) override {
     Transaction read(m_db, Transaction::Mode::deferred);
     std::optional<std::int64_t> client_id;
     if (filter.client) {
@@ -1000,7 +1037,6 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
     sql += filter.since ? "AND r.received_at >= ?\n" : "";
     sql += filter.until ? "AND r.received_at < ?\n" : "";
     sql += "ORDER BY r.id LIMIT ?";
-    std::vector<Request> out;
     {
       Use use = statement(sql).use();
       for (const std::string& status : statuses) {
@@ -1023,14 +1059,20 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
       }
       use.bind(filter.limit.value_or(-1));
       while (use.step()) {
-        out.push_back(read_request(use));
+        visit(read_request(use));
       }
     }
     read.commit();
-    return out;
   }
 
   [[nodiscard]] std::vector<OverdueItem> overdue(const OverdueQuery& query) override {
+    std::vector<OverdueItem> out;
+    each_overdue(query, [&out](const OverdueItem& item) { out.push_back(item); });
+    return out;
+  }
+
+  void each_overdue(const OverdueQuery& query,
+                    const std::function<void(const OverdueItem&)>& visit) override {
     // --new remembers what it shows, so it writes; without it this is a plain read.
     Transaction transaction(m_db, query.only_new ? Transaction::Mode::immediate
                                                  : Transaction::Mode::deferred);
@@ -1055,13 +1097,10 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
         max_cutoff = std::max(max_cutoff, cutoff);
       }
     }
-    // Reads only the partial index requests_by_next_due (see store::overdue_query).
-    const std::string sql = store::overdue_query(client_id.has_value(), query.assignee.has_value());
-    struct Candidate {
-      OverdueItem item;
-      std::int64_t start_at = 0;
-    };
-    std::vector<Candidate> candidates;
+    // Reads only the covering partial index requests_running (see store::overdue_query), and
+    // the clock's start in clocks only for --new.
+    const std::string sql =
+        store::overdue_query(client_id.has_value(), query.assignee.has_value(), query.only_new);
     {
       Use use = statement(sql).use();
       use.bind(to_db(max_cutoff));
@@ -1086,34 +1125,73 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
         const Clock& request_clock = clock(calendar_id, rules);
         const Seconds open_late = next.due < query.now ? request_clock.open(next.due, query.now)
                                                        : -request_clock.open(query.now, next.due);
-        candidates.push_back(
-            Candidate{OverdueItem{std::move(request), next.metric, next.due, open_late},
-                      use.optional_integer(k_request_columns + 1).value_or(to_db(next.due))});
-      }
-    }
-    std::vector<OverdueItem> out;
-    for (Candidate& candidate : candidates) {
-      if (query.only_new) {
-        Use use = statement("INSERT INTO overdue_seen (request_id, metric, start_at, state, "
-                            "seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
-                      .use();
-        use.bind(candidate.item.request.id.value)
-            .bind(to_string(candidate.item.metric))
-            .bind(candidate.start_at)
-            .bind(candidate.item.due < query.now ? "overdue" : "at-risk")
-            .bind(to_db(query.now))
-            .run();
-        if (m_db.changes() == 0) {
-          continue; // an earlier --new showed this clock in this state
+        const OverdueItem item{std::move(request), next.metric, next.due, open_late};
+        if (query.only_new) {
+          Use remember = statement("INSERT INTO overdue_seen (request_id, metric, start_at, "
+                                   "state, seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                             .use();
+          remember.bind(item.request.id.value)
+              .bind(to_string(item.metric))
+              .bind(use.optional_integer(k_request_columns + 1).value_or(to_db(next.due)))
+              .bind(item.due < query.now ? "overdue" : "at-risk")
+              .bind(to_db(query.now))
+              .run();
+          if (m_db.changes() == 0) {
+            continue; // an earlier --new showed this clock in this state
+          }
         }
+        visit(item);
       }
-      out.push_back(std::move(candidate.item));
     }
     transaction.commit();
-    return out;
+  }
+
+  // ---- report: the query lives in sqlite_report.cpp ----
+  [[nodiscard]] std::vector<ReportRow> report(const ReportQuery& query) override {
+    return store::run_report(m_db, query);
+  }
+
+  // ---- export, import, backup: the work is in transfer.cpp ----
+  void export_requests(const std::function<void(const RequestDetail&)>& visit) override {
+    Transaction read(m_db, Transaction::Mode::deferred);
+    RulesCache rules;
+    store::export_requests(statement_source(), rules_source(rules), &read_request, visit);
+    read.commit();
+  }
+
+  ImportResult import_requests(std::span<const ImportRequest> batch,
+                               const ImportOptions& options) override {
+    Transaction write(m_db);
+    RulesCache rules;
+    ImportResult result =
+        store::import_requests(m_db, statement_source(), rules_source(rules), batch, options);
+    write.commit();
+    return result;
+  }
+
+  void backup(const std::string& path) override {
+    store::backup_database(m_db, path);
+  }
+
+  CheckReport check(const std::function<void(const std::string&)>& problem) override {
+    Transaction read(m_db, Transaction::Mode::deferred);
+    RulesCache rules;
+    // Not committed: the read transaction ends by rollback, which cannot fail on a damaged file.
+    return store::check_database(m_db, rules_source(rules), problem);
   }
 
 private:
+  store::StatementSource statement_source() {
+    return [this](std::string_view sql) -> Statement& { return statement(sql); };
+  }
+
+  store::RulesSource rules_source(RulesCache& rules) {
+    return [this, &rules](std::int64_t policy_id) {
+      const LoadedPolicy& loaded = policy(policy_id, rules);
+      return store::PolicyRules{&loaded.policy, &clock(loaded.calendar_id, rules)};
+    };
+  }
+
   static constexpr std::string_view k_client_select = R"sql(SELECT c.name, p.name, c.email,
   c.owner, c.note,
   (SELECT count(*) FROM requests r WHERE r.client_id = c.id AND r.status <> 'resolved'),
@@ -1446,7 +1524,7 @@ ON CONFLICT DO UPDATE SET reply_s = excluded.reply_s, update_s = excluded.update
       update = loaded.policy.base.update;
       resolve = loaded.policy.base.resolve;
     } else if (const auto found = loaded.policy.overrides.find(*change.priority);
-               found != loaded.policy.overrides.end()) {
+               found != loaded.policy.overrides.end() && !change.reset) {
       reply = found->second.reply;
       update = found->second.update;
       resolve = found->second.resolve;
@@ -1480,6 +1558,21 @@ ON CONFLICT DO UPDATE SET reply_s = excluded.reply_s, update_s = excluded.update
         .bind(to_db(now))
         .run();
     return m_db.last_insert_rowid();
+  }
+
+  struct StoredEvent {
+    std::string kind;
+    Instant at;
+  };
+
+  // The kind and time of event `id`.
+  StoredEvent stored_event(std::int64_t id) {
+    Use use = statement("SELECT kind, at FROM events WHERE id = ?").use();
+    use.bind(id);
+    if (!use.step()) {
+      throw Error{ErrorKind::internal, fmt::format("event {} vanished", id)};
+    }
+    return StoredEvent{use.text(0), to_instant(use.integer(1))};
   }
 
   struct Reevaluation {

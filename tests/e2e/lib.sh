@@ -8,7 +8,8 @@ failures=0
 checks=0
 export TZ=${TZ:-UTC}
 export SLATRACK_USER=tester
-unset SLATRACK_DB SLATRACK_NOW NO_COLOR
+unset SLATRACK_DB SLATRACK_NOW NO_COLOR SLATRACK_CONFIG
+export XDG_CONFIG_HOME="$tmp/config" # no settings file unless a test writes one
 
 finish() {
   if [ "$failures" -eq 0 ]; then

@@ -1,0 +1,60 @@
+// What `import` hands the store: whole requests with their events, in batches, and what became of
+// each. The CLI reads CSV, TSV or JSON lines into these; the store checks them against the
+// database (clients, policies, refs, the order of events) and writes each batch in one
+// transaction. docs/import-export.md describes the rules.
+#pragma once
+
+#include "slatrack/domain.hpp"
+#include "slatrack/time.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace slatrack {
+
+struct ImportEvent {
+  EventKind kind = EventKind::message;
+  Instant at;
+  std::string author;
+  std::optional<std::string> text;
+  std::optional<Instant> recorded_at; // nullopt: ImportOptions::now
+};
+
+struct ImportRequest {
+  std::string client; // matched case-insensitively, like everywhere
+  std::string subject;
+  Channel channel = Channel::email;
+  Priority priority = Priority::normal;
+  // nullopt: the client's owner (as `log` does); an inner nullopt: nobody. The text of the latest
+  // `assign` event wins over both.
+  std::optional<std::optional<std::string>> assignee;
+  std::optional<std::string> policy; // nullopt: the client's
+  // The request's identity: a request with this ref is never imported twice. Without a ref, a
+  // request without ref of the same client with the same subject and received time is the same.
+  std::optional<std::string> ref;
+  // In entry order; at least one message (the earliest is the request itself). Like the event
+  // commands, every event must be able to happen where it falls in time (no reply before the
+  // first message, no pause while already waiting): otherwise the request is refused.
+  std::vector<ImportEvent> events;
+};
+
+struct ImportOptions {
+  Instant now;                 // events later than this are refused
+  bool create_clients = false; // add missing clients (with the request's policy, else default)
+};
+
+enum class ImportStatus { added, skipped, refused };
+
+struct ImportOutcome {
+  ImportStatus status = ImportStatus::added;
+  RequestId id;       // the new or existing request (added, skipped)
+  std::string reason; // refused: why, one line that says what to do
+};
+
+struct ImportResult {
+  std::vector<ImportOutcome> outcomes;      // one per request of the batch, in order
+  std::vector<std::string> created_clients; // clients this batch added
+};
+
+} // namespace slatrack

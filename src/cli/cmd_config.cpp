@@ -1,0 +1,184 @@
+// config export and config apply: the rules (calendars, SLA policies, clients) as a TOML file that
+// can be kept in version control and applied to a database (docs/configuration.md).
+#include "cli/commands.hpp"
+#include "slatrack/error.hpp"
+#include "slatrack/rules_text.hpp"
+#include "slatrack/text.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <variant>
+
+namespace slatrack::cli {
+
+namespace {
+
+// The rules in the store as a document names them; the built-in 24x7 calendar is left out (it
+// cannot change), the built-in default policy is kept (its targets can).
+RuleSet current_rules(Store& store) {
+  RuleSet out;
+  for (const Calendar& calendar : store.calendars()) {
+    if (!calendar.builtin) {
+      out.calendars.push_back(calendar.rules);
+    }
+  }
+  out.policies = store.policies();
+  for (const Client& client : store.clients()) {
+    out.clients.push_back(
+        ClientRules{client.name, client.policy, client.email, client.owner, client.note});
+  }
+  return out;
+}
+
+std::string read_rules_file(const std::string& file) {
+  std::ostringstream text;
+  if (file == "-") {
+    text << std::cin.rdbuf();
+    return text.str();
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("cannot read {}: {}; write one with: slatrack config export > {}", file,
+                            std::strerror(errno), file)};
+  }
+  text << in.rdbuf();
+  if (in.bad()) {
+    throw Error{ErrorKind::invalid_input, fmt::format("cannot read {}", file)};
+  }
+  return text.str();
+}
+
+// Runs one step on the store. A refusal names the file and the step.
+void run_step(Store& store, const RuleStep& step, std::string_view source) {
+  try {
+    std::visit(
+        [&](const auto& operation) {
+          using T = std::decay_t<decltype(operation)>;
+          if constexpr (std::is_same_v<T, CalendarRules>) {
+            store.add_calendar(operation);
+          } else if constexpr (std::is_same_v<T, CalendarChange>) {
+            static_cast<void>(store.change_calendar(step.name, operation));
+          } else if constexpr (std::is_same_v<T, AddHolidays>) {
+            static_cast<void>(store.add_holidays(step.name, operation.days));
+          } else if constexpr (std::is_same_v<T, RemoveHolidays>) {
+            static_cast<void>(store.remove_holidays(step.name, operation.days));
+          } else if constexpr (std::is_same_v<T, Policy>) {
+            store.add_policy(operation);
+          } else if constexpr (std::is_same_v<T, PolicyChange>) {
+            static_cast<void>(store.change_policy(step.name, operation));
+          } else if constexpr (std::is_same_v<T, ClientRules>) {
+            store.add_client(NewClient{operation.name, operation.policy, operation.email,
+                                       operation.owner, operation.note});
+          } else if constexpr (std::is_same_v<T, ClientChange>) {
+            store.change_client(step.name, operation);
+          } else if constexpr (std::is_same_v<T, RemoveRule>) {
+            if (step.kind == RuleKind::calendar) {
+              store.remove_calendar(step.name);
+            } else if (step.kind == RuleKind::policy) {
+              store.remove_policy(step.name);
+            } else {
+              store.remove_client(step.name);
+            }
+          }
+        },
+        step.operation);
+  } catch (const Error& error) {
+    throw Error{error.kind(), fmt::format("{}: {} {} {}: {}", source, to_string(step.action),
+                                          to_string(step.kind), step.name, error.what())};
+  }
+}
+
+// How many requests use a policy or a calendar whose rules change.
+std::int64_t count_reevaluated(Store& store, const RulesPlan& plan) {
+  if (plan.reevaluated_policies.empty() && plan.reevaluated_calendars.empty()) {
+    return 0;
+  }
+  const auto has = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), to_lower(name)) != names.end();
+  };
+  std::int64_t count = 0;
+  for (const Request& request : store.list_requests(RequestFilter{})) {
+    if (has(plan.reevaluated_policies, request.policy)
+        || has(plan.reevaluated_calendars, request.calendar)) {
+      ++count;
+    }
+  }
+  return count;
+}
+
+std::string plural(std::int64_t count, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", count, count == 1 ? one : many);
+}
+
+} // namespace
+
+int run_config_export(Context& context) {
+  // Always TOML, whatever --format says: this is a file to edit and apply.
+  const std::string text = format_rules(current_rules(context.store()));
+  std::fputs(text.c_str(), context.out());
+  return 0;
+}
+
+int run_config_apply(Context& context, const ConfigApplyOptions& options) {
+  const std::string source = options.file == "-" ? std::string("stdin") : options.file;
+  const RuleSet wanted = parse_rules(read_rules_file(options.file), source);
+  Store& store = context.store();
+  RulesPlan plan;
+  std::int64_t reevaluated = 0;
+  store.transaction(
+      [&] {
+        plan = plan_rules(current_rules(store), wanted, options.prune);
+        reevaluated = count_reevaluated(store, plan);
+        for (const RuleStep& step : plan.steps) {
+          run_step(store, step, source);
+        }
+      },
+      !options.dry_run);
+
+  const auto changes = static_cast<std::int64_t>(plan.steps.size());
+  if (context.quiet()) {
+    std::fputs(fmt::format("{}\n", changes).c_str(), context.out());
+    return 0;
+  }
+  std::string summary;
+  if (plan.steps.empty()) {
+    summary = fmt::format("{}: nothing to change", source);
+  } else if (options.dry_run) {
+    summary = fmt::format("Dry run of {}: {}, {} would be re-evaluated; nothing written", source,
+                          plural(changes, "change", "changes"),
+                          plural(reevaluated, "request", "requests"));
+  } else {
+    summary =
+        fmt::format("Applied {}: {}, {} re-evaluated", source, plural(changes, "change", "changes"),
+                    plural(reevaluated, "request", "requests"));
+  }
+  if (context.format() == Format::table) {
+    for (const RuleStep& step : plan.steps) {
+      std::fputs(fmt::format("{} {} {}: {}\n", to_string(step.action), to_string(step.kind),
+                             escape_control(step.name), escape_control(step.detail))
+                     .c_str(),
+                 context.out());
+    }
+    std::fputs((summary + "\n").c_str(), context.out());
+    return 0;
+  }
+  std::vector<Row> rows;
+  for (const RuleStep& step : plan.steps) {
+    rows.push_back(Row{Record{{"action", std::string(to_string(step.action))},
+                              {"kind", std::string(to_string(step.kind))},
+                              {"name", step.name},
+                              {"detail", step.detail}},
+                       Tone::none});
+  }
+  write_rows(context.out(), context.style(), {}, rows, {"action", "kind", "name", "detail"});
+  std::fputs((summary + "\n").c_str(), stderr);
+  return 0;
+}
+
+} // namespace slatrack::cli

@@ -1,0 +1,188 @@
+// export and backup: the whole database out, as data (export) or as a file (backup). Export
+// streams: each request is printed as the store reads it, so memory does not grow with the
+// database. Its jsonl form is what import reads back; its csv/tsv form is import's "events form".
+#include "cli/commands.hpp"
+#include "cli/json.hpp"
+#include "cli/records.hpp"
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <system_error>
+
+namespace slatrack::cli {
+
+namespace {
+
+// The keys of each event in every export format, in this order.
+const std::vector<std::string>& event_keys() {
+  static const std::vector<std::string> keys{"kind", "at", "author", "text", "recorded_at"};
+  return keys;
+}
+
+Record event_record(const Event& event) {
+  return Record{{"kind", std::string(to_string(event.kind))},
+                {"at", event.at},
+                {"author", event.author},
+                {"text", text_or_null(event.text)},
+                {"recorded_at", event.recorded_at}};
+}
+
+Record clock_record(const ClockRun& run) {
+  return Record{{"metric", std::string(to_string(run.metric))},
+                {"start_at", run.start},
+                {"due_at", instant_or_null(run.due)},
+                {"stop_at", instant_or_null(run.stop)},
+                {"outcome", std::string(to_string(run.outcome))},
+                {"target_seconds", run.target},
+                {"used_seconds", run.used},
+                {"credit_seconds", run.credit}};
+}
+
+nlohmann::ordered_json request_json(const RequestDetail& detail) {
+  nlohmann::ordered_json object = to_json(request_record(detail.request));
+  nlohmann::ordered_json events = nlohmann::ordered_json::array();
+  for (const Event& event : detail.events) {
+    events.push_back(to_json(event_record(event)));
+  }
+  object["events"] = std::move(events);
+  nlohmann::ordered_json clocks = nlohmann::ordered_json::array();
+  for (const ClockRun& run : detail.clocks) {
+    clocks.push_back(to_json(clock_record(run)));
+  }
+  object["clocks"] = std::move(clocks);
+  return object;
+}
+
+void write_text(std::FILE* out, const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), out);
+}
+
+// "met (1h 00m of 2h 00m)", "breached (by 30m)", "running, due Mon 23 Nov 11:00 (in 1h 00m)".
+std::string clock_phrase(const ClockRun& run, const Style& style) {
+  switch (run.outcome) {
+  case Outcome::met:
+    return fmt::format("met ({} of {})", human_duration(run.used), human_duration(run.target));
+  case Outcome::breached:
+    return fmt::format("breached (by {})", human_duration(run.used - run.target));
+  case Outcome::running:
+    break;
+  }
+  if (!run.due) {
+    return "running, not counting while waiting";
+  }
+  return fmt::format("running, due {}", due_phrase(*run.due, *style.zone, style.now));
+}
+
+// For people: the request, its history and its clocks, a blank line between requests.
+void write_table(std::FILE* out, const Style& style, const RequestDetail& detail, bool first) {
+  const Request& request = detail.request;
+  std::string text = first ? "" : "\n";
+  text += fmt::format("{} {}\n", paint(request_label(request.id), Tone::dim, style),
+                      escape_control(request.subject));
+  text += fmt::format(
+      "  {} · {} · {} · {} · assignee {} · sla {}", escape_control(request.client),
+      to_string(request.status), to_string(request.priority), to_string(request.channel),
+      request.assignee ? escape_control(*request.assignee) : "-", escape_control(request.policy));
+  if (request.ref) {
+    text += fmt::format(" · ref {}", escape_control(*request.ref));
+  }
+  text += '\n';
+  for (const Event& event : detail.events) {
+    std::string line = fmt::format("  {}  {:<8} {}", local_short(event.at, *style.zone, style.now),
+                                   to_string(event.kind), escape_control(event.author));
+    if (event.text) {
+      line += "  " + escape_control(*event.text);
+    }
+    text += line + '\n';
+  }
+  for (const ClockRun& run : detail.clocks) {
+    const Tone tone = run.outcome == Outcome::breached ? Tone::red
+                      : run.outcome == Outcome::running && run.due && *run.due < style.now
+                          ? Tone::red
+                          : Tone::none;
+    text +=
+        paint(fmt::format("  {:<8} from {}: {}", to_string(run.metric),
+                          local_short(run.start, *style.zone, style.now), clock_phrase(run, style)),
+              tone, style);
+    text += '\n';
+  }
+  write_text(out, text);
+}
+
+} // namespace
+
+int run_export(Context& context) {
+  const Style style = context.style();
+  std::FILE* out = context.out();
+  Store& store = context.store();
+  bool first = true;
+  switch (style.format) {
+  case Format::jsonl:
+    store.export_requests([&](const RequestDetail& detail) {
+      write_text(out, dump_json(request_json(detail)) + "\n");
+    });
+    break;
+  case Format::json:
+    // One array, written one object a line as the requests come.
+    store.export_requests([&](const RequestDetail& detail) {
+      write_text(out, (first ? "[\n" : ",\n") + dump_json(request_json(detail)));
+      first = false;
+    });
+    write_text(out, first ? "[]\n" : "\n]\n");
+    break;
+  case Format::csv:
+  case Format::tsv: {
+    // One row per event, the request's columns repeated on each: import's "events form".
+    std::vector<std::string> header;
+    for (const Field& field : request_record(Request{})) {
+      header.push_back(field.key);
+    }
+    header.insert(header.end(), event_keys().begin(), event_keys().end());
+    write_separated(out, style.format, header);
+    std::vector<std::string> cells;
+    store.export_requests([&](const RequestDetail& detail) {
+      const Record request = request_record(detail.request);
+      for (const Event& event : detail.events) {
+        cells.clear();
+        for (const Field& field : request) {
+          cells.push_back(machine_cell(field.value));
+        }
+        for (const Field& field : event_record(event)) {
+          cells.push_back(machine_cell(field.value));
+        }
+        write_separated(out, style.format, cells);
+      }
+    });
+    break;
+  }
+  case Format::table:
+    store.export_requests([&](const RequestDetail& detail) {
+      write_table(out, style, detail, first);
+      first = false;
+    });
+    break;
+  }
+  return 0;
+}
+
+int run_backup(Context& context, const std::string& file) {
+  Store& store = context.store();
+  store.backup(file);
+  if (context.quiet()) {
+    return 0;
+  }
+  if (context.format() == Format::table) {
+    write_text(context.out(), fmt::format("Backed up {} to {}\n", store.location(), file));
+    return 0;
+  }
+  std::error_code error;
+  const std::uintmax_t size = std::filesystem::file_size(file, error);
+  write_record(context.out(), context.style(),
+               Record{{"database", store.location()},
+                      {"backup", file},
+                      {"bytes", error ? Value{} : Value{static_cast<std::int64_t>(size)}}},
+               {});
+  return 0;
+}
+
+} // namespace slatrack::cli

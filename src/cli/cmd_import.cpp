@@ -1,0 +1,1015 @@
+// import: requests from a CSV, TSV or JSON lines file, streamed. The file is read a line at a
+// time; whole requests are gathered into batches of k_batch_size that the store writes in one
+// transaction each, so memory does not grow with the file and a database of a million requests
+// is loaded in seconds. A row that cannot be imported is refused with its line number and the
+// reason, and every good row is kept; the exit code is then 2. Importing the same file again adds
+// nothing: a request is known by its ref (or, without one, by client, subject and received time).
+// docs/import-export.md is the user's description of the columns and rules.
+#include "cli/commands.hpp"
+#include "cli/json.hpp"
+#include "cli/records.hpp"
+#include "slatrack/csv.hpp"
+#include "slatrack/error.hpp"
+#include "slatrack/input.hpp"
+#include "slatrack/text.hpp"
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace slatrack::cli {
+
+namespace {
+
+// Requests per store transaction.
+constexpr std::size_t k_batch_size = 10000;
+// Refused rows listed one by one; the rest are counted.
+constexpr std::size_t k_listed_refusals = 50;
+// New clients named in the summary; the rest are counted.
+constexpr std::size_t k_listed_clients = 10;
+// The progress bar shows for inputs larger than this (or with more lines, for pipes).
+constexpr std::int64_t k_progress_bytes = 1 << 20;
+constexpr std::int64_t k_progress_lines = 10000;
+
+// ---- reading lines ----
+
+// Lines of a FILE without their LF, counted; memory is one line's worth.
+class LineReader {
+public:
+  explicit LineReader(std::FILE* in) : m_in(in) {}
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+  ~LineReader() {
+    std::free(m_buffer); // NOLINT: getline's buffer is malloc'd
+  }
+
+  // The next line, or false at the end. Throws Error{storage} on a read error.
+  bool next(std::string_view& line) {
+    const ssize_t length = ::getline(&m_buffer, &m_capacity, m_in);
+    if (length < 0) {
+      if (std::ferror(m_in) != 0) {
+        throw Error{ErrorKind::storage,
+                    fmt::format("cannot read the input: {}", std::strerror(errno))};
+      }
+      return false;
+    }
+    ++m_number;
+    m_bytes += length;
+    line = std::string_view(m_buffer, static_cast<std::size_t>(length));
+    if (!line.empty() && line.back() == '\n') {
+      line.remove_suffix(1);
+    }
+    return true;
+  }
+
+  [[nodiscard]] std::int64_t number() const {
+    return m_number;
+  }
+  [[nodiscard]] std::int64_t bytes() const {
+    return m_bytes;
+  }
+
+private:
+  std::FILE* m_in;
+  char* m_buffer = nullptr;
+  std::size_t m_capacity = 0;
+  std::int64_t m_number = 0;
+  std::int64_t m_bytes = 0;
+};
+
+bool blank_line(std::string_view line) {
+  return line.find_first_not_of(" \t\r") == std::string_view::npos;
+}
+
+std::string_view trim(std::string_view text) {
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) {
+    return {};
+  }
+  const std::size_t last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
+// ---- progress on a terminal ----
+
+class Progress {
+public:
+  Progress(bool enabled, std::int64_t total_bytes)
+      : m_enabled(enabled), m_total(total_bytes),
+        m_next(std::chrono::steady_clock::now() + std::chrono::milliseconds{300}) {}
+
+  // Redraws at most ten times a second, and only for large inputs.
+  void update(const LineReader& reader) {
+    if (!m_enabled || (reader.number() & 1023) != 0) {
+      return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now < m_next) {
+      return;
+    }
+    m_next = now + std::chrono::milliseconds{100};
+    if (m_total > 0 ? m_total < k_progress_bytes : reader.number() < k_progress_lines) {
+      return;
+    }
+    std::string text;
+    if (m_total > 0) {
+      const std::int64_t percent = std::min<std::int64_t>(100, reader.bytes() * 100 / m_total);
+      constexpr std::size_t width = 30;
+      const std::size_t filled = static_cast<std::size_t>(percent) * width / 100;
+      text = fmt::format("\rimporting [{}{}] {:3}%  {} lines", std::string(filled, '#'),
+                         std::string(width - filled, ' '), percent, reader.number());
+    } else {
+      text = fmt::format("\rimporting: {} lines", reader.number());
+    }
+    std::fputs(text.c_str(), stderr);
+    m_shown = true;
+  }
+
+  // Clears the bar before anything else is printed.
+  void clear() {
+    if (m_shown) {
+      std::fputs("\r\x1b[K", stderr);
+      m_shown = false;
+    }
+  }
+
+private:
+  bool m_enabled;
+  std::int64_t m_total;
+  std::chrono::steady_clock::time_point m_next;
+  bool m_shown = false;
+};
+
+// ---- the columns ----
+
+enum class Column {
+  ref,
+  client,
+  subject,
+  channel,
+  priority,
+  assignee,
+  sla,
+  text,
+  received_at,
+  replied_at,
+  resolved_at,
+  kind,
+  at,
+  author,
+  recorded_at,
+  ignored, // derived values of our own exports (id, status, due times): read past
+};
+
+struct ColumnName {
+  std::string_view name;
+  Column column;
+};
+
+constexpr std::array<ColumnName, 21> k_column_names{{
+    {"ref", Column::ref},
+    {"client", Column::client},
+    {"subject", Column::subject},
+    {"channel", Column::channel},
+    {"priority", Column::priority},
+    {"assignee", Column::assignee},
+    {"sla", Column::sla},
+    {"text", Column::text},
+    {"received_at", Column::received_at},
+    {"replied_at", Column::replied_at},
+    {"resolved_at", Column::resolved_at},
+    {"kind", Column::kind},
+    {"at", Column::at},
+    {"author", Column::author},
+    {"recorded_at", Column::recorded_at},
+    {"id", Column::ignored},
+    {"status", Column::ignored},
+    {"calendar", Column::ignored},
+    {"reply_due_at", Column::ignored},
+    {"update_due_at", Column::ignored},
+    {"resolve_due_at", Column::ignored},
+}};
+
+constexpr std::string_view k_simple_columns =
+    "ref client subject channel priority assignee sla text received_at replied_at resolved_at";
+constexpr std::string_view k_events_columns =
+    "ref client subject channel priority assignee sla kind at author text recorded_at";
+
+std::optional<Column> column_named(std::string_view name) {
+  for (const ColumnName& entry : k_column_names) {
+    if (entry.name == name) {
+      return entry.column;
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> known_column_names() {
+  std::vector<std::string> out;
+  for (const ColumnName& entry : k_column_names) {
+    out.emplace_back(entry.name);
+  }
+  return out;
+}
+
+// A refused request: the line it starts on (or the bad line) and why.
+struct Refusal {
+  std::int64_t line = 0;
+  std::string reason;
+};
+
+// A row's problem: thrown while reading one row, caught by the row's reader.
+struct RowError {
+  std::string reason;
+};
+
+[[noreturn]] void bad_row(std::string reason) {
+  throw RowError{std::move(reason)};
+}
+
+// ---- the run: batches, counts and the summary ----
+
+class ImportRun {
+public:
+  ImportRun(Context& context, std::string name, bool create_clients)
+      : m_context(context), m_store(context.store()), m_name(std::move(name)) {
+    m_options.now = context.now();
+    m_options.create_clients = create_clients;
+    m_author = context.author();
+    m_batch.reserve(k_batch_size);
+  }
+
+  [[nodiscard]] Context& context() {
+    return m_context;
+  }
+  [[nodiscard]] const std::string& author() const {
+    return m_author;
+  }
+  [[nodiscard]] Instant now() const {
+    return m_options.now;
+  }
+
+  void add(ImportRequest request, std::int64_t line) {
+    if (std::optional<std::string> problem = value_problem(request)) {
+      refuse(line, std::move(*problem));
+      return;
+    }
+    m_batch.push_back(std::move(request));
+    m_batch_lines.push_back(line);
+    if (m_batch.size() >= k_batch_size) {
+      flush();
+    }
+  }
+
+  void refuse(std::int64_t line, std::string reason) {
+    ++m_refused;
+    m_batch_refusals.push_back(Refusal{line, std::move(reason)});
+    if (m_batch_refusals.size() >= k_batch_size) {
+      flush();
+    }
+  }
+
+  // Writes the batch and files its refusals in line order.
+  void flush() {
+    if (!m_batch.empty()) {
+      const ImportResult result = m_store.import_requests(m_batch, m_options);
+      for (std::size_t i = 0; i < result.outcomes.size(); ++i) {
+        const ImportOutcome& outcome = result.outcomes[i];
+        switch (outcome.status) {
+        case ImportStatus::added:
+          ++m_added;
+          break;
+        case ImportStatus::skipped:
+          ++m_skipped;
+          break;
+        case ImportStatus::refused:
+          ++m_refused;
+          m_batch_refusals.push_back(Refusal{m_batch_lines[i], outcome.reason});
+          break;
+        }
+      }
+      for (const std::string& client : result.created_clients) {
+        if (m_created.size() < k_listed_clients) {
+          m_created.push_back(client);
+        }
+        ++m_created_count;
+      }
+      m_batch.clear();
+      m_batch_lines.clear();
+    }
+    std::stable_sort(m_batch_refusals.begin(), m_batch_refusals.end(),
+                     [](const Refusal& a, const Refusal& b) { return a.line < b.line; });
+    for (Refusal& refusal : m_batch_refusals) {
+      if (m_listed.size() < k_listed_refusals) {
+        m_listed.push_back(std::move(refusal));
+      }
+    }
+    m_batch_refusals.clear();
+  }
+
+  // Prints the refused rows and the summary; returns the exit code.
+  int finish(Progress& progress) {
+    flush();
+    progress.clear();
+    std::string text;
+    for (const Refusal& refusal : m_listed) {
+      text += fmt::format("{}:{}: {}\n", m_name, refusal.line, escape_control(refusal.reason));
+    }
+    if (m_refused > static_cast<std::int64_t>(m_listed.size())) {
+      text += fmt::format("... and {} more refused\n",
+                          m_refused - static_cast<std::int64_t>(m_listed.size()));
+    }
+    const std::string summary = fmt::format("{} added, {} skipped (already there), {} refused",
+                                            m_added, m_skipped, m_refused);
+    std::string clients;
+    if (m_created_count > 0) {
+      // "; new clients: "A", "B" and "C"" or "...: "A", ..., "J" and 5 more"
+      const std::int64_t more = m_created_count - static_cast<std::int64_t>(m_created.size());
+      clients = fmt::format("; new {}: ", m_created_count == 1 ? "client" : "clients");
+      for (std::size_t i = 0; i < m_created.size(); ++i) {
+        const bool last = i + 1 == m_created.size() && more == 0;
+        clients += i == 0 ? "" : (last ? " and " : ", ");
+        clients += fmt::format("\"{}\"", escape_control(m_created[i]));
+      }
+      if (more > 0) {
+        clients += fmt::format(" and {} more", more);
+      }
+    }
+    if (!m_context.quiet()) {
+      text += fmt::format("import {}: {}{}\n", m_name, summary, clients);
+    }
+    std::fputs(text.c_str(), stderr);
+    std::fflush(stderr);
+    if (m_context.format() != Format::table && !m_context.quiet()) {
+      // For scripts: the counts on stdout.
+      write_record(m_context.out(), m_context.style(),
+                   Record{{"file", m_name},
+                          {"added", m_added},
+                          {"skipped", m_skipped},
+                          {"refused", m_refused},
+                          {"created_clients", m_created_count}},
+                   {});
+    }
+    if (m_refused > 0) {
+      const std::int64_t total = m_added + m_skipped + m_refused;
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("{} of {} {} {} refused (listed above{}); fix {} and import the "
+                              "file again: what is already there is skipped",
+                              m_refused, total, total == 1 ? "request" : "requests",
+                              m_refused == 1 ? "was" : "were",
+                              m_refused == total ? "" : "; the others were imported",
+                              m_refused == 1 ? "it" : "them")};
+    }
+    return 0;
+  }
+
+private:
+  // The limits of the command line (include/slatrack/input.hpp) hold for imported values too:
+  // UTF-8, names without control characters, lengths.
+  static std::optional<std::string> value_problem(const ImportRequest& request) {
+    const auto value = [](std::string_view name, const std::optional<std::string>& text) {
+      return text ? argument_problem(name, ArgumentKind::value, *text) : std::nullopt;
+    };
+    std::optional<std::string> problem = value("client", request.client);
+    if (!problem) {
+      problem = argument_problem("subject", ArgumentKind::text, request.subject);
+    }
+    if (!problem) {
+      problem = value("ref", request.ref);
+    }
+    if (!problem) {
+      problem = value("sla", request.policy);
+    }
+    if (!problem && request.assignee) {
+      problem = value("assignee", *request.assignee);
+    }
+    for (const ImportEvent& event : request.events) {
+      if (!problem) {
+        problem = value("author", event.author);
+      }
+      if (!problem && event.text) {
+        problem = argument_problem(event.kind == EventKind::assign ? "assignee" : "text",
+                                   event.kind == EventKind::assign ? ArgumentKind::value
+                                                                   : ArgumentKind::text,
+                                   *event.text);
+      }
+    }
+    return problem;
+  }
+
+  Context& m_context;
+  Store& m_store;
+  std::string m_name;
+  ImportOptions m_options;
+  std::string m_author;
+  std::vector<ImportRequest> m_batch;
+  std::vector<std::int64_t> m_batch_lines;
+  std::vector<Refusal> m_batch_refusals;
+  std::vector<Refusal> m_listed;
+  std::vector<std::string> m_created;
+  std::int64_t m_created_count = 0;
+  std::int64_t m_added = 0;
+  std::int64_t m_skipped = 0;
+  std::int64_t m_refused = 0;
+};
+
+// ---- values ----
+
+bool digits(std::string_view text, std::size_t from, std::size_t count) {
+  for (std::size_t i = from; i < from + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') {
+      return false;
+    }
+  }
+  return true;
+}
+
+int number(std::string_view text, std::size_t from, std::size_t count) {
+  int out = 0;
+  for (std::size_t i = from; i < from + count; ++i) {
+    out = out * 10 + (text[i] - '0');
+  }
+  return out;
+}
+
+// The form export writes, 2026-11-23T10:30:00Z, read without the general parser: it is what
+// large files hold, and the general parser tries every TIME form in turn.
+std::optional<Instant> iso_utc_fast(std::string_view text) {
+  if (text.size() != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':'
+      || text[16] != ':' || text[19] != 'Z' || !digits(text, 0, 4) || !digits(text, 5, 2)
+      || !digits(text, 8, 2) || !digits(text, 11, 2) || !digits(text, 14, 2)
+      || !digits(text, 17, 2)) {
+    return std::nullopt;
+  }
+  const date::year_month_day day{date::year{number(text, 0, 4)},
+                                 date::month{static_cast<unsigned>(number(text, 5, 2))},
+                                 date::day{static_cast<unsigned>(number(text, 8, 2))}};
+  const int hour = number(text, 11, 2);
+  const int minute = number(text, 14, 2);
+  const int second = number(text, 17, 2);
+  if (!day.ok() || hour > 23 || minute > 59 || second > 59 || day.year() < date::year{1970}) {
+    return std::nullopt;
+  }
+  return Instant{date::sys_days{day}.time_since_epoch()} + std::chrono::hours{hour}
+         + std::chrono::minutes{minute} + Seconds{second};
+}
+
+Instant time_value(Context& context, std::string_view column, std::string_view text) {
+  const std::string_view value = trim(text);
+  if (const std::optional<Instant> fast = iso_utc_fast(value)) {
+    return *fast;
+  }
+  try {
+    return context.parse_time(value);
+  } catch (const Error& error) {
+    bad_row(fmt::format("{}: {}", column, error.what()));
+  }
+}
+
+Channel channel_value(std::string_view text) {
+  const std::string value = to_lower(trim(text));
+  if (value.empty()) {
+    return Channel::email;
+  }
+  if (const std::optional<Channel> channel = channel_from(value)) {
+    return *channel;
+  }
+  bad_row(fmt::format("bad channel \"{}\": use {}", escape_control(text), channel_names()));
+}
+
+Priority priority_value(std::string_view text) {
+  const std::string value = to_lower(trim(text));
+  if (value.empty()) {
+    return Priority::normal;
+  }
+  if (const std::optional<Priority> priority = priority_from(value)) {
+    return *priority;
+  }
+  bad_row(fmt::format("bad priority \"{}\": use {}", escape_control(text), priority_names()));
+}
+
+EventKind kind_value(std::string_view text) {
+  const std::string value = to_lower(trim(text));
+  if (const std::optional<EventKind> kind = event_kind_from(value)) {
+    return *kind;
+  }
+  bad_row(fmt::format("bad kind \"{}\": use message, reply, pause, resume, resolve, reopen, note, "
+                      "assign or edit",
+                      escape_control(text)));
+}
+
+std::optional<std::string> optional_name(std::string_view text) {
+  const std::string_view value = trim(text);
+  if (value.empty()) {
+    return std::nullopt;
+  }
+  return std::string(value);
+}
+
+// The events of a request given by times only: the message, then its first reply and its
+// resolution when given.
+std::vector<ImportEvent> simple_events(const std::string& author, Instant received,
+                                       std::optional<std::string> text,
+                                       std::optional<Instant> replied,
+                                       std::optional<Instant> resolved) {
+  if (replied && *replied < received) {
+    bad_row("replied_at is before received_at; fix one of them");
+  }
+  if (resolved && *resolved < received) {
+    bad_row("resolved_at is before received_at; fix one of them");
+  }
+  std::vector<ImportEvent> events;
+  events.push_back(ImportEvent{EventKind::message, received, author, std::move(text), {}});
+  if (replied) {
+    events.push_back(ImportEvent{EventKind::reply, *replied, author, {}, {}});
+  }
+  if (resolved) {
+    events.push_back(ImportEvent{EventKind::resolve, *resolved, author, {}, {}});
+  }
+  return events;
+}
+
+// ---- CSV and TSV ----
+
+// Rows of a CSV or TSV file with a header row. The simple form has one row per request; the
+// events form (a "kind" column) one row per event, the rows of a request one after another.
+class TableReader {
+public:
+  TableReader(ImportRun& run, LineReader& reader, Progress& progress, std::string name,
+              char separator)
+      : m_run(run), m_reader(reader), m_progress(progress), m_name(std::move(name)),
+        m_separator(separator), m_parser(separator) {}
+
+  // Reads the header row and checks its columns. Throws Error{invalid_input} when the file cannot
+  // be imported at all; then nothing has been written.
+  void header(std::string_view first_line) {
+    const std::int64_t line_number = m_reader.number();
+    std::vector<std::string> names;
+    if (m_separator == '\t') {
+      split_tsv(first_line, names);
+    } else {
+      std::string_view line = first_line;
+      CsvParser::Status status = m_parser.feed(line);
+      while (status == CsvParser::Status::more && m_reader.next(line)) {
+        status = m_parser.feed(line);
+      }
+      if (status != CsvParser::Status::record) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("{}:{}: the header row cannot be read ({}); the first row names "
+                                "the columns, e.g. client,subject,received_at",
+                                m_name, line_number,
+                                status == CsvParser::Status::more ? "a quote is not closed"
+                                                                  : m_parser.error())};
+      }
+      names = m_parser.fields();
+    }
+    for (const std::string& raw : names) {
+      std::string key = to_lower(trim(unguard_formula(raw)));
+      std::replace(key.begin(), key.end(), ' ', '_');
+      const std::optional<Column> column = column_named(key);
+      if (!column) {
+        const std::vector<std::string> close = closest_names(key, known_column_names());
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("{}:{}: unknown column \"{}\"{}; the columns are: {} (or, one row "
+                                "per event: {}); see docs/import-export.md",
+                                m_name, line_number, escape_control(raw),
+                                close.empty()
+                                    ? std::string{}
+                                    : fmt::format(" (did you mean {}?)", quoted_list(close)),
+                                k_simple_columns, k_events_columns)};
+      }
+      if (*column != Column::ignored && index(*column)) {
+        throw Error{
+            ErrorKind::invalid_input,
+            fmt::format("{}:{}: column \"{}\" is there twice; keep one", m_name, line_number, key)};
+      }
+      if (key == "id") {
+        m_id_column = m_columns.size();
+      }
+      m_columns.push_back(*column);
+    }
+    m_events_form = index(Column::kind).has_value();
+    const auto require = [&](Column column) {
+      if (!index(column)) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("{}:{}: no \"{}\" column; {} needs at least the columns {}", m_name,
+                                line_number, column_name(column),
+                                m_events_form ? "the events form (one row per event)"
+                                              : "a file of requests",
+                                m_events_form ? "client, subject, kind, at"
+                                              : "client, subject, received_at")};
+      }
+    };
+    require(Column::client);
+    require(Column::subject);
+    if (m_events_form) {
+      require(Column::at);
+      // The request's times come from its events: the columns of an export are read past.
+      for (const Column column : {Column::received_at, Column::replied_at, Column::resolved_at}) {
+        if (const std::optional<std::size_t> at = index(column)) {
+          m_columns[*at] = Column::ignored;
+        }
+      }
+      return;
+    }
+    require(Column::received_at);
+    for (const Column column : {Column::at, Column::author, Column::recorded_at}) {
+      if (index(column)) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("{}:{}: column \"{}\" belongs to the events form, which needs a "
+                                "\"kind\" column too (one row per event); see "
+                                "docs/import-export.md",
+                                m_name, line_number, column_name(column))};
+      }
+    }
+  }
+
+  void rows() {
+    std::string_view line;
+    std::int64_t start = 0;
+    while (m_reader.next(line)) {
+      m_progress.update(m_reader);
+      if (m_separator == '\t') {
+        if (!blank_line(line)) {
+          split_tsv(line, m_fields);
+          row(m_reader.number());
+        }
+        continue;
+      }
+      if (!m_parser.pending()) {
+        if (blank_line(line)) {
+          continue;
+        }
+        start = m_reader.number();
+      }
+      switch (m_parser.feed(line)) {
+      case CsvParser::Status::more:
+        break;
+      case CsvParser::Status::malformed:
+        end_group();
+        m_run.refuse(start, m_parser.error());
+        break;
+      case CsvParser::Status::record:
+        m_fields = m_parser.fields();
+        row(start);
+        break;
+      }
+    }
+    if (m_parser.pending()) {
+      end_group();
+      m_run.refuse(start, "a quoted cell is not closed before the end of the file; close it "
+                          "with a \"");
+    }
+    end_group();
+  }
+
+private:
+  static std::string_view column_name(Column column) {
+    for (const ColumnName& entry : k_column_names) {
+      if (entry.column == column) {
+        return entry.name;
+      }
+    }
+    return "?";
+  }
+
+  [[nodiscard]] std::optional<std::size_t> index(Column column) const {
+    for (std::size_t i = 0; i < m_columns.size(); ++i) {
+      if (m_columns[i] == column) {
+        return i;
+      }
+    }
+    return std::nullopt;
+  }
+
+  // The cell at `at` of the current row with the formula guard of our exports undone; empty when
+  // the row is short.
+  [[nodiscard]] std::string cell_at(std::optional<std::size_t> at) const {
+    if (!at || *at >= m_fields.size()) {
+      return {};
+    }
+    return unguard_formula(m_fields[*at]);
+  }
+
+  [[nodiscard]] std::string cell(Column column) const {
+    return cell_at(index(column));
+  }
+
+  [[nodiscard]] std::optional<std::string> optional_cell(Column column) const {
+    std::string value = cell(column);
+    if (value.empty()) {
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  std::optional<Instant> optional_time(Column column) {
+    const std::string value = cell(column);
+    if (trim(value).empty()) {
+      return std::nullopt;
+    }
+    return time_value(m_run.context(), column_name(column), value);
+  }
+
+  // The request's own fields from the current row. Throws RowError.
+  ImportRequest request_fields() {
+    ImportRequest request;
+    request.client = std::string(trim(cell(Column::client)));
+    request.subject = cell(Column::subject);
+    if (request.client.empty()) {
+      bad_row("no client; give the client's name");
+    }
+    if (trim(request.subject).empty()) {
+      bad_row("no subject; give what the client asks");
+    }
+    request.channel = channel_value(cell(Column::channel));
+    request.priority = priority_value(cell(Column::priority));
+    if (std::optional<std::string> assignee = optional_name(cell(Column::assignee))) {
+      request.assignee = std::optional<std::string>{std::move(*assignee)};
+    }
+    request.policy = optional_name(cell(Column::sla));
+    request.ref = optional_name(cell(Column::ref));
+    return request;
+  }
+
+  void row(std::int64_t line) {
+    if (m_fields.size() > m_columns.size()) {
+      end_group();
+      m_run.refuse(line, fmt::format("{} cells but the header names {} columns; quote a cell "
+                                     "that holds a comma",
+                                     m_fields.size(), m_columns.size()));
+      return;
+    }
+    if (!m_events_form) {
+      try {
+        ImportRequest request = request_fields();
+        const std::optional<Instant> received = optional_time(Column::received_at);
+        if (!received) {
+          bad_row("no received_at; give when the request came in");
+        }
+        request.events =
+            simple_events(m_run.author(), *received, optional_cell(Column::text),
+                          optional_time(Column::replied_at), optional_time(Column::resolved_at));
+        m_run.add(std::move(request), line);
+      } catch (const RowError& error) {
+        m_run.refuse(line, error.reason);
+      }
+      return;
+    }
+    // Events form: consecutive rows with the same id, ref, client and subject are one request.
+    std::array<std::string, 4> key{cell_at(m_id_column), cell(Column::ref), cell(Column::client),
+                                   cell(Column::subject)};
+    if (!m_group || key != m_group_key) {
+      end_group();
+      m_group_key = std::move(key);
+      m_group_line = line;
+      try {
+        m_group = request_fields();
+      } catch (const RowError& error) {
+        m_group = ImportRequest{};
+        m_group_error = Refusal{line, error.reason};
+      }
+    }
+    if (m_group_error) {
+      return; // the request is refused already; its other rows are read past
+    }
+    try {
+      const EventKind kind = kind_value(cell(Column::kind));
+      const std::optional<Instant> at = optional_time(Column::at);
+      if (!at) {
+        bad_row("no time in column \"at\"; give when it happened");
+      }
+      m_group->events.push_back(
+          ImportEvent{kind, *at, optional_name(cell(Column::author)).value_or(m_run.author()),
+                      optional_cell(Column::text), optional_time(Column::recorded_at)});
+    } catch (const RowError& error) {
+      m_group_error = Refusal{line, error.reason};
+    }
+  }
+
+  void end_group() {
+    if (!m_group) {
+      return;
+    }
+    if (m_group_error) {
+      m_run.refuse(m_group_error->line, std::move(m_group_error->reason));
+    } else {
+      m_run.add(std::move(*m_group), m_group_line);
+    }
+    m_group.reset();
+    m_group_error.reset();
+  }
+
+  ImportRun& m_run;
+  LineReader& m_reader;
+  Progress& m_progress;
+  std::string m_name;
+  char m_separator;
+  CsvParser m_parser;
+  std::vector<Column> m_columns;
+  std::optional<std::size_t> m_id_column;
+  bool m_events_form = false;
+  std::vector<std::string> m_fields;
+  std::optional<ImportRequest> m_group;
+  std::array<std::string, 4> m_group_key;
+  std::int64_t m_group_line = 0;
+  std::optional<Refusal> m_group_error;
+};
+
+// ---- JSON lines ----
+
+// One request object a line, as `export --format jsonl` (with events) or `list --format jsonl`
+// (times only) writes them.
+class JsonReader {
+public:
+  JsonReader(ImportRun& run, LineReader& reader, Progress& progress)
+      : m_run(run), m_reader(reader), m_progress(progress) {}
+
+  void rows(std::string_view first_line) {
+    line(first_line, m_reader.number());
+    std::string_view text;
+    while (m_reader.next(text)) {
+      m_progress.update(m_reader);
+      if (!blank_line(text)) {
+        line(text, m_reader.number());
+      }
+    }
+  }
+
+private:
+  void line(std::string_view text, std::int64_t number) {
+    try {
+      const nlohmann::json object = nlohmann::json::parse(text);
+      if (!object.is_object()) {
+        bad_row("not a JSON object; each line holds one request object");
+      }
+      m_run.add(request(object), number);
+    } catch (const nlohmann::json::exception& error) {
+      std::string message = error.what();
+      if (const std::size_t end = message.find("] "); end != std::string::npos) {
+        message.erase(0, end + 2);
+      }
+      m_run.refuse(number, fmt::format("not JSON: {}", message));
+    } catch (const RowError& error) {
+      m_run.refuse(number, error.reason);
+    }
+  }
+
+  // A key's text: nullopt for null or a missing key; anything but text or null is refused.
+  static std::optional<std::string> text(const nlohmann::json& object, std::string_view key) {
+    const auto found = object.find(key);
+    if (found == object.end() || found->is_null()) {
+      return std::nullopt;
+    }
+    if (!found->is_string()) {
+      bad_row(fmt::format("\"{}\" must be text or null", key));
+    }
+    return found->get<std::string>();
+  }
+
+  std::optional<Instant> time(const nlohmann::json& object, std::string_view key) {
+    const std::optional<std::string> value = text(object, key);
+    if (!value || trim(*value).empty()) {
+      return std::nullopt;
+    }
+    return time_value(m_run.context(), key, *value);
+  }
+
+  static void check_keys(const nlohmann::json& object, std::string_view what,
+                         std::initializer_list<std::string_view> known) {
+    for (const auto& item : object.items()) {
+      if (std::find(known.begin(), known.end(), item.key()) == known.end()) {
+        bad_row(fmt::format("unknown key \"{}\" in {}; see docs/import-export.md",
+                            escape_control(item.key()), what));
+      }
+    }
+  }
+
+  ImportRequest request(const nlohmann::json& object) {
+    check_keys(object, "the request",
+               {"id", "client", "subject", "channel", "priority", "status", "assignee", "sla",
+                "calendar", "ref", "received_at", "replied_at", "resolved_at", "reply_due_at",
+                "update_due_at", "resolve_due_at", "events", "clocks", "targets"});
+    ImportRequest out;
+    out.client = std::string(trim(text(object, "client").value_or("")));
+    out.subject = text(object, "subject").value_or("");
+    if (out.client.empty()) {
+      bad_row("no client; give the client's name");
+    }
+    if (trim(out.subject).empty()) {
+      bad_row("no subject; give what the client asks");
+    }
+    out.channel = channel_value(text(object, "channel").value_or(""));
+    out.priority = priority_value(text(object, "priority").value_or(""));
+    if (object.contains("assignee")) {
+      out.assignee = optional_name(text(object, "assignee").value_or(""));
+    }
+    out.policy = optional_name(text(object, "sla").value_or(""));
+    out.ref = optional_name(text(object, "ref").value_or(""));
+    const auto events = object.find("events");
+    if (events == object.end() || events->is_null()) {
+      const std::optional<Instant> received = time(object, "received_at");
+      if (!received) {
+        bad_row("no events and no received_at; give one of them");
+      }
+      out.events = simple_events(m_run.author(), *received, std::nullopt,
+                                 time(object, "replied_at"), time(object, "resolved_at"));
+      return out;
+    }
+    if (!events->is_array()) {
+      bad_row("\"events\" must be an array of event objects");
+    }
+    for (const nlohmann::json& event : *events) {
+      if (!event.is_object()) {
+        bad_row("\"events\" must be an array of event objects");
+      }
+      check_keys(event, "an event", {"id", "kind", "at", "author", "text", "recorded_at"});
+      const EventKind kind = kind_value(text(event, "kind").value_or(""));
+      const std::optional<Instant> at = time(event, "at");
+      if (!at) {
+        bad_row(fmt::format("the {} event has no \"at\"; give when it happened", to_string(kind)));
+      }
+      out.events.push_back(ImportEvent{
+          kind, *at, optional_name(text(event, "author").value_or("")).value_or(m_run.author()),
+          text(event, "text"), time(event, "recorded_at")});
+    }
+    return out;
+  }
+
+  ImportRun& m_run;
+  LineReader& m_reader;
+  Progress& m_progress;
+};
+
+struct FileCloser {
+  void operator()(std::FILE* file) const {
+    std::fclose(file);
+  }
+};
+
+} // namespace
+
+int run_import(Context& context, const ImportFileOptions& options) {
+  std::unique_ptr<std::FILE, FileCloser> owned;
+  std::FILE* in = stdin;
+  std::string name = "stdin";
+  if (options.file != "-") {
+    owned.reset(std::fopen(options.file.c_str(), "rb"));
+    if (!owned) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("cannot read {}: {}; check the path (or give - for stdin)",
+                              options.file, std::strerror(errno))};
+    }
+    in = owned.get();
+    name = options.file;
+  }
+  struct stat info {};
+  std::int64_t total = 0;
+  if (::fstat(::fileno(in), &info) == 0 && S_ISREG(info.st_mode)) {
+    total = static_cast<std::int64_t>(info.st_size);
+  }
+  // The database is opened (and checked) before the first row is read.
+  ImportRun run(context, name, options.create_clients);
+  Progress progress(isatty(STDERR_FILENO) == 1 && !context.quiet(), total);
+  try {
+    LineReader reader(in);
+    std::string_view first;
+    bool found = false;
+    while (reader.next(first)) {
+      if (reader.number() == 1 && first.substr(0, 3) == "\xEF\xBB\xBF") {
+        first.remove_prefix(3); // the byte order mark spreadsheets put first
+      }
+      if (!blank_line(first)) {
+        found = true;
+        break;
+      }
+    }
+    if (found) {
+      const char lead = trim(first).front();
+      if (lead == '{') {
+        JsonReader(run, reader, progress).rows(first);
+      } else if (lead == '[') {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("{}:{}: a JSON array; import reads JSON lines (one object a "
+                                "line): export with --format jsonl, or convert with: jq -c '.[]'",
+                                name, reader.number())};
+      } else {
+        TableReader table(run, reader, progress, name,
+                          first.find('\t') != std::string_view::npos ? '\t' : ',');
+        table.header(first);
+        table.rows();
+      }
+    }
+    return run.finish(progress);
+  } catch (...) {
+    progress.clear();
+    throw;
+  }
+}
+
+} // namespace slatrack::cli

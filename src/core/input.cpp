@@ -1,0 +1,138 @@
+// Why this file: one place decides what the command line accepts as text, so every command
+// refuses the same bad bytes with the same message before it opens the database.
+#include "slatrack/input.hpp"
+
+#include <array>
+#include <fmt/format.h>
+
+namespace slatrack {
+
+namespace {
+
+constexpr std::size_t k_shown = 40; // bytes of a bad value shown in a message
+
+// The length of the valid UTF-8 sequence at text[i], or 0.
+std::size_t sequence_length(std::string_view text, std::size_t i) {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  if (lead < 0x80) {
+    return 1;
+  }
+  std::size_t length = 0;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+  } else {
+    return 0;
+  }
+  if (text.size() - i < length) {
+    return 0;
+  }
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(text[i + k]);
+    if (next < 0x80 || next > 0xBF) {
+      return 0;
+    }
+  }
+  const auto second = static_cast<unsigned char>(text[i + 1]);
+  if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F)
+      || (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second > 0x8F)) {
+    return 0;
+  }
+  return length;
+}
+
+// `value` quoted for a one-line message: control characters and bytes that are not UTF-8 as
+// \xHH, cut after k_shown bytes.
+std::string shown(std::string_view value) {
+  std::string out = "\"";
+  std::size_t i = 0;
+  while (i < value.size()) {
+    if (i >= k_shown) {
+      out += "...";
+      break;
+    }
+    const auto byte = static_cast<unsigned char>(value[i]);
+    const std::size_t length = sequence_length(value, i);
+    if (length == 0 || byte < 0x20 || byte == 0x7F) {
+      out += fmt::format("\\x{:02X}", byte);
+      ++i;
+    } else if (value[i] == '"' || value[i] == '\\') {
+      out += '\\';
+      out += value[i];
+      ++i;
+    } else {
+      out.append(value.substr(i, length));
+      i += length;
+    }
+  }
+  out += '"';
+  return out;
+}
+
+} // namespace
+
+std::string quoted_argument(std::string_view value) {
+  return shown(value);
+}
+
+std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t length = sequence_length(text, i);
+    if (length == 0) {
+      return i;
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
+ArgumentKind argument_kind(std::string_view name) {
+  constexpr std::array<std::string_view, 6> paths{"--db",     "FILE",   "PATH",
+                                                  "--output", "--file", "DIR"};
+  constexpr std::array<std::string_view, 7> texts{"SUBJECT", "--subject", "--message", "-m",
+                                                  "--note",  "TEXT",      "--name"};
+  for (const std::string_view path : paths) {
+    if (name == path) {
+      return ArgumentKind::path;
+    }
+  }
+  for (const std::string_view text : texts) {
+    if (name == text) {
+      return ArgumentKind::text;
+    }
+  }
+  return ArgumentKind::value;
+}
+
+std::optional<std::string> argument_problem(std::string_view name, ArgumentKind kind,
+                                            std::string_view value) {
+  if (kind == ArgumentKind::path) {
+    return std::nullopt;
+  }
+  const std::size_t limit = kind == ArgumentKind::text ? k_max_text_bytes : k_max_value_bytes;
+  if (value.size() > limit) {
+    return fmt::format("{} {} is {} bytes long; at most {} bytes are accepted", name, shown(value),
+                       value.size(), limit);
+  }
+  if (const std::optional<std::size_t> bad = first_invalid_utf8(value)) {
+    return fmt::format("{} {} is not valid UTF-8 (byte 0x{:02X} at offset {}); give text in UTF-8",
+                       name, shown(value), static_cast<unsigned char>(value[*bad]), *bad);
+  }
+  if (kind == ArgumentKind::value) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const auto byte = static_cast<unsigned char>(value[i]);
+      if (byte < 0x20 || byte == 0x7F) {
+        return fmt::format("{} {} has a control character (0x{:02X} at offset {}); only "
+                           "printable text is accepted here",
+                           name, shown(value), byte, i);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace slatrack

@@ -1,0 +1,264 @@
+// Why this file: `check` must find what the store's own write path would never notice: a damaged
+// file, a dangling reference, or derived state (status, due times, clock runs) that no longer
+// equals evaluate() of the events. It recomputes everything from the events independently of the
+// cached columns and streams: three ordered cursors (requests, events, clocks) read side by side.
+#include "store/sqlite_check.hpp"
+
+#include "slatrack/calendar.hpp"
+#include "slatrack/error.hpp"
+#include "slatrack/evaluate.hpp"
+#include "slatrack/model.hpp"
+
+#include <algorithm>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace slatrack::store {
+
+namespace {
+
+using sqlite::Statement;
+using Use = sqlite::Statement::Use;
+
+std::string iso(std::int64_t seconds) {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", Instant{Seconds{seconds}});
+}
+
+std::string show(const std::optional<std::int64_t>& value, bool time) {
+  if (!value) {
+    return "null";
+  }
+  return time ? iso(*value) : std::to_string(*value);
+}
+
+std::string show(const std::optional<std::string>& value) {
+  return value ? *value : "null";
+}
+
+std::optional<std::int64_t> seconds_of(const std::optional<Instant>& value) {
+  if (!value) {
+    return std::nullopt;
+  }
+  return value->time_since_epoch().count();
+}
+
+// One clock run as stored (and as expected).
+struct ClockRow {
+  std::string metric;
+  std::int64_t start_at = 0;
+  std::optional<std::int64_t> due_at;
+  std::optional<std::int64_t> stop_at;
+  std::string outcome;
+  std::int64_t target_s = 0;
+  std::int64_t used_s = 0;
+  std::int64_t credit_s = 0;
+  bool operator==(const ClockRow&) const = default;
+};
+
+std::string describe(const ClockRow& row) {
+  return fmt::format("{} {}..{} due {} {} target {}s used {}s credit {}s", row.metric,
+                     iso(row.start_at), show(row.stop_at, true), show(row.due_at, true),
+                     row.outcome, row.target_s, row.used_s, row.credit_s);
+}
+
+// Appends "field stored X expected Y" to `out` when they differ.
+template <typename T>
+void compare(std::vector<std::string>& out, std::string_view field, const T& stored,
+             const T& expected, bool time) {
+  if (stored == expected) {
+    return;
+  }
+  if constexpr (std::is_same_v<T, std::optional<std::string>>) {
+    out.push_back(fmt::format("{} stored {} expected {}", field, show(stored), show(expected)));
+  } else {
+    out.push_back(
+        fmt::format("{} stored {} expected {}", field, show(stored, time), show(expected, time)));
+  }
+}
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const std::string& part : parts) {
+    if (!out.empty()) {
+      out += "; ";
+    }
+    out += part;
+  }
+  return out;
+}
+
+// Re-evaluates every request and compares (see check_database); calls `say` per problem.
+void check_derived(sqlite::Database& db, const RulesSource& rules, CheckReport& report,
+                   const std::function<void(const std::string&)>& say);
+
+} // namespace
+
+CheckReport check_database(sqlite::Database& db, const RulesSource& rules,
+                           const std::function<void(const std::string&)>& problem) {
+  CheckReport report;
+  const auto say = [&](const std::string& line) {
+    ++report.problems;
+    problem(line);
+  };
+  // A damaged file can make any step fail: what was found so far is reported, then the failure.
+  try {
+    Statement integrity(db, "PRAGMA integrity_check");
+    Use use = integrity.use();
+    while (use.step()) {
+      const std::string text = use.text(0);
+      if (text == "ok") {
+        continue;
+      }
+      std::size_t start = 0;
+      while (start <= text.size()) {
+        const std::size_t end = std::min(text.find('\n', start), text.size());
+        if (end > start) {
+          say(fmt::format("integrity: {}", text.substr(start, end - start)));
+        }
+        start = end + 1;
+      }
+    }
+  } catch (const Error& error) {
+    say(fmt::format("integrity: {}", error.what()));
+  }
+  try {
+    Statement foreign(db, "PRAGMA foreign_key_check");
+    Use use = foreign.use();
+    while (use.step()) {
+      say(fmt::format("foreign key: {} row {} refers to a missing {} row", use.text(0),
+                      show(use.optional_integer(1), false), use.text(2)));
+    }
+  } catch (const Error& error) {
+    say(fmt::format("foreign key: {}", error.what()));
+  }
+  try {
+    check_derived(db, rules, report, say);
+  } catch (const Error& error) {
+    say(fmt::format("derived state: {}", error.what()));
+  }
+  return report;
+}
+
+namespace {
+
+void check_derived(sqlite::Database& db, const RulesSource& rules, CheckReport& report,
+                   const std::function<void(const std::string&)>& say) {
+
+  Statement requests(db, R"sql(SELECT id, policy_id, priority, status, received_at, replied_at,
+  resolved_at, reply_due_at, update_due_at, resolve_due_at, next_due_at, next_metric
+FROM requests ORDER BY id)sql");
+  Statement events(db, "SELECT request_id, kind, at, id FROM events "
+                       "WHERE kind NOT IN ('note', 'assign', 'edit') ORDER BY request_id, at, id");
+  Statement clocks(db, "SELECT request_id, metric, start_at, due_at, stop_at, outcome, target_s, "
+                       "used_s, credit_s FROM clocks ORDER BY request_id, seq");
+  Use request_rows = requests.use();
+  Use event_rows = events.use();
+  Use clock_rows = clocks.use();
+  bool event_ready = event_rows.step();
+  bool clock_ready = clock_rows.step();
+  std::vector<ClockEvent> request_events;
+  std::vector<ClockRow> stored_clocks;
+  while (request_rows.step()) {
+    const std::int64_t id = request_rows.integer(0);
+    ++report.requests;
+    request_events.clear();
+    stored_clocks.clear();
+    // Rows of requests that do not exist (reported by foreign_key_check) are skipped.
+    while (event_ready && event_rows.integer(0) <= id) {
+      if (event_rows.integer(0) == id) {
+        const std::string kind = event_rows.text(1);
+        const std::optional<EventKind> parsed = event_kind_from(kind);
+        if (!parsed) {
+          say(fmt::format("#{}: event {} has an unknown kind \"{}\"", id, event_rows.integer(3),
+                          kind));
+        } else {
+          request_events.push_back(
+              ClockEvent{*parsed, Instant{Seconds{event_rows.integer(2)}}, event_rows.integer(3)});
+        }
+      }
+      event_ready = event_rows.step();
+    }
+    while (clock_ready && clock_rows.integer(0) <= id) {
+      if (clock_rows.integer(0) == id) {
+        stored_clocks.push_back(
+            ClockRow{clock_rows.text(1), clock_rows.integer(2), clock_rows.optional_integer(3),
+                     clock_rows.optional_integer(4), clock_rows.text(5), clock_rows.integer(6),
+                     clock_rows.integer(7), clock_rows.integer(8)});
+      }
+      clock_ready = clock_rows.step();
+    }
+
+    const std::string priority_text = request_rows.text(2);
+    const std::optional<Priority> priority = priority_from(priority_text);
+    if (!priority) {
+      say(fmt::format("#{}: unknown priority \"{}\"", id, priority_text));
+      continue;
+    }
+    PolicyRules policy;
+    try {
+      policy = rules(request_rows.integer(1));
+    } catch (const Error& error) {
+      say(fmt::format("#{}: {}", id, error.what()));
+      continue;
+    }
+    const Evaluation evaluation =
+        evaluate(request_events, targets_for(*policy.policy, *priority), *policy.clock);
+    const std::optional<NextDue> next = next_due(evaluation);
+
+    std::vector<std::string> differences;
+    if (!evaluation.received_at) {
+      differences.emplace_back("no client message among its events");
+    }
+    compare(differences, "status", std::optional<std::string>{request_rows.text(3)},
+            std::optional<std::string>{std::string(to_string(evaluation.status))}, false);
+    if (evaluation.received_at) {
+      compare(differences, "received_at", std::optional<std::int64_t>{request_rows.integer(4)},
+              seconds_of(evaluation.received_at), true);
+    }
+    compare(differences, "replied_at", request_rows.optional_integer(5),
+            seconds_of(evaluation.replied_at), true);
+    compare(differences, "resolved_at", request_rows.optional_integer(6),
+            seconds_of(evaluation.resolved_at), true);
+    compare(differences, "reply_due_at", request_rows.optional_integer(7),
+            seconds_of(evaluation.reply_due), true);
+    compare(differences, "update_due_at", request_rows.optional_integer(8),
+            seconds_of(evaluation.update_due), true);
+    compare(differences, "resolve_due_at", request_rows.optional_integer(9),
+            seconds_of(evaluation.resolve_due), true);
+    compare(differences, "next_due_at", request_rows.optional_integer(10),
+            next ? seconds_of(next->due) : std::nullopt, true);
+    compare(differences, "next_metric", request_rows.optional_text(11),
+            next ? std::optional<std::string>{std::string(to_string(next->metric))} : std::nullopt,
+            false);
+
+    std::vector<ClockRow> expected;
+    expected.reserve(evaluation.clocks.size());
+    for (const ClockRun& run : evaluation.clocks) {
+      expected.push_back(ClockRow{std::string(to_string(run.metric)),
+                                  run.start.time_since_epoch().count(), seconds_of(run.due),
+                                  seconds_of(run.stop), std::string(to_string(run.outcome)),
+                                  run.target.count(), run.used.count(), run.credit.count()});
+    }
+    if (expected.size() != stored_clocks.size()) {
+      differences.push_back(
+          fmt::format("clocks stored {} runs expected {}", stored_clocks.size(), expected.size()));
+    } else {
+      for (std::size_t i = 0; i < expected.size(); ++i) {
+        if (expected[i] != stored_clocks[i]) {
+          differences.push_back(fmt::format("clock run {} stored {} expected {}", i + 1,
+                                            describe(stored_clocks[i]), describe(expected[i])));
+        }
+      }
+    }
+    if (!differences.empty()) {
+      say(fmt::format("#{}: {}", id, join(differences)));
+    }
+  }
+}
+
+} // namespace
+
+} // namespace slatrack::store

@@ -1,0 +1,652 @@
+// Why this file: export, import and backup move whole databases, so they are written for volume.
+// Export reads requests, events and clocks with three cursors in id order, side by side, instead
+// of two queries per request. Import evaluates each request once, in memory, from the events it
+// brings, and inserts the request with its derived state, its events and its clock runs: no
+// UPDATE, no re-read. Clients and policies are looked up once per batch. Backup copies pages with
+// SQLite's online backup API from one read snapshot, so writers in other processes are never
+// blocked and never force a restart.
+#include "store/transfer.hpp"
+
+#include "slatrack/error.hpp"
+#include "slatrack/evaluate.hpp"
+#include "slatrack/text.hpp"
+#include "store/schema.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <sqlite3.h>
+#include <unistd.h>
+
+namespace slatrack::store {
+
+namespace {
+
+using sqlite::Statement;
+using Use = sqlite::Statement::Use;
+
+std::int64_t to_db(Instant value) {
+  return value.time_since_epoch().count();
+}
+
+std::optional<std::int64_t> to_db(const std::optional<Instant>& value) {
+  return value ? std::optional<std::int64_t>{to_db(*value)} : std::nullopt;
+}
+
+Instant to_instant(std::int64_t value) {
+  return Instant{Seconds{value}};
+}
+
+std::optional<Instant> to_instant(const std::optional<std::int64_t>& value) {
+  return value ? std::optional<Instant>{to_instant(*value)} : std::nullopt;
+}
+
+std::string iso(Instant value) {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", value);
+}
+
+template <typename T>
+T checked(std::optional<T> value, std::string_view column, std::string_view text) {
+  if (!value) {
+    throw Error{ErrorKind::storage,
+                fmt::format("unexpected {} \"{}\" in the database; was it changed by another "
+                            "program?",
+                            column, text)};
+  }
+  return *value;
+}
+
+bool blank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+std::optional<std::string> non_empty(const std::optional<std::string>& value) {
+  if (!value || value->empty()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+// A name as a shell word for the commands suggested in messages.
+std::string shell_word(std::string_view text) {
+  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+           || std::string_view{"_.,:@%+=/-"}.find(c) != std::string_view::npos;
+  });
+  if (plain) {
+    return std::string(text);
+  }
+  std::string out = "'";
+  for (const char c : text) {
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return out + "'";
+}
+
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& names) {
+  const std::vector<std::string> close = closest_names(name, names);
+  return close.empty() ? std::string{} : fmt::format(" (did you mean {}?)", quoted_list(close));
+}
+
+// ---- export ----
+
+Event read_event(const Use& row) {
+  return Event{row.integer(1),
+               checked(event_kind_from(row.text(2)), "event", row.text(2)),
+               to_instant(row.integer(3)),
+               row.text(4),
+               row.optional_text(5),
+               to_instant(row.integer(6))};
+}
+
+ClockRun read_clock(const Use& row) {
+  ClockRun run;
+  run.metric = checked(metric_from(row.text(1)), "metric", row.text(1));
+  run.start = to_instant(row.integer(2));
+  run.due = to_instant(row.optional_integer(3));
+  run.stop = to_instant(row.optional_integer(4));
+  run.outcome = checked(outcome_from(row.text(5)), "outcome", row.text(5));
+  run.target = Seconds{row.integer(6)};
+  run.used = Seconds{row.integer(7)};
+  run.credit = Seconds{row.integer(8)};
+  return run;
+}
+
+// ---- import ----
+
+struct ClientInfo {
+  std::int64_t id = 0;
+  std::string name;
+  std::int64_t policy_id = 0;
+  std::optional<std::string> owner;
+};
+
+struct PolicyInfo {
+  std::int64_t id = 0;
+  std::string name;
+};
+
+// One batch: clients and policies are looked up once by lower-case name; each request is checked
+// and evaluated in memory, and the rows it adds are kept until write() inserts them all with
+// multi-row INSERTs. A statement run checks the schema's IN (...) constraints with a temporary
+// b-tree built once per run, so one run per row would build it again for every row.
+class Importer {
+public:
+  Importer(sqlite::Database& db, const StatementSource& statements, const RulesSource& rules,
+           const ImportOptions& options)
+      : m_db(db), m_statements(statements), m_rules(rules), m_options(options) {
+    Use use = statement("SELECT coalesce(max(id), 0) FROM requests").use();
+    m_next_id = use.step() ? use.integer(0) + 1 : 1;
+  }
+
+  // Checks `request` and, when it is new, keeps its rows for write(). `request` must outlive
+  // write().
+  ImportOutcome import(const ImportRequest& request, ImportResult& result) {
+    if (const std::optional<std::string> problem = check(request)) {
+      return refused(*problem);
+    }
+    if (request.ref) {
+      if (const std::optional<std::int64_t> existing = by_ref(*request.ref)) {
+        return ImportOutcome{ImportStatus::skipped, RequestId{*existing}, {}};
+      }
+    }
+    const std::optional<ClientInfo> client = find_client(request.client);
+    if (!client && !m_options.create_clients) {
+      return refused(fmt::format("no client \"{}\"{}; add it with: slatrack client add {}, or "
+                                 "import with --create-clients",
+                                 request.client, did_you_mean(request.client, client_names()),
+                                 shell_word(request.client)));
+    }
+    std::int64_t policy_id = 0;
+    if (request.policy) {
+      const std::optional<PolicyInfo> policy = find_policy(*request.policy);
+      if (!policy) {
+        return refused(fmt::format("no SLA policy \"{}\"{}; add it with: slatrack sla add {} "
+                                   "--reply DUR",
+                                   *request.policy, did_you_mean(*request.policy, policy_names()),
+                                   shell_word(*request.policy)));
+      }
+      policy_id = policy->id;
+    } else if (client) {
+      policy_id = client->policy_id;
+    } else {
+      const std::optional<PolicyInfo> fallback = find_policy(k_default_policy);
+      if (!fallback) {
+        throw Error{
+            ErrorKind::storage,
+            fmt::format("the built-in SLA policy \"default\" is missing from {}", m_db.path())};
+      }
+      policy_id = fallback->id;
+    }
+
+    m_events.clear();
+    std::int64_t seq = 0;
+    for (const ImportEvent& event : request.events) {
+      ++seq;
+      if (event.kind != EventKind::note && event.kind != EventKind::assign
+          && event.kind != EventKind::edit) {
+        m_events.push_back(ClockEvent{event.kind, event.at, seq});
+      }
+    }
+    const PolicyRules rules = m_rules(policy_id);
+    Evaluation evaluation =
+        evaluate(m_events, targets_for(*rules.policy, request.priority), *rules.clock);
+    if (!evaluation.received_at) {
+      return refused("a request needs its first message (an event of kind message)");
+    }
+    if (!evaluation.rejections.empty()) {
+      // Like the event commands: every event must be able to happen where it falls in time.
+      const Rejection& first = evaluation.rejections.front();
+      const ImportEvent& event = request.events[static_cast<std::size_t>(first.seq - 1)];
+      return refused(fmt::format("the {} at {} cannot be: {}; fix its time or leave it out",
+                                 to_string(event.kind), iso(event.at), describe(first.conflict)));
+    }
+    if (!request.ref && client) {
+      if (const std::optional<std::int64_t> existing =
+              same_request(client->id, request.subject, *evaluation.received_at)) {
+        return ImportOutcome{ImportStatus::skipped, RequestId{*existing}, {}};
+      }
+    }
+
+    const ClientInfo owner = client ? *client : add_client(request.client, policy_id, result);
+    std::optional<std::string> assignee =
+        request.assignee ? non_empty(*request.assignee) : owner.owner;
+    const ImportEvent* last_assign = nullptr;
+    for (const ImportEvent& event : request.events) {
+      if (event.kind == EventKind::assign
+          && (last_assign == nullptr || event.at >= last_assign->at)) {
+        last_assign = &event;
+      }
+    }
+    if (last_assign != nullptr) {
+      assignee = last_assign->text;
+    }
+    const std::int64_t id = m_next_id++;
+    if (request.ref) {
+      m_batch_refs.emplace(*request.ref, id);
+    } else {
+      m_batch_keys.emplace(NaturalKey{owner.id, request.subject, to_db(*evaluation.received_at)},
+                           id);
+    }
+    for (const ImportEvent& event : request.events) {
+      m_event_rows.push_back(EventRow{id, &event});
+    }
+    std::int64_t clock_seq = 0;
+    for (const ClockRun& run : evaluation.clocks) {
+      m_clock_rows.push_back(ClockRow{id, ++clock_seq, run});
+    }
+    m_request_rows.push_back(
+        RequestRow{id, &request, owner.id, policy_id, std::move(assignee), std::move(evaluation)});
+    return ImportOutcome{ImportStatus::added, RequestId{id}, {}};
+  }
+
+  // Inserts the rows of every request import() accepted. The rows were checked before: a
+  // constraint that fails now is a bug, and the exception rolls the whole batch back. So the
+  // multi-row statements need no statement journal (a copy of every page they change, to undo
+  // one statement alone), which would cost more than the inserts: they FAIL rather than ABORT,
+  // and foreign keys are checked at commit.
+  void write() {
+    m_db.exec("PRAGMA defer_foreign_keys = ON", "deferring foreign key checks to the commit");
+    insert_chunked(
+        R"sql(INSERT OR FAIL INTO requests (id, client_id, subject, channel, priority, assignee,
+  ref, policy_id, created_at, status, received_at, replied_at, resolved_at, reply_due_at,
+  update_due_at, resolve_due_at, next_due_at, next_metric) VALUES )sql",
+        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", m_request_rows, 64,
+        [this](Use& use, const RequestRow& row) { bind_request(use, row); });
+    insert_chunked(
+        "INSERT OR FAIL INTO events (request_id, kind, at, author, text, recorded_at) VALUES ",
+        "(?,?,?,?,?,?)", m_event_rows, 256, [this](Use& use, const EventRow& row) {
+          use.bind(row.request_id)
+              .bind(to_string(row.event->kind))
+              .bind(to_db(row.event->at))
+              .bind(row.event->author)
+              .bind(row.event->text)
+              .bind(to_db(row.event->recorded_at.value_or(m_options.now)));
+        });
+    insert_chunked(
+        "INSERT OR FAIL INTO clocks (request_id, seq, metric, start_at, due_at, stop_at, "
+        "outcome, target_s, used_s, credit_s) VALUES ",
+        "(?,?,?,?,?,?,?,?,?,?)", m_clock_rows, 256, [](Use& use, const ClockRow& row) {
+          use.bind(row.request_id)
+              .bind(row.seq)
+              .bind(to_string(row.run.metric))
+              .bind(to_db(row.run.start))
+              .bind(to_db(row.run.due))
+              .bind(to_db(row.run.stop))
+              .bind(to_string(row.run.outcome))
+              .bind(row.run.target.count())
+              .bind(row.run.used.count())
+              .bind(row.run.credit.count());
+        });
+  }
+
+private:
+  struct RequestRow {
+    std::int64_t id = 0;
+    const ImportRequest* request = nullptr;
+    std::int64_t client_id = 0;
+    std::int64_t policy_id = 0;
+    std::optional<std::string> assignee;
+    Evaluation evaluation;
+  };
+  struct EventRow {
+    std::int64_t request_id = 0;
+    const ImportEvent* event = nullptr;
+  };
+  struct ClockRow {
+    std::int64_t request_id = 0;
+    std::int64_t seq = 0;
+    ClockRun run;
+  };
+  // A request without ref: client id, subject, received time.
+  using NaturalKey = std::tuple<std::int64_t, std::string, std::int64_t>;
+
+  static ImportOutcome refused(std::string reason) {
+    return ImportOutcome{ImportStatus::refused, RequestId{}, std::move(reason)};
+  }
+
+  // What can be refused without reading the database.
+  std::optional<std::string> check(const ImportRequest& request) const {
+    if (blank(request.client)) {
+      return "a request needs a client";
+    }
+    if (blank(request.subject)) {
+      return "a request needs a subject";
+    }
+    if (request.ref && request.ref->empty()) {
+      return "an empty ref; leave the ref out (null) or give one";
+    }
+    if (request.events.empty()) {
+      return "a request needs its first message (an event of kind message)";
+    }
+    for (const ImportEvent& event : request.events) {
+      if (event.at > m_options.now) {
+        return fmt::format("the {} at {} is later than now ({}): an event cannot be in the future",
+                           to_string(event.kind), iso(event.at), iso(m_options.now));
+      }
+      if (event.kind == EventKind::assign && (!event.text || blank(*event.text))) {
+        return fmt::format("the assign at {} needs the new assignee as its text", iso(event.at));
+      }
+    }
+    return std::nullopt;
+  }
+
+  Statement& statement(std::string_view sql) {
+    return m_statements(sql);
+  }
+
+  // Inserts `rows` with statements of `largest` rows, then of a quarter as many, down to one.
+  template <typename Row, typename Bind>
+  void insert_chunked(std::string_view head, std::string_view one, const std::vector<Row>& rows,
+                      std::size_t largest, const Bind& bind) {
+    std::size_t done = 0;
+    for (std::size_t size = largest; size > 0; size /= 4) {
+      while (rows.size() - done >= size) {
+        std::string sql(head);
+        sql.reserve(head.size() + size * (one.size() + 1));
+        for (std::size_t i = 0; i < size; ++i) {
+          if (i > 0) {
+            sql += ',';
+          }
+          sql += one;
+        }
+        Use use = statement(sql).use();
+        for (std::size_t i = done; i < done + size; ++i) {
+          bind(use, rows[i]);
+        }
+        use.run();
+        done += size;
+      }
+    }
+  }
+
+  void bind_request(Use& use, const RequestRow& row) const {
+    const Evaluation& evaluation = row.evaluation;
+    const std::optional<NextDue> next = next_due(evaluation);
+    use.bind(row.id)
+        .bind(row.client_id)
+        .bind(row.request->subject)
+        .bind(to_string(row.request->channel))
+        .bind(to_string(row.request->priority))
+        .bind(row.assignee)
+        .bind(row.request->ref)
+        .bind(row.policy_id)
+        .bind(to_db(m_options.now))
+        .bind(to_string(evaluation.status))
+        .bind(to_db(*evaluation.received_at))
+        .bind(to_db(evaluation.replied_at))
+        .bind(to_db(evaluation.resolved_at))
+        .bind(to_db(evaluation.reply_due))
+        .bind(to_db(evaluation.update_due))
+        .bind(to_db(evaluation.resolve_due));
+    if (next) {
+      use.bind(to_db(next->due)).bind(to_string(next->metric));
+    } else {
+      use.bind(std::nullopt).bind(std::nullopt);
+    }
+  }
+
+  std::optional<std::int64_t> by_ref(const std::string& ref) {
+    if (const auto found = m_batch_refs.find(ref); found != m_batch_refs.end()) {
+      return found->second;
+    }
+    Use use = statement("SELECT id FROM requests WHERE ref = ?").use();
+    use.bind(ref);
+    return use.step() ? std::optional<std::int64_t>{use.integer(0)} : std::nullopt;
+  }
+
+  std::optional<std::int64_t> same_request(std::int64_t client_id, const std::string& subject,
+                                           Instant received_at) {
+    if (const auto found = m_batch_keys.find(NaturalKey{client_id, subject, to_db(received_at)});
+        found != m_batch_keys.end()) {
+      return found->second;
+    }
+    Use use = statement("SELECT id FROM requests WHERE received_at = ? AND client_id = ? "
+                        "AND subject = ? AND ref IS NULL ORDER BY id LIMIT 1")
+                  .use();
+    use.bind(to_db(received_at)).bind(client_id).bind(subject);
+    return use.step() ? std::optional<std::int64_t>{use.integer(0)} : std::nullopt;
+  }
+
+  std::optional<ClientInfo> find_client(const std::string& name) {
+    const std::string key = to_lower(name);
+    if (const auto found = m_clients.find(key); found != m_clients.end()) {
+      return found->second;
+    }
+    std::optional<ClientInfo> info;
+    {
+      Use use = statement("SELECT id, name, policy_id, owner FROM clients WHERE name = ?").use();
+      use.bind(name);
+      if (use.step()) {
+        info = ClientInfo{use.integer(0), use.text(1), use.integer(2), use.optional_text(3)};
+      }
+    }
+    m_clients.emplace(key, info);
+    return info;
+  }
+
+  std::optional<PolicyInfo> find_policy(std::string_view name) {
+    const std::string key = to_lower(name);
+    if (const auto found = m_policies.find(key); found != m_policies.end()) {
+      return found->second;
+    }
+    std::optional<PolicyInfo> info;
+    {
+      Use use = statement("SELECT id, name FROM policies WHERE name = ?").use();
+      use.bind(name);
+      if (use.step()) {
+        info = PolicyInfo{use.integer(0), use.text(1)};
+      }
+    }
+    m_policies.emplace(key, info);
+    return info;
+  }
+
+  const std::vector<std::string>& client_names() {
+    if (!m_client_names) {
+      m_client_names = names("SELECT name FROM clients ORDER BY name");
+    }
+    return *m_client_names;
+  }
+
+  const std::vector<std::string>& policy_names() {
+    if (!m_policy_names) {
+      m_policy_names = names("SELECT name FROM policies ORDER BY name");
+    }
+    return *m_policy_names;
+  }
+
+  std::vector<std::string> names(std::string_view sql) {
+    std::vector<std::string> out;
+    Use use = statement(sql).use();
+    while (use.step()) {
+      out.push_back(use.text(0));
+    }
+    return out;
+  }
+
+  ClientInfo add_client(const std::string& name, std::int64_t policy_id, ImportResult& result) {
+    {
+      Use use =
+          statement("INSERT INTO clients (name, policy_id, created_at) VALUES (?, ?, ?)").use();
+      use.bind(name).bind(policy_id).bind(to_db(m_options.now)).run();
+    }
+    ClientInfo info{m_db.last_insert_rowid(), name, policy_id, std::nullopt};
+    m_clients[to_lower(name)] = info;
+    m_client_names.reset();
+    result.created_clients.push_back(name);
+    return info;
+  }
+
+  sqlite::Database& m_db;
+  const StatementSource& m_statements;
+  const RulesSource& m_rules;
+  const ImportOptions& m_options;
+  std::int64_t m_next_id = 1;
+  std::map<std::string, std::optional<ClientInfo>, std::less<>> m_clients;
+  std::map<std::string, std::optional<PolicyInfo>, std::less<>> m_policies;
+  std::optional<std::vector<std::string>> m_client_names;
+  std::optional<std::vector<std::string>> m_policy_names;
+  std::vector<ClockEvent> m_events;
+  std::unordered_map<std::string, std::int64_t> m_batch_refs;
+  std::map<NaturalKey, std::int64_t> m_batch_keys;
+  std::vector<RequestRow> m_request_rows;
+  std::vector<EventRow> m_event_rows;
+  std::vector<ClockRow> m_clock_rows;
+};
+
+// ---- backup ----
+
+// The pages copied per backup step: small enough to retry cheaply on a busy destination.
+constexpr int k_backup_pages_per_step = 1024;
+
+// Removes a partly written backup and what SQLite may have left beside it.
+void remove_backup(const std::string& path) {
+  for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+    static_cast<void>(::unlink((path + suffix).c_str()));
+  }
+}
+
+} // namespace
+
+void export_requests(const StatementSource& statements, const RulesSource& rules,
+                     Request (*read_request)(const Use&),
+                     const std::function<void(const RequestDetail&)>& visit) {
+  std::string request_sql(k_request_select);
+  request_sql.insert(request_sql.find("\nFROM"), ", r.policy_id");
+  request_sql += "ORDER BY r.id";
+  Use requests = statements(request_sql).use();
+  Use events = statements("SELECT request_id, id, kind, at, author, text, recorded_at "
+                          "FROM events ORDER BY request_id, at, id")
+                   .use();
+  Use clocks = statements("SELECT request_id, metric, start_at, due_at, stop_at, outcome, "
+                          "target_s, used_s, credit_s FROM clocks ORDER BY request_id, seq")
+                   .use();
+  bool event_ready = events.step();
+  bool clock_ready = clocks.step();
+  RequestDetail detail;
+  while (requests.step()) {
+    detail.request = read_request(requests);
+    const std::int64_t id = detail.request.id.value;
+    const PolicyRules policy = rules(requests.integer(k_request_columns));
+    detail.targets = targets_for(*policy.policy, detail.request.priority);
+    detail.events.clear();
+    detail.clocks.clear();
+    while (event_ready && events.integer(0) <= id) {
+      if (events.integer(0) == id) {
+        detail.events.push_back(read_event(events));
+      }
+      event_ready = events.step();
+    }
+    while (clock_ready && clocks.integer(0) <= id) {
+      if (clocks.integer(0) == id) {
+        detail.clocks.push_back(read_clock(clocks));
+      }
+      clock_ready = clocks.step();
+    }
+    visit(detail);
+  }
+}
+
+ImportResult import_requests(sqlite::Database& db, const StatementSource& statements,
+                             const RulesSource& rules, std::span<const ImportRequest> batch,
+                             const ImportOptions& options) {
+  // Large imports touch index pages all over the file: a bigger page cache (64 MiB, for this
+  // connection only) keeps them from being read again for every batch.
+  db.exec("PRAGMA cache_size = -65536", "enlarging the page cache for the import");
+  // The multi-row INSERTs keep a statement journal (foreign keys are checked per statement):
+  // keep it in memory rather than in a temporary file.
+  db.exec("PRAGMA temp_store = MEMORY", "keeping temporary data in memory for the import");
+#ifdef __GLIBC__
+  // Each INSERT into requests checks the IN (...) constraints of the schema with a temporary
+  // b-tree whose page cache (about 85 KiB) is allocated and freed again; with glibc's default trim
+  // threshold every such free gave the memory back to the kernel, two system calls per request.
+  // Keep freed memory for reuse instead.
+  static_cast<void>(mallopt(M_TRIM_THRESHOLD, 64 << 20));
+  static_cast<void>(mallopt(M_MMAP_THRESHOLD, 1 << 20));
+#endif
+  Importer importer(db, statements, rules, options);
+  ImportResult result;
+  result.outcomes.reserve(batch.size());
+  for (const ImportRequest& request : batch) {
+    result.outcomes.push_back(importer.import(request, result));
+  }
+  importer.write();
+  return result;
+}
+
+void backup_database(sqlite::Database& source, const std::string& path) {
+  if (path.empty()) {
+    throw Error{ErrorKind::invalid_input, "no backup file given; name a new file"};
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    const int error = errno;
+    if (error == EEXIST) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("{} exists; a backup never overwrites a file: remove it first or "
+                              "name a new file",
+                              path)};
+    }
+    throw Error{ErrorKind::storage,
+                fmt::format("cannot create {}: {}; check the directory's permissions or name "
+                            "another file",
+                            path, std::strerror(error))};
+  }
+  ::close(fd);
+  try {
+    sqlite::Database target(path,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE);
+    // One read snapshot of the source for the whole copy: other processes go on writing to the
+    // write-ahead log meanwhile, and the backup never sees (or restarts for) their changes.
+    sqlite::Transaction snapshot(source, sqlite::Transaction::Mode::deferred);
+    source.exec("SELECT count(*) FROM sqlite_schema", "starting a read for the backup");
+    sqlite3_backup* backup = sqlite3_backup_init(target.get(), "main", source.get(), "main");
+    if (backup == nullptr) {
+      target.fail("starting the backup", sqlite3_errcode(target.get()));
+    }
+    int rc = SQLITE_OK;
+    int waited_ms = 0;
+    constexpr int wait_ms = 20;
+    while (true) {
+      rc = sqlite3_backup_step(backup, k_backup_pages_per_step);
+      if (rc == SQLITE_DONE) {
+        break;
+      }
+      const int primary = rc & 0xff;
+      if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+        if (waited_ms >= sqlite::k_busy_timeout_ms) {
+          break;
+        }
+        sqlite3_sleep(wait_ms);
+        waited_ms += wait_ms;
+        continue;
+      }
+      if (rc != SQLITE_OK) {
+        break;
+      }
+    }
+    const int finish = sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE) {
+      target.fail("copying the database", rc);
+    }
+    if (finish != SQLITE_OK) {
+      target.fail("finishing the backup", finish);
+    }
+    snapshot.commit();
+  } catch (...) {
+    remove_backup(path);
+    throw;
+  }
+}
+
+} // namespace slatrack::store

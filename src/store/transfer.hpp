@@ -1,0 +1,45 @@
+// The SQLite side of export, import and backup. SqliteStore opens the transaction and lends its
+// statement cache and its rules (policies and calendars by id); these functions do the rest.
+#pragma once
+
+#include "slatrack/calendar.hpp"
+#include "slatrack/model.hpp"
+#include "slatrack/transfer.hpp"
+#include "store/sqlite.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace slatrack::store {
+
+// The store's prepared statement for `sql`, prepared once and cached.
+using StatementSource = std::function<sqlite::Statement&(std::string_view sql)>;
+
+// A policy and its calendar's clock, loaded by policy id and kept for the operation.
+struct PolicyRules {
+  const Policy* policy = nullptr;
+  const Clock* clock = nullptr;
+};
+using RulesSource = std::function<PolicyRules(std::int64_t policy_id)>;
+
+// Streams every request with its events and clock runs to `visit`, ordered by id: three cursors
+// (requests, events, clocks) read side by side, so each table is read once. `read_request` turns
+// a row of k_request_select into a Request. Run it inside a read transaction.
+void export_requests(const StatementSource& statements, const RulesSource& rules,
+                     Request (*read_request)(const sqlite::Statement::Use&),
+                     const std::function<void(const RequestDetail&)>& visit);
+
+// Imports `batch` (see Store::import_requests). Run it inside a write transaction.
+[[nodiscard]] ImportResult import_requests(sqlite::Database& db, const StatementSource& statements,
+                                           const RulesSource& rules,
+                                           std::span<const ImportRequest> batch,
+                                           const ImportOptions& options);
+
+// Copies `source` to a new file `path` (created 0600, never overwritten) with SQLite's online
+// backup API, from one read snapshot of the source.
+void backup_database(sqlite::Database& source, const std::string& path);
+
+} // namespace slatrack::store

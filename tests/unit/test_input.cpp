@@ -1,0 +1,59 @@
+#include "slatrack/input.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
+
+using slatrack::argument_kind;
+using slatrack::argument_problem;
+using slatrack::ArgumentKind;
+using slatrack::first_invalid_utf8;
+
+TEST_CASE("first_invalid_utf8 finds the first bad byte", "[input]") {
+  CHECK_FALSE(first_invalid_utf8("").has_value());
+  CHECK_FALSE(first_invalid_utf8("plain ASCII").has_value());
+  CHECK_FALSE(first_invalid_utf8("Caf\xC3\xA9 \xE2\x80\x94 \xF0\x9F\x98\x80").has_value());
+  CHECK(first_invalid_utf8("ab\xFF") == 2u);
+  CHECK(first_invalid_utf8("caf\xC3") == 3u);                      // truncated sequence
+  CHECK(first_invalid_utf8("\xC0\xAF") == 0u);                     // overlong '/'
+  CHECK(first_invalid_utf8("\xE0\x80\xAF") == 0u);                 // overlong, 3 bytes
+  CHECK(first_invalid_utf8("x\xED\xA0\x80") == 1u);                // UTF-16 surrogate
+  CHECK(first_invalid_utf8("\xF4\x90\x80\x80") == 0u);             // above U+10FFFF
+  CHECK(first_invalid_utf8("\xF5\x80\x80\x80") == 0u);             // no such lead byte
+  CHECK(first_invalid_utf8("ok\x80") == 2u);                       // lone continuation byte
+  CHECK(first_invalid_utf8("\xE2\x82 ") == 0u);                    // continuation missing
+  CHECK_FALSE(first_invalid_utf8("\xF4\x8F\xBF\xBF").has_value()); // U+10FFFF itself
+}
+
+TEST_CASE("argument kinds", "[input]") {
+  CHECK(argument_kind("--db") == ArgumentKind::path);
+  CHECK(argument_kind("FILE") == ArgumentKind::path);
+  CHECK(argument_kind("SUBJECT") == ArgumentKind::text);
+  CHECK(argument_kind("--message") == ArgumentKind::text);
+  CHECK(argument_kind("TEXT") == ArgumentKind::text);
+  CHECK(argument_kind("NAME") == ArgumentKind::value);
+  CHECK(argument_kind("--assignee") == ArgumentKind::value);
+}
+
+TEST_CASE("argument_problem names the value and what is accepted", "[input]") {
+  CHECK_FALSE(
+      argument_problem("SUBJECT", ArgumentKind::text, "Invoice\nis \x1b[1mwrong").has_value());
+  CHECK_FALSE(argument_problem("NAME", ArgumentKind::value, "Acme Ltd \xE2\x9C\x93").has_value());
+  CHECK_FALSE(argument_problem("--db", ArgumentKind::path, "/tmp/\xFF.db").has_value());
+  CHECK(argument_problem("NAME", ArgumentKind::value,
+                         "a\x01"
+                         "b")
+        == "NAME \"a\\x01b\" has a control character (0x01 at offset 1); only printable text is "
+           "accepted here");
+  CHECK(argument_problem("SUBJECT", ArgumentKind::text, "bad\xFFsubject")
+        == "SUBJECT \"bad\\xFFsubject\" is not valid UTF-8 (byte 0xFF at offset 3); give text in "
+           "UTF-8");
+  CHECK(argument_problem("TEXT", ArgumentKind::text, std::string(10000, 'a')) == std::nullopt);
+  CHECK(argument_problem("TEXT", ArgumentKind::text, std::string(10001, 'a'))
+        == "TEXT \"" + std::string(40, 'a')
+               + "...\" is 10001 bytes long; at most 10000 bytes are accepted");
+  CHECK(argument_problem("NAME", ArgumentKind::value, std::string(1000, 'n')) == std::nullopt);
+  CHECK(argument_problem("NAME", ArgumentKind::value, std::string(1001, 'n')).has_value());
+  CHECK(argument_problem("NAME", ArgumentKind::value, "say \"hi\"\x7f")
+        == "NAME \"say \\\"hi\\\"\\x7F\" has a control character (0x7F at offset 8); only "
+           "printable text is accepted here");
+}
