@@ -33,15 +33,15 @@ struct ClockEvent {
 // One run of a clock.
 struct ClockRun {
   Metric metric = Metric::reply;
-  Instant start;                 // when this run started
-  std::optional<Instant> due;    // when it is (or was) due; for a resolve clock that is not
-                                 // counting (waiting) and not yet breached: nullopt
-  std::optional<Instant> stop;   // nullopt while running
+  Instant start;               // when this run started
+  std::optional<Instant> due;  // when it is (or was) due; for a resolve clock that is not
+                               // counting (waiting) and not yet breached: nullopt
+  std::optional<Instant> stop; // nullopt while running
   Outcome outcome = Outcome::running;
-  Seconds target{0};             // the target this run was measured against
-  Seconds used{0};               // open time counted at stop (resolve: including `credit`);
-                                 // for a running clock, counted up to its last event
-  Seconds credit{0};             // resolve only: open time counted before this run started
+  Seconds target{0}; // the target this run was measured against
+  Seconds used{0};   // open time counted at stop (resolve: including `credit`);
+                     // for a running clock, counted up to its last event
+  Seconds credit{0}; // resolve only: open time counted before this run started
 };
 
 // Why an event had no effect and is refused when it is the new one.
@@ -64,14 +64,14 @@ struct Rejection {
 // The derived state of a request.
 struct Evaluation {
   Status status = Status::open;
-  std::optional<Instant> received_at;  // the first message
-  std::optional<Instant> replied_at;   // the first reply
-  std::optional<Instant> resolved_at;  // the last resolve, when the status is resolved
-  std::vector<ClockRun> clocks;        // every run, ordered by start then metric
-  std::optional<Instant> reply_due;    // due times of the clocks running now; nullopt when none
+  std::optional<Instant> received_at; // the first message
+  std::optional<Instant> replied_at;  // the first reply
+  std::optional<Instant> resolved_at; // the last resolve, when the status is resolved
+  std::vector<ClockRun> clocks;       // every run, ordered by start then metric
+  std::optional<Instant> reply_due;   // due times of the clocks running now; nullopt when none
   std::optional<Instant> update_due;
   std::optional<Instant> resolve_due;
-  std::vector<Rejection> rejections;   // events that had no effect
+  std::vector<Rejection> rejections; // events that had no effect
 };
 
 // Evaluates `events` (any order; sorted here by (at, seq)) under `targets` on `clock`.

@@ -126,27 +126,25 @@ void build_calendar(Tree& tree, CLI::App& app) {
       ->required()
       ->type_name("SPEC");
   // The calendar's --tz shadows the global one inside `calendar add`.
-  CLI::App* edit = leaf(tree, *calendar, "edit", "Change a calendar's zone or hours",
-                        [&tree](Context& context) {
-                          return run_calendar_edit(context, tree.calendar_edit);
-                        });
+  CLI::App* edit =
+      leaf(tree, *calendar, "edit", "Change a calendar's zone or hours",
+           [&tree](Context& context) { return run_calendar_edit(context, tree.calendar_edit); });
   edit->add_option("NAME", tree.calendar_edit.name, "Calendar name")->required();
   edit->add_option("--tz", tree.calendar_edit.tz, "IANA time zone")->type_name("ZONE");
   edit->add_option("--hours", tree.calendar_edit.hours, "Open hours")->type_name("SPEC");
-  CLI::App* holiday = leaf(tree, *calendar, "holiday", "Add (or --remove) holidays",
-                           [&tree](Context& context) {
-                             return run_calendar_holiday(context, tree.calendar_holiday);
-                           });
+  CLI::App* holiday =
+      leaf(tree, *calendar, "holiday", "Add (or --remove) holidays", [&tree](Context& context) {
+        return run_calendar_holiday(context, tree.calendar_holiday);
+      });
   holiday->add_option("NAME", tree.calendar_holiday.name, "Calendar name")->required();
   holiday->add_option("DATE", tree.calendar_holiday.dates, "YYYY-MM-DD once, MM-DD every year")
       ->required();
   holiday->add_option("--name", tree.calendar_holiday.label, "What the holiday is")
       ->type_name("TEXT");
   holiday->add_flag("--remove", tree.calendar_holiday.remove, "Remove these holidays");
-  CLI::App* due = leaf(tree, *calendar, "due", "When a clock started at TIME with target DUR is due",
-                       [&tree](Context& context) {
-                         return run_calendar_due(context, tree.calendar_due);
-                       });
+  CLI::App* due =
+      leaf(tree, *calendar, "due", "When a clock started at TIME with target DUR is due",
+           [&tree](Context& context) { return run_calendar_due(context, tree.calendar_due); });
   due->add_option("NAME", tree.calendar_due.name, "Calendar name")->required();
   due->add_option("TIME", tree.calendar_due.time, "Start")->required();
   due->add_option("DUR", tree.calendar_due.duration, "Target, e.g. 2h")->required();
@@ -168,13 +166,11 @@ void build_sla(Tree& tree, CLI::App& app) {
   CLI::App* add = leaf(tree, *sla, "add", "Add a policy",
                        [&tree](Context& context) { return run_sla_add(context, tree.sla_add); });
   add->add_option("NAME", tree.sla_add.name, "Policy name")->required();
-  add->add_option("--calendar", tree.sla_add.calendar, "Calendar (default 24x7)")
-      ->type_name("CAL");
+  add->add_option("--calendar", tree.sla_add.calendar, "Calendar (default 24x7)")->type_name("CAL");
   add->add_option("--reply", tree.sla_add.reply, "Time to answer each client message")
       ->required()
       ->type_name("DUR");
-  add->add_option("--update", tree.sla_add.update, "Longest silence while open")
-      ->type_name("DUR");
+  add->add_option("--update", tree.sla_add.update, "Longest silence while open")->type_name("DUR");
   add->add_option("--resolve", tree.sla_add.resolve, "Time to resolve")->type_name("DUR");
   CLI::App* set = leaf(tree, *sla, "set", "Change a policy (per priority with --priority)",
                        [&tree](Context& context) { return run_sla_set(context, tree.sla_set); });
@@ -183,12 +179,10 @@ void build_sla(Tree& tree, CLI::App& app) {
       ->type_name("P");
   set->add_option("--calendar", tree.sla_set.calendar, "Calendar")->type_name("CAL");
   set->add_option("--reply", tree.sla_set.reply, "Reply target")->type_name("DUR");
-  set->add_option("--update", tree.sla_set.update, "Update target or none")
-      ->type_name("DUR|none");
+  set->add_option("--update", tree.sla_set.update, "Update target or none")->type_name("DUR|none");
   set->add_option("--resolve", tree.sla_set.resolve, "Resolve target or none")
       ->type_name("DUR|none");
-  leaf(tree, *sla, "list", "List policies",
-       [](Context& context) { return run_sla_list(context); });
+  leaf(tree, *sla, "list", "List policies", [](Context& context) { return run_sla_list(context); });
   leaf(tree, *sla, "show", "Show a policy's targets per priority",
        [&tree](Context& context) { return run_sla_show(context, tree.name); })
       ->add_option("NAME", tree.name, "Policy name")
@@ -202,9 +196,9 @@ void build_sla(Tree& tree, CLI::App& app) {
 void build_client(Tree& tree, CLI::App& app) {
   CLI::App* client = app.add_subcommand("client", "Clients");
   client->require_subcommand(1);
-  CLI::App* add =
-      leaf(tree, *client, "add", "Add a client",
-           [&tree](Context& context) { return run_client_add(context, tree.client_add); });
+  CLI::App* add = leaf(tree, *client, "add", "Add a client", [&tree](Context& context) {
+    return run_client_add(context, tree.client_add);
+  });
   add->add_option("NAME", tree.client_add.name, "Client name")->required();
   add->add_option("--sla", tree.client_add.sla, "SLA policy (default: default)")
       ->type_name("POLICY");
@@ -212,9 +206,9 @@ void build_client(Tree& tree, CLI::App& app) {
   add->add_option("--owner", tree.client_add.owner, "Account manager, default assignee")
       ->type_name("WHO");
   add->add_option("--note", tree.client_add.note, "A note")->type_name("TEXT");
-  CLI::App* edit =
-      leaf(tree, *client, "edit", "Change a client",
-           [&tree](Context& context) { return run_client_edit(context, tree.client_edit); });
+  CLI::App* edit = leaf(tree, *client, "edit", "Change a client", [&tree](Context& context) {
+    return run_client_edit(context, tree.client_edit);
+  });
   edit->add_option("NAME", tree.client_edit.name, "Client name")->required();
   edit->add_option("--rename", tree.client_edit.rename, "New name")->type_name("NEW");
   edit->add_option("--sla", tree.client_edit.sla, "SLA policy for new requests")
@@ -299,8 +293,7 @@ void build_requests(Tree& tree, CLI::App& app) {
 void build_views(Tree& tree, CLI::App& app) {
   CLI::App* list = leaf(tree, app, "list", "List requests (default: all not resolved)",
                         [&tree](Context& context) { return run_list(context, tree.list); });
-  list->add_option("--status", tree.list.status, "open, waiting, resolved or all")
-      ->type_name("S");
+  list->add_option("--status", tree.list.status, "open, waiting, resolved or all")->type_name("S");
   list->add_option("--client", tree.list.client, "Only this client")->type_name("C");
   list->add_option("--assignee", tree.list.assignee, "Only this assignee")->type_name("WHO");
   list->add_option("--priority", tree.list.priority, "Only this priority")->type_name("P");
@@ -321,8 +314,7 @@ void build_views(Tree& tree, CLI::App& app) {
   overdue->add_option("--within", tree.overdue.within, "Also list clocks due within DUR")
       ->type_name("DUR");
   overdue->add_option("--client", tree.overdue.client, "Only this client")->type_name("C");
-  overdue->add_option("--assignee", tree.overdue.assignee, "Only this assignee")
-      ->type_name("WHO");
+  overdue->add_option("--assignee", tree.overdue.assignee, "Only this assignee")->type_name("WHO");
   overdue->add_flag("--new", tree.overdue.only_new,
                     "Only clocks no earlier --new has shown, and remember them");
   CLI::App* report =
@@ -331,8 +323,9 @@ void build_views(Tree& tree, CLI::App& app) {
   report->add_option("--from", tree.report.from, "Start (default: midnight 30 days before --to)")
       ->type_name("TIME");
   report->add_option("--to", tree.report.to, "End, exclusive (default now)")->type_name("TIME");
-  report->add_option("--by", tree.report.by,
-                     "Rows per client (default), assignee, priority, channel, day, week or month")
+  report
+      ->add_option("--by", tree.report.by,
+                   "Rows per client (default), assignee, priority, channel, day, week or month")
       ->type_name("GROUP");
 }
 
@@ -359,8 +352,7 @@ void check_arguments(const CLI::App& app) {
   for (const CLI::Option* option : app.get_options()) {
     const std::string name = option->get_name();
     for (const std::string& value : option->results()) {
-      if (std::optional<std::string> problem =
-              argument_problem(name, argument_kind(name), value)) {
+      if (std::optional<std::string> problem = argument_problem(name, argument_kind(name), value)) {
         throw Error{ErrorKind::invalid_input, *problem};
       }
     }
@@ -610,13 +602,14 @@ int run(int argc, char** argv) {
       if (app.get_subcommands().empty()) {
         const std::optional<std::string> word = first_word(argc, argv);
         const CLI::App& top = app;
-        const bool known =
-            word && !top.get_subcommands([&word](const CLI::App* sub) {
-                          return sub->get_name() == *word;
-                        }).empty();
+        const bool known = word
+                           && !top.get_subcommands([&word](const CLI::App* sub) {
+                                    return sub->get_name() == *word;
+                                  })
+                                   .empty();
         if (word && !known) {
-          print_error(fmt::format("unknown command {}; see: slatrack --help",
-                                  quoted_argument(*word)));
+          print_error(
+              fmt::format("unknown command {}; see: slatrack --help", quoted_argument(*word)));
           return 2;
         }
       }

@@ -157,12 +157,11 @@ int run_log(Context& context, const LogOptions& options) {
     return 0;
   }
   const std::string sentence =
-      result.created
-          ? fmt::format("Logged {} for {}: {}", request_label(logged.id),
-                        escape_control(logged.client), next_phrase(context, logged))
-          : fmt::format("Already logged as {} for {} (ref {}): nothing changed",
-                        request_label(logged.id), escape_control(logged.client),
-                        escape_control(logged.ref.value_or("")));
+      result.created ? fmt::format("Logged {} for {}: {}", request_label(logged.id),
+                                   escape_control(logged.client), next_phrase(context, logged))
+                     : fmt::format("Already logged as {} for {} (ref {}): nothing changed",
+                                   request_label(logged.id), escape_control(logged.client),
+                                   escape_control(logged.ref.value_or("")));
   print_request(context, logged, sentence);
   return 0;
 }
@@ -175,8 +174,12 @@ int run_event(Context& context, const EventOptions& options) {
   if (options.kind == EventKind::assign) {
     require_text("assignee", options.message.value_or(""));
   }
-  const NewEvent event{id, options.kind, event_time(context, options.at), context.author(),
-                       options.message, context.now()};
+  const NewEvent event{id,
+                       options.kind,
+                       event_time(context, options.at),
+                       context.author(),
+                       options.message,
+                       context.now()};
   const Request request = context.store().add_event(event);
   std::string sentence = fmt::format("{} {} ({})", verb_of(options.kind), request_label(id),
                                      escape_control(request.client));
@@ -192,9 +195,10 @@ int run_event(Context& context, const EventOptions& options) {
   if (!outcome.empty()) {
     sentence += ": " + outcome;
   }
-  sentence += request.status == Status::resolved
-                  ? std::string("; resolved")
-                  : fmt::format("; {}, {}", to_string(request.status), next_phrase(context, request));
+  sentence +=
+      request.status == Status::resolved
+          ? std::string("; resolved")
+          : fmt::format("; {}, {}", to_string(request.status), next_phrase(context, request));
   print_request(context, request, sentence);
   return 0;
 }

@@ -83,9 +83,10 @@ Calendar need_calendar(Context& context, const std::string& name) {
     names.push_back(calendar.rules.name);
   }
   const auto close = closest_names(name, names);
-  throw Error{ErrorKind::not_found,
-              fmt::format("no calendar \"{}\"{}; see them with: slatrack calendar list", name,
-                          close.empty() ? "" : fmt::format(" (did you mean {}?)", quoted_list(close)))};
+  throw Error{
+      ErrorKind::not_found,
+      fmt::format("no calendar \"{}\"{}; see them with: slatrack calendar list", name,
+                  close.empty() ? "" : fmt::format(" (did you mean {}?)", quoted_list(close)))};
 }
 
 std::string holidays_text(const std::vector<Holiday>& holidays) {
@@ -124,9 +125,10 @@ Policy need_policy(Context& context, const std::string& name) {
     names.push_back(policy.name);
   }
   const auto close = closest_names(name, names);
-  throw Error{ErrorKind::not_found,
-              fmt::format("no SLA policy \"{}\"{}; see them with: slatrack sla list", name,
-                          close.empty() ? "" : fmt::format(" (did you mean {}?)", quoted_list(close)))};
+  throw Error{
+      ErrorKind::not_found,
+      fmt::format("no SLA policy \"{}\"{}; see them with: slatrack sla list", name,
+                  close.empty() ? "" : fmt::format(" (did you mean {}?)", quoted_list(close)))};
 }
 
 Record policy_record(const Policy& policy) {
@@ -173,10 +175,11 @@ Client need_client(Context& context, const std::string& name) {
     names.push_back(client.name);
   }
   const auto close = closest_names(name, names);
-  throw Error{ErrorKind::not_found,
-              fmt::format("no client \"{}\"{}; add it with: slatrack client add {}", name,
-                          close.empty() ? "" : fmt::format(" (did you mean {}?)", quoted_list(close)),
-                          name)};
+  throw Error{
+      ErrorKind::not_found,
+      fmt::format("no client \"{}\"{}; add it with: slatrack client add {}", name,
+                  close.empty() ? "" : fmt::format(" (did you mean {}?)", quoted_list(close)),
+                  name)};
 }
 
 Record client_record(const Client& client) {
@@ -190,8 +193,8 @@ Record client_record(const Client& client) {
 }
 
 const std::vector<Column>& client_columns() {
-  static const std::vector<Column> columns{{"name", "NAME"},   {"sla", "SLA"},
-                                           {"email", "EMAIL"}, {"owner", "OWNER"},
+  static const std::vector<Column> columns{{"name", "NAME"},          {"sla", "SLA"},
+                                           {"email", "EMAIL"},        {"owner", "OWNER"},
                                            {"open_requests", "OPEN"}, {"total_requests", "TOTAL"},
                                            {"note", "NOTE"}};
   return columns;
@@ -422,12 +425,10 @@ int run_sla_show(Context& context, const std::string& name) {
                               {"update", seconds_or_null(targets.update)},
                               {"resolve", seconds_or_null(targets.resolve)}}});
   }
-  write_rows(context.out(), context.style(),
-             {{"priority", "PRIORITY"},
-              {"reply", "REPLY"},
-              {"update", "UPDATE"},
-              {"resolve", "RESOLVE"}},
-             rows, {});
+  write_rows(
+      context.out(), context.style(),
+      {{"priority", "PRIORITY"}, {"reply", "REPLY"}, {"update", "UPDATE"}, {"resolve", "RESOLVE"}},
+      rows, {});
   return 0;
 }
 
