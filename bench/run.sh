@@ -63,7 +63,8 @@ have task || note "taskwarrior is not installed: skipping the comparison with ta
 
 # ---- timing helpers ----
 
-results=$data/results.tsv # name <TAB> median seconds <TAB> floor name <TAB> floor median
+# name, median seconds, floor name, floor median, then the mean CPU seconds (user + system) of each
+results=$data/results.tsv
 : >"$results"
 hyper_runs=()
 if [ -n "$runs" ]; then
@@ -102,7 +103,7 @@ bench() {
         return 1
       fi
     done
-    printf '%s\t-\t%s\t-\n' "$name" "${floor_name:--}" >>"$results"
+    printf '%s\t-\t%s\t-\t-\t-\n' "$name" "${floor_name:--}" >>"$results"
     return
   fi
   local json=$data/hyperfine.json
@@ -114,10 +115,15 @@ bench() {
   args+=("${options[@]}" --export-json "$json" -n "$name" "$command")
   [ -n "$floor" ] && args+=(-n "$floor_name" "$floor")
   hyperfine --style basic "${args[@]}" >&2
-  local median floor_median="-"
+  local median cpu floor_median="-" floor_cpu="-"
   median=$(jq -r '.results[0].median' "$json")
-  [ -n "$floor" ] && floor_median=$(jq -r '.results[1].median' "$json")
-  printf '%s\t%s\t%s\t%s\n' "$name" "$median" "${floor_name:--}" "$floor_median" >>"$results"
+  cpu=$(jq -r '.results[0].user + .results[0].system' "$json")
+  if [ -n "$floor" ]; then
+    floor_median=$(jq -r '.results[1].median' "$json")
+    floor_cpu=$(jq -r '.results[1].user + .results[1].system' "$json")
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$median" "${floor_name:--}" "$floor_median" "$cpu" \
+    "$floor_cpu" >>"$results"
 }
 
 # peak NAME COMMAND...: the largest resident set of one run, in KiB.
@@ -250,15 +256,16 @@ rm -f "$rules_db" "$rules_db-wal" "$rules_db-shm"
 "$bin/gen_db" --db "$rules_db" --requests 0 2>/dev/null
 fill "$repo/bench/sql/import.sql" "$data/import.sql" CSV="$big_csv" NOW="$now_unix"
 target=$data/import-target.sqlite
-# import_run COMMAND...: one run into a fresh copy of the rules; prints "seconds peak_KiB".
+# import_run COMMAND...: one run into a fresh copy of the rules; prints "seconds peak_KiB cpu".
 import_run() {
   rm -f "$target" "$target-wal" "$target-shm"
   cp "$rules_db" "$target"
-  local start end rc=0 kib="-"
+  local start end rc=0 kib="-" cpu="-"
   start=$(date +%s.%N)
   if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f '%M' -o "$data/time.out" "$@" >/dev/null 2>"$data/import.err" || rc=$?
-    kib=$(tail -1 "$data/time.out")
+    /usr/bin/time -f '%M %U %S' -o "$data/time.out" "$@" >/dev/null 2>"$data/import.err" || rc=$?
+    read -r kib user system <<<"$(tail -1 "$data/time.out")"
+    cpu=$(calc "$user + $system")
   else
     "$@" >/dev/null 2>"$data/import.err" || rc=$?
   fi
@@ -267,15 +274,15 @@ import_run() {
     echo "bench: import failed with exit $rc: $(cat "$data/import.err")" >&2
     return 1
   fi
-  echo "$(calc "$end - $start") $kib"
+  echo "$(calc "$end - $start") $kib $cpu"
 }
 # One run each: a minute or more at 1M requests.
 import_result=$(import_run "$slatrack" --db "$target" -q import "$big_csv")
-read -r import_s import_kib <<<"$import_result"
+read -r import_s import_kib import_cpu <<<"$import_result"
 import_result=$(import_run sqlite3 -bail "$target" ".read $data/import.sql")
-read -r floor_s _ <<<"$import_result"
-printf 'import %s (1 run)\t%s\tsqlite3 import %s\t%s\n' "$largest" "$import_s" "$largest" \
-  "$floor_s" >>"$results"
+read -r floor_s _ floor_cpu <<<"$import_result"
+printf 'import %s (1 run)\t%s\tsqlite3 import %s\t%s\t%s\t%s\n' "$largest" "$import_s" "$largest" \
+  "$floor_s" "$import_cpu" "$floor_cpu" >>"$results"
 printf 'import\t%s\t%s\n' "$largest" "$import_s" >"$data/import.tsv"
 rm -f "$target" "$target-wal" "$target-shm"
 
@@ -328,13 +335,13 @@ if have task; then
     FROM requests r JOIN clients c ON c.id = r.client_id" \
     | jq -c 'map(with_entries(select(.value != null)))' >"$taskdata/tasks.json"
   task import "$taskdata/tasks.json" >/dev/null 2>&1
+  task_pending=$(task status:pending count 2>/dev/null || echo "?")
+  task_overdue=$(task +OVERDUE count 2>/dev/null || echo "?")
   work=$data/work-$small.sqlite
   bench "task add ($small)" "task add Bench request" "slatrack log ($small)" \
     "$slatrack --db $work log 'Client 0042' 'Bench request'"
   bench "task overdue ($small)" "task overdue" "slatrack overdue ($small)" \
     "$slatrack --db $work overdue"
-  task_pending=$(task status:pending count 2>/dev/null || echo "?")
-  task_overdue=$(task +OVERDUE count 2>/dev/null || echo "?")
   printf 'tasks\t%s\tpending\t%s\toverdue\t%s\n' "$small" "$task_pending" "$task_overdue" >"$task_rows"
   unset TASKRC TASKDATA
 fi
@@ -383,11 +390,15 @@ ratio() {
   echo
   echo "### Commands beside their floors (medians)"
   echo
-  echo "| command | slatrack | floor | floor time | slatrack / floor |"
-  echo "|---|---|---|---|---|"
-  while IFS=$'\t' read -r name median floor_name floor_median; do
-    printf '| `%s` | %s | %s | %s | %s |\n' "$name" "$(ms "$median")" "${floor_name:--}" \
-      "$(ms "$floor_median")" "$(ratio "$median" "$floor_median")"
+  echo "Wall time is the median; CPU is the mean of user + system time, which other work on the"
+  echo "machine disturbs less."
+  echo
+  echo "| command | slatrack | floor | floor time | ratio | slatrack CPU | floor CPU | CPU ratio |"
+  echo "|---|---|---|---|---|---|---|---|"
+  while IFS=$'\t' read -r name median floor_name floor_median cpu floor_cpu; do
+    printf '| `%s` | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$(ms "$median")" \
+      "${floor_name:--}" "$(ms "$floor_median")" "$(ratio "$median" "$floor_median")" \
+      "$(ms "$cpu")" "$(ms "$floor_cpu")" "$(ratio "$cpu" "$floor_cpu")"
   done <"$results"
   echo
   echo "### Peak memory on the $largest-request database (maximum resident set size)"
@@ -411,13 +422,13 @@ ratio() {
   fi
   if [ -n "$calendar_rows" ]; then
     echo
-    echo "### Calendar engine (bench_calendar, medians of 5)"
+    echo "### Calendar engine (bench_calendar, CPU time, medians of 5)"
     echo
     echo "| benchmark | time | calls/s |"
     echo "|---|---|---|"
-    echo "$calendar_rows" | while IFS=, read -r name _ real _ _ _ items _; do
+    echo "$calendar_rows" | while IFS=, read -r name _ _ cpu _ _ items _; do
       printf '| %s | %.1f ns | %.1f M |\n' "$(echo "$name" | tr -d '"' | sed 's/_median$//')" \
-        "$real" "$(calc "${items:-0} / 1000000")"
+        "$cpu" "$(calc "${items:-0} / 1000000")"
     done
   fi
   echo
