@@ -16,6 +16,7 @@
 #include "store/sqlite_check.hpp"
 #include "store/sqlite_report.hpp"
 #include "store/transfer.hpp"
+#include "store/values.hpp"
 
 #include <algorithm>
 #include <date/date.h>
@@ -33,98 +34,14 @@ using sqlite::Database;
 using sqlite::Statement;
 using sqlite::Transaction;
 using Use = sqlite::Statement::Use;
-
-// ---- conversions between domain values and columns ----
-
-std::int64_t to_db(Instant value) {
-  return value.time_since_epoch().count();
-}
-
-std::optional<std::int64_t> to_db(const std::optional<Instant>& value) {
-  if (!value) {
-    return std::nullopt;
-  }
-  return to_db(*value);
-}
-
-std::int64_t to_db(Seconds value) {
-  return value.count();
-}
-
-std::optional<std::int64_t> to_db(const std::optional<Seconds>& value) {
-  if (!value) {
-    return std::nullopt;
-  }
-  return to_db(*value);
-}
-
-Instant to_instant(std::int64_t value) {
-  return Instant{Seconds{value}};
-}
-
-std::optional<Instant> to_instant(const std::optional<std::int64_t>& value) {
-  if (!value) {
-    return std::nullopt;
-  }
-  return to_instant(*value);
-}
-
-std::optional<Seconds> to_seconds(const std::optional<std::int64_t>& value) {
-  if (!value) {
-    return std::nullopt;
-  }
-  return Seconds{*value};
-}
-
-// An enum read back from a column; a value the CHECK constraints should have kept out means the
-// file was changed by something else.
-template <typename T>
-T from_db(std::optional<T> value, std::string_view column, std::string_view text) {
-  if (!value) {
-    throw Error{ErrorKind::storage,
-                fmt::format("unexpected {} \"{}\" in the database; was it changed by another "
-                            "program?",
-                            column, text)};
-  }
-  return *value;
-}
-
-// Empty text means "none" for optional free-text fields.
-std::optional<std::string> non_empty(const std::optional<std::string>& value) {
-  if (!value || value->empty()) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-bool blank(std::string_view text) {
-  return std::all_of(text.begin(), text.end(),
-                     [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
-}
-
-std::string iso(Instant value) {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", value);
-}
-
-// A name as a shell word for the commands suggested in messages.
-std::string shell_word(std::string_view text) {
-  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-           || std::string_view{"_.,:@%+=/-"}.find(c) != std::string_view::npos;
-  });
-  if (plain) {
-    return std::string(text);
-  }
-  std::string out = "'";
-  for (const char c : text) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
+using store::blank;
+using store::from_db;
+using store::iso;
+using store::non_empty;
+using store::shell_word;
+using store::to_db;
+using store::to_instant;
+using store::to_seconds;
 
 std::string plural(std::int64_t count, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", count, count == 1 ? one : many);
@@ -133,10 +50,8 @@ std::string plural(std::int64_t count, std::string_view one, std::string_view ma
 // `no client "acme" (did you mean "Acme Ltd"?); add it with: ...`
 [[noreturn]] void not_found(std::string_view what, std::string_view name,
                             const std::vector<std::string>& names, std::string_view next) {
-  const std::vector<std::string> close = closest_names(name, names);
-  const std::string hint =
-      close.empty() ? std::string{} : fmt::format(" (did you mean {}?)", quoted_list(close));
-  throw Error{ErrorKind::not_found, fmt::format("no {} \"{}\"{}; {}", what, name, hint, next)};
+  throw Error{ErrorKind::not_found, fmt::format("no {} \"{}\"{}; {}", what, name,
+                                                store::did_you_mean(name, names), next)};
 }
 
 [[noreturn]] void no_request(RequestId id) {

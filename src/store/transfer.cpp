@@ -11,6 +11,7 @@
 #include "slatrack/evaluate.hpp"
 #include "slatrack/text.hpp"
 #include "store/schema.hpp"
+#include "store/values.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -34,74 +35,11 @@ namespace {
 using sqlite::Statement;
 using Use = sqlite::Statement::Use;
 
-std::int64_t to_db(Instant value) {
-  return value.time_since_epoch().count();
-}
-
-std::optional<std::int64_t> to_db(const std::optional<Instant>& value) {
-  return value ? std::optional<std::int64_t>{to_db(*value)} : std::nullopt;
-}
-
-Instant to_instant(std::int64_t value) {
-  return Instant{Seconds{value}};
-}
-
-std::optional<Instant> to_instant(const std::optional<std::int64_t>& value) {
-  return value ? std::optional<Instant>{to_instant(*value)} : std::nullopt;
-}
-
-std::string iso(Instant value) {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", value);
-}
-
-template <typename T>
-T checked(std::optional<T> value, std::string_view column, std::string_view text) {
-  if (!value) {
-    throw Error{ErrorKind::storage,
-                fmt::format("unexpected {} \"{}\" in the database; was it changed by another "
-                            "program?",
-                            column, text)};
-  }
-  return *value;
-}
-
-bool blank(std::string_view text) {
-  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-std::optional<std::string> non_empty(const std::optional<std::string>& value) {
-  if (!value || value->empty()) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-// A name as a shell word for the commands suggested in messages.
-std::string shell_word(std::string_view text) {
-  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-           || std::string_view{"_.,:@%+=/-"}.find(c) != std::string_view::npos;
-  });
-  if (plain) {
-    return std::string(text);
-  }
-  std::string out = "'";
-  for (const char c : text) {
-    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  }
-  return out + "'";
-}
-
-std::string did_you_mean(std::string_view name, const std::vector<std::string>& names) {
-  const std::vector<std::string> close = closest_names(name, names);
-  return close.empty() ? std::string{} : fmt::format(" (did you mean {}?)", quoted_list(close));
-}
-
 // ---- export ----
 
 Event read_event(const Use& row) {
   return Event{row.integer(1),
-               checked(event_kind_from(row.text(2)), "event", row.text(2)),
+               from_db(event_kind_from(row.text(2)), "event", row.text(2)),
                to_instant(row.integer(3)),
                row.text(4),
                row.optional_text(5),
@@ -110,11 +48,11 @@ Event read_event(const Use& row) {
 
 ClockRun read_clock(const Use& row) {
   ClockRun run;
-  run.metric = checked(metric_from(row.text(1)), "metric", row.text(1));
+  run.metric = from_db(metric_from(row.text(1)), "metric", row.text(1));
   run.start = to_instant(row.integer(2));
   run.due = to_instant(row.optional_integer(3));
   run.stop = to_instant(row.optional_integer(4));
-  run.outcome = checked(outcome_from(row.text(5)), "outcome", row.text(5));
+  run.outcome = from_db(outcome_from(row.text(5)), "outcome", row.text(5));
   run.target = Seconds{row.integer(6)};
   run.used = Seconds{row.integer(7)};
   run.credit = Seconds{row.integer(8)};

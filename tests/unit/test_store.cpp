@@ -8,6 +8,7 @@
 #include "slatrack/store.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
+#include "support.hpp"
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -30,36 +31,10 @@ using namespace slatrack;
 using std::chrono::hours;
 using std::chrono::minutes;
 
+using slatrack::testing::TempDir;
+using slatrack::testing::utc;
+
 namespace {
-
-// A temporary directory, removed with everything in it.
-class TempDir {
-public:
-  TempDir() {
-    std::string pattern = "/tmp/slatrack-store-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed");
-    }
-    m_path = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(m_path, ignored);
-  }
-  [[nodiscard]] std::string file(std::string_view name) const {
-    return (m_path / name).string();
-  }
-
-private:
-  std::filesystem::path m_path;
-};
-
-Instant utc(int year, unsigned month, unsigned day, int hour = 0, int minute = 0) {
-  return Instant{date::sys_days{date::year{year} / date::month{month} / date::day{day}}}
-         + hours{hour} + minutes{minute};
-}
 
 const Instant k_t0 = utc(2026, 11, 23, 10, 0); // a Monday
 

@@ -2,6 +2,7 @@
 // it) and of PolicyChange::reset, which `config apply` builds on.
 #include "slatrack/error.hpp"
 #include "slatrack/store.hpp"
+#include "support.hpp"
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -14,30 +15,10 @@ using namespace slatrack;
 using std::chrono::hours;
 using std::chrono::minutes;
 
+using slatrack::testing::TempDir;
+using slatrack::testing::utc;
+
 namespace {
-
-class TempDir {
-public:
-  TempDir() {
-    std::string pattern = "/tmp/slatrack-transaction-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed");
-    }
-    m_path = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(m_path, ignored);
-  }
-  [[nodiscard]] std::string file(std::string_view name) const {
-    return (m_path / name).string();
-  }
-
-private:
-  std::filesystem::path m_path;
-};
 
 CalendarRules office() {
   CalendarRules rules;

@@ -5,6 +5,7 @@
 #include "slatrack/model.hpp"
 #include "slatrack/store.hpp"
 #include "store/sqlite.hpp"
+#include "support.hpp"
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -23,35 +24,10 @@ using namespace slatrack;
 using std::chrono::hours;
 using std::chrono::minutes;
 
+using slatrack::testing::TempDir;
+using slatrack::testing::utc;
+
 namespace {
-
-class TempDir {
-public:
-  TempDir() {
-    std::string pattern = "/tmp/slatrack-transfer-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed");
-    }
-    m_path = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(m_path, ignored);
-  }
-  [[nodiscard]] std::string file(std::string_view name) const {
-    return (m_path / name).string();
-  }
-
-private:
-  std::filesystem::path m_path;
-};
-
-Instant utc(int year, unsigned month, unsigned day, int hour = 0, int minute = 0) {
-  return Instant{date::sys_days{date::year{year} / date::month{month} / date::day{day}}}
-         + hours{hour} + minutes{minute};
-}
 
 const Instant k_t0 = utc(2026, 11, 23, 9, 0); // a Monday
 const Instant k_now = utc(2026, 11, 30, 12, 0);

@@ -1,0 +1,73 @@
+#include "store/values.hpp"
+
+#include "slatrack/text.hpp"
+
+#include <algorithm>
+#include <fmt/chrono.h>
+
+namespace slatrack::store {
+
+std::int64_t to_db(Instant value) {
+  return value.time_since_epoch().count();
+}
+
+std::optional<std::int64_t> to_db(const std::optional<Instant>& value) {
+  return value ? std::optional<std::int64_t>{to_db(*value)} : std::nullopt;
+}
+
+std::int64_t to_db(Seconds value) {
+  return value.count();
+}
+
+std::optional<std::int64_t> to_db(const std::optional<Seconds>& value) {
+  return value ? std::optional<std::int64_t>{to_db(*value)} : std::nullopt;
+}
+
+Instant to_instant(std::int64_t value) {
+  return Instant{Seconds{value}};
+}
+
+std::optional<Instant> to_instant(const std::optional<std::int64_t>& value) {
+  return value ? std::optional<Instant>{to_instant(*value)} : std::nullopt;
+}
+
+std::optional<Seconds> to_seconds(const std::optional<std::int64_t>& value) {
+  return value ? std::optional<Seconds>{Seconds{*value}} : std::nullopt;
+}
+
+std::optional<std::string> non_empty(const std::optional<std::string>& value) {
+  if (!value || value->empty()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+bool blank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+std::string iso(Instant value) {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", value);
+}
+
+std::string shell_word(std::string_view text) {
+  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+           || std::string_view{"_.,:@%+=/-"}.find(c) != std::string_view::npos;
+  });
+  if (plain) {
+    return std::string(text);
+  }
+  std::string out = "'";
+  for (const char c : text) {
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return out + "'";
+}
+
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& names) {
+  const std::vector<std::string> close = closest_names(name, names);
+  return close.empty() ? std::string{} : fmt::format(" (did you mean {}?)", quoted_list(close));
+}
+
+} // namespace slatrack::store

@@ -1,0 +1,55 @@
+// Conversions between domain values and SQLite columns, and the small text helpers of store
+// messages, shared by every file of the SQLite store.
+#pragma once
+
+#include "slatrack/error.hpp"
+#include "slatrack/time.hpp"
+
+#include <cstdint>
+#include <fmt/format.h>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace slatrack::store {
+
+// Instants are stored as INTEGER unix seconds, durations as INTEGER seconds.
+[[nodiscard]] std::int64_t to_db(Instant value);
+[[nodiscard]] std::optional<std::int64_t> to_db(const std::optional<Instant>& value);
+[[nodiscard]] std::int64_t to_db(Seconds value);
+[[nodiscard]] std::optional<std::int64_t> to_db(const std::optional<Seconds>& value);
+[[nodiscard]] Instant to_instant(std::int64_t value);
+[[nodiscard]] std::optional<Instant> to_instant(const std::optional<std::int64_t>& value);
+[[nodiscard]] std::optional<Seconds> to_seconds(const std::optional<std::int64_t>& value);
+
+// An enum read back from a column; a value the CHECK constraints should have kept out means the
+// file was changed by something else: Error{storage}.
+template <typename T>
+[[nodiscard]] T from_db(std::optional<T> value, std::string_view column, std::string_view text) {
+  if (!value) {
+    throw Error{ErrorKind::storage,
+                fmt::format("unexpected {} \"{}\" in the database; was it changed by another "
+                            "program?",
+                            column, text)};
+  }
+  return *value;
+}
+
+// Empty text means "none" for optional free-text fields.
+[[nodiscard]] std::optional<std::string> non_empty(const std::optional<std::string>& value);
+
+// Whether text is empty or only spaces, tabs and line breaks.
+[[nodiscard]] bool blank(std::string_view text);
+
+// "2026-11-23T10:30:00Z".
+[[nodiscard]] std::string iso(Instant value);
+
+// A name as a shell word for the commands suggested in messages: as is, or single-quoted.
+[[nodiscard]] std::string shell_word(std::string_view text);
+
+// " (did you mean "Acme Ltd"?)" for the names closest to `name`, or "" when none is close.
+[[nodiscard]] std::string did_you_mean(std::string_view name,
+                                       const std::vector<std::string>& names);
+
+} // namespace slatrack::store
