@@ -145,34 +145,57 @@ facts (has_grp, grp, label, what, outcome, used_s) AS MATERIALIZED (
   -- requests not resolved now, overdue when their earliest running clock is due before now
   {3}
 ),
-tagged (total, grp, label, what, outcome, used_s) AS (
-  SELECT 0, grp, label, what, outcome, used_s FROM facts WHERE has_grp
+-- the counts per group, and for the total
+counts (total, grp, label, logged, reply_met, reply_breached, resolve_met, resolve_breached,
+        open_now, overdue_now) AS (
+  SELECT 0, grp, min(label COLLATE BINARY), {4}
+  FROM facts WHERE has_grp GROUP BY grp
   UNION ALL
-  SELECT 1, NULL, NULL, what, outcome, used_s FROM facts
+  SELECT 1, NULL, NULL, {4}
+  FROM facts
 ),
-ranked AS (
-  SELECT total, grp, label, what, outcome, used_s,
-         row_number() OVER (PARTITION BY total, grp, what ORDER BY used_s NULLS LAST) AS rn,
-         count(used_s) OVER (PARTITION BY total, grp, what) AS n
-  FROM tagged
+-- the stopped clocks' times ranked per group and metric, and for the total per metric; n is the
+-- number of values of the partition (the frame is the whole partition)
+ranked (total, grp, what, used_s, rn, n) AS (
+  SELECT 0, grp, what, used_s, row_number() OVER by_group, count(*) OVER by_group
+  FROM facts WHERE has_grp AND used_s IS NOT NULL
+  WINDOW by_group AS (PARTITION BY grp, what ORDER BY used_s
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+  UNION ALL
+  SELECT 1, NULL, what, used_s, row_number() OVER all_groups, count(*) OVER all_groups
+  FROM facts WHERE used_s IS NOT NULL
+  WINDOW all_groups AS (PARTITION BY what ORDER BY used_s
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+),
+-- nearest rank: the value at rank ceil(p * n / 100)
+percentiles (total, grp, reply_p50, reply_p90, resolve_p50) AS (
+  SELECT total, grp,
+    max(CASE WHEN what = 'reply' AND rn = (50 * n + 99) / 100 THEN used_s END),
+    max(CASE WHEN what = 'reply' AND rn = (90 * n + 99) / 100 THEN used_s END),
+    max(CASE WHEN what = 'resolve' AND rn = (50 * n + 99) / 100 THEN used_s END)
+  FROM ranked
+  WHERE rn = (50 * n + 99) / 100 OR rn = (90 * n + 99) / 100
+  GROUP BY total, grp
 )
-SELECT total, grp, min(label COLLATE BINARY),
-  sum(what = 'logged'),
-  sum(what = 'reply' AND outcome = 'met'),
-  sum(what = 'reply' AND outcome = 'breached'),
-  max(CASE WHEN what = 'reply' AND used_s IS NOT NULL AND rn = (50 * n + 99) / 100
-           THEN used_s END),
-  max(CASE WHEN what = 'reply' AND used_s IS NOT NULL AND rn = (90 * n + 99) / 100
-           THEN used_s END),
-  sum(what = 'resolve' AND outcome = 'met'),
-  sum(what = 'resolve' AND outcome = 'breached'),
-  max(CASE WHEN what = 'resolve' AND used_s IS NOT NULL AND rn = (50 * n + 99) / 100
-           THEN used_s END),
-  sum(what = 'open'),
-  sum(what = 'open' AND outcome = 'overdue')
-FROM ranked
+SELECT total, grp, max(label), sum(logged), sum(reply_met), sum(reply_breached), max(reply_p50),
+       max(reply_p90), sum(resolve_met), sum(resolve_breached), max(resolve_p50), sum(open_now),
+       sum(overdue_now)
+FROM (SELECT total, grp, label, logged, reply_met, reply_breached, NULL AS reply_p50,
+             NULL AS reply_p90, resolve_met, resolve_breached, NULL AS resolve_p50, open_now,
+             overdue_now
+      FROM counts
+      UNION ALL
+      SELECT total, grp, NULL, 0, 0, 0, reply_p50, reply_p90, 0, 0, resolve_p50, 0, 0
+      FROM percentiles)
 GROUP BY total, grp)sql",
-      group.key, group.label, clients, open_facts);
+      group.key, group.label, clients, open_facts,
+      R"sql(ifnull(sum(what = 'logged'), 0),
+    ifnull(sum(what = 'reply' AND outcome = 'met'), 0),
+    ifnull(sum(what = 'reply' AND outcome = 'breached'), 0),
+    ifnull(sum(what = 'resolve' AND outcome = 'met'), 0),
+    ifnull(sum(what = 'resolve' AND outcome = 'breached'), 0),
+    ifnull(sum(what = 'open'), 0),
+    ifnull(sum(what = 'open' AND outcome = 'overdue'), 0))sql");
 }
 
 std::vector<ReportRow> run_report(sqlite::Database& db, const ReportQuery& query) {
