@@ -103,12 +103,13 @@ std::int64_t count_reevaluated(Store& store, const RulesPlan& plan) {
     return std::find(names.begin(), names.end(), to_lower(name)) != names.end();
   };
   std::int64_t count = 0;
-  for (const Request& request : store.list_requests(RequestFilter{})) {
+  // Streamed: a million requests must not be held in memory to be counted.
+  store.each_request(RequestFilter{}, [&](const Request& request) {
     if (has(plan.reevaluated_policies, request.policy)
         || has(plan.reevaluated_calendars, request.calendar)) {
       ++count;
     }
-  }
+  });
   return count;
 }
 
