@@ -6,11 +6,15 @@
 //
 //   gen_sql overdue NOW_UNIX             the overdue query, due before NOW
 //   gen_sql report FROM_UNIX TO_UNIX NOW_UNIX [client|assignee|priority|channel]
-//                                        the report query over [FROM, TO) as one period
+//                                        the report's statements over [FROM, TO) as one period,
+//                                        each reading every column of every row it returns
+//                                        (count and max of each column: the aggregation is C++)
 #include "slatrack/report.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite_report.hpp"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
@@ -18,6 +22,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -65,11 +71,27 @@ int main(int argc, char** argv) {
     if (!from || !to || !now || !by || slatrack::is_period(*by)) {
       return usage();
     }
-    std::fputs(fmt::format(".parameter set ?1 \"'[[{},{}]]'\"\n.parameter set ?2 {}\n"
-                           ".parameter set ?3 {}\n.parameter set ?4 {}\n{};\n",
-                           *from, *to, *now, *from, *to, slatrack::store::report_query(*by))
-                   .c_str(),
-               stdout);
+    // The statements in the order the store runs them: three over [FROM, TO) (the running
+    // clocks up to min(TO, NOW)), then what is open, by NOW.
+    const std::vector<slatrack::store::ReportStatement> statements =
+        slatrack::store::report_statements(*by);
+    const std::array<std::pair<std::int64_t, std::int64_t>, 4> parameters{
+        std::pair{*from, *to}, std::pair{*from, *to}, std::pair{*from, std::min(*to, *now)},
+        std::pair{*now, std::int64_t{0}}};
+    for (std::size_t i = 0; i < statements.size() && i < parameters.size(); ++i) {
+      std::string columns;
+      std::string reads;
+      for (int c = 0; c < statements[i].columns; ++c) {
+        columns += fmt::format("{}c{}", c == 0 ? "" : ", ", c);
+        reads += fmt::format(", max(c{})", c);
+      }
+      std::fputs(fmt::format(".parameter set ?1 {}\n.parameter set ?2 {}\n"
+                             "WITH s ({}) AS ({})\nSELECT count(*){} FROM s;\n",
+                             parameters[i].first, parameters[i].second, columns, statements[i].sql,
+                             reads)
+                     .c_str(),
+                 stdout);
+    }
     return 0;
   }
   return usage();

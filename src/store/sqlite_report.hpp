@@ -1,4 +1,4 @@
-// The report query on SQLite (docs/reports.md): kept in its own file, called by SqliteStore.
+// The report on SQLite (docs/reports.md): kept in its own file, called by SqliteStore.
 #pragma once
 
 #include "slatrack/report.hpp"
@@ -9,11 +9,23 @@
 
 namespace slatrack::store {
 
-// The SQL of the report by `by`: one statement, parameters ?1 the periods as a JSON array of
-// [start, end) pairs in unix seconds, and ?2 now. Its
-// rows: total (0/1), group key, group label, then the counts and times of ReportRow in order.
-// Exposed for EXPLAIN QUERY PLAN tests.
-[[nodiscard]] std::string report_query(ReportBy by);
+// The statements the report by `by` reads its facts with, in the order it runs them, each one
+// index range (exposed for EXPLAIN QUERY PLAN tests and bench/gen_sql); by day, week or month a
+// fact's time finds its group, else its request's group key does:
+//   0. requests received in [?1, ?2): by period received_at, else id and the group key;
+//   1. reply and resolve clocks stopped in [?1, ?2): metric, outcome, used_s, then by period
+//      stop_at, else request_id;
+//   2. running reply and resolve clocks due in [?1, ?2), ?2 being min(end, now): metric, then by
+//      period due_at, else request_id;
+//   3. requests not resolved: overdue now (due before ?1 = now: 0/1), then by period received_at,
+//      else the group key.
+// Times are unix seconds. Not among them: the group key of one request by id (for a clock of a
+// request received outside the range) and the names of the clients shown.
+struct ReportStatement {
+  std::string sql;
+  int columns = 0; // of its rows
+};
+[[nodiscard]] std::vector<ReportStatement> report_statements(ReportBy by);
 
 // Runs the report in one read transaction of `db`: one row per group with anything to show (by
 // day, week or month: one per period, empty ones included), ordered (clients and assignees by
