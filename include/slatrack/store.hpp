@@ -180,6 +180,17 @@ public:
   // is written).
   virtual ImportResult import_requests(std::span<const ImportRequest> batch,
                                        const ImportOptions& options) = 0;
+  // Starts a bulk import of about `expected` requests (what the input holds, estimated) when the
+  // database is small next to it (it holds fewer requests than that) and no transaction is open:
+  // one write transaction for all its batches, in which the secondary indexes are dropped and
+  // built again at commit (one sort each instead of a random insertion per row). Other writers
+  // wait until it commits; a crash or an exception before then leaves the database as it was,
+  // indexes included. Returns nullptr when a bulk import would not pay (or the store has none):
+  // then import batch by batch. The store must outlive the BulkImport. Throws Error{storage}.
+  [[nodiscard]] virtual std::unique_ptr<BulkImport> start_bulk_import(std::int64_t /*expected*/,
+                                                                      const ImportOptions&) {
+    return nullptr;
+  }
   // Writes a consistent copy of the database to a new file `path` (mode 0600) while others may
   // go on writing. Throws Error{invalid_input} when `path` exists, Error{storage} when it cannot
   // be written (then no file is left behind).

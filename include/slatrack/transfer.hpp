@@ -8,6 +8,7 @@
 #include "slatrack/time.hpp"
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,25 @@ struct ImportOutcome {
 struct ImportResult {
   std::vector<ImportOutcome> outcomes;      // one per request of the batch, in order
   std::vector<std::string> created_clients; // clients this batch added
+};
+
+// An import written as one transaction however many batches it has, for a large input into a
+// database that is small next to it (Store::start_bulk_import). Nothing is visible to others,
+// and nothing is kept after a crash, until commit() succeeds.
+class BulkImport {
+public:
+  BulkImport() = default;
+  BulkImport(const BulkImport&) = delete;
+  BulkImport& operator=(const BulkImport&) = delete;
+  // Rolls the whole import back unless commit() succeeded; never throws.
+  virtual ~BulkImport() = default;
+
+  // Like Store::import_requests (the same checks, outcomes and refusals), into the bulk import's
+  // transaction. Throws Error{storage}: then the whole import is rolled back.
+  [[nodiscard]] virtual ImportResult add(std::span<const ImportRequest> batch) = 0;
+  // Builds the indexes again and commits everything added. Throws Error{storage}: then nothing
+  // of the import is written.
+  virtual void commit() = 0;
 };
 
 } // namespace slatrack

@@ -1,9 +1,11 @@
 // import: requests from a CSV, TSV or JSON lines file, streamed. The file is read a line at a
-// time; whole requests are gathered into batches of k_batch_size that the store writes in one
-// transaction each, so memory does not grow with the file and a database of a million requests
-// is loaded in seconds. A row that cannot be imported is refused with its line number and the
-// reason, and every good row is kept; the exit code is then 2. Importing the same file again adds
-// nothing: a request is known by its ref (or, without one, by client, subject and received time).
+// time; whole requests are gathered into batches that the store writes, so memory does not grow
+// with the file. An input larger than the database is a bulk import (Store::start_bulk_import:
+// one transaction, the indexes built at the end, batches of k_bulk_batch_size); a smaller one
+// goes in batches of k_batch_size, one transaction each. A row that cannot be imported is refused
+// with its line number and the reason, and every good row is kept; the exit code is then 2.
+// Importing the same file again adds nothing: a request is known by its ref (or, without one, by
+// client, subject and received time).
 // docs/import-export.md is the user's description of the columns and rules.
 #include "cli/commands.hpp"
 #include "cli/json.hpp"
@@ -13,12 +15,14 @@
 #include "slatrack/input.hpp"
 #include "slatrack/text.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fmt/format.h>
+#include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +32,9 @@ namespace {
 
 // Requests per store transaction.
 constexpr std::size_t k_batch_size = 10000;
+// Requests per batch of a bulk import (one transaction for all): enough for the multi-row
+// INSERTs, and little memory.
+constexpr std::size_t k_bulk_batch_size = 1000;
 // Refused rows listed one by one; the rest are counted.
 constexpr std::size_t k_listed_refusals = 50;
 // New clients named in the summary; the rest are counted.
@@ -128,6 +135,13 @@ public:
     }
     std::fputs(text.c_str(), stderr);
     m_shown = true;
+  }
+
+  // Says on the bar what happens after the last line was read.
+  void stage(std::string_view what) {
+    if (m_shown) {
+      std::fputs(fmt::format("\r\x1b[Kimporting: {}", what).c_str(), stderr);
+    }
   }
 
   // Clears the bar before anything else is printed.
@@ -254,6 +268,13 @@ public:
     return m_options.now;
   }
 
+  // Where the input is read from, and its size in bytes (0 when unknown: a pipe), to estimate how
+  // many requests it holds.
+  void input(const LineReader& reader, std::int64_t total_bytes) {
+    m_reader = &reader;
+    m_total_bytes = total_bytes;
+  }
+
   void add(ImportRequest request, std::int64_t line) {
     if (std::optional<std::string> problem = value_problem(request)) {
       refuse(line, std::move(*problem));
@@ -261,7 +282,10 @@ public:
     }
     m_batch.push_back(std::move(request));
     m_batch_lines.push_back(line);
-    if (m_batch.size() >= k_batch_size) {
+    if (!m_decided && m_batch.size() >= k_bulk_batch_size) {
+      start_bulk();
+    }
+    if (m_batch.size() >= m_batch_limit) {
       flush();
     }
   }
@@ -277,7 +301,8 @@ public:
   // Writes the batch and files its refusals in line order.
   void flush() {
     if (!m_batch.empty()) {
-      const ImportResult result = m_store.import_requests(m_batch, m_options);
+      const ImportResult result =
+          m_bulk ? m_bulk->add(m_batch) : m_store.import_requests(m_batch, m_options);
       for (std::size_t i = 0; i < result.outcomes.size(); ++i) {
         const ImportOutcome& outcome = result.outcomes[i];
         switch (outcome.status) {
@@ -315,6 +340,11 @@ public:
   // Prints the refused rows and the summary; returns the exit code.
   int finish(Progress& progress) {
     flush();
+    if (m_bulk) {
+      progress.stage("building the indexes");
+      m_bulk->commit();
+      m_bulk.reset();
+    }
     progress.clear();
     std::string text;
     for (const Refusal& refusal : m_listed) {
@@ -369,6 +399,26 @@ public:
   }
 
 private:
+  // After the first k_bulk_batch_size requests: an input into a database that holds fewer
+  // requests than it goes in one transaction with the indexes built at the end
+  // (Store::start_bulk_import). The input's requests are estimated from the bytes those took, or
+  // for a pipe taken as those read so far (so a pipe into an empty database is a bulk import).
+  void start_bulk() {
+    m_decided = true;
+    const std::int64_t seen =
+        m_added + m_skipped + m_refused + static_cast<std::int64_t>(m_batch.size());
+    std::int64_t expected = seen;
+    if (m_reader != nullptr && m_total_bytes > 0 && m_reader->bytes() > 0) {
+      const double per_byte = static_cast<double>(seen) / static_cast<double>(m_reader->bytes());
+      expected = std::max(expected,
+                          static_cast<std::int64_t>(per_byte * static_cast<double>(m_total_bytes)));
+    }
+    m_bulk = m_store.start_bulk_import(expected, m_options);
+    if (m_bulk) {
+      m_batch_limit = k_bulk_batch_size;
+    }
+  }
+
   // The limits of the command line (include/slatrack/input.hpp) hold for imported values too:
   // UTF-8, names without control characters, lengths.
   static std::optional<std::string> value_problem(const ImportRequest& request) {
@@ -407,6 +457,11 @@ private:
   std::string m_name;
   ImportOptions m_options;
   std::string m_author;
+  const LineReader* m_reader = nullptr;
+  std::int64_t m_total_bytes = 0;
+  bool m_decided = false; // bulk or batches
+  std::size_t m_batch_limit = k_batch_size;
+  std::unique_ptr<BulkImport> m_bulk; // set for a bulk import, until its commit
   std::vector<ImportRequest> m_batch;
   std::vector<std::int64_t> m_batch_lines;
   std::vector<Refusal> m_batch_refusals;
@@ -978,6 +1033,7 @@ int run_import(Context& context, const ImportFileOptions& options) {
   Progress progress(isatty(STDERR_FILENO) == 1 && !context.quiet(), total);
   try {
     LineReader reader(in);
+    run.input(reader, total);
     std::string_view first;
     bool found = false;
     while (reader.next(first)) {

@@ -206,6 +206,20 @@ Statement::Use& Statement::Use::bind(std::string_view value) {
   return *this;
 }
 
+Statement::Use& Statement::Use::bind_static(std::string_view value) {
+  const int rc = sqlite3_bind_text64(m_statement.m_stmt, m_next, value.data(), value.size(),
+                                     SQLITE_STATIC, SQLITE_UTF8);
+  if (rc != SQLITE_OK) {
+    m_statement.m_db->fail(m_statement.m_operation, rc);
+  }
+  ++m_next;
+  return *this;
+}
+
+Statement::Use& Statement::Use::bind_static(const std::optional<std::string>& value) {
+  return value ? bind_static(std::string_view{*value}) : bind(std::nullopt);
+}
+
 Statement::Use& Statement::Use::bind(std::nullopt_t) {
   const int rc = sqlite3_bind_null(m_statement.m_stmt, m_next);
   if (rc != SQLITE_OK) {

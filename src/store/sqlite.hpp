@@ -108,6 +108,12 @@ public:
   Use& bind(const char* value) {
     return bind(std::string_view{value});
   }
+  // Binds text without copying it: `value` must stay valid until this Use ends (bulk inserts).
+  Use& bind_static(std::string_view value);
+  Use& bind_static(const std::string& value) {
+    return bind_static(std::string_view{value});
+  }
+  Use& bind_static(const std::optional<std::string>& value);
   Use& bind(std::nullopt_t);
   Use& bind(const std::optional<std::int64_t>& value);
   Use& bind(const std::optional<std::string>& value);

@@ -1084,6 +1084,19 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
     return result;
   }
 
+  std::unique_ptr<BulkImport> start_bulk_import(std::int64_t expected,
+                                                const ImportOptions& options) override {
+    // The rules cache lives as long as the bulk import, which holds the function.
+    auto rules = std::make_shared<RulesCache>();
+    return store::start_bulk_import(
+        m_db, statement_source(),
+        [this, rules](std::int64_t policy_id) {
+          const LoadedPolicy& loaded = policy(policy_id, *rules);
+          return store::PolicyRules{&loaded.policy, &clock(loaded.calendar_id, *rules)};
+        },
+        expected, options);
+  }
+
   void backup(const std::string& path) override {
     store::backup_database(m_db, path);
   }

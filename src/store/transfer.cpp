@@ -2,7 +2,10 @@
 // Export reads requests, events and clocks with three cursors in id order, side by side, instead
 // of two queries per request. Import evaluates each request once, in memory, from the events it
 // brings, and inserts the request with its derived state, its events and its clock runs: no
-// UPDATE, no re-read. Clients and policies are looked up once per batch. Backup copies pages with
+// UPDATE, no re-read. Clients and policies are looked up once per batch. A large import into a
+// small database is a bulk import: one transaction in which the secondary indexes are dropped
+// and built again before the commit, one sort each instead of a random insertion per row (at a
+// million requests, half the CPU time; docs/performance.md). Backup copies pages with
 // SQLite's online backup API from one read snapshot, so writers in other processes are never
 // blocked and never force a restart.
 #include "store/transfer.hpp"
@@ -61,6 +64,13 @@ ClockRun read_clock(const Use& row) {
 
 // ---- import ----
 
+// The page cache of an import's connection (SQLite's default size). A bulk import appends to
+// tables without secondary indexes, so a few pages suffice, and CREATE INDEX sorts in chunks of
+// this size; batch by batch, a larger cache would not hold the random pages of the indexes of a
+// database large next to the input anyway. Measured on 100k requests: 2 MiB is as fast as 8 MiB
+// or faster, and the peak memory 10 MB lower (docs/performance.md).
+constexpr int k_import_cache_kib = 2048;
+
 struct ClientInfo {
   std::int64_t id = 0;
   std::string name;
@@ -73,19 +83,73 @@ struct PolicyInfo {
   std::string name;
 };
 
-// One batch: clients and policies are looked up once by lower-case name; each request is checked
-// and evaluated in memory, and the rows it adds are kept until write() inserts them all with
-// multi-row INSERTs. A statement run checks the schema's IN (...) constraints with a temporary
-// b-tree built once per run, so one run per row would build it again for every row.
+// The rows an import writes hold only values it made itself from enums (channel, priority,
+// status, kinds, metrics, outcomes), so the schema's CHECK (... IN (...)) constraints cannot fail;
+// SQLite checks each with a temporary b-tree built for every statement run, a fifth of the cost
+// of an insert. They are not checked during the import's INSERTs (PRAGMA integrity_check, run by
+// `slatrack check`, still verifies them). The pragma expires prepared statements, which are
+// prepared again on their next use.
+class ChecksOff {
+public:
+  explicit ChecksOff(sqlite::Database& db) : m_db(db) {
+    m_db.exec("PRAGMA ignore_check_constraints = ON", "writing the imported rows");
+  }
+  ChecksOff(const ChecksOff&) = delete;
+  ChecksOff& operator=(const ChecksOff&) = delete;
+  ~ChecksOff() {
+    static_cast<void>(sqlite3_exec(m_db.get(), "PRAGMA ignore_check_constraints = OFF", nullptr,
+                                   nullptr, nullptr));
+  }
+
+private:
+  sqlite::Database& m_db;
+};
+
+// Imports batches inside one write transaction: clients and policies are looked up once by
+// lower-case name and kept (for one batch, or for all the batches of a bulk import); each request
+// is checked and evaluated in memory, and the rows it adds are kept until the end of its batch,
+// when they are inserted with multi-row INSERTs (one statement run per 64 requests, 256 events or
+// 256 clock runs), from values bound without copying.
 class Importer {
 public:
+  // `before_natural_lookup`, when set, runs before the first look-up of a request without ref by
+  // client, subject and received time (a bulk import builds the index it needs then).
   Importer(sqlite::Database& db, const StatementSource& statements, const RulesSource& rules,
-           const ImportOptions& options)
-      : m_db(db), m_statements(statements), m_rules(rules), m_options(options) {
+           const ImportOptions& options, std::function<void()> before_natural_lookup = {})
+      : m_db(db), m_statements(statements), m_rules(rules), m_options(options),
+        m_before_natural_lookup(std::move(before_natural_lookup)) {
     Use use = statement("SELECT coalesce(max(id), 0) FROM requests").use();
     m_next_id = use.step() ? use.integer(0) + 1 : 1;
   }
 
+  // The number the next request gets.
+  [[nodiscard]] std::int64_t next_id() const {
+    return m_next_id;
+  }
+
+  // Checks, evaluates and writes `batch` (see Store::import_requests).
+  ImportResult import_batch(std::span<const ImportRequest> batch) {
+    ImportResult result;
+    result.outcomes.reserve(batch.size());
+    m_request_rows.reserve(batch.size());
+    std::size_t events = 0;
+    for (const ImportRequest& request : batch) {
+      events += request.events.size();
+    }
+    m_event_rows.reserve(events);
+    for (const ImportRequest& request : batch) {
+      result.outcomes.push_back(import(request, result));
+    }
+    write();
+    m_request_rows.clear();
+    m_event_rows.clear();
+    m_clock_rows.clear();
+    m_batch_refs.clear();
+    m_batch_keys.clear();
+    return result;
+  }
+
+private:
   // Checks `request` and, when it is new, keeps its rows for write(). `request` must outlive
   // write().
   ImportOutcome import(const ImportRequest& request, ImportResult& result) {
@@ -178,12 +242,14 @@ public:
     for (const ImportEvent& event : request.events) {
       m_event_rows.push_back(EventRow{id, &event});
     }
-    std::int64_t clock_seq = 0;
-    for (const ClockRun& run : evaluation.clocks) {
-      m_clock_rows.push_back(ClockRow{id, ++clock_seq, run});
-    }
-    m_request_rows.push_back(
+    // The clock rows point into the row's evaluation: the runs' buffer stays where it is (a row
+    // moved by the vector takes the buffer along).
+    const RequestRow& row = m_request_rows.emplace_back(
         RequestRow{id, &request, owner.id, policy_id, std::move(assignee), std::move(evaluation)});
+    std::int64_t clock_seq = 0;
+    for (const ClockRun& run : row.evaluation.clocks) {
+      m_clock_rows.push_back(ClockRow{id, ++clock_seq, &run});
+    }
     return ImportOutcome{ImportStatus::added, RequestId{id}, {}};
   }
 
@@ -191,9 +257,8 @@ public:
   // constraint that fails now is a bug, and the exception rolls the whole batch back. So the
   // multi-row statements need no statement journal (a copy of every page they change, to undo
   // one statement alone), which would cost more than the inserts: they FAIL rather than ABORT,
-  // and foreign keys are checked at commit.
+  // and foreign keys are checked at commit (or not at all in a bulk import).
   void write() {
-    m_db.exec("PRAGMA defer_foreign_keys = ON", "deferring foreign key checks to the commit");
     insert_chunked(
         R"sql(INSERT OR FAIL INTO requests (id, client_id, subject, channel, priority, assignee,
   ref, policy_id, created_at, status, received_at, replied_at, resolved_at, reply_due_at,
@@ -204,10 +269,10 @@ public:
         "INSERT OR FAIL INTO events (request_id, kind, at, author, text, recorded_at) VALUES ",
         "(?,?,?,?,?,?)", m_event_rows, 256, [this](Use& use, const EventRow& row) {
           use.bind(row.request_id)
-              .bind(to_string(row.event->kind))
+              .bind_static(to_string(row.event->kind))
               .bind(to_db(row.event->at))
-              .bind(row.event->author)
-              .bind(row.event->text)
+              .bind_static(row.event->author)
+              .bind_static(row.event->text)
               .bind(to_db(row.event->recorded_at.value_or(m_options.now)));
         });
     insert_chunked(
@@ -216,18 +281,17 @@ public:
         "(?,?,?,?,?,?,?,?,?,?)", m_clock_rows, 256, [](Use& use, const ClockRow& row) {
           use.bind(row.request_id)
               .bind(row.seq)
-              .bind(to_string(row.run.metric))
-              .bind(to_db(row.run.start))
-              .bind(to_db(row.run.due))
-              .bind(to_db(row.run.stop))
-              .bind(to_string(row.run.outcome))
-              .bind(row.run.target.count())
-              .bind(row.run.used.count())
-              .bind(row.run.credit.count());
+              .bind_static(to_string(row.run->metric))
+              .bind(to_db(row.run->start))
+              .bind(to_db(row.run->due))
+              .bind(to_db(row.run->stop))
+              .bind_static(to_string(row.run->outcome))
+              .bind(row.run->target.count())
+              .bind(row.run->used.count())
+              .bind(row.run->credit.count());
         });
   }
 
-private:
   struct RequestRow {
     std::int64_t id = 0;
     const ImportRequest* request = nullptr;
@@ -243,7 +307,7 @@ private:
   struct ClockRow {
     std::int64_t request_id = 0;
     std::int64_t seq = 0;
-    ClockRun run;
+    const ClockRun* run = nullptr; // in its RequestRow's evaluation
   };
   // A request without ref: client id, subject, received time.
   using NaturalKey = std::tuple<std::int64_t, std::string, std::int64_t>;
@@ -312,14 +376,14 @@ private:
     const std::optional<NextDue> next = next_due(evaluation);
     use.bind(row.id)
         .bind(row.client_id)
-        .bind(row.request->subject)
-        .bind(to_string(row.request->channel))
-        .bind(to_string(row.request->priority))
-        .bind(row.assignee)
-        .bind(row.request->ref)
+        .bind_static(row.request->subject)
+        .bind_static(to_string(row.request->channel))
+        .bind_static(to_string(row.request->priority))
+        .bind_static(row.assignee)
+        .bind_static(row.request->ref)
         .bind(row.policy_id)
         .bind(to_db(m_options.now))
-        .bind(to_string(evaluation.status))
+        .bind_static(to_string(evaluation.status))
         .bind(to_db(*evaluation.received_at))
         .bind(to_db(evaluation.replied_at))
         .bind(to_db(evaluation.resolved_at))
@@ -327,7 +391,7 @@ private:
         .bind(to_db(evaluation.update_due))
         .bind(to_db(evaluation.resolve_due));
     if (next) {
-      use.bind(to_db(next->due)).bind(to_string(next->metric));
+      use.bind(to_db(next->due)).bind_static(to_string(next->metric));
     } else {
       use.bind(std::nullopt).bind(std::nullopt);
     }
@@ -348,8 +412,14 @@ private:
         found != m_batch_keys.end()) {
       return found->second;
     }
-    Use use = statement("SELECT id FROM requests WHERE received_at = ? AND client_id = ? "
-                        "AND subject = ? AND ref IS NULL ORDER BY id LIMIT 1")
+    if (m_before_natural_lookup) {
+      m_before_natural_lookup();
+      m_before_natural_lookup = nullptr;
+    }
+    // The unary + keep every index but requests_by_received out of the plan: without them SQLite
+    // reads `ref IS NULL` through the ref index, every request without ref for each look-up.
+    Use use = statement("SELECT id FROM requests WHERE received_at = ? AND +client_id = ? "
+                        "AND +subject = ? AND +ref IS NULL ORDER BY id LIMIT 1")
                   .use();
     use.bind(to_db(received_at)).bind(client_id).bind(subject);
     return use.step() ? std::optional<std::int64_t>{use.integer(0)} : std::nullopt;
@@ -429,6 +499,7 @@ private:
   const StatementSource& m_statements;
   const RulesSource& m_rules;
   const ImportOptions& m_options;
+  std::function<void()> m_before_natural_lookup;
   std::int64_t m_next_id = 1;
   std::map<std::string, std::optional<ClientInfo>, std::less<>> m_clients;
   std::map<std::string, std::optional<PolicyInfo>, std::less<>> m_policies;
@@ -440,6 +511,130 @@ private:
   std::vector<RequestRow> m_request_rows;
   std::vector<EventRow> m_event_rows;
   std::vector<ClockRow> m_clock_rows;
+};
+
+// Sets up the connection for an import: a page cache of k_import_cache_kib, temporary data (the
+// sorts that build indexes) in files rather than in memory, and malloc settings.
+void prepare_for_import(sqlite::Database& db) {
+  db.exec(fmt::format("PRAGMA cache_size = -{}", k_import_cache_kib),
+          "setting the page cache for the import");
+  db.exec("PRAGMA temp_store = FILE", "keeping temporary data in files for the import");
+#ifdef __GLIBC__
+  // SQLite allocates and frees blocks of some hundred KiB again and again (temporary b-trees of
+  // statements, the sorter's chunks); with glibc's default thresholds every such free gave the
+  // memory back to the kernel, two system calls each time. Keep up to 8 MiB of freed memory for
+  // reuse instead.
+  static_cast<void>(mallopt(M_TRIM_THRESHOLD, 8 << 20));
+  static_cast<void>(mallopt(M_MMAP_THRESHOLD, 1 << 20));
+#endif
+}
+
+// A secondary index dropped for a bulk import, built again from its own SQL at commit.
+struct DroppedIndex {
+  std::string name;
+  std::string sql;
+};
+
+// The index a bulk import keeps (or builds as soon as it needs it): the look-up of a request
+// without ref by client, subject and received time reads it.
+constexpr std::string_view k_received_index = "requests_by_received";
+
+// Foreign keys are checked per row while enabled; a bulk import writes rows whose references it
+// has just looked up or assigned itself, so it turns them off for its transaction (the pragma only
+// works outside one) and back on afterwards. `slatrack check` verifies them.
+class ForeignKeysOff {
+public:
+  explicit ForeignKeysOff(sqlite::Database& db) : m_db(db) {
+    m_db.exec("PRAGMA foreign_keys = OFF", "starting the bulk import");
+  }
+  ForeignKeysOff(const ForeignKeysOff&) = delete;
+  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+  ~ForeignKeysOff() {
+    static_cast<void>(
+        sqlite3_exec(m_db.get(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr));
+  }
+
+private:
+  sqlite::Database& m_db;
+};
+
+// Store::start_bulk_import on SQLite: BEGIN IMMEDIATE, DROP INDEX of the secondary indexes of
+// requests, events and clocks (not the UNIQUE ones, which reject duplicate refs), the batches,
+// then CREATE INDEX from each index's own SQL and COMMIT. The DROPs are part of the transaction:
+// a rollback, an exception or a crash (the uncommitted pages in the -wal are ignored when the
+// database is opened next) brings the indexes back with everything else.
+class SqliteBulkImport final : public BulkImport {
+public:
+  SqliteBulkImport(sqlite::Database& db, StatementSource statements, RulesSource rules,
+                   const ImportOptions& options)
+      : m_db(db), m_statements(std::move(statements)), m_rules(std::move(rules)),
+        m_options(options), m_foreign_keys_off(db), m_transaction(db), m_checks_off(db),
+        m_importer(db, m_statements, m_rules, m_options, [this] { build_received_index(); }) {}
+
+  // The requests already there (the highest number: deleted ones are not taken off).
+  [[nodiscard]] std::int64_t existing_requests() const {
+    return m_importer.next_id() - 1;
+  }
+
+  void drop_indexes() {
+    {
+      Use use = m_statements(R"sql(SELECT s.name, s.sql FROM sqlite_schema s
+  JOIN pragma_index_list(s.tbl_name) l ON l.name = s.name
+WHERE s.type = 'index' AND s.tbl_name IN ('requests', 'events', 'clocks')
+  AND l."unique" = 0 AND l.origin = 'c' AND s.sql IS NOT NULL
+ORDER BY s.rowid)sql")
+                    .use();
+      while (use.step()) {
+        m_dropped.push_back(DroppedIndex{use.text(0), use.text(1)});
+      }
+    }
+    for (const DroppedIndex& index : m_dropped) {
+      std::string quoted;
+      for (const char c : index.name) {
+        quoted += c == '"' ? "\"\"" : std::string(1, c);
+      }
+      m_db.exec(fmt::format("DROP INDEX \"{}\"", quoted), "dropping indexes for the import");
+    }
+  }
+
+  ImportResult add(std::span<const ImportRequest> batch) override {
+    if (m_committed) {
+      throw Error{ErrorKind::internal, "a bulk import was used after its commit"};
+    }
+    return m_importer.import_batch(batch);
+  }
+
+  void commit() override {
+    for (const DroppedIndex& index : m_dropped) {
+      if (index.name != k_received_index || !m_received_index_built) {
+        m_db.exec(index.sql, "building the indexes after the import");
+      }
+    }
+    m_transaction.commit();
+    m_committed = true;
+  }
+
+private:
+  void build_received_index() {
+    m_received_index_built = true;
+    for (const DroppedIndex& index : m_dropped) {
+      if (index.name == k_received_index) {
+        m_db.exec(index.sql, "building an index for the import");
+      }
+    }
+  }
+
+  sqlite::Database& m_db;
+  StatementSource m_statements;
+  RulesSource m_rules;
+  ImportOptions m_options;
+  ForeignKeysOff m_foreign_keys_off; // before the transaction: turned on again after its end
+  sqlite::Transaction m_transaction;
+  ChecksOff m_checks_off;
+  Importer m_importer;
+  std::vector<DroppedIndex> m_dropped;
+  bool m_received_index_built = false;
+  bool m_committed = false;
 };
 
 // ---- backup ----
@@ -498,28 +693,26 @@ void export_requests(const StatementSource& statements, const RulesSource& rules
 ImportResult import_requests(sqlite::Database& db, const StatementSource& statements,
                              const RulesSource& rules, std::span<const ImportRequest> batch,
                              const ImportOptions& options) {
-  // Large imports touch index pages all over the file: a bigger page cache (64 MiB, for this
-  // connection only) keeps them from being read again for every batch.
-  db.exec("PRAGMA cache_size = -65536", "enlarging the page cache for the import");
-  // The multi-row INSERTs keep a statement journal (foreign keys are checked per statement):
-  // keep it in memory rather than in a temporary file.
-  db.exec("PRAGMA temp_store = MEMORY", "keeping temporary data in memory for the import");
-#ifdef __GLIBC__
-  // Each INSERT into requests checks the IN (...) constraints of the schema with a temporary
-  // b-tree whose page cache (about 85 KiB) is allocated and freed again; with glibc's default trim
-  // threshold every such free gave the memory back to the kernel, two system calls per request.
-  // Keep freed memory for reuse instead.
-  static_cast<void>(mallopt(M_TRIM_THRESHOLD, 64 << 20));
-  static_cast<void>(mallopt(M_MMAP_THRESHOLD, 1 << 20));
-#endif
-  Importer importer(db, statements, rules, options);
-  ImportResult result;
-  result.outcomes.reserve(batch.size());
-  for (const ImportRequest& request : batch) {
-    result.outcomes.push_back(importer.import(request, result));
+  prepare_for_import(db);
+  db.exec("PRAGMA defer_foreign_keys = ON", "deferring foreign key checks to the commit");
+  const ChecksOff checks_off(db);
+  return Importer(db, statements, rules, options).import_batch(batch);
+}
+
+std::unique_ptr<BulkImport> start_bulk_import(sqlite::Database& db, StatementSource statements,
+                                              RulesSource rules, std::int64_t expected,
+                                              const ImportOptions& options) {
+  if (!db.autocommit()) {
+    return nullptr; // inside Store::transaction: its batches are savepoints of that transaction
   }
-  importer.write();
-  return result;
+  prepare_for_import(db);
+  auto bulk =
+      std::make_unique<SqliteBulkImport>(db, std::move(statements), std::move(rules), options);
+  if (bulk->existing_requests() >= expected) {
+    return nullptr; // rolled back: nothing was changed
+  }
+  bulk->drop_indexes();
+  return bulk;
 }
 
 void backup_database(sqlite::Database& source, const std::string& path) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,6 +38,13 @@ void export_requests(const StatementSource& statements, const RulesSource& rules
                                            const RulesSource& rules,
                                            std::span<const ImportRequest> batch,
                                            const ImportOptions& options);
+
+// Starts a bulk import on `db` (see Store::start_bulk_import): nullptr when a transaction is open
+// or the database holds `expected` requests or more. `statements` and `rules` are kept by the
+// BulkImport, which must not outlive `db`.
+[[nodiscard]] std::unique_ptr<BulkImport>
+start_bulk_import(sqlite::Database& db, StatementSource statements, RulesSource rules,
+                  std::int64_t expected, const ImportOptions& options);
 
 // Copies `source` to a new file `path` (created 0600, never overwritten) with SQLite's online
 // backup API, from one read snapshot of the source.

@@ -3,7 +3,9 @@
 # ordinary writes and during a large import. Afterwards the file passes PRAGMA integrity_check,
 # opens, `check` finds the derived state equal to a full re-evaluation, and each command's write
 # is wholly there or wholly absent: a logged request exists iff its first event and its clocks
-# do; an import keeps whole batches (of 10,000 requests) only.
+# do; an import keeps whole batches (of 10,000 requests) only, or, into a database smaller than
+# the file (a bulk import, one transaction), all or nothing, with every index still there
+# (tests/e2e/import_bulk.sh kills bulk imports at more moments).
 source "$(dirname "$0")/lib.sh" "$1"
 export SLATRACK_NOW=2026-11-25T12:00:00Z
 kills=${CRASH_KILLS:-30}
@@ -50,6 +52,7 @@ csv="$tmp/import.csv"
   for i in $(seq 1 30000); do echo "acme,imported $i,2026-11-20T10:00:00Z,imp-$i"; done
 } >"$csv"
 before=$(sqlite3 "$db" "SELECT count(*) FROM requests")
+indexes_before=$(sqlite3 "$db" "SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name")
 for attempt in 1 2 3 4 5; do
   "$SLATRACK_BIN" --db "$db" import "$csv" >/dev/null 2>&1 &
   pid=$!
@@ -59,6 +62,8 @@ for attempt in 1 2 3 4 5; do
   imported=$(($(sqlite3 "$db" "SELECT count(*) FROM requests") - before))
   expect_eq "$((imported % 10000))" 0 "import kill $attempt: whole batches only ($imported)"
   expect_eq "$(sqlite3 "$db" "PRAGMA integrity_check")" ok "integrity after import kill $attempt"
+  expect_eq "$(sqlite3 "$db" "SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name")" \
+    "$indexes_before" "indexes after import kill $attempt"
 done
 st check; expect_rc 0; expect_out_has "ok: "
 # Finishing the import afterwards adds exactly what is missing.
