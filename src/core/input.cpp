@@ -44,8 +44,15 @@ std::size_t sequence_length(std::string_view text, std::size_t i) {
   return length;
 }
 
-// `value` quoted for a one-line message: control characters and bytes that are not UTF-8 as
-// \xHH, cut after k_shown bytes.
+// Whether the valid UTF-8 sequence of `length` bytes at value[i] is a C1 control character
+// (U+0080 to U+009F: 0xC2 0x80 to 0xC2 0x9F); U+009B is a CSI to some terminals.
+bool c1_control(std::string_view value, std::size_t i, std::size_t length) {
+  return length == 2 && static_cast<unsigned char>(value[i]) == 0xC2
+         && static_cast<unsigned char>(value[i + 1]) <= 0x9F;
+}
+
+// `value` quoted for a one-line message: control characters (C0, DEL, C1) and bytes that are not
+// UTF-8 as \xHH, cut after k_shown bytes.
 std::string shown(std::string_view value) {
   std::string out = "\"";
   std::size_t i = 0;
@@ -59,6 +66,9 @@ std::string shown(std::string_view value) {
     if (length == 0 || byte < 0x20 || byte == 0x7F) {
       out += fmt::format("\\x{:02X}", byte);
       ++i;
+    } else if (c1_control(value, i, length)) {
+      out += fmt::format("\\x{:02X}\\x{:02X}", byte, static_cast<unsigned char>(value[i + 1]));
+      i += 2;
     } else if (value[i] == '"' || value[i] == '\\') {
       out += '\\';
       out += value[i];
@@ -125,11 +135,17 @@ std::optional<std::string> argument_problem(std::string_view name, ArgumentKind 
   if (kind == ArgumentKind::value) {
     for (std::size_t i = 0; i < value.size(); ++i) {
       const auto byte = static_cast<unsigned char>(value[i]);
+      std::string character;
       if (byte < 0x20 || byte == 0x7F) {
-        return fmt::format("{} {} has a control character (0x{:02X} at offset {}); only "
-                           "printable text is accepted here",
-                           name, shown(value), byte, i);
+        character = fmt::format("0x{:02X}", byte);
+      } else if (c1_control(value, i, sequence_length(value, i))) {
+        character = fmt::format("U+{:04X}", static_cast<unsigned char>(value[i + 1]));
+      } else {
+        continue;
       }
+      return fmt::format("{} {} has a control character ({} at offset {}); only printable text "
+                         "is accepted here",
+                         name, shown(value), character, i);
     }
   }
   return std::nullopt;

@@ -57,3 +57,27 @@ TEST_CASE("argument_problem names the value and what is accepted", "[input]") {
         == "NAME \"say \\\"hi\\\"\\x7F\" has a control character (0x7F at offset 8); only "
            "printable text is accepted here");
 }
+
+// Found by fuzzing (tests/fuzz/fuzz_argument.cpp, fuzz_parse_hours.cpp): C1 control characters
+// (U+0080 to U+009F, valid UTF-8; U+009B is a terminal's CSI) went into names and into messages
+// raw.
+TEST_CASE("C1 control characters are control characters too", "[input]") {
+  CHECK(argument_problem("NAME", ArgumentKind::value,
+                         "ann\xC2\x9B"
+                         "31m")
+        == "NAME \"ann\\xC2\\x9B31m\" has a control character (U+009B at offset 3); only "
+           "printable text is accepted here");
+  CHECK(argument_problem("NAME", ArgumentKind::value, "\xC2\x80") // U+0080
+        == "NAME \"\\xC2\\x80\" has a control character (U+0080 at offset 0); only printable "
+           "text is accepted here");
+  // U+00A0 (no-break space) and U+00E9 are printable; text may hold C1 like C0.
+  CHECK_FALSE(argument_problem("NAME", ArgumentKind::value,
+                               "a\xC2\xA0"
+                               "b\xC3\xA9")
+                  .has_value());
+  CHECK_FALSE(argument_problem("SUBJECT", ArgumentKind::text, "a\xC2\x9B").has_value());
+  CHECK(slatrack::quoted_argument("\xC2\x86uu\x7F") == "\"\\xC2\\x86uu\\x7F\"");
+  CHECK(argument_problem("SUBJECT", ArgumentKind::text, "\xC2\x96\xFF")
+        == "SUBJECT \"\\xC2\\x96\\xFF\" is not valid UTF-8 (byte 0xFF at offset 2); give text in "
+           "UTF-8");
+}
