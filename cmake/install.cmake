@@ -49,13 +49,13 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 # The shared libraries come from dpkg-shlibdeps (dpkg-dev) when it is there; tzdata is data that
-# date-tz reads at run time, so it is named by hand.
+# slatrack reads at run time (src/core/zone_files.cpp), so it is named by hand.
 find_program(SLATRACK_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(SLATRACK_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata")
 else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
-      "libc6, libstdc++6, libgcc-s1, libsqlite3-0, libfmt9, libdate-tz3, libtomlplusplus3, tzdata")
+      "libc6, libstdc++6, libgcc-s1, libsqlite3-0, libfmt9, libtomlplusplus3, tzdata")
 endif()
 include(CPack)

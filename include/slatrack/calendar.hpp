@@ -11,10 +11,6 @@
 #include <string_view>
 #include <vector>
 
-namespace date {
-class time_zone;
-}
-
 namespace slatrack {
 
 // One open interval of a local day, in minutes since local midnight: [begin, end),

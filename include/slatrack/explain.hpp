@@ -16,11 +16,9 @@
 #include <string_view>
 #include <vector>
 
-namespace date {
-class time_zone;
-}
-
 namespace slatrack {
+
+class Zone;
 
 enum class StepKind { open, closed, weekend, holiday, waiting, dst };
 
@@ -63,12 +61,11 @@ struct ZoneChange {
 };
 
 // The offset changes of `zone` at instants t with a < t <= b, in order.
-[[nodiscard]] std::vector<ZoneChange> zone_changes(const date::time_zone& zone, Instant a,
-                                                   Instant b);
+[[nodiscard]] std::vector<ZoneChange> zone_changes(const Zone& zone, Instant a, Instant b);
 
 // "DST change Sun 29 Mar 01:00 -> 02:00 (+00:00 -> +01:00)": the wall-clock readings just before
 // and at the change in `zone`, and the offsets.
-[[nodiscard]] std::string describe(const ZoneChange& change, const date::time_zone& zone);
+[[nodiscard]] std::string describe(const ZoneChange& change, const Zone& zone);
 
 // Classifies the closed time [from, to) of `rules` (whose zone is `zone`): holiday when it contains
 // a holiday, else weekend when it contains a whole weekday without open hours, else closed. The
@@ -78,8 +75,8 @@ struct GapClass {
   StepKind kind = StepKind::closed;
   std::string note;
 };
-[[nodiscard]] GapClass classify_gap(const CalendarRules& rules, const date::time_zone& zone,
-                                    Instant from, Instant to);
+[[nodiscard]] GapClass classify_gap(const CalendarRules& rules, const Zone& zone, Instant from,
+                                    Instant to);
 
 // The explanation of one run.
 struct RunExplanation {
@@ -99,6 +96,6 @@ struct RunExplanation {
 // instants out of its range.
 [[nodiscard]] RunExplanation explain_run(const ClockRun& run, std::span<const Event> events,
                                          const CalendarRules& rules, const Clock& clock,
-                                         const date::time_zone& zone, Instant now);
+                                         const Zone& zone, Instant now);
 
 } // namespace slatrack

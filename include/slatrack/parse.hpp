@@ -3,8 +3,8 @@
 #pragma once
 
 #include "slatrack/time.hpp"
+#include "slatrack/zone.hpp"
 
-#include <date/tz.h>
 #include <string_view>
 
 namespace slatrack {
@@ -20,14 +20,18 @@ inline constexpr Seconds k_max_duration{36500LL * 24 * 3600};
 // YYYY-MM-DD HH:MM[:SS] or with T (local); the same ending in Z or +HH:MM/-HH:MM (absolute);
 // HH:MM (today, local); -DUR, +DUR, "DUR ago" (relative to now). Local readings are in `zone`.
 // A local time skipped by a DST change maps to the first instant after the gap; an ambiguous one to
-// the earlier instant. Throws Error{invalid_input} naming the bad value and the accepted forms.
-[[nodiscard]] Instant parse_time(std::string_view text, Instant now, const date::time_zone& zone);
+// the earlier instant. Every result lies from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z (what
+// exports can write and import read back). Throws Error{invalid_input} naming the bad value and
+// the accepted forms, or for a time out of that range ("-36500d" from 2026) what it would be.
+[[nodiscard]] Instant parse_time(std::string_view text, Instant now, const Zone& zone);
 
 // Converts a local wall-clock reading to an instant with the rule above (gap -> first instant
 // after it, ambiguous -> earlier instant).
-[[nodiscard]] Instant local_to_instant(date::local_seconds local, const date::time_zone& zone);
+[[nodiscard]] Instant local_to_instant(date::local_seconds local, const Zone& zone);
 
-// Looks up an IANA zone name. Throws Error{invalid_input} naming a few close matches.
-[[nodiscard]] const date::time_zone& find_zone(std::string_view name);
+// Looks up an IANA zone name (its file under zone_directory(); a name in another case is matched
+// too). Throws Error{invalid_input} naming a few close matches, Error{storage} when the zone
+// files cannot be read.
+[[nodiscard]] const Zone& find_zone(std::string_view name);
 
 } // namespace slatrack

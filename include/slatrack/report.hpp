@@ -4,10 +4,10 @@
 #pragma once
 
 #include "slatrack/time.hpp"
+#include "slatrack/zone.hpp"
 
 #include <cstddef>
 #include <cstdint>
-#include <date/tz.h>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,12 +47,12 @@ struct Period {
 // skipped by a DST change: the first instant after the gap; a repeated one: the earlier). For the
 // other groupings: one period, [from, to). Throws Error{invalid_input} when from is not before to,
 // or when there would be more than k_max_report_periods.
-[[nodiscard]] std::vector<Period> report_periods(const date::time_zone& zone, Instant from,
-                                                 Instant to, ReportBy by);
+[[nodiscard]] std::vector<Period> report_periods(const Zone& zone, Instant from, Instant to,
+                                                 ReportBy by);
 
 // The default start of a report ending at `to`: local midnight 30 days before the local date of
 // `to` (so with to = now: the last 30 whole days and today so far).
-[[nodiscard]] Instant default_report_from(const date::time_zone& zone, Instant to);
+[[nodiscard]] Instant default_report_from(const Zone& zone, Instant to);
 
 // The 1-based nearest rank of the p-th percentile among n values: ceil(p / 100 * n), at least 1.
 // Requires n >= 1 and 0 < p <= 100.

@@ -25,7 +25,7 @@ struct Explained {
   RunExplanation explanation;
 };
 
-std::string offset_text(Instant instant, const date::time_zone& zone) {
+std::string offset_text(Instant instant, const Zone& zone) {
   const std::int64_t offset = zone.get_info(instant).offset.count();
   const std::int64_t magnitude = offset < 0 ? -offset : offset;
   return fmt::format("{}{:02}:{:02}", offset < 0 ? '-' : '+', magnitude / 3600,
@@ -276,7 +276,7 @@ int run_explain(Context& context, const std::string& id_text) {
   }
   const CalendarRules& rules = calendar->rules;
   const std::unique_ptr<Clock> clock = make_clock(rules);
-  const date::time_zone& calendar_zone = find_zone(rules.zone);
+  const Zone& calendar_zone = find_zone(rules.zone);
   const Style style = context.style();
   const Instant now = context.now();
 

@@ -250,7 +250,7 @@ std::string right_trimmed(std::string text) {
 void write_table(Context& context, const Style& style, const ReportQuery& query,
                  const std::vector<ReportRow>& rows) {
   std::FILE* out = context.out();
-  const date::time_zone& zone = context.zone();
+  const Zone& zone = context.zone();
   if (!context.quiet()) {
     std::fputs(fmt::format("Report by {}: {} to {} ({})\n\n", to_string(query.by),
                            local_short(query.periods.front().start, zone, style.now),
@@ -358,7 +358,7 @@ int run_report(Context& context, const ReportOptions& options) {
     by = *parsed;
   }
   const Instant now = context.now();
-  const date::time_zone& zone = context.zone();
+  const Zone& zone = context.zone();
   const Instant to = options.to ? time_option(context, "--to", *options.to) : now;
   const Instant from =
       options.from ? time_option(context, "--from", *options.from) : default_report_from(zone, to);

@@ -284,9 +284,9 @@ int run_calendar_due(Context& context, const CalendarDueOptions& options) {
                       {"due_at", due},
                       {"wall_seconds", due - start}};
   if (context.format() == Format::table) {
-    const date::time_zone& zone = context.zone();
+    const Zone& zone = context.zone();
     std::string line = fmt::format("due {}", local_full(due, zone));
-    const date::time_zone& calendar_zone = find_zone(calendar.rules.zone);
+    const Zone& calendar_zone = find_zone(calendar.rules.zone);
     if (calendar_zone.name() != zone.name()) {
       line += fmt::format(" ({} {})", local_full(due, calendar_zone), calendar_zone.name());
     }

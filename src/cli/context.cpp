@@ -89,7 +89,7 @@ Store& Context::store() {
   return *m_store;
 }
 
-const date::time_zone& Context::zone() {
+const Zone& Context::zone() {
   if (m_zone == nullptr) {
     if (auto tz = env("TZ")) {
       std::string name = *tz;
@@ -104,8 +104,11 @@ const date::time_zone& Context::zone() {
     }
     if (m_zone == nullptr) {
       try {
-        m_zone = date::current_zone();
+        m_zone = system_zone();
       } catch (const std::exception&) {
+        m_zone = nullptr; // a damaged zone file: as when there is none
+      }
+      if (m_zone == nullptr) {
         m_zone = &find_zone("UTC");
       }
     }

@@ -33,7 +33,7 @@ public:
   // --now, else the system clock, to the second.
   [[nodiscard]] Instant now();
   // --tz, else TZ, else the system's zone, else UTC.
-  [[nodiscard]] const date::time_zone& zone();
+  [[nodiscard]] const Zone& zone();
   // Parses a TIME argument in the context's zone, relative to now. Throws Error{invalid_input}.
   [[nodiscard]] Instant parse_time(std::string_view text);
   [[nodiscard]] Style style();
@@ -55,7 +55,7 @@ private:
   bool m_color = false;
   std::unique_ptr<Store> m_store;
   std::optional<Instant> m_now;
-  const date::time_zone* m_zone = nullptr;
+  const Zone* m_zone = nullptr;
 };
 
 } // namespace slatrack::cli

@@ -41,7 +41,7 @@ std::string iso_utc(Instant instant) {
                      seconds / 3600, seconds % 3600 / 60, seconds % 60);
 }
 
-std::string local_short(Instant instant, const date::time_zone& zone, Instant now) {
+std::string local_short(Instant instant, const Zone& zone, Instant now) {
   // By hand rather than with date::format (a stream and a locale per call): `overdue` and `list`
   // show one or two per row. The same text as "%a %d %b [%Y ]%H:%M" in the C locale.
   constexpr std::array<std::string_view, 7> weekdays{"Sun", "Mon", "Tue", "Wed",
@@ -63,7 +63,7 @@ std::string local_short(Instant instant, const date::time_zone& zone, Instant no
   return text;
 }
 
-std::string local_full(Instant instant, const date::time_zone& zone) {
+std::string local_full(Instant instant, const Zone& zone) {
   const auto info = zone.get_info(instant);
   const auto local = zone.to_local(instant);
   const std::int64_t offset = info.offset.count();
@@ -72,7 +72,7 @@ std::string local_full(Instant instant, const date::time_zone& zone) {
                      offset < 0 ? '-' : '+', magnitude / 3600, (magnitude % 3600) / 60);
 }
 
-std::string due_phrase(Instant due, const date::time_zone& zone, Instant now) {
+std::string due_phrase(Instant due, const Zone& zone, Instant now) {
   if (due < now) {
     return fmt::format("{} ({} late)", local_short(due, zone, now), human_duration(now - due));
   }

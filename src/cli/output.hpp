@@ -3,10 +3,10 @@
 #pragma once
 
 #include "slatrack/time.hpp"
+#include "slatrack/zone.hpp"
 
 #include <cstdint>
 #include <cstdio>
-#include <date/tz.h>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,8 +45,8 @@ struct Column {
 struct Style {
   Format format = Format::table;
   bool color = false;
-  const date::time_zone* zone = nullptr; // for local times in tables
-  Instant now;                           // for "in 2h" / "3h late" and the year in local times
+  const Zone* zone = nullptr; // for local times in tables
+  Instant now;                // for "in 2h" / "3h late" and the year in local times
 };
 
 // "2h 05m", "45m", "3d 04h", "30s"; negative values get a leading "-".
@@ -56,13 +56,13 @@ struct Style {
 [[nodiscard]] std::string iso_utc(Instant instant);
 
 // "Mon 23 Nov 10:30" in `zone` (with the year when it is not the year of `now`).
-[[nodiscard]] std::string local_short(Instant instant, const date::time_zone& zone, Instant now);
+[[nodiscard]] std::string local_short(Instant instant, const Zone& zone, Instant now);
 
 // "2026-11-23 10:30:00 +01:00" in `zone`.
-[[nodiscard]] std::string local_full(Instant instant, const date::time_zone& zone);
+[[nodiscard]] std::string local_full(Instant instant, const Zone& zone);
 
 // "Mon 23 Nov 10:30 (in 2h 05m)" or "Mon 23 Nov 10:30 (3h 10m late)".
-[[nodiscard]] std::string due_phrase(Instant due, const date::time_zone& zone, Instant now);
+[[nodiscard]] std::string due_phrase(Instant due, const Zone& zone, Instant now);
 
 // Text from the database made safe for a terminal: control characters escaped (\n, \t, \x1b).
 [[nodiscard]] std::string escape_control(std::string_view text);

@@ -1,12 +1,12 @@
 // The business-hours engine: open(a, b), add(t, d) and open_spans(a, b) of SPEC.md "The clocks".
 //
 // Why it is built this way. UTC time is cut into *segments* of constant UTC offset (one per zone
-// transition, read once from date-tz in the constructor). Inside a segment, local wall-clock time
+// transition, read once from its Zone in the constructor). Inside a segment, local wall-clock time
 // runs in step with UTC, so the open time of a UTC range equals the open time of the matching
 // range of the *local line*: an idealised wall clock without DST where each local day is closed
 // when it is a holiday and otherwise open in its weekday's intervals. A skipped hour is simply
 // never visited and a repeated hour is visited by two segments, which is exactly the contract's
-// "real elapsed open time" rule, including zones with DST at midnight.
+// "real elapsed open time" rule, including zones with DST at midnight (up to the horizon below).
 //
 // On the local line, open time is the weekly cumulative function W(x) (whole weeks times the open
 // seconds of a week, plus a table lookup inside the week) minus the holidays. Holidays are few, so
@@ -21,13 +21,13 @@
 #include "slatrack/calendar.hpp"
 
 #include "slatrack/error.hpp"
+#include "slatrack/zone.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <date/date.h>
-#include <date/tz.h>
 #include <fmt/format.h>
 #include <limits>
 #include <string>
@@ -43,6 +43,14 @@ constexpr i64 k_day = 86400;
 constexpr i64 k_cycle_days = 146097;                    // 400 Gregorian years, 20871 weeks
 constexpr i64 k_no_holiday = i64{1} << 40;              // a day number after every real one
 constexpr i64 k_no_open_time_limit = i64{3653} * k_day; // 10 years
+// Zone changes are followed up to the first standard-time range that begins on or after
+// 2200-01-01; from there on the zone keeps its standard time. The zone's rule has changes every
+// year for ever, and a table of 400 years more would cost a few hundred microseconds per calendar
+// for due times nobody sets (docs/calendars.md, "Limits").
+constexpr i64 k_horizon = i64{84006} * k_day; // 2200-01-01T00:00:00Z
+// The end of the years calendars cover (32767-12-31, as the zones).
+constexpr i64 k_end_of_time =
+    date::sys_days{date::year::max() / date::December / 31}.time_since_epoch().count() * k_day;
 
 constexpr i64 floor_div(i64 a, i64 b) {
   const i64 q = a / b;
@@ -210,10 +218,8 @@ BusinessCalendar::BusinessCalendar(const CalendarRules& rules) : m_impl(std::mak
   Impl& impl = *m_impl;
   impl.name = rules.name;
 
-  const date::time_zone* zone = nullptr;
-  try {
-    zone = date::locate_zone(rules.zone);
-  } catch (const std::runtime_error&) {
+  const Zone* zone = load_zone(rules.zone);
+  if (zone == nullptr) {
     throw Error{ErrorKind::invalid_input,
                 fmt::format("unknown time zone \"{}\": use an IANA name such as Europe/London",
                             rules.zone)};
@@ -252,16 +258,15 @@ BusinessCalendar::BusinessCalendar(const CalendarRules& rules) : m_impl(std::mak
                             rules.name)};
   }
 
-  // Zone segments over the whole range date-tz knows, joined where only the abbreviation or the
-  // DST flag changes.
-  date::sys_info info =
-      zone->get_info(date::sys_seconds{date::sys_days{date::year{-32000} / 1 / 1}});
+  // Zone segments from the beginning of the zone's time to the horizon, joined where only the
+  // abbreviation or the DST flag changes.
+  SysInfo info = zone->get_info(date::sys_seconds{date::sys_days{date::year{-32000} / 1 / 1}});
   impl.starts.push_back(info.begin.time_since_epoch().count());
   impl.offsets.push_back(info.offset.count());
-  while (true) {
-    const date::sys_info next = zone->get_info(info.end);
+  while (info.begin.time_since_epoch().count() < k_horizon || info.save.count() != 0) {
+    const SysInfo next = zone->get_info(info.end);
     if (next.begin <= info.begin || next.end <= next.begin) {
-      break; // the last range: it runs to the end of date-tz's time
+      break; // the last range: it runs to the end of the zone's time
     }
     if (next.offset != info.offset) {
       impl.starts.push_back(next.begin.time_since_epoch().count());
@@ -269,7 +274,7 @@ BusinessCalendar::BusinessCalendar(const CalendarRules& rules) : m_impl(std::mak
     }
     info = next;
   }
-  impl.starts.push_back(info.end.time_since_epoch().count()); // sentinel
+  impl.starts.push_back(k_end_of_time); // sentinel
 
   // Holidays.
   for (const Holiday& holiday : rules.holidays) {

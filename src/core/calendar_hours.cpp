@@ -3,6 +3,7 @@
 // the bad clause or value and shows what is accepted (docs/calendars.md lists the grammar).
 #include "slatrack/calendar.hpp"
 #include "slatrack/error.hpp"
+#include "slatrack/input.hpp"
 
 #include <algorithm>
 #include <array>
@@ -110,8 +111,12 @@ struct DaySet {
   std::array<bool, 7> days{};
 };
 
+// Text from the input is shown by quoted_argument: in quotes, with control characters and bytes
+// that are not UTF-8 escaped (a SPEC or date can come from a rules file, where the command line's
+// checks do not apply), and cut when long.
 [[noreturn]] void bad_clause(std::string_view clause, std::string_view reason) {
-  throw Error{ErrorKind::invalid_input, fmt::format(R"(bad open hours "{}": {})", clause, reason)};
+  throw Error{ErrorKind::invalid_input,
+              fmt::format("bad open hours {}: {}", quoted_argument(clause), reason)};
 }
 
 DaySet parse_days(std::string_view clause, std::string_view token) {
@@ -125,7 +130,7 @@ DaySet parse_days(std::string_view clause, std::string_view token) {
     const std::optional<int> last = day_index(last_text);
     if (!first || !last) {
       const std::string_view bad = !first ? first_text : last_text;
-      bad_clause(clause, fmt::format(R"(unknown day "{}"; {})", bad, k_days_hint));
+      bad_clause(clause, fmt::format("unknown day {}; {}", quoted_argument(bad), k_days_hint));
     }
     set.items.push_back(DayItem{*first, *last});
     for (int day = *first;; day = (day + 1) % 7) {
@@ -218,7 +223,8 @@ void parse_clause(std::string_view original, std::array<std::vector<OpenInterval
     const ClockReading end_reading =
         dash == std::string_view::npos ? ClockReading{} : parse_clock(token.substr(dash + 1));
     if (begin_reading.hours < 0 || end_reading.hours < 0) {
-      bad_clause(original, fmt::format(R"("{}" is not HH:MM-HH:MM; {})", token, k_hours_hint));
+      bad_clause(original,
+                 fmt::format("{} is not HH:MM-HH:MM; {}", quoted_argument(token), k_hours_hint));
     }
     const std::array<std::pair<ClockReading, std::string_view>, 2> readings = {
         std::pair{begin_reading, token.substr(0, dash)},
@@ -381,11 +387,11 @@ Holiday parse_holiday(std::string_view text) {
   }
   if (!year || !month || !day) {
     throw Error{ErrorKind::invalid_input,
-                fmt::format(R"(bad holiday "{}": {})", value, k_holiday_hint)};
+                fmt::format("bad holiday {}: {}", quoted_argument(value), k_holiday_hint)};
   }
   if ((parts.size() == 3 && *year == 0) || !valid_date(static_cast<int>(*year), *month, *day)) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format(R"(bad holiday "{}": no such date; {})", value, k_holiday_hint)};
+    throw Error{ErrorKind::invalid_input, fmt::format("bad holiday {}: no such date; {}",
+                                                      quoted_argument(value), k_holiday_hint)};
   }
   holiday.year = static_cast<int>(*year);
   holiday.month = *month;

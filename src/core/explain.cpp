@@ -4,9 +4,10 @@
 // replay of the status changes that mirrors evaluate() (pause, resume, follow-up, resolve, reopen).
 #include "slatrack/explain.hpp"
 
+#include "slatrack/zone.hpp"
+
 #include <algorithm>
 #include <date/date.h>
-#include <date/tz.h>
 #include <fmt/format.h>
 #include <initializer_list>
 #include <tuple>
@@ -145,11 +146,11 @@ std::vector<WaitingSpan> waiting_spans(std::span<const Event> events) {
   return spans;
 }
 
-std::vector<ZoneChange> zone_changes(const date::time_zone& zone, Instant a, Instant b) {
+std::vector<ZoneChange> zone_changes(const Zone& zone, Instant a, Instant b) {
   std::vector<ZoneChange> changes;
-  date::sys_info info = zone.get_info(a);
+  SysInfo info = zone.get_info(a);
   while (info.end <= b) {
-    const date::sys_info next = zone.get_info(info.end);
+    const SysInfo next = zone.get_info(info.end);
     if (next.end <= info.end) {
       break;
     }
@@ -162,7 +163,7 @@ std::vector<ZoneChange> zone_changes(const date::time_zone& zone, Instant a, Ins
   return changes;
 }
 
-std::string describe(const ZoneChange& change, const date::time_zone& zone) {
+std::string describe(const ZoneChange& change, const Zone& zone) {
   static_cast<void>(zone); // the offsets say everything; the zone is the calendar's
   const date::local_seconds before = local_of(change.at, change.offset_before);
   const date::local_seconds after = local_of(change.at, change.offset_after);
@@ -173,8 +174,7 @@ std::string describe(const ZoneChange& change, const date::time_zone& zone) {
                      format_offset(change.offset_before), format_offset(change.offset_after));
 }
 
-GapClass classify_gap(const CalendarRules& rules, const date::time_zone& zone, Instant from,
-                      Instant to) {
+GapClass classify_gap(const CalendarRules& rules, const Zone& zone, Instant from, Instant to) {
   GapClass result;
   if (to <= from) {
     result.note = "closed";
@@ -218,8 +218,8 @@ GapClass classify_gap(const CalendarRules& rules, const date::time_zone& zone, I
 }
 
 RunExplanation explain_run(const ClockRun& run, std::span<const Event> events,
-                           const CalendarRules& rules, const Clock& clock,
-                           const date::time_zone& zone, Instant now) {
+                           const CalendarRules& rules, const Clock& clock, const Zone& zone,
+                           Instant now) {
   RunExplanation result;
   result.end = run.due ? *run.due : run.stop ? *run.stop : std::max(now, run.start);
   result.start_event = start_event_of(run, events);

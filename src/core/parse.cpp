@@ -8,6 +8,9 @@
 //   ("1h 30m"); no space between a number and its unit; no sign, no decimals; 1m <= DUR <= 36500d.
 // - TIME: keywords (now, today, yesterday, tomorrow, ago) and the T and Z letters in any case;
 //   surrounding whitespace ignored; the hour may have one digit ("9:30"); years 1970-9999.
+// - Every TIME, relative ones and those with an offset included, is an instant from
+//   1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z: exports write UTC ISO 8601 with a four-digit
+//   year from 1970, and import must read back whatever was accepted.
 #include "slatrack/parse.hpp"
 
 #include "slatrack/error.hpp"
@@ -40,6 +43,8 @@ constexpr std::int64_t k_number_cap = 1'000'000'000'000;
 constexpr std::size_t k_max_shown = 60;
 constexpr int k_min_year = 1970;
 constexpr int k_max_year = 9999;
+constexpr Instant k_earliest{};                    // 1970-01-01T00:00:00Z
+constexpr Instant k_latest{Seconds{253402300799}}; // 9999-12-31T23:59:59Z
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
@@ -369,7 +374,7 @@ bool starts_with_digits(std::string_view text, std::size_t count) {
 
 // The date and clock forms; nullopt when `text` has none of their shapes.
 std::optional<Instant> clock_time(std::string_view original, std::string_view text, Instant now,
-                                  const date::time_zone& zone) {
+                                  const Zone& zone) {
   Cursor cursor{text};
   if (starts_with_digits(text, 4) && text.size() > 4 && text[4] == '-') {
     const int year = cursor.number(4, 4).value_or(0);
@@ -470,7 +475,10 @@ Seconds parse_duration(std::string_view text) {
   throw Error{ErrorKind::invalid_input, fmt::format("bad duration {}: {}", quote(text), advice)};
 }
 
-Instant parse_time(std::string_view text, Instant now, const date::time_zone& zone) {
+namespace {
+
+// parse_time without the range check.
+Instant any_time(std::string_view text, Instant now, const Zone& zone) {
   const std::string_view trimmed = trim(text);
   const std::string lower = to_lower(trimmed);
   if (lower == "now") {
@@ -501,41 +509,44 @@ Instant parse_time(std::string_view text, Instant now, const date::time_zone& zo
   throw_bad_time_form(text);
 }
 
-Instant local_to_instant(date::local_seconds local, const date::time_zone& zone) {
-  const date::local_info info = zone.get_info(local);
+} // namespace
+
+Instant parse_time(std::string_view text, Instant now, const Zone& zone) {
+  const Instant instant = any_time(text, now, zone);
+  if (instant < k_earliest || instant > k_latest) {
+    throw_bad_time(text, fmt::format("that is {} UTC; times go from 1970-01-01 to 9999-12-31 UTC",
+                                     date::format("%Y-%m-%d %H:%M", instant)));
+  }
+  return instant;
+}
+
+Instant local_to_instant(date::local_seconds local, const Zone& zone) {
+  const LocalInfo info = zone.get_info(local);
   switch (info.result) {
-  case date::local_info::unique:
-  case date::local_info::ambiguous: // `first` is the earlier of the two readings
+  case LocalInfo::unique:
+  case LocalInfo::ambiguous: // `first` is the earlier of the two readings
     return Instant{local.time_since_epoch() - info.first.offset};
-  case date::local_info::nonexistent: // the clock jumped at first.end, over `local`
+  case LocalInfo::nonexistent: // the clock jumped at first.end, over `local`
     return info.first.end;
   }
   throw Error{ErrorKind::internal, "unexpected result from the time zone database"};
 }
 
-const date::time_zone& find_zone(std::string_view name) {
-  const date::tzdb* db = nullptr;
-  try {
-    db = &date::get_tzdb();
-  } catch (const std::runtime_error& e) {
-    throw Error{ErrorKind::storage,
-                fmt::format("cannot read the time zone database: {}; install the tzdata package",
-                            e.what())};
-  }
-  try {
-    return *date::locate_zone(name);
-  } catch (const std::runtime_error&) {
-    // Not found: fall through to a case-insensitive match and suggestions.
+const Zone& find_zone(std::string_view name) {
+  // One file for a known name; the directory is listed only when the name is not found.
+  if (const Zone* zone = load_zone(name)) {
+    return *zone;
   }
   const std::string lower = to_lower(name);
   std::vector<std::string> names;
-  names.reserve(db->zones.size());
-  for (const date::time_zone& zone : db->zones) {
-    if (to_lower(zone.name()) == lower) {
-      return zone;
+  for (std::string& zone_name : list_zone_names()) {
+    if (to_lower(zone_name) == lower) {
+      if (const Zone* zone = load_zone(zone_name)) {
+        return *zone;
+      }
     }
-    if (zone.name() != "localtime") {
-      names.push_back(zone.name());
+    if (zone_name != "localtime") {
+      names.push_back(std::move(zone_name));
     }
   }
   const std::vector<std::string> close =

@@ -55,11 +55,11 @@ date::local_days next_first_day(date::local_days first, ReportBy by) {
   }
 }
 
-Instant midnight(date::local_days day, const date::time_zone& zone) {
+Instant midnight(date::local_days day, const Zone& zone) {
   return local_to_instant(date::local_seconds{day}, zone);
 }
 
-date::local_days local_day(Instant instant, const date::time_zone& zone) {
+date::local_days local_day(Instant instant, const Zone& zone) {
   return date::floor<date::days>(zone.to_local(instant));
 }
 
@@ -91,8 +91,7 @@ bool is_period(ReportBy by) {
   return by == ReportBy::day || by == ReportBy::week || by == ReportBy::month;
 }
 
-std::vector<Period> report_periods(const date::time_zone& zone, Instant from, Instant to,
-                                   ReportBy by) {
+std::vector<Period> report_periods(const Zone& zone, Instant from, Instant to, ReportBy by) {
   if (from >= to) {
     throw Error{ErrorKind::invalid_input,
                 fmt::format("the report's --from ({:%Y-%m-%dT%H:%M:%SZ}) is not before its --to "
@@ -125,7 +124,7 @@ std::vector<Period> report_periods(const date::time_zone& zone, Instant from, In
   return out;
 }
 
-Instant default_report_from(const date::time_zone& zone, Instant to) {
+Instant default_report_from(const Zone& zone, Instant to) {
   return midnight(local_day(to, zone) - date::days{30}, zone);
 }
 

@@ -713,6 +713,30 @@ TEST_CASE("parse_hours refuses malformed specs with a message saying what to wri
                       "such as mon,wed");
 }
 
+// Found by fuzzing (tests/fuzz/fuzz_parse_hours.cpp): the refused text went into the message raw,
+// control characters and bytes that are not UTF-8 included (a SPEC in a rules file is not checked
+// like a command-line argument).
+TEST_CASE("parse_hours and parse_holiday show bad text escaped, on one line", "[calendar]") {
+  const std::string days = "days are mon tue wed thu fri sat sun, a range such as mon-fri or "
+                           "fri-mon, or a list such as mon,wed";
+  REQUIRE_THROWS_WITH(parse_hours("frn\x12i-mon 08:00-18:00"),
+                      R"(bad open hours "frn\x12i-mon 08:00-18:00": unknown day "frn\x12i"; )"
+                          + days);
+  REQUIRE_THROWS_WITH(parse_hours("mon\n09:00-17:00\x1b[31m"),
+                      R"(bad open hours "mon\x0A09:00-17:00\x1B[31m": "09:00-17:00\x1B[31m" is )"
+                      "not HH:MM-HH:MM; "
+                          + k_hint);
+  REQUIRE_THROWS_WITH(parse_hours("m\xf6n 09:00-17:00"),
+                      R"(bad open hours "m\xF6n 09:00-17:00": unknown day "m\xF6n"; )" + days);
+  REQUIRE_THROWS_WITH(parse_hours(R"(mon "09:00")"),
+                      R"(bad open hours "mon \"09:00\"": "\"09:00\"" is not HH:MM-HH:MM; )"
+                          + k_hint);
+  const std::string hint =
+      "write YYYY-MM-DD for one day or MM-DD for every year, e.g. 2026-12-24 or 12-25";
+  REQUIRE_THROWS_WITH(parse_holiday("12-25\x07"), R"(bad holiday "12-25\x07": )" + hint);
+  REQUIRE_THROWS_WITH(parse_holiday("2026-\xff-01"), R"(bad holiday "2026-\xFF-01": )" + hint);
+}
+
 TEST_CASE("parse_hours refuses impossible times", "[calendar]") {
   const std::string rule =
       "is not a time; hours are 00-23 and minutes 00-59, and 24:00 may only end an interval";

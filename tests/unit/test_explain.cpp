@@ -41,7 +41,7 @@ slatrack::CalendarRules shop(std::vector<slatrack::Holiday> holidays = {}) {
 struct Fixture {
   slatrack::CalendarRules rules;
   std::unique_ptr<slatrack::Clock> clock;
-  const date::time_zone* zone;
+  const slatrack::Zone* zone;
   std::vector<Event> events;
 
   explicit Fixture(slatrack::CalendarRules r)
@@ -127,7 +127,7 @@ TEST_CASE("a yearly holiday is shown with its date in that year", "[explain]") {
 TEST_CASE("closed time within a day and overnight", "[explain]") {
   slatrack::CalendarRules rules = shop();
   rules.hours = slatrack::parse_hours("mon-fri 09:00-12:30 13:30-17:00");
-  const date::time_zone& zone = slatrack::find_zone(rules.zone);
+  const slatrack::Zone& zone = slatrack::find_zone(rules.zone);
   const auto lunch =
       slatrack::classify_gap(rules, zone, utc("2026-11-23 12:30"), utc("2026-11-23 13:30"));
   CHECK(lunch.kind == StepKind::closed);
@@ -157,7 +157,7 @@ TEST_CASE("a run across the spring DST change shows it", "[explain]") {
 }
 
 TEST_CASE("zone_changes lists the autumn change and describes it", "[explain]") {
-  const date::time_zone& london = slatrack::find_zone("Europe/London");
+  const slatrack::Zone& london = slatrack::find_zone("Europe/London");
   const auto changes =
       slatrack::zone_changes(london, utc("2026-10-20 00:00"), utc("2026-11-20 00:00"));
   REQUIRE(changes.size() == 1);

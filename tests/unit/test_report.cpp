@@ -24,7 +24,7 @@ date::local_days local_date(int year, unsigned month, unsigned day) {
   return date::local_days{date::year{year} / date::month{month} / date::day{day}};
 }
 
-const date::time_zone& london() {
+const slatrack::Zone& london() {
   return find_zone("Europe/London");
 }
 
@@ -139,7 +139,7 @@ TEST_CASE("the periods cover the range exactly, one after another", "[report]") 
 TEST_CASE("a midnight skipped by DST begins the day at the first instant after the gap",
           "[report]") {
   // Chile moves from Sat 5 Sep 2026 24:00 (-04) to Sun 6 Sep 01:00 (-03): there is no midnight.
-  const date::time_zone& santiago = find_zone("America/Santiago");
+  const slatrack::Zone& santiago = find_zone("America/Santiago");
   const std::vector<Period> days =
       report_periods(santiago, utc(2026, 9, 5, 4), utc(2026, 9, 7, 3), ReportBy::day);
   REQUIRE(days.size() == 2);
