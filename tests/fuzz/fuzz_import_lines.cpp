@@ -4,12 +4,12 @@
 // FakeStore that checks each request import hands it and keeps nothing. The file is given to
 // run_import as /proc/self/fd/N of an in-memory memfd.
 //
-// Checked: only slatrack::Error{invalid_input} leaves run_import, with a one-line message without
-// control characters; every request handed to the store has a trimmed non-empty client, a subject
-// that is not blank, at least one event, times in years 1970-9999, and values within the limits of
-// include/slatrack/input.hpp (UTF-8, no control characters in names). Round trip: the accepted
-// requests written as JSON lines the way `export --format jsonl` writes them are imported again,
-// all accepted, as the same requests.
+// Checked: only slatrack::Error{invalid_input} leaves run_import, with a printable one-line
+// message (but see import_text); every request handed to the store has a trimmed non-empty client,
+// a subject that is not blank, at least one event, times in years 1970-9999, and values within the
+// limits of include/slatrack/input.hpp (UTF-8, no control characters in names). Round trip: the
+// accepted requests written as JSON lines the way `export --format jsonl` writes them are imported
+// again, all accepted, as the same requests.
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
 #include "fuzz_support.hpp"
@@ -266,8 +266,11 @@ bool import_text(std::string_view text, std::vector<ImportRequest>& accepted) {
     require(cli::run_import(context, {"/proc/self/fd/" + std::to_string(fd), false}) == 0,
             "run_import returned non-zero without an error");
   } catch (const Error& error) {
-    // Not yet UTF-8: the unknown-column message shows the header cell as it is (reported).
-    check_refusal(error, false);
+    // Reported, not fixed yet (src/cli): the unknown-column message shows the header cell through
+    // escape_control, which leaves bytes that are not UTF-8 and C1 controls as they are.
+    const bool known =
+        std::string_view(error.what()).find(": unknown column \"") != std::string_view::npos;
+    check_refusal(error, known ? Message::no_c0 : Message::printable);
     clean = false;
   }
   accepted = dynamic_cast<FakeStore&>(context.store()).take();
