@@ -16,6 +16,15 @@ closest_names(std::string_view wanted, const std::vector<std::string>& names, st
 // `names` quoted and joined for a message: "\"a\", \"b\" or \"c\"".
 [[nodiscard]] std::string quoted_list(const std::vector<std::string>& names);
 
+// The length of the valid UTF-8 sequence at text[i] (1 for ASCII), or 0 when the bytes there are
+// not valid UTF-8 (a stray continuation byte, a sequence cut short, an overlong form, a UTF-16
+// surrogate, a code point above U+10FFFF).
+[[nodiscard]] std::size_t utf8_sequence_length(std::string_view text, std::size_t i);
+
+// Whether the valid sequence of `length` bytes at text[i] is a C1 control character (U+0080 to
+// U+009F: 0xC2 0x80 to 0xC2 0x9F); U+009B is a CSI to some terminals.
+[[nodiscard]] bool is_c1_control(std::string_view text, std::size_t i, std::size_t length);
+
 // ASCII lower case.
 [[nodiscard]] std::string to_lower(std::string_view text);
 

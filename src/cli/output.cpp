@@ -2,6 +2,7 @@
 
 #include "cli/json.hpp"
 #include "slatrack/csv.hpp"
+#include "slatrack/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -82,19 +83,27 @@ std::string due_phrase(Instant due, const Zone& zone, Instant now) {
 std::string escape_control(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (const char c : text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
     const auto byte = static_cast<unsigned char>(c);
+    // A byte that is not UTF-8 and the first byte of a C1 control character are escaped; the C1
+    // character's second byte is then a stray continuation byte, escaped in its turn.
+    const std::size_t length = utf8_sequence_length(text, i);
     if (c == '\n') {
       out += "\\n";
     } else if (c == '\t') {
       out += "\\t";
     } else if (c == '\r') {
       out += "\\r";
-    } else if (byte < 0x20 || byte == 0x7f) {
+    } else if (byte < 0x20 || byte == 0x7f || length == 0 || is_c1_control(text, i, length)) {
       out += fmt::format("\\x{:02x}", byte);
     } else {
-      out += c;
+      out.append(text.substr(i, length));
+      i += length;
+      continue;
     }
+    ++i;
   }
   return out;
 }

@@ -64,7 +64,8 @@ struct Style {
 // "Mon 23 Nov 10:30 (in 2h 05m)" or "Mon 23 Nov 10:30 (3h 10m late)".
 [[nodiscard]] std::string due_phrase(Instant due, const Zone& zone, Instant now);
 
-// Text from the database made safe for a terminal: control characters escaped (\n, \t, \x1b).
+// Text from the database made safe for a terminal: control characters (C0, DEL, C1) and bytes that
+// are not UTF-8 escaped (\n, \t, \x1b, \xc2\x9b).
 [[nodiscard]] std::string escape_control(std::string_view text);
 
 // The value as a table cell.

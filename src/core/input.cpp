@@ -2,6 +2,8 @@
 // refuses the same bad bytes with the same message before it opens the database.
 #include "slatrack/input.hpp"
 
+#include "slatrack/text.hpp"
+
 #include <array>
 #include <fmt/format.h>
 
@@ -10,46 +12,6 @@ namespace slatrack {
 namespace {
 
 constexpr std::size_t k_shown = 40; // bytes of a bad value shown in a message
-
-// The length of the valid UTF-8 sequence at text[i], or 0.
-std::size_t sequence_length(std::string_view text, std::size_t i) {
-  const auto lead = static_cast<unsigned char>(text[i]);
-  if (lead < 0x80) {
-    return 1;
-  }
-  std::size_t length = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-  } else {
-    return 0;
-  }
-  if (text.size() - i < length) {
-    return 0;
-  }
-  for (std::size_t k = 1; k < length; ++k) {
-    const auto next = static_cast<unsigned char>(text[i + k]);
-    if (next < 0x80 || next > 0xBF) {
-      return 0;
-    }
-  }
-  const auto second = static_cast<unsigned char>(text[i + 1]);
-  if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F)
-      || (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second > 0x8F)) {
-    return 0;
-  }
-  return length;
-}
-
-// Whether the valid UTF-8 sequence of `length` bytes at value[i] is a C1 control character
-// (U+0080 to U+009F: 0xC2 0x80 to 0xC2 0x9F); U+009B is a CSI to some terminals.
-bool c1_control(std::string_view value, std::size_t i, std::size_t length) {
-  return length == 2 && static_cast<unsigned char>(value[i]) == 0xC2
-         && static_cast<unsigned char>(value[i + 1]) <= 0x9F;
-}
 
 // `value` quoted for a one-line message: control characters (C0, DEL, C1) and bytes that are not
 // UTF-8 as \xHH, cut after k_shown bytes.
@@ -62,11 +24,11 @@ std::string shown(std::string_view value) {
       break;
     }
     const auto byte = static_cast<unsigned char>(value[i]);
-    const std::size_t length = sequence_length(value, i);
+    const std::size_t length = utf8_sequence_length(value, i);
     if (length == 0 || byte < 0x20 || byte == 0x7F) {
       out += fmt::format("\\x{:02X}", byte);
       ++i;
-    } else if (c1_control(value, i, length)) {
+    } else if (is_c1_control(value, i, length)) {
       out += fmt::format("\\x{:02X}\\x{:02X}", byte, static_cast<unsigned char>(value[i + 1]));
       i += 2;
     } else if (value[i] == '"' || value[i] == '\\') {
@@ -91,7 +53,7 @@ std::string quoted_argument(std::string_view value) {
 std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
-    const std::size_t length = sequence_length(text, i);
+    const std::size_t length = utf8_sequence_length(text, i);
     if (length == 0) {
       return i;
     }
@@ -138,7 +100,7 @@ std::optional<std::string> argument_problem(std::string_view name, ArgumentKind 
       std::string character;
       if (byte < 0x20 || byte == 0x7F) {
         character = fmt::format("0x{:02X}", byte);
-      } else if (c1_control(value, i, sequence_length(value, i))) {
+      } else if (is_c1_control(value, i, utf8_sequence_length(value, i))) {
         character = fmt::format("U+{:04X}", static_cast<unsigned char>(value[i + 1]));
       } else {
         continue;

@@ -64,41 +64,6 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-// The length of the UTF-8 sequence at the start of `text`, or 0 when it is not valid UTF-8.
-std::size_t utf8_length(std::string_view text) {
-  const auto lead = static_cast<unsigned char>(text.front());
-  std::size_t length = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-  } else {
-    return 0;
-  }
-  if (text.size() < length) {
-    return 0;
-  }
-  for (std::size_t i = 1; i < length; ++i) {
-    const auto next = static_cast<unsigned char>(text[i]);
-    if (next < 0x80 || next > 0xBF) {
-      return 0;
-    }
-  }
-  // Overlong forms, UTF-16 surrogates and code points above U+10FFFF.
-  const auto second = static_cast<unsigned char>(text[1]);
-  if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F)
-      || (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second > 0x8F)) {
-    return 0;
-  }
-  // C1 control characters (U+0080 to U+009F) are escaped like the C0 ones.
-  if (lead == 0xC2 && second <= 0x9F) {
-    return 0;
-  }
-  return length;
-}
-
 // `text` in double quotes for a one-line message: quotes, backslashes, control characters and bytes
 // that are not UTF-8 escaped (\n, \t, \xHH), and a long value cut with "...".
 std::string quote(std::string_view text) {
@@ -123,8 +88,9 @@ std::string quote(std::string_view text) {
     } else if (byte >= 0x20 && byte < 0x7F) {
       out += c;
     } else if (byte >= 0x80) {
-      const std::size_t length = utf8_length(text.substr(i));
-      if (length == 0) {
+      // Bytes that are not UTF-8 and C1 control characters are escaped like the C0 ones.
+      const std::size_t length = utf8_sequence_length(text, i);
+      if (length == 0 || is_c1_control(text, i, length)) {
         out += fmt::format("\\x{:02X}", byte);
       } else {
         out.append(text.substr(i, length));

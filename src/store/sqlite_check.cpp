@@ -8,6 +8,7 @@
 #include "slatrack/error.hpp"
 #include "slatrack/evaluate.hpp"
 #include "slatrack/model.hpp"
+#include "store/values.hpp"
 
 #include <algorithm>
 #include <fmt/chrono.h>
@@ -37,26 +38,6 @@ std::string show(const std::optional<std::int64_t>& value, bool time) {
 std::string show(const std::optional<std::string>& value) {
   return value ? *value : "null";
 }
-
-std::optional<std::int64_t> seconds_of(const std::optional<Instant>& value) {
-  if (!value) {
-    return std::nullopt;
-  }
-  return value->time_since_epoch().count();
-}
-
-// One clock run as stored (and as expected).
-struct ClockRow {
-  std::string metric;
-  std::int64_t start_at = 0;
-  std::optional<std::int64_t> due_at;
-  std::optional<std::int64_t> stop_at;
-  std::string outcome;
-  std::int64_t target_s = 0;
-  std::int64_t used_s = 0;
-  std::int64_t credit_s = 0;
-  bool operator==(const ClockRow&) const = default;
-};
 
 std::string describe(const ClockRow& row) {
   return fmt::format("{} {}..{} due {} {} target {}s used {}s credit {}s", row.metric,
@@ -216,20 +197,20 @@ FROM requests ORDER BY id)sql");
             std::optional<std::string>{std::string(to_string(evaluation.status))}, false);
     if (evaluation.received_at) {
       compare(differences, "received_at", std::optional<std::int64_t>{request_rows.integer(4)},
-              seconds_of(evaluation.received_at), true);
+              to_db(evaluation.received_at), true);
     }
     compare(differences, "replied_at", request_rows.optional_integer(5),
-            seconds_of(evaluation.replied_at), true);
+            to_db(evaluation.replied_at), true);
     compare(differences, "resolved_at", request_rows.optional_integer(6),
-            seconds_of(evaluation.resolved_at), true);
+            to_db(evaluation.resolved_at), true);
     compare(differences, "reply_due_at", request_rows.optional_integer(7),
-            seconds_of(evaluation.reply_due), true);
+            to_db(evaluation.reply_due), true);
     compare(differences, "update_due_at", request_rows.optional_integer(8),
-            seconds_of(evaluation.update_due), true);
+            to_db(evaluation.update_due), true);
     compare(differences, "resolve_due_at", request_rows.optional_integer(9),
-            seconds_of(evaluation.resolve_due), true);
+            to_db(evaluation.resolve_due), true);
     compare(differences, "next_due_at", request_rows.optional_integer(10),
-            next ? seconds_of(next->due) : std::nullopt, true);
+            next ? std::optional<std::int64_t>{to_db(next->due)} : std::nullopt, true);
     compare(differences, "next_metric", request_rows.optional_text(11),
             next ? std::optional<std::string>{std::string(to_string(next->metric))} : std::nullopt,
             false);
@@ -237,10 +218,7 @@ FROM requests ORDER BY id)sql");
     std::vector<ClockRow> expected;
     expected.reserve(evaluation.clocks.size());
     for (const ClockRun& run : evaluation.clocks) {
-      expected.push_back(ClockRow{std::string(to_string(run.metric)),
-                                  run.start.time_since_epoch().count(), seconds_of(run.due),
-                                  seconds_of(run.stop), std::string(to_string(run.outcome)),
-                                  run.target.count(), run.used.count(), run.credit.count()});
+      expected.push_back(to_row(run));
     }
     if (expected.size() != stored_clocks.size()) {
       differences.push_back(

@@ -35,12 +35,14 @@ using sqlite::Statement;
 using sqlite::Transaction;
 using Use = sqlite::Statement::Use;
 using store::blank;
+using store::ClockRow;
 using store::from_db;
 using store::iso;
 using store::non_empty;
 using store::shell_word;
 using store::to_db;
 using store::to_instant;
+using store::to_row;
 using store::to_seconds;
 
 std::string plural(std::int64_t count, std::string_view one, std::string_view many) {
@@ -101,24 +103,6 @@ struct Derived {
   std::optional<std::string> next_metric;
   bool operator==(const Derived&) const = default;
 };
-
-struct ClockRow {
-  std::string metric;
-  std::int64_t start_at = 0;
-  std::optional<std::int64_t> due_at;
-  std::optional<std::int64_t> stop_at;
-  std::string outcome;
-  std::int64_t target_s = 0;
-  std::int64_t used_s = 0;
-  std::int64_t credit_s = 0;
-  bool operator==(const ClockRow&) const = default;
-};
-
-ClockRow to_row(const ClockRun& run) {
-  return ClockRow{
-      std::string(to_string(run.metric)),  to_db(run.start),  to_db(run.due),  to_db(run.stop),
-      std::string(to_string(run.outcome)), to_db(run.target), to_db(run.used), to_db(run.credit)};
-}
 
 void check_target(std::string_view policy, std::string_view metric, Seconds value) {
   if (value <= Seconds{0}) {

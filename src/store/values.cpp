@@ -70,4 +70,10 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
   return close.empty() ? std::string{} : fmt::format(" (did you mean {}?)", quoted_list(close));
 }
 
+ClockRow to_row(const ClockRun& run) {
+  return ClockRow{
+      std::string(to_string(run.metric)),  to_db(run.start),  to_db(run.due),  to_db(run.stop),
+      std::string(to_string(run.outcome)), to_db(run.target), to_db(run.used), to_db(run.credit)};
+}
+
 } // namespace slatrack::store

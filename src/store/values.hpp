@@ -3,6 +3,7 @@
 #pragma once
 
 #include "slatrack/error.hpp"
+#include "slatrack/evaluate.hpp"
 #include "slatrack/time.hpp"
 
 #include <cstdint>
@@ -47,6 +48,20 @@ template <typename T>
 
 // A name as a shell word for the commands suggested in messages: as is, or single-quoted.
 [[nodiscard]] std::string shell_word(std::string_view text);
+
+// One clock run as the `clocks` table holds it (written by the store, compared by `check`).
+struct ClockRow {
+  std::string metric;
+  std::int64_t start_at = 0;
+  std::optional<std::int64_t> due_at;
+  std::optional<std::int64_t> stop_at;
+  std::string outcome;
+  std::int64_t target_s = 0;
+  std::int64_t used_s = 0;
+  std::int64_t credit_s = 0;
+  bool operator==(const ClockRow&) const = default;
+};
+[[nodiscard]] ClockRow to_row(const ClockRun& run);
 
 // " (did you mean "Acme Ltd"?)" for the names closest to `name`, or "" when none is close.
 [[nodiscard]] std::string did_you_mean(std::string_view name,

@@ -44,6 +44,21 @@ st show 1 --format json; expect_rc 0
 expect_eq "$(json_get "$out" '.subject')" $'Pay \x1b[31mnow\x1b[0m\x07'
 expect_out_has '\u001b[31m'
 
+# C1 control characters (U+009B is a CSI to some terminals) are valid UTF-8 and allowed in text
+# arguments, and a database written by another tool may hold bytes that are not UTF-8: the table
+# escapes both, byte by byte.
+st log beta $'c1 \xc2\x9b31m red' --at 2026-11-24T11:00:00Z --create-client -q
+expect_rc 0; expect_out 2
+sqlite3 "$db" "UPDATE requests SET subject = 'bad ' || CAST(X'FF' AS TEXT) || ' byte' WHERE id = 1"
+st list; expect_rc 0
+case "$out" in
+*$'\xc2\x9b'* | *$'\xff'*) fail "raw C1 control or non-UTF-8 byte in list" ;;
+esac
+checks=$((checks + 1))
+expect_out_has 'c1 \xc2\x9b31m red'
+expect_out_has 'bad \xff byte'
+st show 2; expect_rc 0; expect_out_has 'c1 \xc2\x9b31m red'
+
 # ---- modes ----
 umask 022
 st init; expect_rc 0

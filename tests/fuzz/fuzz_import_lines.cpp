@@ -266,11 +266,7 @@ bool import_text(std::string_view text, std::vector<ImportRequest>& accepted) {
     require(cli::run_import(context, {"/proc/self/fd/" + std::to_string(fd), false}) == 0,
             "run_import returned non-zero without an error");
   } catch (const Error& error) {
-    // Reported, not fixed yet (src/cli): the unknown-column message shows the header cell through
-    // escape_control, which leaves bytes that are not UTF-8 and C1 controls as they are.
-    const bool known =
-        std::string_view(error.what()).find(": unknown column \"") != std::string_view::npos;
-    check_refusal(error, known ? Message::no_c0 : Message::printable);
+    check_refusal(error);
     clean = false;
   }
   accepted = dynamic_cast<FakeStore&>(context.store()).take();

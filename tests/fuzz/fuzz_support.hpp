@@ -45,21 +45,13 @@ inline void require(bool holds, std::string_view what, std::string_view detail =
   return !first_invalid_utf8(text) && no_controls(text);
 }
 
-// How strictly check_refusal checks a message: printable (the rule), or only free of C0 controls
-// and DEL (for a message with a known, reported fault).
-enum class Message { printable, no_c0 };
-
 // A refusal of bad input: ErrorKind::invalid_input with a non-empty one-line message that is
-// printable (or as `check` says).
-inline void check_refusal(const Error& error, Message check = Message::printable) {
+// printable.
+inline void check_refusal(const Error& error) {
   const std::string_view message = error.what();
   require(error.kind() == ErrorKind::invalid_input, "refusal is not invalid_input:", message);
   require(!message.empty(), "empty error message");
-  const bool no_c0 = std::none_of(message.begin(), message.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
-  });
-  require(check == Message::printable ? printable(message) : no_c0,
-          "error message not printable:", quoted_argument(message));
+  require(printable(message), "error message not printable:", quoted_argument(message));
 }
 
 } // namespace slatrack::fuzz
