@@ -39,6 +39,8 @@ using store::ClockRow;
 using store::from_db;
 using store::iso;
 using store::non_empty;
+using store::read_clock;
+using store::read_event;
 using store::shell_word;
 using store::to_db;
 using store::to_instant;
@@ -868,10 +870,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
                     .use();
       use.bind(id.value);
       while (use.step()) {
-        out.events.push_back(Event{use.integer(0),
-                                   from_db(event_kind_from(use.text(1)), "event", use.text(1)),
-                                   to_instant(use.integer(2)), use.text(3), use.optional_text(4),
-                                   to_instant(use.integer(5))});
+        out.events.push_back(read_event(use, 0));
       }
     }
     {
@@ -880,16 +879,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
                     .use();
       use.bind(id.value);
       while (use.step()) {
-        ClockRun run;
-        run.metric = from_db(metric_from(use.text(0)), "metric", use.text(0));
-        run.start = to_instant(use.integer(1));
-        run.due = to_instant(use.optional_integer(2));
-        run.stop = to_instant(use.optional_integer(3));
-        run.outcome = from_db(outcome_from(use.text(4)), "outcome", use.text(4));
-        run.target = Seconds{use.integer(5)};
-        run.used = Seconds{use.integer(6)};
-        run.credit = Seconds{use.integer(7)};
-        out.clocks.push_back(run);
+        out.clocks.push_back(read_clock(use, 0));
       }
     }
     read.commit();

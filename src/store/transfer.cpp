@@ -40,28 +40,6 @@ using Use = sqlite::Statement::Use;
 
 // ---- export ----
 
-Event read_event(const Use& row) {
-  return Event{row.integer(1),
-               from_db(event_kind_from(row.text(2)), "event", row.text(2)),
-               to_instant(row.integer(3)),
-               row.text(4),
-               row.optional_text(5),
-               to_instant(row.integer(6))};
-}
-
-ClockRun read_clock(const Use& row) {
-  ClockRun run;
-  run.metric = from_db(metric_from(row.text(1)), "metric", row.text(1));
-  run.start = to_instant(row.integer(2));
-  run.due = to_instant(row.optional_integer(3));
-  run.stop = to_instant(row.optional_integer(4));
-  run.outcome = from_db(outcome_from(row.text(5)), "outcome", row.text(5));
-  run.target = Seconds{row.integer(6)};
-  run.used = Seconds{row.integer(7)};
-  run.credit = Seconds{row.integer(8)};
-  return run;
-}
-
 // ---- import ----
 
 // The page cache of an import's connection (SQLite's default size). A bulk import appends to
@@ -676,13 +654,13 @@ void export_requests(const StatementSource& statements, const RulesSource& rules
     detail.clocks.clear();
     while (event_ready && events.integer(0) <= id) {
       if (events.integer(0) == id) {
-        detail.events.push_back(read_event(events));
+        detail.events.push_back(read_event(events, 1));
       }
       event_ready = events.step();
     }
     while (clock_ready && clocks.integer(0) <= id) {
       if (clocks.integer(0) == id) {
-        detail.clocks.push_back(read_clock(clocks));
+        detail.clocks.push_back(read_clock(clocks, 1));
       }
       clock_ready = clocks.step();
     }

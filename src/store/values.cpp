@@ -76,4 +76,26 @@ ClockRow to_row(const ClockRun& run) {
       std::string(to_string(run.outcome)), to_db(run.target), to_db(run.used), to_db(run.credit)};
 }
 
+Event read_event(const sqlite::Statement::Use& row, int first) {
+  return Event{row.integer(first),
+               from_db(event_kind_from(row.text(first + 1)), "event", row.text(first + 1)),
+               to_instant(row.integer(first + 2)),
+               row.text(first + 3),
+               row.optional_text(first + 4),
+               to_instant(row.integer(first + 5))};
+}
+
+ClockRun read_clock(const sqlite::Statement::Use& row, int first) {
+  ClockRun run;
+  run.metric = from_db(metric_from(row.text(first)), "metric", row.text(first));
+  run.start = to_instant(row.integer(first + 1));
+  run.due = to_instant(row.optional_integer(first + 2));
+  run.stop = to_instant(row.optional_integer(first + 3));
+  run.outcome = from_db(outcome_from(row.text(first + 4)), "outcome", row.text(first + 4));
+  run.target = Seconds{row.integer(first + 5)};
+  run.used = Seconds{row.integer(first + 6)};
+  run.credit = Seconds{row.integer(first + 7)};
+  return run;
+}
+
 } // namespace slatrack::store

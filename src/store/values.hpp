@@ -4,7 +4,9 @@
 
 #include "slatrack/error.hpp"
 #include "slatrack/evaluate.hpp"
+#include "slatrack/model.hpp"
 #include "slatrack/time.hpp"
+#include "store/sqlite.hpp"
 
 #include <cstdint>
 #include <fmt/format.h>
@@ -62,6 +64,13 @@ struct ClockRow {
   bool operator==(const ClockRow&) const = default;
 };
 [[nodiscard]] ClockRow to_row(const ClockRun& run);
+
+// An event from the columns id, kind, at, author, text, recorded_at of `row`, starting at column
+// `first`.
+[[nodiscard]] Event read_event(const sqlite::Statement::Use& row, int first);
+// A clock run from the columns metric, start_at, due_at, stop_at, outcome, target_s, used_s,
+// credit_s of `row`, starting at column `first`.
+[[nodiscard]] ClockRun read_clock(const sqlite::Statement::Use& row, int first);
 
 // " (did you mean "Acme Ltd"?)" for the names closest to `name`, or "" when none is close.
 [[nodiscard]] std::string did_you_mean(std::string_view name,
