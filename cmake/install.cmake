@@ -56,6 +56,6 @@ if(SLATRACK_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata")
 else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
-      "libc6, libstdc++6, libgcc-s1, libsqlite3-0, libfmt9, libtomlplusplus3, tzdata")
+      "libc6, libsqlite3-0, tzdata")
 endif()
 include(CPack)

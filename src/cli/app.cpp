@@ -543,6 +543,8 @@ void build_system(Tree& tree, CLI::App& app) {
       ->required();
 }
 
+constexpr const char* k_version_line = "slatrack " SLATRACK_VERSION "\n";
+
 // The deepest subcommand that was parsed, for "see: slatrack X --help".
 std::string command_path(CLI::App& app) {
   std::string path = "slatrack";
@@ -563,6 +565,12 @@ std::string command_path(CLI::App& app) {
 } // namespace
 
 int run(int argc, char** argv) {
+  // `slatrack --version` alone answers without building the command tree: scripts call it to
+  // check the install, and start-up is its whole cost (docs/performance.md, "Startup").
+  if (argc == 2 && std::string_view{argv[1]} == "--version") {
+    std::fputs(k_version_line, stdout);
+    return 0;
+  }
   auto tree = std::make_unique<Tree>();
   CLI::App app{"slatrack: keep your promises to clients visible (SLA clocks on business hours)",
                "slatrack"};
@@ -593,7 +601,7 @@ int run(int argc, char** argv) {
       std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
       return 0;
     } catch (const CLI::CallForVersion&) {
-      std::fputs("slatrack " SLATRACK_VERSION "\n", stdout);
+      std::fputs(k_version_line, stdout);
       return 0;
     } catch (const CLI::FileError& error) {
       print_error(fmt::format("--config: {}; see: slatrack --help", error.what()));

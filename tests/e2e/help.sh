@@ -4,6 +4,9 @@ source "$(dirname "$0")/lib.sh" "$1"
 export HOME="$tmp/home" XDG_DATA_HOME="$tmp/data"
 
 st --version; expect_rc 0; expect_out "slatrack 0.1.0"
+# `--version` alone is answered before the command tree is built; with other options it goes
+# through the parser: the same line either way.
+st --db "$tmp/unused.db" --version; expect_rc 0; expect_out "slatrack 0.1.0"
 st --help; expect_rc 0
 for command in init calendar sla client log followup reply pause resume resolve reopen note \
                assign edit list show explain overdue; do
