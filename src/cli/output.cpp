@@ -81,6 +81,13 @@ std::string due_phrase(Instant due, const Zone& zone, Instant now) {
 }
 
 std::string escape_control(std::string_view text) {
+  // Most text is printable ASCII, kept as it is (`overdue` and `list` escape every cell).
+  if (std::all_of(text.begin(), text.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte >= 0x20 && byte < 0x7f;
+      })) {
+    return std::string(text);
+  }
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;
