@@ -61,26 +61,34 @@ struct PolicyInfo {
   std::string name;
 };
 
-// The rows an import writes hold only values it made itself from enums (channel, priority,
-// status, kinds, metrics, outcomes), so the schema's CHECK (... IN (...)) constraints cannot fail;
-// SQLite checks each with a temporary b-tree built for every statement run, a fifth of the cost
-// of an insert. They are not checked during the import's INSERTs (PRAGMA integrity_check, run by
-// `slatrack check`, still verifies them). The pragma expires prepared statements, which are
-// prepared again on their next use.
-class ChecksOff {
+// A boolean pragma set for the life of the object and given the other value after it (a failure
+// then is ignored: the next connection starts with the default).
+//
+// ignore_check_constraints ON: the rows an import writes hold only values it made itself from
+// enums (channel, priority, status, kinds, metrics, outcomes), so the schema's CHECK (... IN (...))
+// constraints cannot fail; SQLite checks each with a temporary b-tree built for every statement
+// run, a fifth of the cost of an insert. They are not checked during the import's INSERTs (PRAGMA
+// integrity_check, run by `slatrack check`, still verifies them). The pragma expires prepared
+// statements, which are prepared again on their next use.
+//
+// foreign_keys OFF: foreign keys are checked per row while enabled; a bulk import writes rows whose
+// references it has just looked up or assigned itself, so it turns them off for its transaction
+// (the pragma only works outside one) and back on afterwards. `slatrack check` verifies them.
+class PragmaWhile {
 public:
-  explicit ChecksOff(sqlite::Database& db) : m_db(db) {
-    m_db.exec("PRAGMA ignore_check_constraints = ON", "writing the imported rows");
+  PragmaWhile(sqlite::Database& db, std::string_view pragma, bool value, std::string_view operation)
+      : m_db(db), m_restore(fmt::format("PRAGMA {} = {}", pragma, value ? "OFF" : "ON")) {
+    m_db.exec(fmt::format("PRAGMA {} = {}", pragma, value ? "ON" : "OFF"), operation);
   }
-  ChecksOff(const ChecksOff&) = delete;
-  ChecksOff& operator=(const ChecksOff&) = delete;
-  ~ChecksOff() {
-    static_cast<void>(sqlite3_exec(m_db.get(), "PRAGMA ignore_check_constraints = OFF", nullptr,
-                                   nullptr, nullptr));
+  PragmaWhile(const PragmaWhile&) = delete;
+  PragmaWhile& operator=(const PragmaWhile&) = delete;
+  ~PragmaWhile() {
+    static_cast<void>(sqlite3_exec(m_db.get(), m_restore.c_str(), nullptr, nullptr, nullptr));
   }
 
 private:
   sqlite::Database& m_db;
+  std::string m_restore;
 };
 
 // Imports batches inside one write transaction: clients and policies are looked up once by
@@ -517,25 +525,6 @@ struct DroppedIndex {
 // without ref by client, subject and received time reads it.
 constexpr std::string_view k_received_index = "requests_by_received";
 
-// Foreign keys are checked per row while enabled; a bulk import writes rows whose references it
-// has just looked up or assigned itself, so it turns them off for its transaction (the pragma only
-// works outside one) and back on afterwards. `slatrack check` verifies them.
-class ForeignKeysOff {
-public:
-  explicit ForeignKeysOff(sqlite::Database& db) : m_db(db) {
-    m_db.exec("PRAGMA foreign_keys = OFF", "starting the bulk import");
-  }
-  ForeignKeysOff(const ForeignKeysOff&) = delete;
-  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
-  ~ForeignKeysOff() {
-    static_cast<void>(
-        sqlite3_exec(m_db.get(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr));
-  }
-
-private:
-  sqlite::Database& m_db;
-};
-
 // Store::start_bulk_import on SQLite: BEGIN IMMEDIATE, DROP INDEX of the secondary indexes of
 // requests, events and clocks (not the UNIQUE ones, which reject duplicate refs), the batches,
 // then CREATE INDEX from each index's own SQL and COMMIT. The DROPs are part of the transaction:
@@ -546,7 +535,10 @@ public:
   SqliteBulkImport(sqlite::Database& db, StatementSource statements, RulesSource rules,
                    const ImportOptions& options)
       : m_db(db), m_statements(std::move(statements)), m_rules(std::move(rules)),
-        m_options(options), m_foreign_keys_off(db), m_transaction(db), m_checks_off(db),
+        m_options(options),
+        m_foreign_keys_off(db, "foreign_keys", false, "starting the bulk import"),
+        m_transaction(db),
+        m_checks_off(db, "ignore_check_constraints", true, "writing the imported rows"),
         m_importer(db, m_statements, m_rules, m_options, [this] { build_received_index(); }) {}
 
   // The requests already there (the highest number: deleted ones are not taken off).
@@ -606,9 +598,9 @@ private:
   StatementSource m_statements;
   RulesSource m_rules;
   ImportOptions m_options;
-  ForeignKeysOff m_foreign_keys_off; // before the transaction: turned on again after its end
+  PragmaWhile m_foreign_keys_off; // before the transaction: turned on again after its end
   sqlite::Transaction m_transaction;
-  ChecksOff m_checks_off;
+  PragmaWhile m_checks_off;
   Importer m_importer;
   std::vector<DroppedIndex> m_dropped;
   bool m_received_index_built = false;
@@ -673,7 +665,7 @@ ImportResult import_requests(sqlite::Database& db, const StatementSource& statem
                              const ImportOptions& options) {
   prepare_for_import(db);
   db.exec("PRAGMA defer_foreign_keys = ON", "deferring foreign key checks to the commit");
-  const ChecksOff checks_off(db);
+  const PragmaWhile checks_off(db, "ignore_check_constraints", true, "writing the imported rows");
   return Importer(db, statements, rules, options).import_batch(batch);
 }
 
