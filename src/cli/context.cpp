@@ -96,10 +96,15 @@ const Zone& Context::zone() {
       if (name.front() == ':') {
         name.erase(0, 1);
       }
+      // The zone file named exactly; another case of a name that may be one (find_zone lists the
+      // zone directory for that); else, e.g. for a POSIX rule, the system's zone.
       try {
-        m_zone = &find_zone(name);
+        m_zone = load_zone(name);
+        if (m_zone == nullptr && valid_zone_name(name)) {
+          m_zone = &find_zone(name);
+        }
       } catch (const Error&) {
-        m_zone = nullptr; // not an IANA name (e.g. a POSIX rule): use the system's zone
+        m_zone = nullptr;
       }
     }
     if (m_zone == nullptr) {

@@ -38,6 +38,17 @@ expect_eq "$(TZ=Europe/London due)" "2026-01-15T15:00:00Z" "(settings tz beats T
 expect_eq "$(TZ=Europe/London due --tz Asia/Tokyo)" "2026-01-15T01:00:00Z" "(--tz beats settings)"
 rm "$settings"
 expect_eq "$(TZ=Europe/London due --tz Asia/Tokyo)" "2026-01-15T01:00:00Z" "(--tz beats TZ)"
+# TZ as the C library reads it: ":NAME", a name in another case, and a POSIX rule, which is not a
+# zone file: slatrack then uses the system's zone (or UTC), like no TZ at all.
+expect_eq "$(TZ=:America/New_York due)" "2026-01-15T15:00:00Z" "(TZ=:NAME)"
+expect_eq "$(TZ=america/new_york due)" "2026-01-15T15:00:00Z" "(TZ in another case)"
+expect_eq "$(TZ='EST5EDT,M3.2.0,M11.1.0' due)" "$(unset TZ; due)" "(a POSIX rule in TZ: the system's zone)"
+if command -v strace >/dev/null; then
+  # Reading one zone file is enough: the zone directory is listed only to match another case.
+  calls=$(TZ='EST5EDT,M3.2.0,M11.1.0' strace -f -e trace=getdents64 "$SLATRACK_BIN" --db "$db" \
+    calendar due 24x7 "2026-01-15 10:00" 1h 2>&1 >/dev/null | grep -c getdents64 || true)
+  expect_eq "$calls" 0 "(a POSIX rule in TZ lists no directory)"
+fi
 
 # ---- format: flag > settings > table ----
 st client add acme; expect_rc 0
