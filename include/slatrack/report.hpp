@@ -59,7 +59,8 @@ struct Period {
 [[nodiscard]] std::int64_t nearest_rank(std::int64_t n, int percent);
 
 // The p-th percentile by nearest rank: the value at rank ceil(p / 100 * n) in ascending order
-// (the median is p = 50); nullopt for no values. The definition the store's SQL implements.
+// (the median is p = 50); nullopt for no values. The definition the store's report follows
+// (it picks the same rank without a full sort, store/report_values.hpp).
 [[nodiscard]] std::optional<Seconds> percentile(std::vector<Seconds> values, int percent);
 
 // 100 * met / (met + breached); nullopt when there is nothing to divide.

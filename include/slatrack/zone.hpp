@@ -138,7 +138,7 @@ private:
   [[nodiscard]] RuleLookup rule_lookup(std::int64_t t) const;
   [[nodiscard]] const Type& rule_type(bool dst) const;
   [[nodiscard]] SysInfo info(std::int64_t begin, std::int64_t end, const Type& type) const;
-  void finish(std::vector<std::int64_t> times, std::vector<std::size_t> types, std::size_t initial);
+  void finish(std::vector<std::int64_t> times, std::vector<std::size_t> types);
   void build_rule_table();
 
   std::string m_name;

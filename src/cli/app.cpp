@@ -543,7 +543,7 @@ void build_system(Tree& tree, CLI::App& app) {
       ->required();
 }
 
-constexpr const char* k_version_line = "slatrack " SLATRACK_VERSION "\n";
+constexpr const char* k_version = "slatrack " SLATRACK_VERSION;
 
 // The deepest subcommand that was parsed, for "see: slatrack X --help".
 std::string command_path(CLI::App& app) {
@@ -568,7 +568,7 @@ int run(int argc, char** argv) {
   // `slatrack --version` alone answers without building the command tree: scripts call it to
   // check the install, and start-up is its whole cost (docs/performance.md, "Startup").
   if (argc == 2 && std::string_view{argv[1]} == "--version") {
-    std::fputs(k_version_line, stdout);
+    std::puts(k_version);
     return 0;
   }
   auto tree = std::make_unique<Tree>();
@@ -576,7 +576,7 @@ int run(int argc, char** argv) {
                "slatrack"};
   app.fallthrough();
   app.require_subcommand(1);
-  app.set_version_flag("--version", "slatrack " SLATRACK_VERSION);
+  app.set_version_flag("--version", k_version);
   app.footer("Exit codes: 0 done, 1 overdue found something overdue, 2 bad usage or input, "
              "3 database or environment trouble.\nDocs: docs/usage.md");
   add_global_options(app, tree->global);
@@ -601,7 +601,7 @@ int run(int argc, char** argv) {
       std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
       return 0;
     } catch (const CLI::CallForVersion&) {
-      std::fputs(k_version_line, stdout);
+      std::puts(k_version);
       return 0;
     } catch (const CLI::FileError& error) {
       print_error(fmt::format("--config: {}; see: slatrack --help", error.what()));

@@ -4,9 +4,9 @@
 //
 // A zone is a table of listed ranges (from the file, consecutive ranges with the same offset,
 // DST flag and abbreviation joined, as date-tz joins them) up to the last listed transition, and
-// from there on the footer's rule, evaluated for the years around the instant asked about. The
-// rule's changes are not stored: a lookup computes those of five years (ten date computations),
-// so a zone costs the same for any year.
+// from there on the footer's rule: its changes up to 2200 are computed once, when the zone is
+// loaded (build_rule_table), and looked up by binary search; past them a lookup computes those of
+// the years around the instant asked about.
 #include "slatrack/zone.hpp"
 
 #include "slatrack/error.hpp"
@@ -478,7 +478,7 @@ Zone Zone::from_tzif(std::string name, std::string_view bytes) {
   zone.m_name = std::move(name);
   zone.m_types = std::move(block.types);
   zone.m_rule = std::move(rule);
-  zone.finish(std::move(block.times), std::move(block.indices), 0);
+  zone.finish(std::move(block.times), std::move(block.indices));
   return zone;
 }
 
@@ -488,16 +488,15 @@ Zone Zone::from_posix_tz(std::string name, std::string_view rule) {
   zone.m_rule = parse_posix_tz(rule);
   zone.m_types.push_back(
       Type{zone.m_rule->standard.offset.count(), false, zone.m_rule->standard.abbrev});
-  zone.finish({}, {}, 0);
+  zone.finish({}, {});
   return zone;
 }
 
-void Zone::finish(std::vector<std::int64_t> times, std::vector<std::size_t> types,
-                  std::size_t initial) {
+void Zone::finish(std::vector<std::int64_t> times, std::vector<std::size_t> types) {
   // Before the first transition: type 0 (RFC 8536). Times before the beginning of time are moved
   // to it (the later one wins), as date-tz does.
   m_starts.assign(1, k_begin);
-  m_type_of.assign(1, initial);
+  m_type_of.assign(1, 0);
   for (std::size_t i = 0; i < times.size(); ++i) {
     const i64 t = std::clamp(times[i], k_begin, k_end);
     if (t == m_starts.back()) {

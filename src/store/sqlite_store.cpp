@@ -1064,9 +1064,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
     auto rules = std::make_shared<RulesCache>();
     return store::start_bulk_import(
         m_db, statement_source(),
-        [this, rules](std::int64_t policy_id) {
-          const LoadedPolicy& loaded = policy(policy_id, *rules);
-          return store::PolicyRules{&loaded.policy, &clock(loaded.calendar_id, *rules)};
+        [rules, source = rules_source(*rules)](std::int64_t policy_id) {
+          return source(policy_id);
         },
         expected, options);
   }
