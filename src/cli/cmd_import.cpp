@@ -285,7 +285,7 @@ public:
     if (!m_decided && m_batch.size() >= k_bulk_batch_size) {
       start_bulk();
     }
-    if (m_batch.size() >= m_batch_limit) {
+    if (m_batch.size() >= (m_bulk ? k_bulk_batch_size : k_batch_size)) {
       flush();
     }
   }
@@ -414,9 +414,6 @@ private:
                           static_cast<std::int64_t>(per_byte * static_cast<double>(m_total_bytes)));
     }
     m_bulk = m_store.start_bulk_import(expected, m_options);
-    if (m_bulk) {
-      m_batch_limit = k_bulk_batch_size;
-    }
   }
 
   // The limits of the command line (include/slatrack/input.hpp) hold for imported values too:
@@ -459,8 +456,7 @@ private:
   std::string m_author;
   const LineReader* m_reader = nullptr;
   std::int64_t m_total_bytes = 0;
-  bool m_decided = false; // bulk or batches
-  std::size_t m_batch_limit = k_batch_size;
+  bool m_decided = false;             // bulk or batches
   std::unique_ptr<BulkImport> m_bulk; // set for a bulk import, until its commit
   std::vector<ImportRequest> m_batch;
   std::vector<std::int64_t> m_batch_lines;

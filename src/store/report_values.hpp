@@ -74,6 +74,18 @@ template <typename Value>
   return from_radix_key<Value>(prefix);
 }
 
+// The nearest-rank `percent` percentile of the `n` values in `parts` (nullopt when n is 0).
+template <typename Value>
+[[nodiscard]] std::optional<Seconds> percentile_of(const std::vector<std::span<const Value>>& parts,
+                                                   std::uint64_t n, int percent) {
+  if (n == 0) {
+    return std::nullopt;
+  }
+  const auto rank =
+      static_cast<std::uint64_t>(nearest_rank(static_cast<std::int64_t>(n), percent) - 1);
+  return Seconds{static_cast<std::int64_t>(select_rank(parts, rank))};
+}
+
 // The open times of one group and metric, in blocks: appending never moves what is stored (no
 // copies as it grows, and at most one block partly used).
 template <typename Value> class Times {
@@ -113,9 +125,7 @@ public:
       std::vector<std::span<const Value>> parts;
       spans(parts);
       for (std::size_t i = 0; i < N; ++i) {
-        out[i] = Seconds{static_cast<std::int64_t>(select_rank(
-            parts, static_cast<std::uint64_t>(
-                       nearest_rank(static_cast<std::int64_t>(m_size), percents[i]) - 1)))};
+        out[i] = percentile_of(parts, m_size, percents[i]);
       }
       return out;
     }

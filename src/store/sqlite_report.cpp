@@ -488,18 +488,9 @@ private:
     }
     out.total = m_total;
     out.total.total = true;
-    const auto total_percentile = [](const std::vector<std::span<const Value>>& parts,
-                                     std::uint64_t n, int percent) -> std::optional<Seconds> {
-      if (n == 0) {
-        return std::nullopt;
-      }
-      const auto rank =
-          static_cast<std::uint64_t>(nearest_rank(static_cast<std::int64_t>(n), percent) - 1);
-      return Seconds{static_cast<std::int64_t>(select_rank(parts, rank))};
-    };
-    out.total.reply_median = total_percentile(all_replies, replies, 50);
-    out.total.reply_p90 = total_percentile(all_replies, replies, 90);
-    out.total.resolve_median = total_percentile(all_resolves, resolves, 50);
+    out.total.reply_median = percentile_of(all_replies, replies, 50);
+    out.total.reply_p90 = percentile_of(all_replies, replies, 90);
+    out.total.resolve_median = percentile_of(all_resolves, resolves, 50);
     return out;
   }
 

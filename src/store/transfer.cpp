@@ -576,22 +576,22 @@ ORDER BY s.rowid)sql")
 
   void commit() override {
     for (const DroppedIndex& index : m_dropped) {
-      if (index.name != k_received_index || !m_received_index_built) {
-        m_db.exec(index.sql, "building the indexes after the import");
-      }
+      m_db.exec(index.sql, "building the indexes after the import");
     }
     m_transaction.commit();
     m_committed = true;
   }
 
 private:
+  // Built now, so taken off the indexes the commit builds.
   void build_received_index() {
-    m_received_index_built = true;
-    for (const DroppedIndex& index : m_dropped) {
-      if (index.name == k_received_index) {
-        m_db.exec(index.sql, "building an index for the import");
+    std::erase_if(m_dropped, [this](const DroppedIndex& index) {
+      if (index.name != k_received_index) {
+        return false;
       }
-    }
+      m_db.exec(index.sql, "building an index for the import");
+      return true;
+    });
   }
 
   sqlite::Database& m_db;
@@ -603,7 +603,6 @@ private:
   PragmaWhile m_checks_off;
   Importer m_importer;
   std::vector<DroppedIndex> m_dropped;
-  bool m_received_index_built = false;
   bool m_committed = false;
 };
 
