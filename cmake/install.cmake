@@ -58,4 +58,6 @@ else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
       "libc6, libsqlite3-0, tzdata")
 endif()
+# `calendar holiday --ics` loads libical 3 when it runs (src/cli/ics.cpp).
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libical3")
 include(CPack)

@@ -80,8 +80,8 @@ struct GapClass {
 
 // The explanation of one run.
 struct RunExplanation {
-  Instant end; // where the steps stop: the due time, else (a resolve clock that is not counting)
-               // its stop or `now`
+  Instant end; // where the steps stop: the due time or the stop, whichever is first, else (a
+               // resolve clock that is not counting) its stop or `now`
   std::vector<ExplainStep> steps;         // in time order
   std::optional<std::size_t> start_event; // index into the events of the event that started it
   std::optional<std::size_t> stop_event;  // and of the one that stopped it
@@ -89,7 +89,8 @@ struct RunExplanation {
 };
 
 // Explains `run` (one of evaluate(events...).clocks) on `clock`, built from `rules` whose zone is
-// `zone`: steps from its start to its due time (or, without one, to its stop or `now`). A resolve
+// `zone`: steps from its start to its due time or its stop, whichever is first (without a due
+// time, to its stop or `now`). A resolve
 // run does not count while the request waits: those intervals are `waiting` steps with
 // counting = false; on a reply run they are listed with counting = true. `events` are the
 // request's events in time order (as the store gives them). Throws what `clock` throws for

@@ -18,12 +18,18 @@ inline constexpr Seconds k_max_duration{36500LL * 24 * 3600};
 
 // Parses a TIME: now; today, yesterday, tomorrow (local midnight); YYYY-MM-DD (local midnight);
 // YYYY-MM-DD HH:MM[:SS] or with T (local); the same ending in Z or +HH:MM/-HH:MM (absolute);
-// HH:MM (today, local); -DUR, +DUR, "DUR ago" (relative to now). Local readings are in `zone`.
+// HH:MM (today, local); a day word then a time: "yesterday 15:00", "tomorrow 09:00", "mon 09:30" or
+// "last mon 09:30" (weekdays as mon or monday: the latest such instant not later than now); -DUR,
+// +DUR, "DUR ago" (relative to now). Local readings are in `zone`.
 // A local time skipped by a DST change maps to the first instant after the gap; an ambiguous one to
 // the earlier instant. Every result lies from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z (what
 // exports can write and import read back). Throws Error{invalid_input} naming the bad value and
 // the accepted forms, or for a time out of that range ("-36500d" from 2026) what it would be.
 [[nodiscard]] Instant parse_time(std::string_view text, Instant now, const Zone& zone);
+
+// parse_time, and also YYYY-MM (the first of the month, local midnight): for where a range starts
+// or ends (--since, --until, --from, --to). parse_time refuses YYYY-MM with a message saying so.
+[[nodiscard]] Instant parse_range_time(std::string_view text, Instant now, const Zone& zone);
 
 // Converts a local wall-clock reading to an instant with the rule above (gap -> first instant
 // after it, ambiguous -> earlier instant).

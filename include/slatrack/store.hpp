@@ -36,7 +36,7 @@ struct NewRequest {
   std::optional<std::string> ref;
   std::optional<std::string> text;
   Instant at;         // the first message
-  std::string author; // who logged it
+  std::string author; // who wrote it; empty: the client
   Instant now;        // when it was logged
   bool create_client = false;
 };
@@ -52,7 +52,7 @@ struct NewEvent {
   RequestId id;
   EventKind kind = EventKind::note;
   Instant at;
-  std::string author;
+  std::string author; // who did it; empty for a message (follow-up): the request's client
   std::optional<std::string> text;
   Instant now;
 };
@@ -156,11 +156,12 @@ public:
   // must not call the store.
   virtual void each_request(const RequestFilter& filter,
                             const std::function<void(const Request&)>& visit) = 0;
-  // Running clocks overdue at query.now (and at risk within query.within), most late first.
+  // Running clocks overdue at query.now (and at risk within query.within), most late first in
+  // open time on each request's calendar, then the least open time left.
   [[nodiscard]] virtual std::vector<OverdueItem> overdue(const OverdueQuery& query) = 0;
   // The same items, in the same order, passed to `visit` one at a time (with only_new, each is
-  // remembered before it is visited, and all of it is one transaction): memory does not grow
-  // with their number. `visit` must not call the store.
+  // remembered before it is visited, and all of it is one transaction); the items are held to be
+  // sorted, the rows of the table are not. `visit` must not call the store.
   virtual void each_overdue(const OverdueQuery& query,
                             const std::function<void(const OverdueItem&)>& visit) = 0;
 

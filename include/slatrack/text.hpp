@@ -13,6 +13,14 @@ namespace slatrack {
 [[nodiscard]] std::vector<std::string>
 closest_names(std::string_view wanted, const std::vector<std::string>& names, std::size_t max = 3);
 
+// The names among `names` that `wanted` stands for, by the contract's short forms of a client
+// name: the one equal to it ignoring (ASCII) case, else every name that, or one of whose words (a
+// run of letters and digits; bytes of non-ASCII characters count as letters) starts with it,
+// ignoring case, in the order of `names`. Empty: no match; more than one: ambiguous. An empty
+// `wanted` matches nothing.
+[[nodiscard]] std::vector<std::string> match_short_name(std::string_view wanted,
+                                                        const std::vector<std::string>& names);
+
 // `names` quoted and joined for a message: "\"a\", \"b\" or \"c\"".
 [[nodiscard]] std::string quoted_list(const std::vector<std::string>& names);
 

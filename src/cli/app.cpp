@@ -109,6 +109,11 @@ void add_time_and_message(CLI::App* app, EventOptions& options, bool message) {
   if (message) {
     app->add_option("-m,--message", options.message, "Text to record")->type_name("TEXT");
   }
+  app->add_option("--by", options.by,
+                  options.kind == EventKind::message
+                      ? "Who wrote it (default the client)"
+                      : "Who did it (default you: SLATRACK_USER or the login name)")
+      ->type_name("WHO");
 }
 
 void build_calendar(Tree& tree, CLI::App& app) {
@@ -137,8 +142,11 @@ void build_calendar(Tree& tree, CLI::App& app) {
         return run_calendar_holiday(context, tree.calendar_holiday);
       });
   holiday->add_option("NAME", tree.calendar_holiday.name, "Calendar name")->required();
-  holiday->add_option("DATE", tree.calendar_holiday.dates, "YYYY-MM-DD once, MM-DD every year")
-      ->required();
+  holiday->add_option("DATE", tree.calendar_holiday.dates, "YYYY-MM-DD once, MM-DD every year");
+  holiday
+      ->add_option("--ics", tree.calendar_holiday.ics,
+                   "Add the all-day events of an iCalendar file (- for stdin)")
+      ->type_name("FILE");
   holiday->add_option("--name", tree.calendar_holiday.label, "What the holiday is")
       ->type_name("TEXT");
   holiday->add_flag("--remove", tree.calendar_holiday.remove, "Remove these holidays");
@@ -244,7 +252,9 @@ void build_requests(Tree& tree, CLI::App& app) {
   log->add_option("--ref", tree.log.ref, "External reference, unique (retries are safe)")
       ->type_name("REF");
   log->add_option("-m,--message", tree.log.message, "The client's message")->type_name("TEXT");
-  log->add_flag("--create-client", tree.log.create_client, "Add the client if it is new");
+  log->add_option("--by", tree.log.by, "Who wrote it (default the client)")->type_name("WHO");
+  log->add_flag("--create-client", tree.log.create_client,
+                "Add the client if no client's name matches");
 
   struct EventCommand {
     const char* name;

@@ -42,7 +42,7 @@ std::string option_kind(const OptionSpec& option) {
     return "flag";
   }
   const std::string& name = option.names.back();
-  if (name == "--db" || name == "--config") {
+  if (name == "--db" || name == "--config" || name == "--ics") {
     return "file";
   }
   if (name == "--tz") {
@@ -63,7 +63,7 @@ std::string option_kind(const OptionSpec& option) {
   if (name == "--status") {
     return words({"open", "waiting", "resolved", "all"});
   }
-  if (name == "--by") {
+  if (name == "--by" && option.type == "GROUP") { // report's; the event commands' is WHO
     return words({"client", "assignee", "priority", "channel", "day", "week", "month"});
   }
   if (name == "--client") {
@@ -251,12 +251,13 @@ _slatrack_zones() {
   if [[ -r $file ]]; then awk '$1 == "Z" { print $2 } $1 == "L" { print $3 }' "$file"; fi
 }
 
-# _slatrack_add CUR: adds the lines of stdin that start with CUR to COMPREPLY, quoted for the
-# shell (never through compgen -W, which would expand $ and ` in names).
+# _slatrack_add CUR [nocase]: adds the lines of stdin that start with CUR (ignoring case with
+# nocase: names from the database) to COMPREPLY, quoted for the shell (never through compgen -W,
+# which would expand $ and ` in names).
 _slatrack_add() {
   local value
   while IFS= read -r value; do
-    if [[ -n $value && $value == "$1"* ]]; then
+    if [[ -n $value && ($value == "$1"* || (-n ${2-} && ${value,,} == "${1,,}"*)) ]]; then
       if [[ $value == *[!A-Za-z0-9_.@%+,:/=-]* ]]; then printf -v value '%q' "$value"; fi
       COMPREPLY+=("$value")
     fi
@@ -277,7 +278,7 @@ _slatrack_values() {
       _slatrack_add "$cur" <<<"${list//,/$'\n'}"
       ;;
     clients | policies | calendars | open | resolved)
-      _slatrack_add "$cur" < <(_slatrack_names "$kind")
+      _slatrack_add "$cur" nocase < <(_slatrack_names "$kind")
       ;;
   esac
 }
@@ -456,7 +457,7 @@ _slatrack_values() {
       ;;
     clients|policies|calendars)
       values=(${(f)"$(_slatrack_names $kind)"})
-      compadd -a values
+      compadd -M 'm:{a-zA-Z}={A-Za-z}' -a values
       ;;
     open|resolved)
       for line in ${(f)"$(_slatrack_names $kind)"}; do

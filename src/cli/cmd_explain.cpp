@@ -217,6 +217,14 @@ void print_run(std::FILE* out, const ClockRun& run, const RunExplanation& explan
                      human_duration(step.to - step.from), step_note(step, run.metric)));
   }
   flush();
+  if (run.stop && (!run.due || *run.stop < *run.due)) {
+    std::string stop = when(*run.stop, style);
+    const std::string stopped_by = event_phrase(explanation.stop_event, events);
+    if (!stopped_by.empty()) {
+      stop += "  " + stopped_by;
+    }
+    line("stop", stop);
+  }
   if (run.due) {
     line("due", when(*run.due, style));
   } else if (explanation.waiting_now) {

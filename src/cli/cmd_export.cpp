@@ -58,7 +58,7 @@ void write_text(std::FILE* out, const std::string& text) {
 }
 
 // "met (1h 00m of 2h 00m)", "breached (by 30m)", "running, due Mon 23 Nov 11:00 (in 1h 00m)".
-std::string clock_phrase(const ClockRun& run, const Style& style) {
+std::string clock_phrase(const ClockRun& run, const Style& style, const Clock& clock) {
   switch (run.outcome) {
   case Outcome::met:
     return fmt::format("met ({} of {})", human_duration(run.used), human_duration(run.target));
@@ -70,11 +70,12 @@ std::string clock_phrase(const ClockRun& run, const Style& style) {
   if (!run.due) {
     return "running, not counting while waiting";
   }
-  return fmt::format("running, due {}", due_phrase(*run.due, *style.zone, style.now));
+  return fmt::format("running, due {}", due_phrase(*run.due, *style.zone, style.now, clock));
 }
 
 // For people: the request, its history and its clocks, a blank line between requests.
-void write_table(std::FILE* out, const Style& style, const RequestDetail& detail, bool first) {
+void write_table(std::FILE* out, const Style& style, const RequestDetail& detail, bool first,
+                 const Clocks& clocks) {
   const Request& request = detail.request;
   std::string text = first ? "" : "\n";
   text += fmt::format("{} {}\n", paint(request_label(request.id), Tone::dim, style),
@@ -100,10 +101,10 @@ void write_table(std::FILE* out, const Style& style, const RequestDetail& detail
                       : run.outcome == Outcome::running && run.due && *run.due < style.now
                           ? Tone::red
                           : Tone::none;
-    text +=
-        paint(fmt::format("  {:<8} from {}: {}", to_string(run.metric),
-                          local_short(run.start, *style.zone, style.now), clock_phrase(run, style)),
-              tone, style);
+    text += paint(fmt::format("  {:<8} from {}: {}", to_string(run.metric),
+                              local_short(run.start, *style.zone, style.now),
+                              clock_phrase(run, style, clocks.of(request.calendar))),
+                  tone, style);
     text += '\n';
   }
   write_text(out, text);
@@ -155,12 +156,14 @@ int run_export(Context& context) {
     });
     break;
   }
-  case Format::table:
+  case Format::table: {
+    const Clocks clocks(store);
     store.export_requests([&](const RequestDetail& detail) {
-      write_table(out, style, detail, first);
+      write_table(out, style, detail, first, clocks);
       first = false;
     });
     break;
+  }
   }
   return 0;
 }

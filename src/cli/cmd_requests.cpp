@@ -39,8 +39,10 @@ Instant event_time(Context& context, const Text& at) {
   }
   if (instant > context.now()) {
     throw Error{ErrorKind::invalid_input,
-                fmt::format("--at \"{}\" is later than now ({}): an event cannot be in the future",
-                            *at, iso_utc(context.now()))};
+                fmt::format("--at \"{}\" is later than now ({}; it is {}): an event cannot be "
+                            "in the future",
+                            escape_control(*at), local_full(context.now(), context.zone()),
+                            local_full(instant, context.zone()))};
   }
   return instant;
 }
@@ -72,8 +74,10 @@ std::string next_phrase(Context& context, const Request& request) {
   if (!request.next) {
     return request.status == Status::resolved ? "resolved" : "no clock running";
   }
-  return fmt::format("{} due {}", to_string(request.next->metric),
-                     due_phrase(request.next->due, context.zone(), context.now()));
+  const Clocks clocks(context.store());
+  return fmt::format(
+      "{} due {}", to_string(request.next->metric),
+      due_phrase(request.next->due, context.zone(), context.now(), clocks.of(request.calendar)));
 }
 
 void print_request(Context& context, const Request& request, const std::string& sentence) {
@@ -142,12 +146,15 @@ int run_log(Context& context, const LogOptions& options) {
   }
   request.assignee = options.assignee;
   request.ref = options.ref;
+  if (options.by) {
+    require_text("--by", *options.by);
+  }
   if (request.ref) {
     require_text("--ref", *request.ref);
   }
   request.text = options.message;
   request.at = event_time(context, options.at);
-  request.author = context.author();
+  request.author = options.by.value_or(""); // empty: the client
   request.now = context.now();
   request.create_client = options.create_client;
   const LogResult result = context.store().log_request(request);
@@ -174,12 +181,14 @@ int run_event(Context& context, const EventOptions& options) {
   if (options.kind == EventKind::assign) {
     require_text("assignee", options.message.value_or(""));
   }
-  const NewEvent event{id,
-                       options.kind,
-                       event_time(context, options.at),
-                       context.author(),
-                       options.message,
-                       context.now()};
+  if (options.by) {
+    require_text("--by", *options.by);
+  }
+  // A follow-up is the client's own message: by the client unless --by says otherwise.
+  const std::string author =
+      options.by.value_or(options.kind == EventKind::message ? "" : context.author());
+  const NewEvent event{id,     options.kind,    event_time(context, options.at),
+                       author, options.message, context.now()};
   const Request request = context.store().add_event(event);
   std::string sentence = fmt::format("{} {} ({})", verb_of(options.kind), request_label(id),
                                      escape_control(request.client));

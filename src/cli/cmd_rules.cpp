@@ -1,11 +1,17 @@
 // init, calendar, sla and client: the rules requests are measured by.
 #include "cli/commands.hpp"
+#include "cli/ics.hpp"
 #include "cli/records.hpp"
 #include "slatrack/error.hpp"
 #include "slatrack/parse.hpp"
 #include "slatrack/text.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+#include <sstream>
 
 namespace slatrack::cli {
 
@@ -252,7 +258,99 @@ int run_calendar_edit(Context& context, const CalendarEditOptions& options) {
   return 0;
 }
 
+namespace {
+
+std::string read_ics(const std::string& file) {
+  std::ostringstream text;
+  if (file == "-") {
+    text << std::cin.rdbuf();
+    return text.str();
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("cannot read {}: {}; give the .ics file (or - for stdin)", file,
+                            std::strerror(errno))};
+  }
+  text << in.rdbuf();
+  if (in.bad()) {
+    throw Error{ErrorKind::invalid_input, fmt::format("cannot read {}", file)};
+  }
+  return text.str();
+}
+
+// The holiday of `holidays` that already closes the date of `day` (the same date, or the same
+// MM-DD every year).
+const Holiday* closing(const std::vector<Holiday>& holidays, const Holiday& day) {
+  for (const Holiday& holiday : holidays) {
+    if (holiday.month == day.month && holiday.day == day.day
+        && (holiday.year == 0 || holiday.year == day.year)) {
+      return &holiday;
+    }
+  }
+  return nullptr;
+}
+
+// `calendar holiday NAME --ics FILE`: adds the file's all-day events that are not holidays yet,
+// and says which it added and which were there.
+int run_calendar_holiday_ics(Context& context, const CalendarHolidayOptions& options) {
+  if (!options.dates.empty() || options.remove || options.label) {
+    throw Error{ErrorKind::usage, "--ics takes the dates and names from the file: give no DATE, "
+                                  "--name or --remove with it"};
+  }
+  const std::string source = *options.ics == "-" ? std::string("stdin") : *options.ics;
+  const IcsHolidays feed = parse_ics_holidays(read_ics(*options.ics), source);
+  const Calendar before = need_calendar(context, options.name);
+  std::vector<Holiday> added;
+  std::vector<Row> rows;
+  std::string lines;
+  for (const Holiday& day : feed.days) {
+    const Holiday* there = closing(before.rules.holidays, day);
+    if (there == nullptr) {
+      added.push_back(day);
+    }
+    rows.push_back(Row{Record{{"date", format_holiday_date(day)},
+                              {"name", day.name},
+                              {"state", there == nullptr ? "added" : "already"}}});
+    lines += fmt::format("{:<8} {}  {}\n", there == nullptr ? "added" : "already",
+                         format_holiday_date(day), escape_control(day.name));
+    if (there != nullptr && there->year == 0) {
+      lines.insert(lines.size() - 1,
+                   fmt::format(" (every year as {})", format_holiday_date(*there)));
+    }
+  }
+  const std::int64_t changed =
+      added.empty() ? 0 : context.store().add_holidays(before.rules.name, added);
+  if (context.format() != Format::table) {
+    if (!context.quiet()) {
+      write_rows(context.out(), context.style(), {}, rows, {"date", "name", "state"});
+    }
+    return 0;
+  }
+  if (!context.quiet()) {
+    std::fputs(lines.c_str(), context.out());
+  }
+  std::string skipped;
+  if (feed.skipped > 0) {
+    skipped = fmt::format(" ({} event{} with a time of day or a repeat rule skipped)", feed.skipped,
+                          feed.skipped == 1 ? "" : "s");
+  }
+  say(context, fmt::format("Added {} holiday{} from {} to calendar {}, {} already there{}; {}",
+                           added.size(), added.size() == 1 ? "" : "s", source, before.rules.name,
+                           feed.days.size() - added.size(), skipped, requests_changed(changed)));
+  return 0;
+}
+
+} // namespace
+
 int run_calendar_holiday(Context& context, const CalendarHolidayOptions& options) {
+  if (options.ics) {
+    return run_calendar_holiday_ics(context, options);
+  }
+  if (options.dates.empty()) {
+    throw Error{ErrorKind::usage, "give the holidays' dates (YYYY-MM-DD once, MM-DD every year) "
+                                  "or --ics FILE; see: slatrack calendar holiday --help"};
+  }
   std::vector<Holiday> days;
   for (const std::string& text : options.dates) {
     Holiday holiday = parse_holiday(text);

@@ -12,9 +12,10 @@ namespace slatrack::cli {
 
 namespace {
 
+// A TIME where a range starts or ends (YYYY-MM too).
 Instant time_option(Context& context, std::string_view option, const std::string& text) {
   try {
-    return context.parse_time(text);
+    return context.parse_range_time(text);
   } catch (const Error& error) {
     throw Error{ErrorKind::invalid_input, fmt::format("{}: {}", option, error.what())};
   }
@@ -34,13 +35,14 @@ std::string shorten(const std::string& text, std::size_t max) {
 }
 
 // The request record plus the table-only "next" column.
-Row request_row(const Request& request, const Style& style) {
+Row request_row(const Request& request, const Style& style, const Clocks& clocks) {
   Record record = request_record(request);
   Tone tone = Tone::none;
   std::string next = "-";
   if (request.next && style.zone != nullptr) {
-    next = fmt::format("{} {}", to_string(request.next->metric),
-                       due_phrase(request.next->due, *style.zone, style.now));
+    next = fmt::format(
+        "{} {}", to_string(request.next->metric),
+        due_phrase(request.next->due, *style.zone, style.now, clocks.of(request.calendar)));
     if (request.next->due < style.now) {
       tone = Tone::red;
     }
@@ -62,7 +64,8 @@ const std::vector<std::string>& request_keys() {
   return keys;
 }
 
-// "running, due Mon 23 Nov 10:30 (in 2d 18h; 2h 00m of open time left)", "met, ...", "breached by".
+// "running, due Mon 23 Nov 10:30 (in 2h 00m)" (open time on the request's calendar), "met, ...",
+// "breached by".
 std::string clock_state(const ClockRun& run, const Style& style, const Clock& clock) {
   if (run.outcome == Outcome::running) {
     if (!run.due) {
@@ -71,12 +74,7 @@ std::string clock_state(const ClockRun& run, const Style& style, const Clock& cl
     if (style.zone == nullptr) {
       return "running";
     }
-    const std::string open_part =
-        *run.due < style.now
-            ? fmt::format("{} of open time late", human_duration(clock.open(*run.due, style.now)))
-            : fmt::format("{} of open time left", human_duration(clock.open(style.now, *run.due)));
-    return fmt::format("running, due {}; {}", due_phrase(*run.due, *style.zone, style.now),
-                       open_part);
+    return fmt::format("running, due {}", due_phrase(*run.due, *style.zone, style.now, clock));
   }
   if (run.outcome == Outcome::met) {
     return fmt::format("met, {} of {} used", human_duration(run.used), human_duration(run.target));
@@ -141,8 +139,9 @@ int run_list(Context& context, const ListOptions& options) {
                     {"received_at", "RECEIVED"},
                     {"_next", "NEXT DUE"}},
                    request_keys());
+  const Clocks clocks(context.store());
   context.store().each_request(filter, [&](const Request& request) {
-    Row row = request_row(request, style);
+    Row row = request_row(request, style, clocks);
     if (style.format != Format::table) {
       strip_private(row);
     }
@@ -211,6 +210,34 @@ int run_show(Context& context, const std::string& id_text) {
         line += "  " + escape_control(*event.text);
       }
       std::fputs((line + "\n").c_str(), out);
+    }
+    return 0;
+  }
+  if (style.format == Format::csv || style.format == Format::tsv) {
+    // One row per event with the request's columns on each, as export's events form.
+    const Record request = request_record(detail.request);
+    std::vector<std::string> cells;
+    for (const Field& field : request) {
+      cells.push_back(field.key);
+    }
+    for (const char* key : {"event", "kind", "at", "author", "text", "recorded_at"}) {
+      cells.emplace_back(key);
+    }
+    write_separated(context.out(), style.format, cells);
+    for (const Event& event : detail.events) {
+      cells.clear();
+      for (const Field& field : request) {
+        cells.push_back(machine_cell(field.value));
+      }
+      for (const Field& field : Record{{"event", event.id},
+                                       {"kind", std::string(to_string(event.kind))},
+                                       {"at", event.at},
+                                       {"author", event.author},
+                                       {"text", text_or_null(event.text)},
+                                       {"recorded_at", event.recorded_at}}) {
+        cells.push_back(machine_cell(field.value));
+      }
+      write_separated(context.out(), style.format, cells);
     }
     return 0;
   }

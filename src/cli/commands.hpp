@@ -27,6 +27,7 @@ struct CalendarHolidayOptions {
   std::string name;
   std::vector<std::string> dates;
   Text label;
+  Text ics; // an iCalendar file (or - for stdin) instead of dates
   bool remove = false;
 };
 struct CalendarDueOptions {
@@ -73,6 +74,7 @@ struct LogOptions {
   Text assignee;
   Text ref;
   Text message;
+  Text by;
   bool create_client = false;
 };
 // followup, reply, pause, resume, resolve, reopen, note, assign.
@@ -81,6 +83,7 @@ struct EventOptions {
   std::string id;
   Text at;
   Text message; // -m, the note's TEXT, or the assignee for assign
+  Text by;      // the author; default: the client for a follow-up, else the one recording it
 };
 struct EditOptions {
   std::string id;

@@ -141,6 +141,10 @@ Instant Context::parse_time(std::string_view text) {
   return slatrack::parse_time(text, now(), zone());
 }
 
+Instant Context::parse_range_time(std::string_view text) {
+  return slatrack::parse_range_time(text, now(), zone());
+}
+
 Style Context::style() {
   Style style;
   style.format = m_format;

@@ -36,6 +36,8 @@ public:
   [[nodiscard]] const Zone& zone();
   // Parses a TIME argument in the context's zone, relative to now. Throws Error{invalid_input}.
   [[nodiscard]] Instant parse_time(std::string_view text);
+  // The same, also taking YYYY-MM: for where a range starts or ends.
+  [[nodiscard]] Instant parse_range_time(std::string_view text);
   [[nodiscard]] Style style();
   [[nodiscard]] Format format() const {
     return m_format;

@@ -1,6 +1,7 @@
 #include "cli/output.hpp"
 
 #include "cli/json.hpp"
+#include "slatrack/calendar.hpp"
 #include "slatrack/csv.hpp"
 #include "slatrack/text.hpp"
 
@@ -16,12 +17,8 @@ std::string human_duration(Seconds duration) {
     return "-" + human_duration(-duration);
   }
   const std::int64_t total = duration.count();
-  const std::int64_t days = total / 86400;
-  const std::int64_t hours = (total % 86400) / 3600;
+  const std::int64_t hours = total / 3600;
   const std::int64_t minutes = (total % 3600) / 60;
-  if (days > 0) {
-    return fmt::format("{}d {:02}h", days, hours);
-  }
   if (hours > 0) {
     return fmt::format("{}h {:02}m", hours, minutes);
   }
@@ -73,11 +70,20 @@ std::string local_full(Instant instant, const Zone& zone) {
                      offset < 0 ? '-' : '+', magnitude / 3600, (magnitude % 3600) / 60);
 }
 
-std::string due_phrase(Instant due, const Zone& zone, Instant now) {
+std::string due_phrase(Instant due, const Zone& zone, Instant now, const Clock& clock) {
   if (due < now) {
-    return fmt::format("{} ({} late)", local_short(due, zone, now), human_duration(now - due));
+    const Seconds late = clock.open(due, now);
+    if (late == Seconds{0}) {
+      return fmt::format("{} (late since closing)", local_short(due, zone, now));
+    }
+    return fmt::format("{} ({} late)", local_short(due, zone, now), human_duration(late));
   }
-  return fmt::format("{} (in {})", local_short(due, zone, now), human_duration(due - now));
+  const Seconds left = clock.open(now, due);
+  if (left == Seconds{0}) {
+    return due > now ? fmt::format("at opening, {}", local_short(due, zone, now))
+                     : fmt::format("{} (now)", local_short(due, zone, now));
+  }
+  return fmt::format("{} (in {})", local_short(due, zone, now), human_duration(left));
 }
 
 std::string escape_control(std::string_view text) {

@@ -13,6 +13,10 @@
 #include <variant>
 #include <vector>
 
+namespace slatrack {
+class Clock;
+}
+
 namespace slatrack::cli {
 
 enum class Format { table, csv, tsv, json, jsonl };
@@ -49,7 +53,8 @@ struct Style {
   Instant now;                // for "in 2h" / "3h late" and the year in local times
 };
 
-// "2h 05m", "45m", "3d 04h", "30s"; negative values get a leading "-".
+// "2h 05m", "37h 30m", "45m", "30s": hours and minutes, never days (a day of open time is not 24
+// hours); negative values get a leading "-".
 [[nodiscard]] std::string human_duration(Seconds duration);
 
 // "2026-11-23T10:30:00Z".
@@ -61,8 +66,12 @@ struct Style {
 // "2026-11-23 10:30:00 +01:00" in `zone`.
 [[nodiscard]] std::string local_full(Instant instant, const Zone& zone);
 
-// "Mon 23 Nov 10:30 (in 2h 05m)" or "Mon 23 Nov 10:30 (3h 10m late)".
-[[nodiscard]] std::string due_phrase(Instant due, const Zone& zone, Instant now);
+// A due time with what is left or how late, in open time on `clock` (the request's calendar):
+// "Mon 23 Nov 10:30 (in 2h 05m)", "Mon 23 Nov 10:30 (3h 10m late)"; due at the next opening and
+// looked at before it: "at opening, Mon 23 Nov 09:00"; overdue with no open time since (it ran
+// out at closing): "Fri 20 Nov 17:00 (late since closing)".
+[[nodiscard]] std::string due_phrase(Instant due, const Zone& zone, Instant now,
+                                     const Clock& clock);
 
 // Text from the database made safe for a terminal: control characters (C0, DEL, C1) and bytes that
 // are not UTF-8 escaped (\n, \t, \x1b, \xc2\x9b).

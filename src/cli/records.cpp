@@ -1,5 +1,7 @@
 #include "cli/records.hpp"
 
+#include "slatrack/store.hpp"
+
 #include <fmt/format.h>
 
 namespace slatrack::cli {
@@ -39,6 +41,17 @@ Record request_record(const Request& request) {
 
 std::string request_label(RequestId id) {
   return fmt::format("#{}", id.value);
+}
+
+Clocks::Clocks(Store& store) : m_always(std::make_unique<AlwaysOpen>()) {
+  for (const Calendar& calendar : store.calendars()) {
+    m_clocks.emplace(calendar.rules.name, make_clock(calendar.rules));
+  }
+}
+
+const Clock& Clocks::of(std::string_view calendar) const {
+  const auto found = m_clocks.find(calendar);
+  return found == m_clocks.end() ? *m_always : *found->second;
 }
 
 } // namespace slatrack::cli

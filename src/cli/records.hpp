@@ -2,10 +2,18 @@
 #pragma once
 
 #include "cli/output.hpp"
+#include "slatrack/calendar.hpp"
 #include "slatrack/model.hpp"
 
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+
+namespace slatrack {
+class Store;
+}
 
 namespace slatrack::cli {
 
@@ -19,5 +27,18 @@ namespace slatrack::cli {
 
 // "#42".
 [[nodiscard]] std::string request_label(RequestId id);
+
+// The Clock of every calendar, read from the store once (before a streaming read, whose callback
+// must not call the store), to show lateness and time left in open time on a request's calendar.
+class Clocks {
+public:
+  explicit Clocks(Store& store);
+  // The clock of the calendar named `calendar` (24x7 when there is none by that name).
+  [[nodiscard]] const Clock& of(std::string_view calendar) const;
+
+private:
+  std::map<std::string, std::unique_ptr<Clock>, std::less<>> m_clocks;
+  std::unique_ptr<Clock> m_always;
+};
 
 } // namespace slatrack::cli

@@ -221,7 +221,13 @@ RunExplanation explain_run(const ClockRun& run, std::span<const Event> events,
                            const CalendarRules& rules, const Clock& clock, const Zone& zone,
                            Instant now) {
   RunExplanation result;
-  result.end = run.due ? *run.due : run.stop ? *run.stop : std::max(now, run.start);
+  // A run that stopped before its due time is walked to its stop, not on to a due time it never
+  // reached.
+  if (run.due && run.stop) {
+    result.end = std::min(*run.due, *run.stop);
+  } else {
+    result.end = run.due ? *run.due : run.stop ? *run.stop : std::max(now, run.start);
+  }
   result.start_event = start_event_of(run, events);
   result.stop_event = stop_event_of(run, events);
   const Instant start = run.start;

@@ -33,8 +33,8 @@ namespace {
 constexpr std::string_view k_duration_forms =
     "use NUMBER UNIT with units m h d w, e.g. 90m, 2h, 1h30m, 3d";
 constexpr std::string_view k_time_forms =
-    "use now, today, YYYY-MM-DD, YYYY-MM-DD HH:MM, HH:MM, -2h or \"2h ago\" (times are local "
-    "unless they end in Z or +HH:MM)";
+    "use now, today, YYYY-MM-DD, YYYY-MM-DD HH:MM, HH:MM, \"yesterday 15:00\", \"mon 09:30\", "
+    "-2h or \"2h ago\" (times are local unless they end in Z or +HH:MM)";
 
 // A NUMBER saturates here while it is scanned: far above any valid value, and small enough that
 // NUMBER * 1w and a sum of such parts cannot overflow.
@@ -420,6 +420,76 @@ std::optional<Instant> clock_time(std::string_view original, std::string_view te
   return std::nullopt;
 }
 
+// ---- day words: "yesterday 15:00", "mon 09:30", "last fri 16:00" ----
+
+// The weekday a word names (mon or monday, any case: already lower), 0 = Sunday as date::weekday.
+std::optional<unsigned> weekday_word(std::string_view word) {
+  constexpr std::array<std::string_view, 7> names{"sunday",   "monday", "tuesday", "wednesday",
+                                                  "thursday", "friday", "saturday"};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (word == names[i] || word == names[i].substr(0, 3)) {
+      return static_cast<unsigned>(i);
+    }
+  }
+  return std::nullopt;
+}
+
+// A day word, optionally after "last", then a time of day; nullopt when `lower` (trimmed, lower
+// case) does not start with a day word.
+std::optional<Instant> day_word_time(std::string_view original, std::string_view lower, Instant now,
+                                     const Zone& zone) {
+  std::string_view rest = lower;
+  const auto next_word = [&rest] {
+    const std::size_t end = std::min(rest.find_first_of(" \t\n\r\v\f"), rest.size());
+    const std::string_view word = rest.substr(0, end);
+    rest = trim(rest.substr(end));
+    return word;
+  };
+  std::string_view word = next_word();
+  const bool last = word == "last";
+  if (last) {
+    word = next_word();
+  }
+  const std::optional<unsigned> weekday = weekday_word(word);
+  const bool relative_day = word == "today" || word == "yesterday" || word == "tomorrow";
+  if (!weekday && (last || !relative_day)) {
+    if (last) {
+      throw_bad_time(original, "write last and a weekday, then a time, e.g. \"last fri 16:00\"");
+    }
+    return std::nullopt;
+  }
+  if (rest.empty()) {
+    // "today" alone is handled before; "mon" or "last fri" alone lacks its time.
+    throw_bad_time(original, fmt::format("give a time of day after the day, e.g. \"{}{} 09:00\"",
+                                         last ? "last " : "", word));
+  }
+  Cursor cursor{rest};
+  const std::optional<TimeOfDay> time = read_time_of_day(cursor);
+  if (!time || !cursor.done()) {
+    throw_bad_time(original, fmt::format("write the day, then HH:MM, e.g. \"{}{} 09:00\"",
+                                         last ? "last " : "", word));
+  }
+  if (!valid(*time)) {
+    throw_bad_time(original, "no such time of day; hours go 00-23, minutes and seconds 00-59");
+  }
+  const date::local_days today = date::floor<date::days>(zone.to_local(now));
+  if (relative_day) {
+    const int shift = word == "today" ? 0 : (word == "yesterday" ? -1 : 1);
+    return local_to_instant(today + date::days{shift} + since_midnight(*time), zone);
+  }
+  // The latest such instant not later than now: this week's, else a week earlier.
+  for (int back = 0; back <= 7; ++back) {
+    const date::local_days day = today - date::days{back};
+    if (date::weekday{day}.c_encoding() == *weekday) {
+      const Instant instant = local_to_instant(day + since_midnight(*time), zone);
+      if (instant <= now) {
+        return instant;
+      }
+    }
+  }
+  throw Error{ErrorKind::internal, "no weekday found in eight days (a bug; please report it)"};
+}
+
 } // namespace
 
 Seconds parse_duration(std::string_view text) {
@@ -468,6 +538,9 @@ Instant any_time(std::string_view text, Instant now, const Zone& zone) {
   if (const std::optional<Instant> instant = clock_time(text, trimmed, now, zone)) {
     return *instant;
   }
+  if (const std::optional<Instant> instant = day_word_time(text, lower, now, zone)) {
+    return *instant;
+  }
   if (!trimmed.empty() && scan_duration(trimmed).problem == DurationProblem::none) {
     throw_bad_time(
         text, fmt::format("write -{0} or \"{0} ago\" for the past, +{0} for the future", trimmed));
@@ -475,15 +548,53 @@ Instant any_time(std::string_view text, Instant now, const Zone& zone) {
   throw_bad_time_form(text);
 }
 
-} // namespace
+// YYYY-MM: the first of the month, local midnight; nullopt for any other shape.
+std::optional<Instant> month_start(std::string_view original, std::string_view text,
+                                   const Zone& zone) {
+  if (text.size() != 7 || !starts_with_digits(text, 4) || text[4] != '-'
+      || !starts_with_digits(text.substr(5), 2)) {
+    return std::nullopt;
+  }
+  Cursor cursor{text};
+  const int year = cursor.number(4, 4).value_or(0);
+  cursor.eat('-');
+  const int month = cursor.number(2, 2).value_or(0);
+  if (year < k_min_year || year > k_max_year) {
+    throw_bad_time(original, "the year must be between 1970 and 9999");
+  }
+  if (month < 1 || month > 12) {
+    throw_bad_time(original, "no such month; months go 01-12");
+  }
+  return local_to_instant(
+      date::local_days{date::year{year} / date::month{static_cast<unsigned>(month)} / 1}, zone);
+}
 
-Instant parse_time(std::string_view text, Instant now, const Zone& zone) {
-  const Instant instant = any_time(text, now, zone);
+// The range check of every TIME.
+Instant in_range(std::string_view text, Instant instant) {
   if (instant < k_earliest || instant > k_latest) {
     throw_bad_time(text, fmt::format("that is {} UTC; times go from 1970-01-01 to 9999-12-31 UTC",
                                      date::format("%Y-%m-%d %H:%M", instant)));
   }
   return instant;
+}
+
+} // namespace
+
+Instant parse_range_time(std::string_view text, Instant now, const Zone& zone) {
+  if (const std::optional<Instant> instant = month_start(text, trim(text), zone)) {
+    return in_range(text, *instant);
+  }
+  return parse_time(text, now, zone);
+}
+
+Instant parse_time(std::string_view text, Instant now, const Zone& zone) {
+  const std::string_view trimmed = trim(text);
+  if (month_start(text, trimmed, zone)) {
+    throw_bad_time(text, fmt::format("a month is taken only where a range starts or ends (--since, "
+                                     "--until, --from, --to); give a day, e.g. {}-01",
+                                     trimmed));
+  }
+  return in_range(text, any_time(text, now, zone));
 }
 
 Instant local_to_instant(date::local_seconds local, const Zone& zone) {
@@ -497,6 +608,49 @@ Instant local_to_instant(date::local_seconds local, const Zone& zone) {
   }
   throw Error{ErrorKind::internal, "unexpected result from the time zone database"};
 }
+
+namespace {
+
+// The zone to suggest for an unknown `name`: the closest zone name; for a name with a region
+// ("Europe/Manchester") only zone names with one (never "EST" for the "est" in "Manchester"), else
+// the zone whose city (the last part) is closest to the name's city part ("Asia/London", "new
+// york"). Empty when none is close.
+std::vector<std::string> zone_suggestion(std::string_view name, std::vector<std::string> names) {
+  if (name.empty()) {
+    return {};
+  }
+  std::string wanted(name);
+  std::replace(wanted.begin(), wanted.end(), ' ', '_');
+  const std::size_t slash = wanted.rfind('/');
+  if (slash != std::string::npos) {
+    std::erase_if(names,
+                  [](const std::string& zone) { return zone.find('/') == std::string::npos; });
+  }
+  const std::string city = slash == std::string::npos ? wanted : wanted.substr(slash + 1);
+  std::vector<std::string> cities;
+  for (const std::string& zone : names) {
+    cities.push_back(zone.substr(zone.rfind('/') == std::string::npos ? 0 : zone.rfind('/') + 1));
+    if (to_lower(cities.back()) == to_lower(city)) {
+      return {zone}; // the city named, in another region
+    }
+  }
+  std::vector<std::string> close = closest_names(wanted, names, 1);
+  if (!close.empty()) {
+    return close;
+  }
+  close = closest_names(city, cities, 1);
+  if (close.empty()) {
+    return {};
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (cities[i] == close.front()) {
+      return {names[i]};
+    }
+  }
+  return {};
+}
+
+} // namespace
 
 const Zone& find_zone(std::string_view name) {
   // One file for a known name; the directory is listed only when the name is not found.
@@ -515,8 +669,7 @@ const Zone& find_zone(std::string_view name) {
       names.push_back(std::move(zone_name));
     }
   }
-  const std::vector<std::string> close =
-      name.empty() ? std::vector<std::string>{} : closest_names(name, names, 1);
+  const std::vector<std::string> close = zone_suggestion(name, names);
   const std::string hint =
       close.empty() ? std::string{} : fmt::format(" (did you mean {}?)", quoted_list(close));
   throw Error{ErrorKind::invalid_input,

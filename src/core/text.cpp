@@ -54,6 +54,64 @@ std::string to_lower(std::string_view text) {
 
 namespace {
 
+bool word_byte(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte >= 0x80 || std::isalnum(byte) != 0;
+}
+
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size()
+         && std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
+              return std::tolower(static_cast<unsigned char>(a))
+                     == std::tolower(static_cast<unsigned char>(b));
+            });
+}
+
+// Whether `name`, or a word of it, starts with `wanted` (ignoring case).
+bool short_form_of(std::string_view wanted, std::string_view name) {
+  if (starts_with_ignoring_case(name, wanted)) {
+    return true;
+  }
+  for (std::size_t i = 1; i < name.size(); ++i) {
+    if (word_byte(name[i]) && !word_byte(name[i - 1])
+        && starts_with_ignoring_case(name.substr(i), wanted)) {
+      // Only within the word: "vale llp" is not a word of "Hudson & Vale LLP".
+      const std::size_t end = i + wanted.size();
+      bool inside = true;
+      for (std::size_t k = i; k < end; ++k) {
+        inside = inside && word_byte(name[k]);
+      }
+      if (inside) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+std::vector<std::string> match_short_name(std::string_view wanted,
+                                          const std::vector<std::string>& names) {
+  if (wanted.empty()) {
+    return {};
+  }
+  for (const std::string& name : names) {
+    if (name.size() == wanted.size() && starts_with_ignoring_case(name, wanted)) {
+      return {name};
+    }
+  }
+  std::vector<std::string> out;
+  for (const std::string& name : names) {
+    if (short_form_of(wanted, name)) {
+      out.push_back(name);
+    }
+  }
+  return out;
+}
+
+namespace {
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> previous(b.size() + 1);
   std::vector<std::size_t> current(b.size() + 1);

@@ -517,9 +517,10 @@ public:
   [[nodiscard]] std::optional<Client> find_client(std::string_view name) override {
     Transaction read(m_db, Transaction::Mode::deferred);
     std::optional<Client> out;
-    {
-      Use use = statement(std::string(k_client_select) + "WHERE c.name = ?").use();
-      use.bind(name);
+    const std::optional<ClientRow> row = short_client_row(name);
+    if (row) {
+      Use use = statement(std::string(k_client_select) + "WHERE c.id = ?").use();
+      use.bind(row->id);
       if (use.step()) {
         out = read_client(use);
       }
@@ -556,7 +557,7 @@ public:
 
   void change_client(std::string_view name, const ClientChange& change) override {
     Transaction write(m_db);
-    std::optional<ClientRow> row = client_row(name);
+    std::optional<ClientRow> row = short_client_row(name);
     if (!row) {
       no_client(name, "list them with: slatrack client list");
     }
@@ -600,7 +601,7 @@ public:
 
   void remove_client(std::string_view name) override {
     Transaction write(m_db);
-    const std::optional<ClientRow> row = client_row(name);
+    const std::optional<ClientRow> row = short_client_row(name);
     if (!row) {
       no_client(name, "list them with: slatrack client list");
     }
@@ -642,7 +643,7 @@ public:
         return result;
       }
     }
-    std::optional<ClientRow> client = client_row(request.client);
+    std::optional<ClientRow> client = short_client_row(request.client);
     if (!client) {
       if (!request.create_client) {
         no_client(request.client,
@@ -679,8 +680,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
           .run();
     }
     const RequestId id{m_db.last_insert_rowid()};
-    static_cast<void>(insert_event(id, EventKind::message, request.at, request.author, request.text,
-                                   request.now));
+    static_cast<void>(insert_event(id, EventKind::message, request.at,
+                                   request.author.empty() ? client->name : request.author,
+                                   request.text, request.now));
     RulesCache rules;
     static_cast<void>(reevaluate(id.value, rules));
     LogResult result{load_request(id), true};
@@ -707,8 +709,12 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
     if (!request_exists(event.id)) {
       no_request(event.id);
     }
+    std::string author = event.author;
+    if (author.empty() && event.kind == EventKind::message) {
+      author = request_row(event.id)->client;
+    }
     const std::int64_t seq =
-        insert_event(event.id, event.kind, event.at, event.author, event.text, event.now);
+        insert_event(event.id, event.kind, event.at, author, event.text, event.now);
     if (event.kind == EventKind::assign) {
       Use use = statement(R"sql(UPDATE requests SET assignee = (SELECT text FROM events
   WHERE request_id = ?1 AND kind = 'assign' ORDER BY at DESC, id DESC LIMIT 1) WHERE id = ?1)sql")
@@ -767,14 +773,28 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
     }
     std::optional<std::int64_t> policy_id;
     std::string policy_name;
+    std::optional<std::optional<std::string>> assignee; // set: the new assignee (or nobody)
     if (edit.client) {
-      const std::optional<ClientRow> client = client_row(*edit.client);
+      const std::optional<ClientRow> client = short_client_row(*edit.client);
       if (!client) {
         no_client(*edit.client,
                   fmt::format("add it with: slatrack client add {}", shell_word(*edit.client)));
       }
       if (client->id != row.client_id) {
         changes.push_back(fmt::format("client: {} -> {}", row.client, client->name));
+        // The old client's owner, unless someone assigned the request by hand (an assign event,
+        // or an assignee other than that owner), gives way to the new client's owner.
+        Use use = statement(R"sql(SELECT r.assignee, c.owner, EXISTS (SELECT 1 FROM events e
+  WHERE e.request_id = r.id AND e.kind = 'assign') FROM requests r JOIN clients c
+  ON c.id = r.client_id WHERE r.id = ?)sql")
+                      .use();
+        use.bind(edit.id.value);
+        if (use.step() && use.integer(2) == 0 && use.optional_text(0) == use.optional_text(1)
+            && use.optional_text(0) != client->owner) {
+          changes.push_back(fmt::format("assignee: {} -> {}", use.optional_text(0).value_or("none"),
+                                        client->owner.value_or("none")));
+          assignee = client->owner;
+        }
         row.client_id = client->id;
         row.client = client->name;
         if (!edit.policy) {
@@ -827,6 +847,10 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
             .bind(row.ref)
             .bind(edit.id.value)
             .run();
+      }
+      if (assignee) {
+        Use use = statement("UPDATE requests SET assignee = ? WHERE id = ?").use();
+        use.bind(*assignee).bind(edit.id.value).run();
       }
       static_cast<void>(insert_event(edit.id, EventKind::edit, edit.now, edit.author,
                                      fmt::format("{}", fmt::join(changes, "; ")), edit.now));
@@ -897,7 +921,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
     Transaction read(m_db, Transaction::Mode::deferred);
     std::optional<std::int64_t> client_id;
     if (filter.client) {
-      const std::optional<ClientRow> client = client_row(*filter.client);
+      const std::optional<ClientRow> client = short_client_row(*filter.client);
       if (!client) {
         no_client(*filter.client, "list them with: slatrack client list");
       }
@@ -967,7 +991,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
                                                  : Transaction::Mode::deferred);
     std::optional<std::int64_t> client_id;
     if (query.client) {
-      const std::optional<ClientRow> client = client_row(*query.client);
+      const std::optional<ClientRow> client = short_client_row(*query.client);
       if (!client) {
         no_client(*query.client, "list them with: slatrack client list");
       }
@@ -990,6 +1014,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
     // the clock's start in clocks only for --new.
     const std::string sql =
         store::overdue_query(client_id.has_value(), query.assignee.has_value(), query.only_new);
+    std::vector<OverdueItem> items;
     {
       Use use = statement(sql).use();
       use.bind(to_db(max_cutoff));
@@ -1014,7 +1039,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
         const Clock& request_clock = clock(calendar_id, rules);
         const Seconds open_late = next.due < query.now ? request_clock.open(next.due, query.now)
                                                        : -request_clock.open(query.now, next.due);
-        const OverdueItem item{std::move(request), next.metric, next.due, open_late};
+        OverdueItem item{std::move(request), next.metric, next.due, open_late};
         if (query.only_new) {
           Use remember = statement("INSERT INTO overdue_seen (request_id, metric, start_at, "
                                    "state, seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
@@ -1029,8 +1054,17 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
             continue; // an earlier --new showed this clock in this state
           }
         }
-        visit(item);
+        items.push_back(std::move(item));
       }
+    }
+    // Most late first in open time on each request's calendar, then the least open time left
+    // (SPEC.md "Output"); the due order read above breaks ties. On one calendar that is the due
+    // order already; across calendars it is not, so the rows are held (a few hundred bytes each).
+    std::stable_sort(items.begin(), items.end(), [](const OverdueItem& a, const OverdueItem& b) {
+      return a.open_late > b.open_late;
+    });
+    for (const OverdueItem& item : items) {
+      visit(item);
     }
     transaction.commit();
   }
@@ -1167,6 +1201,25 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
     }
     return ClientRow{use.integer(0),       use.text(1),          use.integer(2),
                      use.optional_text(3), use.optional_text(4), use.optional_text(5)};
+  }
+
+  // The client a command names, by the contract's short forms (match_short_name): nullopt when
+  // none matches; throws Error{invalid_input} naming the candidates when several do.
+  std::optional<ClientRow> short_client_row(std::string_view name) {
+    if (std::optional<ClientRow> row = client_row(name)) {
+      return row;
+    }
+    const std::vector<std::string> matches =
+        match_short_name(name, names("SELECT name FROM clients ORDER BY name"));
+    if (matches.empty()) {
+      return std::nullopt;
+    }
+    if (matches.size() > 1) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("\"{}\" could be {}; give more of the client's name", name,
+                              quoted_list(matches))};
+    }
+    return client_row(matches.front());
   }
 
   [[noreturn]] void no_calendar(std::string_view name, std::string_view next) {

@@ -125,7 +125,7 @@ bad 'bad --by "year"' report --by year
 bad '--bogus' log acme x --bogus
 bad 'unknown command "frobnicate"' frobnicate
 bad 'SUBJECT is required' log acme
-bad 'DATE is required' calendar holiday office
+bad "give the holidays' dates (YYYY-MM-DD once, MM-DD every year) or --ics FILE" calendar holiday office
 # ---- oversized text ----
 bad 'SUBJECT "aaaa' log acme "$big"
 bad 'is 100000 bytes long; at most 10000 bytes are accepted' log acme "$big"

@@ -9,7 +9,7 @@ st sla add biz --calendar office --reply 2h; expect_rc 0
 st client add Acme --sla biz; expect_rc 0
 
 st log Acme "Printer on fire" --at "2026-11-20 16:30" --now "2026-11-20 16:30"; expect_rc 0
-expect_out "Logged #1 for Acme: reply due Mon 23 Nov 10:30 (in 2d 18h)"
+expect_out "Logged #1 for Acme: reply due Mon 23 Nov 10:30 (in 2h 00m)"
 st show 1 --format json --now "2026-11-20 16:30"
 expect_eq "$(json_get "$out" .reply_due_at)" 2026-11-23T10:30:00Z
 

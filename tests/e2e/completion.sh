@@ -45,6 +45,9 @@ comp --tz Europe/Lon; expect_out "Europe/London"
 # Names from the database, with the --db of the command line being completed.
 comp --db "$db" client show ""; expect_out 'Acme\ Ltd beta' "(client names, quoted for the shell)"
 comp --db "$db" log A; expect_out 'Acme\ Ltd'
+comp --db "$db" log acm; expect_out 'Acme\ Ltd' "(client names ignore case)"
+comp --db "$db" list --client B; expect_out 'beta'
+comp --db "$db" list --status O; expect_out '' "(words keep their case)"
 comp --db "$db" client edit x --sla ""; expect_out "default gold"
 comp --db "$db" sla add gold --calendar ""; expect_out "24x7 office"
 comp --db "$db" calendar show o; expect_out "office"
@@ -63,7 +66,7 @@ if command -v zsh >/dev/null; then
   zsh -n "$tmp/_slatrack"; rc=$?; expect_rc 0 "(zsh syntax)"
   cat >"$tmp/run.zsh" <<'EOF'
 compdef() { :; }
-compadd() { [[ $1 == -a ]] && print -rl -- ${(P)2}; }
+compadd() { [[ $1 == -M ]] && { print -r -- "matcher $2"; shift 2; }; [[ $1 == -a ]] && print -rl -- ${(P)2}; }
 _describe() { print -rl -- ${(P)4}; }
 _files() { print -r -- '<files>'; }
 compset() { :; }
@@ -75,7 +78,7 @@ EOF
   zcomp() { out=$(zsh -f "$tmp/run.zsh" "$tmp/_slatrack" "$SLATRACK_BIN" "$@" 2>&1 | tr '\n' '|'); }
   zcomp config ""; expect_out "export:Print the rules as TOML (calendars, policies, clients)|apply:Make the database's rules match a TOML file (one transaction)|"
   zcomp --db "$db" reply ""; expect_out "1:First|3:Third|" "(zsh: requests with their subject)"
-  zcomp --db "$db" client show ""; expect_out "Acme Ltd|beta|"
+  zcomp --db "$db" client show ""; expect_out "matcher m:{a-zA-Z}={A-Za-z}|Acme Ltd|beta|" "(names match ignoring case)"
   zcomp --color ""; expect_out "auto|always|never|"
   zcomp --config ""; expect_out "<files>|"
 else
@@ -94,6 +97,7 @@ if command -v fish >/dev/null; then
   fcomp "slatrack res"; expect_out "$(printf 'resolve\tThe request is done|resume\tNo longer waiting on the client|')"
   fcomp "slatrack --db $db reply "; expect_out "$(printf '1\tFirst|3\tThird|')"
   fcomp "slatrack --db $db client show "; expect_out "Acme Ltd|beta|"
+  fcomp "slatrack --db $db client show acm"; expect_out "Acme Ltd|" "(fish: ignoring case)"
   fcomp "slatrack --format=j"; expect_out "--format=json|--format=jsonl|"
   fcomp "slatrack config apply --p"; expect_out "$(printf -- '--prune\tAlso remove clients, policies and calendars the file does not name|')"
 else

@@ -13,7 +13,7 @@ expect_rc 0
 expect_out "Logged #1 for Acme: reply due Mon 23 Nov 11:00 (in 2h 00m)"
 SLATRACK_USER=ann st reply 1 --at "2026-11-23 09:30" -m "Looking into it" --now "2026-11-23 09:30"
 expect_rc 0
-expect_out "Replied to #1 (Acme): reply met (30m of 2h 00m used); open, update due Tue 24 Nov 09:30 (in 1d 00h)"
+expect_out "Replied to #1 (Acme): reply met (30m of 2h 00m used); open, update due Tue 24 Nov 09:30 (in 24h 00m)"
 SLATRACK_USER=ann st followup 1 --at "2026-11-23 11:00" -m "Happened again" --now "2026-11-23 11:00"
 expect_rc 0
 expect_out "Follow-up on #1 (Acme); open, reply due Mon 23 Nov 13:00 (in 2h 00m)"
@@ -44,7 +44,7 @@ expect_eq "$(json_get "$out" .status)" resolved
 expect_eq "$(json_get "$out" .replied_at)" 2026-11-23T09:30:00Z
 expect_eq "$(json_get "$out" .resolved_at)" 2026-11-23T12:00:00Z
 expect_eq "$(json_get "$out" '[.events[].kind] | join(" ")')" "message reply assign message assign reply resolve"
-expect_eq "$(json_get "$out" '[.events[].author] | join(" ")')" "ann ann ann ann ann bob bob"
+expect_eq "$(json_get "$out" '[.events[].author] | join(" ")')" "Acme ann ann Acme ann bob bob"
 expect_eq "$(json_get "$out" '[.events[].at] | join(" ")')" \
   "2026-11-23T09:00:00Z 2026-11-23T09:30:00Z 2026-11-23T10:00:00Z 2026-11-23T11:00:00Z 2026-11-23T11:05:00Z 2026-11-23T11:40:00Z 2026-11-23T12:00:00Z"
 expect_eq "$(json_get "$out" '[.events[] | select(.kind == "assign") | .text] | join(" ")')" "carol bob"
@@ -58,17 +58,17 @@ expect_eq "$(json_get "$out" '.clocks[1].stop_at')" 2026-11-23T11:00:00Z
 
 st show 1 --now "2026-11-23 12:00"; expect_rc 0
 expect_out_has "History:
-  Mon 23 Nov 09:00  message  ann
+  Mon 23 Nov 09:00  message  Acme
   Mon 23 Nov 09:30  reply    ann  Looking into it
   Mon 23 Nov 10:00  assign   ann  carol
-  Mon 23 Nov 11:00  message  ann  Happened again
+  Mon 23 Nov 11:00  message  Acme  Happened again
   Mon 23 Nov 11:05  assign   ann  bob
   Mon 23 Nov 11:40  reply    bob  New firmware sent
   Mon 23 Nov 12:00  resolve  bob  Stable since"
 
 # explain names who started and stopped each run.
 st explain 1 --now "2026-11-23 12:00"; expect_rc 0
-expect_out_has "  start    Mon 23 Nov 11:00 +00:00  message by ann"
+expect_out_has "  start    Mon 23 Nov 11:00 +00:00  message by Acme"
 expect_out_has "(reply by bob); 40m of 2h 00m used, 1h 20m to spare"
 
 # Refused events: exit 2, one line, nothing written.

@@ -32,7 +32,7 @@ expect_eq "$(json_get "$out" '.clocks | map("\(.metric) \(.start_at) \(.stop_at)
   "reply 2026-11-23T09:00:00Z 2026-11-23T11:15:00Z breached 8100"
 expect_eq "$(json_get "$out" .reply_due_at)" null
 st explain 1 --now "2026-11-23 11:16"; expect_rc 0
-expect_out_has "  start    Mon 23 Nov 09:00 +00:00  message by tester"
+expect_out_has "  start    Mon 23 Nov 09:00 +00:00  message by Acme"
 expect_out_has "  result   breached: stopped Mon 23 Nov 11:15 +00:00 (reply by tester); 2h 15m of 2h 00m used, 15m over"
 # A fourth message after the reply starts a new reply clock.
 st followup 1 --at "2026-11-23 12:00" --now "2026-11-23 12:00"; expect_rc 0

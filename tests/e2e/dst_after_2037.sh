@@ -38,7 +38,7 @@ expect_eq "$(json_get "$out" .due_at)" 2040-10-29T10:00:00Z
 st sla add biz --calendar office --reply 2h; expect_rc 0
 st client add Acme --sla biz; expect_rc 0
 st log Acme "Printer on fire" --at "2040-03-23 16:00" --now "2040-03-23 16:00"; expect_rc 0
-expect_out "Logged #1 for Acme: reply due Mon 26 Mar 10:00 (in 2d 17h)"
+expect_out "Logged #1 for Acme: reply due Mon 26 Mar 10:00 (in 2h 00m)"
 st show 1 --format json --now "2040-03-23 16:00"
 expect_eq "$(json_get "$out" .reply_due_at)" 2040-03-26T09:00:00Z
 

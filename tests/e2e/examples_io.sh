@@ -18,7 +18,7 @@ ex() {
 ex load-spreadsheet.sh; expect_rc 0
 expect_err "import $examples/spreadsheet.csv: 6 added, 0 skipped (already there), 0 refused; new clients: \"Acme Ltd\", \"Bloom Florists\" and \"Carter & Sons\""
 expect_out_has "Open now:"
-expect_out_has "4   Carter & Sons   =SUM(A1:A3) shows #VALUE! in the shared …  normal  open    ann       Tue 17 Nov 16:45  reply Wed 18 Nov 16:45 (4d 15h late)"
+expect_out_has "4   Carter & Sons   =SUM(A1:A3) shows #VALUE! in the shared …  normal  open    ann       Tue 17 Nov 16:45  reply Wed 18 Nov 16:45 (111h 45m late)"
 st list --status all --format jsonl; expect_rc 0
 expect_eq "$(printf '%s\n' "$out" | jq -r '.ref' | tr '\n' ' ')" "SHEET-1 SHEET-2 SHEET-3 SHEET-4 SHEET-5 SHEET-6 "
 # Spreadsheet cells: a quoted comma, doubled quotes, the formula guard undone, local times.
@@ -91,7 +91,7 @@ st show 7 --format json; expect_eq "$(json_get "$out" '.events | length')" 4
 # A stranger: a new client named after the domain. A Date in the future is not used.
 stranger=$'From: Pat <pat@globex.example>\nSubject: Quote please\nDate: Tue, 24 Nov 2026 09:00:00 +0000\nMessage-ID: <q1@globex.example>\n\n'
 mail "$stranger"; expect_rc 0
-expect_out "Logged #8 for globex.example: reply due Tue 24 Nov 12:00 (in 1d 00h)"
+expect_out "Logged #8 for globex.example: reply due Tue 24 Nov 12:00 (in 24h 00m)"
 st client show globex.example --format json; expect_eq "$(json_get "$out" '.sla')" default
 
 # No sender: skipped, not bounced.

@@ -82,7 +82,7 @@ expect_eq "$(head -1 "$tmp/a.csv")" "$keys,kind,at,author,text,recorded_at"
 # #1: reopened Thu 09:00, so a reply is due at 11:00; the resolve clock counted Mon 09:00-11:00
 # (then paused) and Tue 09:00-12:00 (then resolved): 5h of 16h, 11h left from Thu 09:00 is Fri
 # 12:00.
-expect_out_has '1,Acme,"Invoice, ""VAT"" wrong",email,normal,open,bob,standard,office,m1,2026-11-23T09:00:00Z,2026-11-23T10:00:00Z,,2026-11-26T11:00:00Z,,2026-11-27T12:00:00Z,message,2026-11-23T09:00:00Z,tester,hello,2026-11-30T12:00:00Z'
+expect_out_has '1,Acme,"Invoice, ""VAT"" wrong",email,normal,open,bob,standard,office,m1,2026-11-23T09:00:00Z,2026-11-23T10:00:00Z,,2026-11-26T11:00:00Z,,2026-11-27T12:00:00Z,message,2026-11-23T09:00:00Z,Acme,hello,2026-11-30T12:00:00Z'
 expect_out_has "2,Acme,\"'=HYPERLINK(\"\"http://x\"\")\",phone,urgent,open,ann,standard,office,"
 expect_out_has "4,Globex,'-5 degrees in the office,email,normal,resolved,carol,default,24x7,"
 expect_out_has ",resolve,2026-11-28T11:00:00Z,tester,'@facilities fixed it,"

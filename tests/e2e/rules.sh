@@ -17,7 +17,7 @@ st sla show gold --format json
 expect_eq "$(json_get "$out" .low_update)" null
 expect_eq "$(json_get "$out" .normal_update)" 14400
 st sla show gold; expect_rc 0
-expect_out_has "urgent    15m     4h 00m  2d 00h"
+expect_out_has "urgent    15m     4h 00m  48h 00m"
 
 st client add "Acme Ltd" --sla gold --email ops@acme.example --owner ann --note "Key account"
 expect_rc 0; expect_out "Added client Acme Ltd (SLA gold)"

@@ -270,3 +270,31 @@ TEST_CASE("on 24x7 a run is one stretch", "[explain]") {
   CHECK(steps[0].to == utc("2026-11-21 16:30"));
   CHECK(steps[0].used == 24h);
 }
+
+TEST_CASE("a run that stopped before its due time is walked to its stop", "[explain]") {
+  // Log Mon 09:00, resolve Mon 10:00 with a 40h resolve target, explained a week later: the walk
+  // ends at 10:00, not at the due time the next week.
+  Fixture f(shop());
+  f.add(EventKind::message, "2026-11-23 09:00");
+  f.add(EventKind::resolve, "2026-11-23 10:00");
+  const std::vector<ClockRun> runs = f.runs(slatrack::Targets{2h, std::nullopt, 40h});
+  REQUIRE(runs.size() == 2);
+  const ClockRun& resolve = runs[1];
+  REQUIRE(resolve.metric == Metric::resolve);
+  REQUIRE(resolve.stop);
+  const auto explanation = f.explain(resolve, "2026-11-30 12:00");
+  CHECK(explanation.end == utc("2026-11-23 10:00"));
+  REQUIRE(kinds(explanation.steps) == std::vector<StepKind>{StepKind::open});
+  CHECK(explanation.steps[0].to == utc("2026-11-23 10:00"));
+  CHECK(explanation.steps[0].used == 1h);
+  REQUIRE(explanation.stop_event);
+  CHECK(f.events[*explanation.stop_event].kind == EventKind::resolve);
+  // A breached run that stopped after its due time is still walked to its due time.
+  Fixture late(shop());
+  late.add(EventKind::message, "2026-11-23 09:00");
+  late.add(EventKind::reply, "2026-11-23 12:00");
+  const std::vector<ClockRun> replies =
+      late.runs(slatrack::Targets{2h, std::nullopt, std::nullopt});
+  REQUIRE(replies.size() >= 1);
+  CHECK(late.explain(replies[0], "2026-11-30 12:00").end == utc("2026-11-23 11:00"));
+}

@@ -9,6 +9,7 @@
 
 using slatrack::Instant;
 using slatrack::parse_duration;
+using slatrack::parse_range_time;
 using slatrack::parse_time;
 using slatrack::Seconds;
 using std::chrono::hours;
@@ -31,8 +32,8 @@ const slatrack::Zone& zone(std::string_view name) {
 
 std::string bad_time(std::string_view shown) {
   return "bad time " + std::string{shown}
-         + ": use now, today, YYYY-MM-DD, YYYY-MM-DD HH:MM, HH:MM, -2h or \"2h ago\" (times are "
-           "local unless they end in Z or +HH:MM)";
+         + ": use now, today, YYYY-MM-DD, YYYY-MM-DD HH:MM, HH:MM, \"yesterday 15:00\", \"mon "
+           "09:30\", -2h or \"2h ago\" (times are local unless they end in Z or +HH:MM)";
 }
 
 std::string bad_duration(std::string_view shown) {
@@ -159,6 +160,97 @@ TEST_CASE("times: keywords in each zone", "[parse]") {
   const slatrack::Zone& london = zone("Europe/London"); // GMT in November
   CHECK(parse_time("today", k_now, london) == utc(2026, 11, 23));
   CHECK(parse_time("today", utc(2026, 7, 1, 12), london) == utc(2026, 6, 30, 23));
+}
+
+TEST_CASE("times: a day word then a time", "[parse]") {
+  // k_now is Monday 2026-11-23 10:30 UTC.
+  const slatrack::Zone& london = zone("Europe/London"); // GMT in November
+  CHECK(parse_time("yesterday 15:00", k_now, london) == utc(2026, 11, 22, 15));
+  CHECK(parse_time("today 09:15", k_now, london) == utc(2026, 11, 23, 9, 15));
+  CHECK(parse_time("tomorrow 9:00", k_now, london) == utc(2026, 11, 24, 9));
+  CHECK(parse_time("  Yesterday   15:00:30 ", k_now, london) == utc(2026, 11, 22, 15, 0, 30));
+  // A weekday: the latest such instant not later than now, today's included.
+  CHECK(parse_time("mon 09:30", k_now, london) == utc(2026, 11, 23, 9, 30));
+  CHECK(parse_time("mon 10:30", k_now, london) == k_now);
+  CHECK(parse_time("mon 10:31", k_now, london) == utc(2026, 11, 16, 10, 31));
+  CHECK(parse_time("MONDAY 11:00", k_now, london) == utc(2026, 11, 16, 11));
+  CHECK(parse_time("sun 23:59", k_now, london) == utc(2026, 11, 22, 23, 59));
+  CHECK(parse_time("tue 08:00", k_now, london) == utc(2026, 11, 17, 8));
+  CHECK(parse_time("fri 16:00", k_now, london) == utc(2026, 11, 20, 16));
+  CHECK(parse_time("last fri 16:00", k_now, london) == utc(2026, 11, 20, 16));
+  CHECK(parse_time("last Friday 16:00", k_now, london) == utc(2026, 11, 20, 16));
+  CHECK(parse_time("last mon 09:00", k_now, london) == utc(2026, 11, 23, 9));
+  CHECK(parse_time("wed 12:00", k_now, london) == utc(2026, 11, 18, 12));
+  CHECK(parse_time("thursday 12:00", k_now, london) == utc(2026, 11, 19, 12));
+  CHECK(parse_time("sat 12:00", k_now, london) == utc(2026, 11, 21, 12));
+
+  // In the zone's days: 05:30 on Monday in New York.
+  const slatrack::Zone& new_york = zone("America/New_York");
+  CHECK(parse_time("yesterday 15:00", k_now, new_york) == utc(2026, 11, 22, 20));
+  CHECK(parse_time("mon 05:00", k_now, new_york) == utc(2026, 11, 23, 10));
+  CHECK(parse_time("mon 06:00", k_now, new_york) == utc(2026, 11, 16, 11));
+  // 21:30 on Monday in Sydney (AEDT +11).
+  CHECK(parse_time("sun 22:00", k_now, zone("Australia/Sydney")) == utc(2026, 11, 22, 11));
+}
+
+TEST_CASE("times: day words on DST change days", "[parse]") {
+  const slatrack::Zone& london = zone("Europe/London");
+  // Sunday 2026-03-29: 01:00 GMT jumps to 02:00 BST. Now: 12:00 BST.
+  const Instant spring = utc(2026, 3, 29, 11);
+  CHECK(parse_time("sun 00:30", spring, london) == utc(2026, 3, 29, 0, 30));
+  CHECK(parse_time("sun 01:30", spring, london) == utc(2026, 3, 29, 1)); // in the gap
+  CHECK(parse_time("today 03:00", spring, london) == utc(2026, 3, 29, 2));
+  CHECK(parse_time("yesterday 12:00", spring, london) == utc(2026, 3, 28, 12));
+  // Monday 10:00 BST: "mon 10:30" is a week back, in GMT.
+  CHECK(parse_time("mon 10:30", utc(2026, 3, 30, 9), london) == utc(2026, 3, 23, 10, 30));
+  // Sunday 2026-10-25: 02:00 BST goes back to 01:00 GMT. Now: Monday 09:00 GMT.
+  const Instant autumn = utc(2026, 10, 26, 9);
+  CHECK(parse_time("yesterday 01:30", autumn, london) == utc(2026, 10, 25, 0, 30)); // earlier
+  CHECK(parse_time("sun 12:00", autumn, london) == utc(2026, 10, 25, 12));
+  CHECK(parse_time("last sat 12:00", autumn, london) == utc(2026, 10, 24, 11));
+  // Just after the change, 01:30 BST has passed but 01:30 GMT has not: the earlier reading.
+  CHECK(parse_time("sun 01:30", utc(2026, 10, 25, 1, 10), london) == utc(2026, 10, 25, 0, 30));
+}
+
+TEST_CASE("times: a day word needs a time after it", "[parse]") {
+  const slatrack::Zone& utc_zone = zone("UTC");
+  REQUIRE_THROWS_WITH(parse_time("mon", k_now, utc_zone),
+                      "bad time \"mon\": give a time of day after the day, e.g. \"mon 09:00\"");
+  REQUIRE_THROWS_WITH(
+      parse_time("last fri", k_now, utc_zone),
+      "bad time \"last fri\": give a time of day after the day, e.g. \"last fri 09:00\"");
+  REQUIRE_THROWS_WITH(parse_time("mon 9", k_now, utc_zone),
+                      "bad time \"mon 9\": write the day, then HH:MM, e.g. \"mon 09:00\"");
+  REQUIRE_THROWS_WITH(parse_time("yesterday 15:00 Z", k_now, utc_zone),
+                      "bad time \"yesterday 15:00 Z\": write the day, then HH:MM, e.g. "
+                      "\"yesterday 09:00\"");
+  REQUIRE_THROWS_WITH(parse_time("mon 24:00", k_now, utc_zone),
+                      "bad time \"mon 24:00\": no such time of day; hours go 00-23, minutes and "
+                      "seconds 00-59");
+  REQUIRE_THROWS_WITH(parse_time("last 09:00", k_now, utc_zone),
+                      "bad time \"last 09:00\": write last and a weekday, then a time, e.g. "
+                      "\"last fri 16:00\"");
+  REQUIRE_THROWS_WITH(parse_time("last yesterday 09:00", k_now, utc_zone),
+                      "bad time \"last yesterday 09:00\": write last and a weekday, then a time, "
+                      "e.g. \"last fri 16:00\"");
+}
+
+TEST_CASE("times: YYYY-MM where a range starts or ends", "[parse]") {
+  CHECK(parse_range_time("2026-11", k_now, zone("Europe/London")) == utc(2026, 11, 1));
+  // 2026-11-01 is the day New York leaves DST: its midnight is still EDT (-4).
+  CHECK(parse_range_time("2026-11", k_now, zone("America/New_York")) == utc(2026, 11, 1, 4));
+  CHECK(parse_range_time("2027-01", k_now, zone("Europe/London")) == utc(2027, 1, 1));
+  CHECK(parse_range_time(" 1970-01 ", k_now, zone("UTC")) == utc(1970, 1, 1));
+  // Every other TIME too.
+  CHECK(parse_range_time("2026-11-02", k_now, zone("UTC")) == utc(2026, 11, 2));
+  CHECK(parse_range_time("yesterday 15:00", k_now, zone("UTC")) == utc(2026, 11, 22, 15));
+  REQUIRE_THROWS_WITH(parse_range_time("2026-13", k_now, zone("UTC")),
+                      "bad time \"2026-13\": no such month; months go 01-12");
+  REQUIRE_THROWS_WITH(parse_range_time("1969-12", k_now, zone("UTC")),
+                      "bad time \"1969-12\": the year must be between 1970 and 9999");
+  REQUIRE_THROWS_WITH(parse_time("2026-11", k_now, zone("UTC")),
+                      "bad time \"2026-11\": a month is taken only where a range starts or ends "
+                      "(--since, --until, --from, --to); give a day, e.g. 2026-11-01");
 }
 
 TEST_CASE("times: today is the local day, not the UTC day", "[parse]") {
@@ -331,7 +423,6 @@ TEST_CASE("times: malformed values get the list of accepted forms", "[parse]") {
       {"2x ago", bad_time("\"2x ago\"")},
       {"90", bad_time("\"90\"")},
       {"now now", bad_time("\"now now\"")},
-      {"today 10:30", bad_time("\"today 10:30\"")},
       {"2026-1-5", bad_time("\"2026-1-5\"")},
       {"26-11-23", bad_time("\"26-11-23\"")},
       {"2026/11/23", bad_time("\"2026/11/23\"")},
@@ -441,8 +532,9 @@ TEST_CASE("times: every result lies in 1970-9999 UTC, relative ones too", "[pars
 }
 
 TEST_CASE("times: a misspelt keyword gets a suggestion", "[parse]") {
-  const std::string forms = ": use now, today, YYYY-MM-DD, YYYY-MM-DD HH:MM, HH:MM, -2h or \"2h "
-                            "ago\" (times are local unless they end in Z or +HH:MM)";
+  const std::string forms = ": use now, today, YYYY-MM-DD, YYYY-MM-DD HH:MM, HH:MM, \"yesterday "
+                            "15:00\", \"mon 09:30\", -2h or \"2h ago\" (times are local unless "
+                            "they end in Z or +HH:MM)";
   const slatrack::Zone& utc_zone = zone("UTC");
   REQUIRE_THROWS_WITH(parse_time("tomorow", k_now, utc_zone),
                       "bad time \"tomorow\" (did you mean \"tomorrow\"?)" + forms);
@@ -514,6 +606,16 @@ TEST_CASE("find_zone: unknown names suggest the closest", "[parse]") {
                           + accepted);
   REQUIRE_THROWS_WITH(slatrack::find_zone("Mars/Olympus"),
                       "unknown time zone \"Mars/Olympus\"" + accepted);
+  // Not "EST" for the "est" in Manchester: a name with a region gets zones with one.
+  REQUIRE_THROWS_WITH(slatrack::find_zone("Europe/Manchester"),
+                      "unknown time zone \"Europe/Manchester\"" + accepted);
+  // By the city part: the zone named after that city, in whatever region.
+  REQUIRE_THROWS_WITH(slatrack::find_zone("Asia/London"),
+                      "unknown time zone \"Asia/London\" (did you mean \"Europe/London\"?)"
+                          + accepted);
+  REQUIRE_THROWS_WITH(slatrack::find_zone("new york"),
+                      "unknown time zone \"new york\" (did you mean \"America/New_York\"?)"
+                          + accepted);
   REQUIRE_THROWS_WITH(slatrack::find_zone(""), "unknown time zone \"\"" + accepted);
   REQUIRE_THROWS_WITH(slatrack::find_zone("../../etc/passwd"),
                       "unknown time zone \"../../etc/passwd\"" + accepted);

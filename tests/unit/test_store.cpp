@@ -360,6 +360,30 @@ TEST_CASE("the built-ins cannot be changed or removed, but default's targets can
 
 // ---- clients ----
 
+TEST_CASE("a short client name that matches several clients is refused, naming them", "[store]") {
+  const std::unique_ptr<Store> store = open_sqlite_store(":memory:");
+  store->add_client(NewClient{"Acme Ltd", {}, {}, {}, {}});
+  store->add_client(NewClient{"Acorn Co", {}, {}, {}, {}});
+  const std::string ambiguous =
+      "\"ac\" could be \"Acme Ltd\" or \"Acorn Co\"; give more of the client's name";
+  CHECK(message_of([&] { static_cast<void>(store->find_client("ac")); }, ErrorKind::invalid_input)
+        == ambiguous);
+  NewRequest request = new_request("ac", "Hi", k_t0, k_t0);
+  request.create_client = true;
+  CHECK(
+      message_of([&] { static_cast<void>(store->log_request(request)); }, ErrorKind::invalid_input)
+      == ambiguous);
+  CHECK(store->clients().size() == 2);
+  // An exact name wins over a longer one it starts: "Acme" is its own client.
+  store->add_client(NewClient{"Acme", {}, {}, {}, {}});
+  CHECK(store->find_client("acme")->name == "Acme");
+  NewRequest by_client = new_request("acor", "Hi", k_t0, k_t0);
+  by_client.author = ""; // the client's own message
+  const LogResult logged = store->log_request(by_client);
+  CHECK(logged.request.client == "Acorn Co");
+  CHECK(store->request_detail(logged.request.id).events.front().author == "Acorn Co");
+}
+
 TEST_CASE("clients are found case-insensitively, with suggestions when unknown", "[store]") {
   const std::unique_ptr<Store> store = open_sqlite_store(":memory:");
   store->add_client(
@@ -370,7 +394,10 @@ TEST_CASE("clients are found case-insensitively, with suggestions when unknown",
   CHECK(found->policy == "default");
   CHECK(found->email == "ops@acme.test");
   CHECK(found->owner == "ann");
-  CHECK(!store->find_client("Acme").has_value());
+  CHECK(!store->find_client("Acmex").has_value());
+  // Short forms: the start of the name or of a word of it.
+  CHECK(store->find_client("acme")->name == "Acme Ltd");
+  CHECK(store->find_client("LTD")->name == "Acme Ltd");
 
   CHECK(message_of(
             [&] {
@@ -384,17 +411,19 @@ TEST_CASE("clients are found case-insensitively, with suggestions when unknown",
             },
             ErrorKind::not_found)
         == "no SLA policy \"gold\"; add it with: slatrack sla add gold --reply DUR");
-  CHECK(message_of(
-            [&] { static_cast<void>(store->log_request(new_request("acme", "Hi", k_t0, k_t0))); },
-            ErrorKind::not_found)
-        == "no client \"acme\" (did you mean \"Acme Ltd\"?); add it with: slatrack client add "
-           "acme, or pass --create-client");
+  CHECK(
+      message_of(
+          [&] { static_cast<void>(store->log_request(new_request("Acme Ltx", "Hi", k_t0, k_t0))); },
+          ErrorKind::not_found)
+      == "no client \"Acme Ltx\" (did you mean \"Acme Ltd\"?); add it with: slatrack client "
+         "add 'Acme Ltx', or pass --create-client");
   CHECK(message_of(
             [&] { static_cast<void>(store->log_request(new_request("zzz", "Hi", k_t0, k_t0))); },
             ErrorKind::not_found)
         == "no client \"zzz\"; add it with: slatrack client add zzz, or pass --create-client");
-  CHECK(message_of([&] { store->remove_client("acm"); }, ErrorKind::not_found)
-        == "no client \"acm\" (did you mean \"Acme Ltd\"?); list them with: slatrack client list");
+  CHECK(message_of([&] { store->remove_client("acme ltx"); }, ErrorKind::not_found)
+        == "no client \"acme ltx\" (did you mean \"Acme Ltd\"?); list them with: slatrack client "
+           "list");
 }
 
 TEST_CASE("clients are listed by name with request counts, and changed", "[store]") {

@@ -5,6 +5,7 @@
 #include <vector>
 
 using slatrack::closest_names;
+using slatrack::match_short_name;
 using slatrack::quoted_list;
 using slatrack::to_lower;
 using Names = std::vector<std::string>;
@@ -52,4 +53,41 @@ TEST_CASE("closest_names: short names are not close to every short name", "[text
 TEST_CASE("closest_names: empty names and an empty wanted name", "[text]") {
   CHECK(closest_names("abc", {""}).empty());
   CHECK(closest_names("", {"abc", "x"}) == Names{"x"});
+}
+
+TEST_CASE("match_short_name: the exact name, ignoring case, wins", "[text]") {
+  const Names clients{"Acme Ltd", "Acme", "Hudson & Vale LLP"};
+  CHECK(match_short_name("acme", clients) == Names{"Acme"});
+  CHECK(match_short_name("ACME LTD", clients) == Names{"Acme Ltd"});
+}
+
+TEST_CASE("match_short_name: a prefix of the name or of one of its words", "[text]") {
+  const Names clients{"Acme Ltd", "Hudson & Vale LLP", "Globex"};
+  CHECK(match_short_name("acme", clients) == Names{"Acme Ltd"});
+  CHECK(match_short_name("ltd", clients) == Names{"Acme Ltd"});
+  CHECK(match_short_name("hudson", clients) == Names{"Hudson & Vale LLP"});
+  CHECK(match_short_name("val", clients) == Names{"Hudson & Vale LLP"});
+  CHECK(match_short_name("hudson & v", clients) == Names{"Hudson & Vale LLP"});
+  CHECK(match_short_name("G", clients) == Names{"Globex"});
+  // Not a word's start, and not within one word.
+  CHECK(match_short_name("cme", clients).empty());
+  CHECK(match_short_name("vale llp", clients).empty());
+  CHECK(match_short_name("& vale", clients).empty());
+  CHECK(match_short_name("", clients).empty());
+  CHECK(match_short_name("acme", Names{}).empty());
+}
+
+TEST_CASE("match_short_name: several candidates, in the given order", "[text]") {
+  const Names clients{"Acme Ltd", "Acorn Co", "Globex Ltd", "Zeta-9 Labs"};
+  CHECK(match_short_name("ac", clients) == Names{"Acme Ltd", "Acorn Co"});
+  CHECK(match_short_name("ltd", clients) == Names{"Acme Ltd", "Globex Ltd"});
+  CHECK(match_short_name("9", clients) == Names{"Zeta-9 Labs"});
+  CHECK(match_short_name("lab", clients) == Names{"Zeta-9 Labs"});
+}
+
+TEST_CASE("match_short_name: non-ASCII letters are part of words", "[text]") {
+  const Names clients{"M\xC3\xBCller GmbH", "\xC3\x84rger AG"};
+  CHECK(match_short_name("m\xC3\xBC", clients) == Names{"M\xC3\xBCller GmbH"});
+  CHECK(match_short_name("\xC3\x84r", clients) == Names{"\xC3\x84rger AG"});
+  CHECK(match_short_name("ller", clients).empty());
 }

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Defects found in a month of daily use (issue 13), each checked here.
+source "$(dirname "$0")/lib.sh" "$1"
+
+st client add "Acme Ltd" --sla default; expect_rc 0
+st calendar add office --tz Europe/London --hours "mon-fri 09:00-17:00"; expect_rc 0
+st sla add standard --calendar office --reply 2h --resolve 40h; expect_rc 0
+st client add Bloom --sla standard; expect_rc 0
+
+# show --format csv and tsv: one row per event with the request's columns, not JSON.
+st log acme 'Invoice, "VAT" wrong' --at "2026-11-23 09:00" --now "2026-11-23 09:30" -m "hello" -q
+st reply 1 --at "2026-11-23 09:20" --now "2026-11-23 09:30"
+st show 1 --format csv --now "2026-11-23 09:30"; expect_rc 0
+expect_out 'id,client,subject,channel,priority,status,assignee,sla,calendar,ref,received_at,replied_at,resolved_at,reply_due_at,update_due_at,resolve_due_at,event,kind,at,author,text,recorded_at
+1,Acme Ltd,"Invoice, ""VAT"" wrong",email,normal,open,,default,24x7,,2026-11-23T09:00:00Z,2026-11-23T09:20:00Z,,,,,1,message,2026-11-23T09:00:00Z,Acme Ltd,hello,2026-11-23T09:30:00Z
+1,Acme Ltd,"Invoice, ""VAT"" wrong",email,normal,open,,default,24x7,,2026-11-23T09:00:00Z,2026-11-23T09:20:00Z,,,,,2,reply,2026-11-23T09:20:00Z,tester,,2026-11-23T09:30:00Z'
+st show 1 --format tsv --now "2026-11-23 09:30"; expect_rc 0
+expect_eq "$(printf '%s\n' "$out" | wc -l)" 3
+expect_eq "$(printf '%s\n' "$out" | head -1 | cut -f1,17,18)" "$(printf 'id\tevent\tkind')"
+
+# --tz Europe/Manchester: not "EST" (the "est" in Manchester).
+st list --tz Europe/Manchester; expect_rc 2
+expect_err 'slatrack: error: unknown time zone "Europe/Manchester": use an IANA name such as Europe/London'
+st list --tz Asia/London; expect_rc 2
+expect_err 'slatrack: error: unknown time zone "Asia/London" (did you mean "Europe/London"?): use an IANA name such as Europe/London'
+
+# explain of a stopped clock: the walk ends at the stop, which is marked.
+st log bloom "Quick one" --at "2026-11-23 09:00" --now "2026-11-23 09:00" -q; expect_out 2
+st resolve 2 --at "2026-11-23 10:00" --now "2026-11-23 10:00" --by ann; expect_rc 0
+st explain 2 --now "2026-11-30 12:00"; expect_rc 0
+expect_out_has "resolve clock"
+expect_out_has "  stop     Mon 23 Nov 10:00 +00:00  resolve by ann"
+expect_out_has "  due      Mon 30 Nov 09:00 +00:00"
+st explain 2 --format json --now "2026-11-30 12:00"; expect_rc 0
+expect_eq "$(json_get "$out" '[.clocks[] | select(.metric == "resolve") | .steps[] | .to] | join(" ")')" \
+  "2026-11-23T10:00:00Z" "(the resolve walk stops at the resolve)"
+
+# A time later than now is shown in the user's zone, not in UTC.
+st log acme "Future" --at "tomorrow 09:00" --now "2026-07-01 12:00" --tz Europe/London; expect_rc 2
+expect_err 'slatrack: error: --at "tomorrow 09:00" is later than now (2026-07-01 12:00:00 +01:00; it is 2026-07-02 09:00:00 +01:00): an event cannot be in the future'
+
+# Natural back-dating, in the user's zone.
+st log acme "Phoned" --at "yesterday 15:00" --now "2026-07-01 12:00" --tz Europe/London --format json
+expect_rc 0; expect_eq "$(json_get "$out" .received_at)" 2026-06-30T14:00:00Z
+st log acme "Friday" --at "last fri 16:00" --now "2026-07-01 12:00" --tz Europe/London --format json
+expect_rc 0; expect_eq "$(json_get "$out" .received_at)" 2026-06-26T15:00:00Z
+st log acme "Monday" --at "mon 09:30" --now "2026-07-01 12:00" --tz Europe/London --format json
+expect_rc 0; expect_eq "$(json_get "$out" .received_at)" 2026-06-29T08:30:00Z
+st list --status all --since 2026-06 --until 2026-07 --tz Europe/London --format tsv --now "2026-07-01 12:00"
+expect_rc 0; expect_eq "$(printf '%s\n' "$out" | cut -f1 | tr '\n' ' ')" "id 3 4 5 "
+st log acme "x" --at 2026-06 --now "2026-07-01 12:00"; expect_rc 2
+expect_err_has 'bad time "2026-06": a month is taken only where a range starts or ends'
+finish
