@@ -236,6 +236,11 @@ for n in $sizes; do
   bench "overdue --format csv $n" "$s overdue --format csv"
   bench "overdue --within 4h $n" "$s overdue --within 4h"
   bench "list $n" "$s list"
+  # A word in a few requests (a ticket number of an event's text), and a word of 1 subject in 12
+  # with the first 20 shown (docs/performance.md, "Search").
+  ticket=$(sqlite3 "$work" "SELECT substr(text, 12) FROM events WHERE text LIKE 'see ticket %' ORDER BY id LIMIT 1")
+  bench "list --search (rare word) $n" "$s list --status all --search ${ticket:-refund}"
+  bench "list --search refund --limit 20 $n" "$s list --status all --search refund --limit 20"
   bench "show $n" "$s show $id"
   if [ "$n" = "$largest" ] || [ "$n" -le 100000 ]; then
     bench "report $n" --with --runs "${runs:-3}" -- \

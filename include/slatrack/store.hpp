@@ -78,6 +78,9 @@ struct RequestFilter {
   std::optional<Priority> priority;
   std::optional<Instant> since; // received_at >= since
   std::optional<Instant> until; // received_at < until
+  // Words that must each start a word of the request's subject, ref or an event's text, ignoring
+  // case (list --search); empty: no search.
+  std::vector<std::string> search;
   std::optional<std::int64_t> limit;
 };
 

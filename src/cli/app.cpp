@@ -309,6 +309,10 @@ void build_views(Tree& tree, CLI::App& app) {
   list->add_option("--priority", tree.list.priority, "Only this priority")->type_name("P");
   list->add_option("--since", tree.list.since, "Received at or after TIME")->type_name("TIME");
   list->add_option("--until", tree.list.until, "Received before TIME")->type_name("TIME");
+  list->add_option("--search", tree.list.search,
+                   "Only requests with every word (as a word's start, any case) in the subject, "
+                   "the ref or an event's text")
+      ->type_name("WORDS");
   list->add_option("--limit", tree.list.limit, "At most N requests")->type_name("N");
   leaf(tree, app, "show", "A request, its clocks and its whole history",
        [&tree](Context& context) { return run_show(context, tree.name); })

@@ -5,6 +5,8 @@
 #include "slatrack/error.hpp"
 #include "slatrack/parse.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <fmt/format.h>
 
@@ -19,6 +21,34 @@ Instant time_option(Context& context, std::string_view option, const std::string
   } catch (const Error& error) {
     throw Error{ErrorKind::invalid_input, fmt::format("{}: {}", option, error.what())};
   }
+}
+
+// The words of --search: split at white space; a word needs a letter or a digit (what the index
+// holds), punctuation alone is left out. Throws Error{invalid_input} when no word is left.
+std::vector<std::string> search_words(const std::string& text) {
+  std::vector<std::string> words;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t start = text.find_first_not_of(" \t\r\n", i);
+    if (start == std::string::npos) {
+      break;
+    }
+    const std::size_t end = std::min(text.find_first_of(" \t\r\n", start), text.size());
+    const std::string word = text.substr(start, end - start);
+    if (std::any_of(word.begin(), word.end(), [](char c) {
+          const auto byte = static_cast<unsigned char>(c);
+          return byte >= 0x80 || std::isalnum(byte) != 0;
+        })) {
+      words.push_back(word);
+    }
+    i = end;
+  }
+  if (words.empty()) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("bad --search \"{}\": give one or more words with letters or digits",
+                            escape_control(text))};
+  }
+  return words;
 }
 
 std::string shorten(const std::string& text, std::size_t max) {
@@ -114,6 +144,9 @@ int run_list(Context& context, const ListOptions& options) {
   }
   if (options.until) {
     filter.until = time_option(context, "--until", *options.until);
+  }
+  if (options.search) {
+    filter.search = search_words(*options.search);
   }
   if (options.limit) {
     std::int64_t limit = 0;

@@ -101,6 +101,7 @@ struct ListOptions {
   Text priority;
   Text since;
   Text until;
+  Text search;
   Text limit;
 };
 struct OverdueOptions {

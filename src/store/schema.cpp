@@ -186,9 +186,48 @@ DROP INDEX clocks_by_metric_due;
 CREATE INDEX clocks_running ON clocks (metric, due_at, outcome) WHERE outcome = 'running';
 )sql";
 
+// Migration 4: `list --search` (docs/storage.md, "Search"). Two FTS5 indexes over the text a
+// search looks in, each with its table as external content (no second copy of the text): the
+// subject and ref of each request, the text of each event. Triggers keep them in step with every
+// write (log, events, edit, import; moving an event to another request changes neither its rowid
+// nor its text, so nothing to do then), and 'rebuild' indexes what is there already. unicode61
+// folds case (and diacritics: "cafe" finds "café"); prefix indexes make the prefix queries of a
+// search (every word is the start of a word) one index range each.
+constexpr std::string_view k_migration_4 = R"sql(
+CREATE VIRTUAL TABLE requests_fts USING fts5(subject, ref, content = 'requests',
+  content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');
+CREATE VIRTUAL TABLE events_fts USING fts5(text, content = 'events', content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');
+INSERT INTO requests_fts (requests_fts) VALUES ('rebuild');
+INSERT INTO events_fts (events_fts) VALUES ('rebuild');
+CREATE TRIGGER requests_fts_insert AFTER INSERT ON requests BEGIN
+  INSERT INTO requests_fts (rowid, subject, ref) VALUES (new.id, new.subject, new.ref);
+END;
+CREATE TRIGGER requests_fts_delete AFTER DELETE ON requests BEGIN
+  INSERT INTO requests_fts (requests_fts, rowid, subject, ref)
+    VALUES ('delete', old.id, old.subject, old.ref);
+END;
+CREATE TRIGGER requests_fts_update AFTER UPDATE OF subject, ref ON requests BEGIN
+  INSERT INTO requests_fts (requests_fts, rowid, subject, ref)
+    VALUES ('delete', old.id, old.subject, old.ref);
+  INSERT INTO requests_fts (rowid, subject, ref) VALUES (new.id, new.subject, new.ref);
+END;
+CREATE TRIGGER events_fts_insert AFTER INSERT ON events WHEN new.text IS NOT NULL BEGIN
+  INSERT INTO events_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER events_fts_delete AFTER DELETE ON events WHEN old.text IS NOT NULL BEGIN
+  INSERT INTO events_fts (events_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER events_fts_update AFTER UPDATE OF text ON events BEGIN
+  INSERT INTO events_fts (events_fts, rowid, text)
+    SELECT 'delete', old.id, old.text WHERE old.text IS NOT NULL;
+  INSERT INTO events_fts (rowid, text) SELECT new.id, new.text WHERE new.text IS NOT NULL;
+END;
+)sql";
+
 // k_migrations[i] takes the schema from version i to i + 1.
 constexpr std::array<std::string_view, k_schema_version> k_migrations{k_migration_1, k_migration_2,
-                                                                      k_migration_3};
+                                                                      k_migration_3, k_migration_4};
 
 // What the header of an existing file says, read in one read transaction.
 struct Header {

@@ -47,6 +47,20 @@ using store::to_instant;
 using store::to_row;
 using store::to_seconds;
 
+// An FTS5 query for the words that start with `word`: a phrase (quotes doubled) with a prefix
+// star, so "inv-10" finds "INV-1042" (the tokens inv and 10..., one after the other).
+std::string fts_prefix_query(std::string_view word) {
+  std::string out = "\"";
+  for (const char c : word) {
+    out += c;
+    if (c == '"') {
+      out += '"';
+    }
+  }
+  out += "\"*";
+  return out;
+}
+
 std::string plural(std::int64_t count, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", count, count == 1 ? one : many);
 }
@@ -949,6 +963,13 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
     sql += filter.priority ? "AND r.priority = ?\n" : "";
     sql += filter.since ? "AND r.received_at >= ?\n" : "";
     sql += filter.until ? "AND r.received_at < ?\n" : "";
+    // Each word: the requests whose subject or ref, or one of whose events' text, has a word
+    // starting with it (the FTS5 indexes of migration 4; a prefix query each).
+    for (std::size_t i = 0; i < filter.search.size(); ++i) {
+      sql += "AND r.id IN (SELECT rowid FROM requests_fts WHERE requests_fts MATCH ? UNION ALL "
+             "SELECT e.request_id FROM events_fts f JOIN events e ON e.id = f.rowid "
+             "WHERE events_fts MATCH ?)\n";
+    }
     sql += "ORDER BY r.id LIMIT ?";
     {
       Use use = statement(sql).use();
@@ -969,6 +990,10 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
       }
       if (filter.until) {
         use.bind(to_db(*filter.until));
+      }
+      for (const std::string& word : filter.search) {
+        const std::string query = fts_prefix_query(word);
+        use.bind(query).bind(query);
       }
       use.bind(filter.limit.value_or(-1));
       while (use.step()) {
