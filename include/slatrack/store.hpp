@@ -82,6 +82,10 @@ struct RequestFilter {
   // case (list --search); empty: no search.
   std::vector<std::string> search;
   std::optional<std::int64_t> limit;
+  // Set: sorted by open lateness at this time on each request's calendar (most late first, then
+  // the least open time left; ties by due time and number), then the requests without a running
+  // clock by number. Unset: by number.
+  std::optional<Instant> now;
 };
 
 struct OverdueQuery {

@@ -148,6 +148,7 @@ int run_list(Context& context, const ListOptions& options) {
   if (options.search) {
     filter.search = search_words(*options.search);
   }
+  filter.now = context.now();
   if (options.limit) {
     std::int64_t limit = 0;
     const std::string& text = *options.limit;

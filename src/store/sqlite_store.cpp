@@ -970,9 +970,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
              "SELECT e.request_id FROM events_fts f JOIN events e ON e.id = f.rowid "
              "WHERE events_fts MATCH ?)\n";
     }
-    sql += "ORDER BY r.id LIMIT ?";
-    {
-      Use use = statement(sql).use();
+    const auto bind_filters = [&](Use& use) {
       for (const std::string& status : statuses) {
         use.bind(status);
       }
@@ -995,7 +993,84 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
         const std::string query = fts_prefix_query(word);
         use.bind(query).bind(query);
       }
+    };
+    if (!filter.now) {
+      sql += "ORDER BY r.id LIMIT ?";
+      Use use = statement(sql).use();
+      bind_filters(use);
       use.bind(filter.limit.value_or(-1));
+      while (use.step()) {
+        visit(read_request(use));
+      }
+      read.commit();
+      return;
+    }
+    // By open lateness at filter.now: the requests with a running clock, read per calendar in due
+    // order (on one calendar that is the order of open lateness too) and merged by their open
+    // lateness on their calendar; then the others by number.
+    std::int64_t left = filter.limit.value_or(-1);
+    RulesCache rules;
+    {
+      struct Stream {
+        std::unique_ptr<Statement> statement;
+        std::unique_ptr<Use> use;
+        const Clock* clock = nullptr;
+        std::optional<Request> request;
+        Seconds late{0};
+      };
+      // The covering partial index of overdue (migration 2), read in due order: no sort, and
+      // memory does not grow with the requests listed.
+      std::string running_sql =
+          sql + "AND r.next_due_at IS NOT NULL AND p.calendar_id = ?\nORDER BY r.next_due_at, r.id";
+      const std::string from = "FROM requests r\n";
+      running_sql.replace(running_sql.find(from), from.size(),
+                          "FROM requests r INDEXED BY requests_running\n");
+      std::vector<Stream> streams;
+      for (const std::int64_t calendar_id : select_ids("SELECT id FROM calendars", std::nullopt)) {
+        Stream stream;
+        stream.clock = &clock(calendar_id, rules);
+        stream.statement = std::make_unique<Statement>(m_db, running_sql);
+        stream.use = std::make_unique<Use>(*stream.statement);
+        bind_filters(*stream.use);
+        stream.use->bind(calendar_id);
+        streams.push_back(std::move(stream));
+      }
+      const auto advance = [&filter](Stream& stream) {
+        stream.request.reset();
+        if (stream.use->step()) {
+          stream.request = read_request(*stream.use);
+          const Instant due = stream.request->next->due;
+          stream.late = due < *filter.now ? stream.clock->open(due, *filter.now)
+                                          : -stream.clock->open(*filter.now, due);
+        }
+      };
+      for (Stream& stream : streams) {
+        advance(stream);
+      }
+      while (left != 0) {
+        Stream* best = nullptr;
+        for (Stream& stream : streams) {
+          if (stream.request
+              && (best == nullptr || stream.late > best->late
+                  || (stream.late == best->late
+                      && std::make_pair(stream.request->next->due, stream.request->id.value)
+                             < std::make_pair(best->request->next->due,
+                                              best->request->id.value)))) {
+            best = &stream;
+          }
+        }
+        if (best == nullptr) {
+          break;
+        }
+        visit(*best->request);
+        left = left > 0 ? left - 1 : left;
+        advance(*best);
+      }
+    }
+    if (left != 0) {
+      Use use = statement(sql + "AND r.next_due_at IS NULL\nORDER BY r.id LIMIT ?").use();
+      bind_filters(use);
+      use.bind(left);
       while (use.step()) {
         visit(read_request(use));
       }

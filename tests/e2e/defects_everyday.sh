@@ -47,7 +47,20 @@ expect_rc 0; expect_eq "$(json_get "$out" .received_at)" 2026-06-26T15:00:00Z
 st log acme "Monday" --at "mon 09:30" --now "2026-07-01 12:00" --tz Europe/London --format json
 expect_rc 0; expect_eq "$(json_get "$out" .received_at)" 2026-06-29T08:30:00Z
 st list --status all --since 2026-06 --until 2026-07 --tz Europe/London --format tsv --now "2026-07-01 12:00"
-expect_rc 0; expect_eq "$(printf '%s\n' "$out" | cut -f1 | tr '\n' ' ')" "id 3 4 5 "
+expect_rc 0; expect_eq "$(printf '%s\n' "$out" | cut -f1 | tr '\n' ' ')" "id 4 5 3 " "(most late first)"
 st log acme "x" --at 2026-06 --now "2026-07-01 12:00"; expect_rc 2
 expect_err_has 'bad time "2026-06": a month is taken only where a range starts or ends'
+
+# list and overdue: most late first in open time on each request's calendar, not in wall time.
+# Now Mon 23 Nov 09:30. #6 on office (mon-fri 09:00-17:00), due Fri 20 Nov 16:00: 65h 30m late on
+# the wall, 1h 30m in open time. #7 on 24x7, due Mon 07:30: 2h late either way.
+st client add Late --sla standard; st client add Nonstop
+st log late "Friday" --at "2026-11-20 14:00" --now "2026-11-20 14:00" -q; expect_out 6
+st log nonstop "Night" --at "2026-11-22 07:30" --now "2026-11-22 07:30" -q; expect_out 7
+st list --format tsv --now "2026-11-23 09:30"
+expect_eq "$(printf '%s\n' "$out" | cut -f1 | grep -E '^(6|7)$' | tr '\n' ' ')" "7 6 " "(list: open lateness)"
+st overdue --format tsv --now "2026-11-23 09:30"
+expect_eq "$(printf '%s\n' "$out" | cut -f1 | grep -E '^(6|7)$' | tr '\n' ' ')" "7 6 " "(overdue: open lateness)"
+st list --format tsv --now "2026-11-23 09:30" --limit 1
+expect_eq "$(printf '%s\n' "$out" | tail -n +2 | cut -f1)" 4 "(--limit: the most late, #4 from June)"
 finish

@@ -20,7 +20,7 @@ expect_err "import $examples/spreadsheet.csv: 6 added, 0 skipped (already there)
 expect_out_has "Open now:"
 expect_out_has "4   Carter & Sons   =SUM(A1:A3) shows #VALUE! in the shared …  normal  open    ann       Tue 17 Nov 16:45  reply Wed 18 Nov 16:45 (111h 45m late)"
 st list --status all --format jsonl; expect_rc 0
-expect_eq "$(printf '%s\n' "$out" | jq -r '.ref' | tr '\n' ' ')" "SHEET-1 SHEET-2 SHEET-3 SHEET-4 SHEET-5 SHEET-6 "
+expect_eq "$(printf '%s\n' "$out" | jq -s -r 'sort_by(.id)[] | .ref' | tr '\n' ' ')" "SHEET-1 SHEET-2 SHEET-3 SHEET-4 SHEET-5 SHEET-6 "
 # Spreadsheet cells: a quoted comma, doubled quotes, the formula guard undone, local times.
 expect_eq "$(printf '%s\n' "$out" | jq -c 'select(.id == 3) | [.subject, .channel, .priority, .assignee, .received_at, .replied_at, .resolved_at, .status]')" \
   '["Printer on 2nd floor: \"paper jam\" again","phone","urgent",null,"2026-11-17T08:50:00Z","2026-11-17T09:05:00Z","2026-11-17T10:30:00Z","resolved"]'

@@ -16,7 +16,7 @@ expect_eq "$(sqlite3 "$db" "PRAGMA user_version")" "$current" "upgraded to the c
 # Each request's contract fields are what schema 1 stored (tests/fixtures/schema-1.list.jsonl was
 # written by the schema-1 slatrack at the same --now).
 fields='{id, client, subject, channel, priority, status, assignee, sla, ref, received_at, replied_at, resolved_at, reply_due_at, update_due_at, resolve_due_at}'
-expect_eq "$(printf '%s\n' "$out" | jq -c "$fields")" "$(jq -c "$fields" "$fixtures/schema-1.list.jsonl")" \
+expect_eq "$(printf '%s\n' "$out" | jq -s -c "sort_by(.id)[] | $fields")" "$(jq -c "$fields" "$fixtures/schema-1.list.jsonl")" \
   "requests unchanged by the upgrade"
 # And independently of that file, values worked out by hand:
 # #1 (office: Europe/London, GMT in November, mon-fri 09:00-12:30 13:30-17:00): logged Mon 23 Nov
