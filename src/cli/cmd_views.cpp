@@ -112,6 +112,17 @@ std::string clock_state(const ClockRun& run, const Style& style, const Clock& cl
   return fmt::format("breached by {}", human_duration(run.used - run.target));
 }
 
+// The STATE of an overdue row, in open time on the request's calendar: "3h 10m late", "at risk,
+// 1h 20m left"; with no open time between the due time and now, "late since closing" or "due at
+// opening" (nothing is left, and an answer before the next opening is still on time).
+std::string overdue_state(const OverdueItem& item, bool late) {
+  if (item.open_late == Seconds{0}) {
+    return late ? "late since closing" : "due at opening";
+  }
+  return late ? fmt::format("{} late", human_duration(item.open_late))
+              : fmt::format("at risk, {} left", human_duration(-item.open_late));
+}
+
 } // namespace
 
 int run_list(Context& context, const ListOptions& options) {
@@ -339,16 +350,14 @@ int run_overdue(Context& context, const OverdueOptions& options) {
     if (style.format == Format::table) {
       // Only what the table shows. The state is in open time on the request's calendar, the
       // measure --within uses.
-      writer.add(
-          Row{{{"id", item.request.id.value},
-               {"client", item.request.client},
-               {"_subject", shorten(item.request.subject, 40)},
-               {"metric", std::string(to_string(item.metric))},
-               {"due_at", item.due},
-               {"_state", late ? fmt::format("{} late", human_duration(item.open_late))
-                               : fmt::format("at risk, {} left", human_duration(-item.open_late))},
-               {"assignee", text_or_null(item.request.assignee)}},
-              tone});
+      writer.add(Row{{{"id", item.request.id.value},
+                      {"client", item.request.client},
+                      {"_subject", shorten(item.request.subject, 40)},
+                      {"metric", std::string(to_string(item.metric))},
+                      {"due_at", item.due},
+                      {"_state", overdue_state(item, late)},
+                      {"assignee", text_or_null(item.request.assignee)}},
+                     tone});
       return;
     }
     Record record = request_record(item.request);

@@ -63,4 +63,16 @@ st overdue --format tsv --now "2026-11-23 09:30"
 expect_eq "$(printf '%s\n' "$out" | cut -f1 | grep -E '^(6|7)$' | tr '\n' ' ')" "7 6 " "(overdue: open lateness)"
 st list --format tsv --now "2026-11-23 09:30" --limit 1
 expect_eq "$(printf '%s\n' "$out" | tail -n +2 | cut -f1)" 4 "(--limit: the most late, #4 from June)"
+
+# Due at the next opening, looked at before it: said so, not "0s left". Fri 16:00 + 1h on office
+# is due Mon 09:00 (the hour is used up at Fri 17:00); on Saturday nothing is left.
+st sla add hour --calendar office --reply 1h; st client add Hourly --sla hour
+st log hourly "One hour" --at "2026-11-27 16:00" --now "2026-11-27 16:00"; expect_rc 0
+expect_out "Logged #8 for Hourly: reply due Mon 30 Nov 09:00 (in 1h 00m)"
+st show 8 --now "2026-11-28 12:00"
+expect_out_has "reply    started Fri 27 Nov 16:00  running, due at opening, Mon 30 Nov 09:00"
+st list --client hourly --now "2026-11-28 12:00"; expect_out_has "reply at opening, Mon 30 Nov 09:00"
+st overdue --client hourly --within 1h --now "2026-11-28 12:00"; expect_out_has "  due at opening  "
+st log hourly "Late one" --at "2026-11-27 15:00" --now "2026-11-27 15:00" -q; expect_out 9
+st overdue --client hourly --now "2026-11-28 12:00"; expect_rc 1; expect_out_has "  1h 00m late  " "(Fri 16:00-17:00 in open time)"
 finish
