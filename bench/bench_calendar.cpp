@@ -1,6 +1,7 @@
 // Cost of the business-hours engine: add(t, d) on an office calendar with a lunch break and 15
 // holidays a year, starts spread over two years, durations from 30 minutes to 4 weeks of open time.
 // The engine jumps over whole weeks, so long durations should cost about what short ones do.
+// addbd(t, N) for 1, 5 and 20 business days likewise.
 // Results and the command line: docs/performance.md, "Calendar engine (add)".
 #include "slatrack/calendar.hpp"
 
@@ -78,6 +79,18 @@ void open(benchmark::State& state, const char* zone) {
   state.SetItemsProcessed(state.iterations());
 }
 
+void addbd(benchmark::State& state, const char* zone) {
+  const BusinessCalendar calendar(office_rules(zone));
+  const std::vector<Instant> at = starts();
+  const std::int64_t days = state.range(0);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(calendar.add_business_days(at[i], days));
+    i = (i + 1) & (at.size() - 1);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 void construct(benchmark::State& state) {
   const CalendarRules rules = office_rules("Europe/London");
   for (auto _ : state) {
@@ -97,6 +110,9 @@ void durations(benchmark::internal::Benchmark* benchmark) {
 BENCHMARK_CAPTURE(add, london, "Europe/London")->Apply(durations);
 BENCHMARK_CAPTURE(add, new_york, "America/New_York")->Apply(durations);
 BENCHMARK_CAPTURE(open, london, "Europe/London")->Apply(durations);
+// Business days: 1bd, 5bd, 20bd.
+BENCHMARK_CAPTURE(addbd, london, "Europe/London")->Arg(1)->Arg(5)->Arg(20);
+BENCHMARK_CAPTURE(addbd, new_york, "America/New_York")->Arg(1)->Arg(5)->Arg(20);
 BENCHMARK(construct);
 
 } // namespace

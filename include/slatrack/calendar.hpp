@@ -87,14 +87,41 @@ public:
 
   // The open stretches that intersect [a, b), clipped to it, in order.
   [[nodiscard]] virtual std::vector<OpenSpan> open_spans(Instant a, Instant b) const = 0;
+
+  // N business days from t, addbd(t, N) of SPEC.md "Business days" (n >= 0; n = 0 gives s, the
+  // first open instant at or after t): s = t when t is open, else the next opening; then the
+  // N-th later local date that has open hours and is not a holiday, at the wall-clock time of s;
+  // when that instant is not open, the next opening after it (a wall-clock time skipped by a DST
+  // change is the first instant after the gap, a repeated one the earlier). Its cost grows with
+  // the holidays crossed, not with n. Throws as add does.
+  [[nodiscard]] virtual Instant add_business_days(Instant t, std::int64_t n) const = 0;
+
+  // The business days a target of N bd from t walks, for `explain`: s, then each business
+  // day's date (local, days since 1970-01-01) in order, and the result. Closed days in between
+  // are the days not listed.
+  struct BusinessDayWalk {
+    Instant start;                  // s
+    std::vector<std::int64_t> days; // the N business days
+    Instant due;
+  };
+  [[nodiscard]] virtual BusinessDayWalk walk_business_days(Instant t, std::int64_t n) const = 0;
 };
 
-// The built-in 24x7 calendar: always open.
+class Zone;
+
+// The built-in 24x7 calendar: always open. Every local day is a business day: N bd is the same
+// wall-clock time N local dates later in `zone` (UTC when null).
 class AlwaysOpen final : public Clock {
 public:
+  explicit AlwaysOpen(const Zone* zone = nullptr) : m_zone(zone) {}
   [[nodiscard]] Seconds open(Instant a, Instant b) const override;
   [[nodiscard]] Instant add(Instant t, Seconds d) const override;
   [[nodiscard]] std::vector<OpenSpan> open_spans(Instant a, Instant b) const override;
+  [[nodiscard]] Instant add_business_days(Instant t, std::int64_t n) const override;
+  [[nodiscard]] BusinessDayWalk walk_business_days(Instant t, std::int64_t n) const override;
+
+private:
+  const Zone* m_zone;
 };
 
 // A calendar of weekly open hours in an IANA zone, with holidays, exact across DST changes.
@@ -108,6 +135,8 @@ public:
   [[nodiscard]] Seconds open(Instant a, Instant b) const override;
   [[nodiscard]] Instant add(Instant t, Seconds d) const override;
   [[nodiscard]] std::vector<OpenSpan> open_spans(Instant a, Instant b) const override;
+  [[nodiscard]] Instant add_business_days(Instant t, std::int64_t n) const override;
+  [[nodiscard]] BusinessDayWalk walk_business_days(Instant t, std::int64_t n) const override;
 
 private:
   struct Impl;

@@ -4,6 +4,7 @@
 
 #include "slatrack/calendar.hpp"
 #include "slatrack/domain.hpp"
+#include "slatrack/target.hpp"
 #include "slatrack/time.hpp"
 
 #include <cstdint>
@@ -16,9 +17,9 @@ namespace slatrack {
 
 // The targets that apply to one request (its policy's, for its priority).
 struct Targets {
-  Seconds reply{0};
-  std::optional<Seconds> update;
-  std::optional<Seconds> resolve;
+  Target reply{Seconds{0}};
+  std::optional<Target> update;
+  std::optional<Target> resolve;
   friend bool operator==(const Targets&, const Targets&) = default;
 };
 
@@ -38,10 +39,10 @@ struct ClockRun {
                                // counting (waiting) and not yet breached: nullopt
   std::optional<Instant> stop; // nullopt while running
   Outcome outcome = Outcome::running;
-  Seconds target{0}; // the target this run was measured against
-  Seconds used{0};   // open time counted at stop (resolve: including `credit`);
-                     // for a running clock, counted up to its last event
-  Seconds credit{0}; // resolve only: open time counted before this run started
+  Target target{Seconds{0}}; // the target this run was measured against
+  Seconds used{0};           // open time counted at stop (resolve: including `credit`);
+                             // for a running clock, counted up to its last event
+  Seconds credit{0};         // resolve only: open time counted before this run started
 };
 
 // Why an event had no effect and is refused when it is the new one.

@@ -32,9 +32,9 @@ struct CalendarChange {
 // A per-priority override of a policy's targets. nullopt = inherit the policy's base target;
 // for update and resolve, Seconds{0} = no target for this priority.
 struct TargetOverride {
-  std::optional<Seconds> reply;
-  std::optional<Seconds> update;
-  std::optional<Seconds> resolve;
+  std::optional<Target> reply;
+  std::optional<Target> update;
+  std::optional<Target> resolve;
   friend bool operator==(const TargetOverride&, const TargetOverride&) = default;
 };
 
@@ -54,9 +54,9 @@ struct Policy {
 struct PolicyChange {
   std::optional<Priority> priority;
   std::optional<std::string> calendar;
-  std::optional<Seconds> reply;
-  std::optional<std::optional<Seconds>> update;
-  std::optional<std::optional<Seconds>> resolve;
+  std::optional<Target> reply;
+  std::optional<std::optional<Target>> update;
+  std::optional<std::optional<Target>> resolve;
   // With `priority`: drop that priority's override first (its targets inherit the base again),
   // then apply the targets given (config apply uses it to make an override exactly the file's).
   bool reset = false;

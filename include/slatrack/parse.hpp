@@ -2,6 +2,7 @@
 // are parameters.
 #pragma once
 
+#include "slatrack/target.hpp"
 #include "slatrack/time.hpp"
 #include "slatrack/zone.hpp"
 
@@ -15,6 +16,11 @@ inline constexpr Seconds k_max_duration{36500LL * 24 * 3600};
 // Parses a DUR: one or more NUMBER UNIT with units m h d w (d = 24h, w = 7d), e.g. "90m", "1h30m",
 // "3d". At least 1m. Throws Error{invalid_input} naming the bad value and the accepted forms.
 [[nodiscard]] Seconds parse_duration(std::string_view text);
+
+// Parses a target DUR (SPEC.md "Input: DUR"): a DUR as parse_duration, or business days alone,
+// "NUMBERbd" with 1 <= NUMBER <= k_max_business_days ("1bd", "5bd"). Throws
+// Error{invalid_input} naming the bad value and the accepted forms.
+[[nodiscard]] Target parse_target(std::string_view text);
 
 // Parses a TIME: now; today, yesterday, tomorrow (local midnight); YYYY-MM-DD (local midnight);
 // YYYY-MM-DD HH:MM[:SS] or with T (local); the same ending in Z or +HH:MM/-HH:MM (absolute);

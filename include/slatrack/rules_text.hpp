@@ -90,8 +90,8 @@ struct RulesPlan {
 [[nodiscard]] std::string_view to_string(RuleAction action);
 [[nodiscard]] std::string_view to_string(RuleKind kind);
 
-// A target as DUR text with hours and minutes only ("2h", "1h30m", "45m", "40h"). Throws
-// Error{invalid_input} when it is not whole minutes of at least 1m.
-[[nodiscard]] std::string format_target(Seconds target);
+// A target as DUR text with hours and minutes only ("2h", "1h30m", "45m", "40h"), or business
+// days ("5bd"). Throws Error{invalid_input} when it is not whole minutes of at least 1m.
+[[nodiscard]] std::string format_target(Target target);
 
 } // namespace slatrack

@@ -90,7 +90,8 @@ struct RequestFilter {
 
 struct OverdueQuery {
   Instant now;
-  std::optional<Seconds> within; // also at risk: at most this much open time left
+  // Also at risk: at most this much open time left, or for N bd due <= addbd(now, N).
+  std::optional<Target> within;
   std::optional<std::string> client;
   std::optional<std::string> assignee;
   bool only_new = false; // show and remember only clocks no earlier only_new query showed

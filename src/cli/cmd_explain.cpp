@@ -126,7 +126,7 @@ std::vector<bool> hidden_steps(const std::vector<ExplainStep>& steps) {
 
 std::string ending(const ClockRun& run, const RunExplanation& explanation,
                    const std::vector<Event>& events, const Clock& clock, const Style& style) {
-  const std::string target = human_duration(run.target);
+  const std::string target = target_text(run.target);
   if (run.outcome == Outcome::running) {
     if (!run.due) {
       return "running, not counting";
@@ -148,16 +148,103 @@ std::string ending(const ClockRun& run, const RunExplanation& explanation,
   if (!by.empty()) {
     stopped += " (" + by + ")";
   }
+  if (run.target.in_business_days()) {
+    const Seconds margin = run.due && run.stop
+                               ? (run.outcome == Outcome::met ? clock.open(*run.stop, *run.due)
+                                                              : clock.open(*run.due, *run.stop))
+                               : Seconds{0};
+    return fmt::format("{}: {}; {} of open time used, {} of open time {} the due time",
+                       run.outcome == Outcome::met ? "met" : "breached", stopped,
+                       human_duration(run.used), human_duration(margin),
+                       run.outcome == Outcome::met ? "before" : "after");
+  }
   if (run.outcome == Outcome::met) {
     return fmt::format("met: {}; {} of {} used, {} to spare", stopped, human_duration(run.used),
-                       target, human_duration(run.target - run.used));
+                       target, human_duration(run.target.time - run.used));
   }
   return fmt::format("breached: {}; {} of {} used, {} over", stopped, human_duration(run.used),
-                     target, human_duration(run.used - run.target));
+                     target, human_duration(run.used - run.target.time));
+}
+
+// "Sat 28 Nov" of a local day number.
+std::string day_text(std::int64_t day) {
+  return date::format("%a %d %b", date::local_days{date::days{day}});
+}
+
+// Why a local day between two business days is not one: "holiday Christmas" or "closed".
+std::string skipped_day(std::int64_t day, const CalendarRules& rules) {
+  const date::year_month_day ymd{date::local_days{date::days{day}}};
+  for (const Holiday& holiday : rules.holidays) {
+    if ((holiday.year == 0 || date::year{holiday.year} == ymd.year())
+        && date::month{holiday.month} == ymd.month() && date::day{holiday.day} == ymd.day()) {
+      return holiday.name.empty() ? "holiday" : "holiday " + escape_control(holiday.name);
+    }
+  }
+  return "closed";
+}
+
+// A business-day target walked day by day (SPEC.md "Business days"): where counting starts,
+// each business day, the days skipped, and the wall-clock time on the last day.
+void print_business_walk(std::FILE* out, const ClockRun& run, const RunExplanation& explanation,
+                         const Clock& clock, const CalendarRules& rules, Instant received,
+                         const Style& style) {
+  const auto line = [out](std::string_view label, const std::string& text) {
+    std::fputs(fmt::format("  {:<8} {}\n", label, text).c_str(), out);
+  };
+  // A resolve clock counts its business days from the first message.
+  const Instant from = run.metric == Metric::resolve ? received : run.start;
+  const Clock::BusinessDayWalk walk = clock.walk_business_days(from, run.target.business_days);
+  if (walk.start == from) {
+    line("from", fmt::format("{} (open)", when(from, style)));
+  } else {
+    line("from", fmt::format("{} is closed: from the next opening, {}", when(from, style),
+                             when(walk.start, style)));
+  }
+  const Zone& zone = find_zone(rules.zone);
+  std::int64_t previous =
+      date::floor<date::days>(zone.to_local(walk.start)).time_since_epoch().count();
+  for (std::size_t i = 0; i < walk.days.size(); ++i) {
+    std::string skipped;
+    for (std::int64_t day = previous + 1; day < walk.days[i]; ++day) {
+      skipped += skipped.empty() ? "" : ", ";
+      skipped += fmt::format("{} ({})", day_text(day), skipped_day(day, rules));
+    }
+    if (!skipped.empty()) {
+      line("skip", skipped);
+    }
+    line(fmt::format("day {}", i + 1), day_text(walk.days[i]));
+    previous = walk.days[i];
+  }
+  const std::string wall = date::format("%H:%M", zone.to_local(walk.start));
+  if (walk.days.empty()) {
+    return;
+  }
+  const Instant at_day = walk.due;
+  line("at", fmt::format("{} on the last day{}: {}", wall,
+                         date::format("%H:%M", zone.to_local(at_day)) == wall
+                             ? ""
+                             : " (not open then: the next opening)",
+                         when(at_day, style)));
+  if (run.metric == Metric::resolve) {
+    // w: open time since the first message that did not count, before this run (resolved) and
+    // in it (waiting).
+    Seconds w = clock.open(received, run.start) - run.credit;
+    for (const ExplainStep& step : explanation.steps) {
+      if (step.kind == StepKind::waiting && !step.counting) {
+        w += step.open;
+      }
+    }
+    if (w > Seconds{0}) {
+      line("plus", fmt::format("{} of open time not counted (waiting or resolved) since the "
+                               "first message",
+                               human_duration(w)));
+    }
+  }
 }
 
 void print_run(std::FILE* out, const ClockRun& run, const RunExplanation& explanation,
-               const std::vector<Event>& events, const Clock& clock, const Style& style) {
+               const std::vector<Event>& events, const Clock& clock, const CalendarRules& rules,
+               Instant received, const Style& style) {
   const auto line = [out](std::string_view label, const std::string& text) {
     std::fputs(fmt::format("  {:<8} {}\n", label, text).c_str(), out);
   };
@@ -168,11 +255,22 @@ void print_run(std::FILE* out, const ClockRun& run, const RunExplanation& explan
     start += "  " + by;
   }
   line("start", start);
-  line("target", fmt::format("{} of open time", human_duration(run.target)));
+  if (run.target.in_business_days()) {
+    line("target", fmt::format("{} ({} business day{})", target_text(run.target),
+                               run.target.business_days, run.target.business_days == 1 ? "" : "s"));
+  } else {
+    line("target", fmt::format("{} of open time", human_duration(run.target.time)));
+  }
   if (run.credit > Seconds{0}) {
-    line("credit", fmt::format("{} counted before this run (before the reopen); {} left",
-                               human_duration(run.credit),
-                               human_duration(std::max(Seconds{0}, run.target - run.credit))));
+    if (run.target.in_business_days()) {
+      line("credit", fmt::format("{} counted before this run (before the reopen)",
+                                 human_duration(run.credit)));
+    } else {
+      line("credit",
+           fmt::format("{} counted before this run (before the reopen); {} left",
+                       human_duration(run.credit),
+                       human_duration(std::max(Seconds{0}, run.target.time - run.credit))));
+    }
   }
   const std::vector<ExplainStep>& steps = explanation.steps;
   const std::vector<bool> hidden = hidden_steps(steps);
@@ -217,6 +315,9 @@ void print_run(std::FILE* out, const ClockRun& run, const RunExplanation& explan
                      human_duration(step.to - step.from), step_note(step, run.metric)));
   }
   flush();
+  if (run.target.in_business_days() && (run.due || run.metric != Metric::resolve)) {
+    print_business_walk(out, run, explanation, clock, rules, received, style);
+  }
   if (run.stop && (!run.due || *run.stop < *run.due)) {
     std::string stop = when(*run.stop, style);
     const std::string stopped_by = event_phrase(explanation.stop_event, events);
@@ -231,7 +332,7 @@ void print_run(std::FILE* out, const ClockRun& run, const RunExplanation& explan
     line("due", fmt::format("none: not counting while waiting on the client (since {}); {} of {} "
                             "counted",
                             when(explanation.waiting_now->from, style), human_duration(run.used),
-                            human_duration(run.target)));
+                            target_text(run.target)));
   } else {
     line("due", "none");
   }
@@ -258,7 +359,7 @@ nlohmann::ordered_json clock_json(const ClockRun& run, const RunExplanation& exp
                                {"due_at", instant_or_null(run.due)},
                                {"stop_at", instant_or_null(run.stop)},
                                {"outcome", std::string(to_string(run.outcome))},
-                               {"target_seconds", run.target},
+                               {"target_seconds", target_value(run.target)},
                                {"used_seconds", run.used},
                                {"credit_seconds", run.credit}});
   nlohmann::ordered_json object = to_json(record);
@@ -316,7 +417,8 @@ int run_explain(Context& context, const std::string& id_text) {
                    .c_str(),
                out);
     for (const Explained& item : runs) {
-      print_run(out, *item.run, item.explanation, detail.events, *clock, style);
+      print_run(out, *item.run, item.explanation, detail.events, *clock, rules, request.received_at,
+                style);
     }
     if (runs.empty()) {
       std::fputs("\nNo clocks.\n", out);

@@ -33,7 +33,7 @@ Record clock_record(const ClockRun& run) {
                 {"due_at", instant_or_null(run.due)},
                 {"stop_at", instant_or_null(run.stop)},
                 {"outcome", std::string(to_string(run.outcome))},
-                {"target_seconds", run.target},
+                {"target_seconds", target_value(run.target)},
                 {"used_seconds", run.used},
                 {"credit_seconds", run.credit}};
 }
@@ -61,9 +61,13 @@ void write_text(std::FILE* out, const std::string& text) {
 std::string clock_phrase(const ClockRun& run, const Style& style, const Clock& clock) {
   switch (run.outcome) {
   case Outcome::met:
-    return fmt::format("met ({} of {})", human_duration(run.used), human_duration(run.target));
+    return fmt::format("met ({} of {})", human_duration(run.used), target_text(run.target));
   case Outcome::breached:
-    return fmt::format("breached (by {})", human_duration(run.used - run.target));
+    if (run.target.in_business_days()) {
+      return fmt::format("breached ({} used, target {})", human_duration(run.used),
+                         target_text(run.target));
+    }
+    return fmt::format("breached (by {})", human_duration(run.used - run.target.time));
   case Outcome::running:
     break;
   }

@@ -98,10 +98,14 @@ std::string stopped_phrase(Context& context, RequestId id, Metric metric, Instan
     if (run.metric == metric && run.stop && *run.stop == at && run.outcome != Outcome::running) {
       if (run.outcome == Outcome::met) {
         return fmt::format("{} met ({} of {} used)", to_string(metric), human_duration(run.used),
-                           human_duration(run.target));
+                           target_text(run.target));
+      }
+      if (run.target.in_business_days()) {
+        return fmt::format("{} breached ({} used, target {})", to_string(metric),
+                           human_duration(run.used), target_text(run.target));
       }
       return fmt::format("{} breached ({} over {})", to_string(metric),
-                         human_duration(run.used - run.target), human_duration(run.target));
+                         human_duration(run.used - run.target.time), target_text(run.target));
     }
   }
   return "";

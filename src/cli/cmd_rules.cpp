@@ -37,24 +37,63 @@ std::string requests_changed(std::int64_t count) {
   return count == 1 ? "1 request changed" : fmt::format("{} requests changed", count);
 }
 
-Seconds duration_option(std::string_view option, const std::string& text) {
+Target duration_option(std::string_view option, const std::string& text) {
   try {
-    return parse_duration(text);
+    return parse_target(text);
   } catch (const Error& error) {
     throw Error{ErrorKind::invalid_input, fmt::format("{}: {}", option, error.what())};
   }
 }
 
 // DUR or "none".
-std::optional<Seconds> optional_duration_option(std::string_view option, const std::string& text) {
+std::optional<Target> optional_duration_option(std::string_view option, const std::string& text) {
   if (text == "none") {
     return std::nullopt;
   }
   try {
-    return parse_duration(text);
+    return parse_target(text);
   } catch (const Error& error) {
     throw Error{ErrorKind::invalid_input, fmt::format("{}: {} (or none)", option, error.what())};
   }
+}
+
+// The contract's one-line note on stderr for a target given in d or w on a business calendar:
+// "5d = 120h of open time, about 16 business days on office; for 5 business days write 5bd".
+// "About" divides by the calendar's average open time per business weekday.
+void note_day_target(const std::string& text, Target target, const CalendarRules& calendar) {
+  if (target.in_business_days() || is_always_open(calendar.hours)
+      || text.find_first_of("dw") == std::string::npos) {
+    return;
+  }
+  std::int64_t week_open = 0;
+  std::int64_t business_days = 0;
+  for (const std::vector<OpenInterval>& day : calendar.hours.days) {
+    std::int64_t open = 0;
+    for (const OpenInterval& interval : day) {
+      open += interval.end - interval.begin;
+    }
+    week_open += open * 60;
+    business_days += open > 0 ? 1 : 0;
+  }
+  if (business_days == 0 || week_open == 0) {
+    return;
+  }
+  const std::int64_t seconds = target.time.count();
+  const std::int64_t about = std::max<std::int64_t>(1, (2 * seconds * business_days + week_open)
+                                                           / (2 * week_open)); // rounded
+  const std::int64_t days = std::max<std::int64_t>(1, (seconds + 43200) / 86400);
+  const std::size_t first = text.find_first_not_of(" \t");
+  const std::size_t last = text.find_last_not_of(" \t");
+  const std::string shown = text.substr(first, last + 1 - first);
+  const std::string hours = seconds % 3600 == 0
+                                ? fmt::format("{}h", seconds / 3600)
+                                : fmt::format("{}h{}m", seconds / 3600, seconds % 3600 / 60);
+  std::fputs(fmt::format("{} = {} of open time, about {} business day{} on {}; for {} business "
+                         "day{} write {}bd\n",
+                         shown, hours, about, about == 1 ? "" : "s", calendar.name, days,
+                         days == 1 ? "" : "s", days)
+                 .c_str(),
+             stderr);
 }
 
 Priority priority_option(const std::string& text) {
@@ -140,16 +179,16 @@ Policy need_policy(Context& context, const std::string& name) {
 Record policy_record(const Policy& policy) {
   Record record{{"name", policy.name},
                 {"calendar", policy.calendar},
-                {"reply", policy.base.reply},
-                {"update", seconds_or_null(policy.base.update)},
-                {"resolve", seconds_or_null(policy.base.resolve)}};
+                {"reply", target_value(policy.base.reply)},
+                {"update", target_or_null(policy.base.update)},
+                {"resolve", target_or_null(policy.base.resolve)}};
   for (const Priority priority :
        {Priority::urgent, Priority::high, Priority::normal, Priority::low}) {
     const Targets targets = targets_for(policy, priority);
     const std::string prefix(to_string(priority));
-    record.push_back({prefix + "_reply", targets.reply});
-    record.push_back({prefix + "_update", seconds_or_null(targets.update)});
-    record.push_back({prefix + "_resolve", seconds_or_null(targets.resolve)});
+    record.push_back({prefix + "_reply", target_value(targets.reply)});
+    record.push_back({prefix + "_update", target_or_null(targets.update)});
+    record.push_back({prefix + "_resolve", target_or_null(targets.resolve)});
   }
   record.push_back({"builtin", policy.builtin});
   return record;
@@ -163,9 +202,9 @@ std::string overrides_text(const Policy& policy) {
       text += "; ";
     }
     text += fmt::format("{}: reply {}, update {}, resolve {}", to_string(priority),
-                        human_duration(targets.reply),
-                        targets.update ? human_duration(*targets.update) : "none",
-                        targets.resolve ? human_duration(*targets.resolve) : "none");
+                        target_text(targets.reply),
+                        targets.update ? target_text(*targets.update) : "none",
+                        targets.resolve ? target_text(*targets.resolve) : "none");
   }
   return text;
 }
@@ -373,12 +412,14 @@ int run_calendar_holiday(Context& context, const CalendarHolidayOptions& options
 int run_calendar_due(Context& context, const CalendarDueOptions& options) {
   const Calendar calendar = need_calendar(context, options.name);
   const Instant start = context.parse_time(options.time);
-  const Seconds duration = duration_option("DUR", options.duration);
+  const Target duration = duration_option("DUR", options.duration);
   const auto clock = make_clock(calendar.rules);
-  const Instant due = clock->add(start, duration);
+  const Instant due = duration.in_business_days()
+                          ? clock->add_business_days(start, duration.business_days)
+                          : clock->add(start, duration.time);
   const Record record{{"calendar", calendar.rules.name},
                       {"start", start},
-                      {"duration", duration},
+                      {"duration", target_value(duration)},
                       {"due_at", due},
                       {"wall_seconds", due - start}};
   if (context.format() == Format::table) {
@@ -388,7 +429,11 @@ int run_calendar_due(Context& context, const CalendarDueOptions& options) {
     if (calendar_zone.name() != zone.name()) {
       line += fmt::format(" ({} {})", local_full(due, calendar_zone), calendar_zone.name());
     }
-    line += fmt::format(": {} of open time from {}, {} later", human_duration(duration),
+    line += fmt::format(": {} from {}, {} later",
+                        duration.in_business_days()
+                            ? fmt::format("{} business day{}", duration.business_days,
+                                          duration.business_days == 1 ? "" : "s")
+                            : fmt::format("{} of open time", human_duration(duration.time)),
                         local_full(start, zone), human_duration(due - start));
     std::fputs((line + "\n").c_str(), context.out());
   } else {
@@ -447,6 +492,14 @@ int run_sla_add(Context& context, const SlaAddOptions& options) {
     policy.calendar = need_calendar(context, *options.calendar).rules.name;
   }
   context.store().add_policy(policy);
+  const CalendarRules rules = need_calendar(context, policy.calendar).rules;
+  note_day_target(options.reply, policy.base.reply, rules);
+  if (options.update) {
+    note_day_target(*options.update, *policy.base.update, rules);
+  }
+  if (options.resolve) {
+    note_day_target(*options.resolve, *policy.base.resolve, rules);
+  }
   const Policy stored = need_policy(context, options.name);
   report(context, fmt::format("Added SLA policy {} on calendar {}", stored.name, stored.calendar),
          policy_record(stored), {});
@@ -481,6 +534,16 @@ int run_sla_set(Context& context, const SlaSetOptions& options) {
   const Policy before = need_policy(context, options.name);
   const std::int64_t changed = context.store().change_policy(before.name, change);
   const Policy policy = need_policy(context, options.name);
+  const CalendarRules rules = need_calendar(context, policy.calendar).rules;
+  if (change.reply) {
+    note_day_target(*options.reply, *change.reply, rules);
+  }
+  if (change.update && *change.update) {
+    note_day_target(*options.update, **change.update, rules);
+  }
+  if (change.resolve && *change.resolve) {
+    note_day_target(*options.resolve, **change.resolve, rules);
+  }
   report(context, fmt::format("Changed SLA policy {}; {}", policy.name, requests_changed(changed)),
          policy_record(policy), {});
   return 0;
@@ -519,9 +582,9 @@ int run_sla_show(Context& context, const std::string& name) {
        {Priority::urgent, Priority::high, Priority::normal, Priority::low}) {
     const Targets targets = targets_for(policy, priority);
     rows.push_back(Row{Record{{"priority", std::string(to_string(priority))},
-                              {"reply", targets.reply},
-                              {"update", seconds_or_null(targets.update)},
-                              {"resolve", seconds_or_null(targets.resolve)}}});
+                              {"reply", target_value(targets.reply)},
+                              {"update", target_or_null(targets.update)},
+                              {"resolve", target_or_null(targets.resolve)}}});
   }
   write_rows(
       context.out(), context.style(),

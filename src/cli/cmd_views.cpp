@@ -107,9 +107,14 @@ std::string clock_state(const ClockRun& run, const Style& style, const Clock& cl
     return fmt::format("running, due {}", due_phrase(*run.due, *style.zone, style.now, clock));
   }
   if (run.outcome == Outcome::met) {
-    return fmt::format("met, {} of {} used", human_duration(run.used), human_duration(run.target));
+    return fmt::format("met, {} of {} used", human_duration(run.used), target_text(run.target));
   }
-  return fmt::format("breached by {}", human_duration(run.used - run.target));
+  if (run.target.in_business_days()) {
+    return fmt::format(
+        "breached by {}",
+        human_duration(run.due && run.stop ? clock.open(*run.due, *run.stop) : Seconds{0}));
+  }
+  return fmt::format("breached by {}", human_duration(run.used - run.target.time));
 }
 
 // The STATE of an overdue row, in open time on the request's calendar: "3h 10m late", "at risk,
@@ -210,9 +215,9 @@ int run_show(Context& context, const std::string& id_text) {
     Record summary = request_record(request);
     summary.push_back(
         {"_targets",
-         fmt::format("reply {}, update {}, resolve {}", human_duration(detail.targets.reply),
-                     detail.targets.update ? human_duration(*detail.targets.update) : "none",
-                     detail.targets.resolve ? human_duration(*detail.targets.resolve) : "none")});
+         fmt::format("reply {}, update {}, resolve {}", target_text(detail.targets.reply),
+                     detail.targets.update ? target_text(*detail.targets.update) : "none",
+                     detail.targets.resolve ? target_text(*detail.targets.resolve) : "none")});
     write_record(out, style, summary,
                  {{"client", "Client"},
                   {"status", "Status"},
@@ -287,9 +292,9 @@ int run_show(Context& context, const std::string& id_text) {
     return 0;
   }
   nlohmann::ordered_json object = to_json(request_record(detail.request));
-  object["targets"] = to_json(Record{{"reply", detail.targets.reply},
-                                     {"update", seconds_or_null(detail.targets.update)},
-                                     {"resolve", seconds_or_null(detail.targets.resolve)}});
+  object["targets"] = to_json(Record{{"reply", target_value(detail.targets.reply)},
+                                     {"update", target_or_null(detail.targets.update)},
+                                     {"resolve", target_or_null(detail.targets.resolve)}});
   nlohmann::ordered_json clocks = nlohmann::ordered_json::array();
   for (const ClockRun& run : detail.clocks) {
     clocks.push_back(to_json(Record{{"metric", std::string(to_string(run.metric))},
@@ -297,7 +302,7 @@ int run_show(Context& context, const std::string& id_text) {
                                     {"due_at", instant_or_null(run.due)},
                                     {"stop_at", instant_or_null(run.stop)},
                                     {"outcome", std::string(to_string(run.outcome))},
-                                    {"target_seconds", run.target},
+                                    {"target_seconds", target_value(run.target)},
                                     {"used_seconds", run.used},
                                     {"credit_seconds", run.credit}}));
   }
@@ -321,7 +326,7 @@ int run_overdue(Context& context, const OverdueOptions& options) {
   query.now = context.now();
   if (options.within) {
     try {
-      query.within = parse_duration(*options.within);
+      query.within = parse_target(*options.within);
     } catch (const Error& error) {
       throw Error{ErrorKind::invalid_input, fmt::format("--within: {}", error.what())};
     }

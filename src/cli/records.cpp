@@ -18,6 +18,24 @@ Value seconds_or_null(const std::optional<Seconds>& duration) {
   return duration ? Value{*duration} : Value{};
 }
 
+std::string target_text(Target target) {
+  if (target.in_business_days()) {
+    return fmt::format("{}bd", target.business_days);
+  }
+  return human_duration(target.time);
+}
+
+Value target_value(Target target) {
+  if (target.in_business_days()) {
+    return Value{fmt::format("{}bd", target.business_days)};
+  }
+  return Value{target.time};
+}
+
+Value target_or_null(const std::optional<Target>& target) {
+  return target ? target_value(*target) : Value{};
+}
+
 Record request_record(const Request& request) {
   return Record{
       {"id", request.id.value},

@@ -21,6 +21,12 @@ namespace slatrack::cli {
 [[nodiscard]] Value instant_or_null(const std::optional<Instant>& instant);
 [[nodiscard]] Value seconds_or_null(const std::optional<Seconds>& duration);
 
+// A target for people: "2h 00m" of open time, or "2bd".
+[[nodiscard]] std::string target_text(Target target);
+// A target in machine formats: whole seconds of open time, or the text "2bd".
+[[nodiscard]] Value target_value(Target target);
+[[nodiscard]] Value target_or_null(const std::optional<Target>& target);
+
 // The request object of SPEC.md "Output": id client subject channel priority status assignee sla
 // ref received_at replied_at resolved_at reply_due_at update_due_at resolve_due_at, plus calendar.
 [[nodiscard]] Record request_record(const Request& request);

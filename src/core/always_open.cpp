@@ -1,5 +1,9 @@
-// The built-in 24x7 calendar: every second is open.
+// The built-in 24x7 calendar: every second is open, every local day a business day.
 #include "slatrack/calendar.hpp"
+#include "slatrack/parse.hpp"
+#include "slatrack/zone.hpp"
+
+#include <date/date.h>
 
 namespace slatrack {
 
@@ -16,6 +20,26 @@ std::vector<OpenSpan> AlwaysOpen::open_spans(Instant a, Instant b) const {
     return {};
   }
   return {OpenSpan{a, b}};
+}
+
+Instant AlwaysOpen::add_business_days(Instant t, std::int64_t n) const {
+  if (m_zone == nullptr) {
+    return t + date::days{n};
+  }
+  return local_to_instant(m_zone->to_local(t) + date::days{n}, *m_zone);
+}
+
+Clock::BusinessDayWalk AlwaysOpen::walk_business_days(Instant t, std::int64_t n) const {
+  BusinessDayWalk walk;
+  walk.start = t;
+  walk.due = add_business_days(t, n);
+  const date::local_seconds local =
+      m_zone == nullptr ? date::local_seconds{t.time_since_epoch()} : m_zone->to_local(t);
+  const std::int64_t day0 = date::floor<date::days>(local).time_since_epoch().count();
+  for (std::int64_t i = 1; i <= n; ++i) {
+    walk.days.push_back(day0 + i);
+  }
+  return walk;
 }
 
 } // namespace slatrack

@@ -107,6 +107,12 @@ struct BusinessCalendar::Impl {
   std::vector<i64> once;         // sorted, none also a yearly one
   std::array<i64, 7> day_open{}; // open seconds of each weekday
 
+  // Business weekdays (weekdays with open hours): how many a week, how many before weekday k,
+  // and the weekday of the r-th one of a week (r from 0).
+  i64 week_business = 0;
+  std::array<i64, 8> business_prefix{};
+  std::array<std::size_t, 7> business_weekday{};
+
   // Open seconds of weekday k from its local midnight up to `second` (0 .. k_day).
   [[nodiscard]] i64 open_in_day(std::size_t k, i64 second) const {
     i64 total = 0;
@@ -151,6 +157,44 @@ struct BusinessCalendar::Impl {
     }
     return 0; // unreachable: rest < week_open
   }
+
+  // The number of business weekdays (holidays not counted out) before local day `day`, from the
+  // Monday of 1969-12-29.
+  [[nodiscard]] i64 business_before(i64 day) const {
+    return floor_div(day + 3, 7) * week_business + business_prefix[weekday_of(day)];
+  }
+
+  // The local day that is the business weekday with business_before(day) == index.
+  [[nodiscard]] i64 business_day_at(i64 index) const {
+    const i64 week = floor_div(index, week_business);
+    const auto r = static_cast<std::size_t>(index - week * week_business);
+    return week * 7 + static_cast<i64>(business_weekday[r]) - 3;
+  }
+
+  // The earliest UTC instant whose local reading is `local`; for a reading that a change of
+  // offset skips, the first instant after the gap.
+  [[nodiscard]] i64 local_to_utc(i64 local) const {
+    const std::size_t guess = segment_of(local - offsets[segment_of(local)]);
+    const std::size_t from = guess >= 2 ? guess - 2 : 0;
+    const std::size_t to = std::min(guess + 3, offsets.size());
+    for (std::size_t i = from; i < to; ++i) {
+      const i64 u = local - offsets[i];
+      if (u >= starts[i] && u < starts[i + 1]) {
+        return u; // the first segment that holds it gives the earlier instant
+      }
+    }
+    for (std::size_t i = from; i + 1 < to; ++i) {
+      const i64 change = starts[i + 1];
+      if (change + offsets[i] <= local && local < change + offsets[i + 1]) {
+        return change;
+      }
+    }
+    return local - offsets[guess]; // unreachable for offsets that change by less than a day
+  }
+
+  // The local day that is the n-th business day after local day day0 (n >= 1). Throws when the
+  // holidays close every open day for 10 years (start_utc names the start in the message).
+  [[nodiscard]] i64 nth_business_day(i64 day0, i64 n, i64 start_utc) const;
 
   [[nodiscard]] std::size_t segment_of(i64 t) const {
     if (t < starts.front() || t >= starts.back()) {
@@ -251,6 +295,14 @@ BusinessCalendar::BusinessCalendar(const CalendarRules& rules) : m_impl(std::mak
     impl.week_prefix[k + 1] = impl.week_prefix[k] + impl.day_open[k];
   }
   impl.week_open = impl.week_prefix[7];
+  for (std::size_t k = 0; k < 7; ++k) {
+    const bool business = impl.day_open[k] > 0;
+    if (business) {
+      impl.business_weekday[static_cast<std::size_t>(impl.week_business)] = k;
+    }
+    impl.business_prefix[k + 1] = impl.business_prefix[k] + (business ? 1 : 0);
+    impl.week_business = impl.business_prefix[k + 1];
+  }
   if (impl.week_open == 0) {
     throw Error{ErrorKind::invalid_input,
                 fmt::format("calendar \"{}\" has no open hours: give at least one interval, "
@@ -458,9 +510,62 @@ std::vector<OpenSpan> BusinessCalendar::open_spans(Instant a, Instant b) const {
   return spans;
 }
 
+// The n-th business weekday after day0, pushed one business weekday further by each holiday on
+// the way (holidays on closed weekdays are not in the tables). Cost: the holidays crossed.
+i64 BusinessCalendar::Impl::nth_business_day(i64 day0, i64 n, i64 start_utc) const {
+  const Impl& impl = *this;
+  i64 index = impl.business_before(day0 + 1) + n - 1;
+  i64 day = impl.business_day_at(index);
+  HolidayCursor holidays(impl.cycle, impl.once, day0 + 1);
+  for (i64 holiday = holidays.next(day0 + 1); holiday <= day;
+       holiday = holidays.next(holiday + 1)) {
+    ++index;
+    day = impl.business_day_at(index);
+    if (day - day0 > 7 * n + 3653) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("calendar \"{}\" has no business day in the 10 years after {}: its "
+                              "holidays close every open day; remove some with: slatrack "
+                              "calendar holiday {} DATE --remove",
+                              impl.name, iso(start_utc), impl.name)};
+    }
+  }
+  return day;
+}
+
+Instant BusinessCalendar::add_business_days(Instant t, std::int64_t n) const {
+  const Impl& impl = *m_impl;
+  const Instant s = add(t, Seconds{0});
+  if (n <= 0) {
+    return s;
+  }
+  const i64 s_utc = s.time_since_epoch().count();
+  const i64 local = s_utc + impl.offsets[impl.segment_of(s_utc)];
+  const i64 day0 = floor_div(local, k_day);
+  const i64 day = impl.nth_business_day(day0, n, s_utc);
+  const i64 u = impl.local_to_utc(day * k_day + (local - day0 * k_day));
+  return add(Instant{Seconds{u}}, Seconds{0});
+}
+
+Clock::BusinessDayWalk BusinessCalendar::walk_business_days(Instant t, std::int64_t n) const {
+  const Impl& impl = *m_impl;
+  BusinessDayWalk walk;
+  walk.start = add(t, Seconds{0});
+  walk.due = add_business_days(t, n);
+  const i64 s_utc = walk.start.time_since_epoch().count();
+  const i64 day0 = floor_div(s_utc + impl.offsets[impl.segment_of(s_utc)], k_day);
+  HolidayCursor holidays(impl.cycle, impl.once, day0 + 1);
+  for (i64 day = day0 + 1; static_cast<i64>(walk.days.size()) < n; ++day) {
+    if (impl.day_open[weekday_of(day)] > 0 && holidays.next(day) != day) {
+      walk.days.push_back(day);
+    }
+  }
+  return walk;
+}
+
 std::unique_ptr<Clock> make_clock(const CalendarRules& rules) {
   if (is_always_open(rules.hours) && rules.holidays.empty()) {
-    return std::make_unique<AlwaysOpen>();
+    // Business days follow the zone's local dates; UTC (the built-in 24x7) needs no zone.
+    return std::make_unique<AlwaysOpen>(rules.zone == "UTC" ? nullptr : load_zone(rules.zone));
   }
   return std::make_unique<BusinessCalendar>(rules);
 }

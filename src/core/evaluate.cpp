@@ -198,7 +198,7 @@ private:
       stop_counting(at);
       run.stop = at;
       run.used = m_counted;
-      run.outcome = m_counted <= run.target ? Outcome::met : Outcome::breached;
+      run.outcome = m_resolve_breached_at ? Outcome::breached : Outcome::met;
       m_resolve.reset();
     }
     return true;
@@ -225,12 +225,14 @@ private:
     }
   }
 
-  // Starts a reply or update run at `at`; returns its index in the clocks.
-  std::size_t start_run(Metric metric, Instant at, Seconds target) {
+  // Starts a reply or update run at `at`; returns its index in the clocks. Due at add(at, target),
+  // or addbd(at, N) for a target of N business days.
+  std::size_t start_run(Metric metric, Instant at, Target target) {
     ClockRun run;
     run.metric = metric;
     run.start = at;
-    run.due = m_clock.add(at, target);
+    run.due = target.in_business_days() ? m_clock.add_business_days(at, target.business_days)
+                                        : m_clock.add(at, target.time);
     run.target = target;
     m_result.clocks.push_back(run);
     return m_result.clocks.size() - 1;
@@ -265,9 +267,16 @@ private:
       return;
     }
     const Seconds counted = m_counted + m_clock.open(*m_counting_since, at);
-    const Seconds target = *m_targets.resolve;
-    if (!m_resolve_breached_at && counted > target) {
-      m_resolve_breached_at = m_clock.add(*m_counting_since, target - m_counted);
+    if (!m_resolve_breached_at) {
+      const Target target = *m_targets.resolve;
+      if (target.in_business_days()) {
+        const Instant due = business_resolve_due();
+        if (at > due) {
+          m_resolve_breached_at = due;
+        }
+      } else if (counted > target.time) {
+        m_resolve_breached_at = m_clock.add(*m_counting_since, target.time - m_counted);
+      }
     }
     m_counted = counted;
     m_counting_since.reset();
@@ -275,12 +284,26 @@ private:
 
   // The due time of the resolve clock now: add(s, target - c) while counting within the target,
   // the instant the count passed the target once it has, nullopt while not counting before that.
+  // A target of N business days: add(addbd(first message, N), w) while counting and not breached.
   [[nodiscard]] std::optional<Instant> resolve_due() const {
-    const Seconds target = *m_targets.resolve;
-    if (m_counting_since && m_counted <= target) {
-      return m_clock.add(*m_counting_since, target - m_counted);
+    const Target target = *m_targets.resolve;
+    if (target.in_business_days()) {
+      if (m_counting_since && !m_resolve_breached_at) {
+        return business_resolve_due();
+      }
+    } else if (m_counting_since && m_counted <= target.time) {
+      return m_clock.add(*m_counting_since, target.time - m_counted);
     }
     return m_resolve_breached_at;
+  }
+
+  // add(addbd(first message, N), w) for the stretch counting since m_counting_since: w is the open
+  // time between the first message and that start during which the clock did not count (waiting
+  // or resolved).
+  [[nodiscard]] Instant business_resolve_due() const {
+    const Instant first = *m_result.received_at;
+    const Seconds w = m_clock.open(first, *m_counting_since) - m_counted;
+    return m_clock.add(m_clock.add_business_days(first, m_targets.resolve->business_days), w);
   }
 
   const Targets& m_targets;

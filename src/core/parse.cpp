@@ -511,6 +511,52 @@ Seconds parse_duration(std::string_view text) {
   throw Error{ErrorKind::invalid_input, fmt::format("bad duration {}: {}", quote(text), advice)};
 }
 
+Target parse_target(std::string_view text) {
+  const std::string_view dur = trim(text);
+  const std::string lower = to_lower(dur);
+  const std::size_t bd = lower.find("bd");
+  if (bd == std::string::npos) {
+    const DurationScan scan = scan_duration(dur);
+    if (scan.problem == DurationProblem::none) {
+      return Target{Seconds{scan.seconds}};
+    }
+    if (scan.problem == DurationProblem::syntax && !lower_case_fix(dur)) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("bad duration {}: {}, or business days alone, e.g. 5bd", quote(text),
+                              k_duration_forms)};
+    }
+    return Target{parse_duration(text)}; // throws its message
+  }
+  // Business days: NUMBER bd, alone.
+  std::size_t digits = 0;
+  while (digits < dur.size() && is_digit(dur[digits])) {
+    ++digits;
+  }
+  if (digits == 0 || digits != bd || bd + 2 != dur.size()) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("bad duration {}: business days stand alone, as NUMBERbd with no other "
+                            "unit, e.g. 5bd",
+                            quote(text))};
+  }
+  if (dur.substr(bd) != "bd") {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("bad duration {}: write units in lower case: {}", quote(text), lower)};
+  }
+  std::int64_t number = 0;
+  for (std::size_t i = 0; i < digits; ++i) {
+    number = std::min(number * 10 + (dur[i] - '0'), k_number_cap);
+  }
+  if (number == 0) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("bad duration {}: must be at least 1bd", quote(text))};
+  }
+  if (number > k_max_business_days) {
+    throw Error{ErrorKind::invalid_input, fmt::format("bad duration {}: must be at most {}bd",
+                                                      quote(text), k_max_business_days)};
+  }
+  return Target::days(number);
+}
+
 namespace {
 
 // parse_time without the range check.

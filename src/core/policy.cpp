@@ -6,8 +6,8 @@ namespace slatrack {
 namespace {
 
 // An update or resolve override: Seconds{0} means "no target for this priority".
-std::optional<Seconds> optional_target(Seconds value) {
-  if (value == Seconds{0}) {
+std::optional<Target> optional_target(Target value) {
+  if (value == Target{Seconds{0}}) {
     return std::nullopt;
   }
   return value;

@@ -44,11 +44,11 @@ std::string text_or_none(const std::optional<std::string>& value) {
   return value ? fmt::format("\"{}\"", *value) : std::string("none");
 }
 
-std::string target_or(const std::optional<Seconds>& value, std::string_view absent) {
+std::string target_or(const std::optional<Target>& value, std::string_view absent) {
   if (!value) {
     return std::string(absent);
   }
-  return *value == Seconds{0} ? std::string("none") : format_target(*value);
+  return *value == Target{Seconds{0}} ? std::string("none") : format_target(*value);
 }
 
 void append(std::string& detail, std::string_view part) {
@@ -291,10 +291,11 @@ private:
       change.reset = true;
       change.reply = to.reply;
       // PolicyChange: outer nullopt = not given (inherits after the reset), inner nullopt = none.
-      const auto given = [](const std::optional<Seconds>& target) {
-        std::optional<std::optional<Seconds>> out;
+      const auto given = [](const std::optional<Target>& target) {
+        std::optional<std::optional<Target>> out;
         if (target) {
-          out = *target == Seconds{0} ? std::optional<Seconds>{} : std::optional<Seconds>{*target};
+          out = *target == Target{Seconds{0}} ? std::optional<Target>{}
+                                              : std::optional<Target>{*target};
         }
         return out;
       };

@@ -66,8 +66,8 @@ std::string key_text(std::string_view key) {
 }
 
 // An override's update or resolve: Seconds{0} is "none".
-std::string override_target(Seconds target) {
-  return target == Seconds{0} ? std::string("none") : format_target(target);
+std::string override_target(Target target) {
+  return target == Target{Seconds{0}} ? std::string("none") : format_target(target);
 }
 
 void write_calendar(std::string& out, const CalendarRules& calendar) {
@@ -185,19 +185,19 @@ public:
     }
   }
 
-  Seconds duration(const toml::node& node, std::string_view key) const {
+  Target duration(const toml::node& node, std::string_view key) const {
     const std::string value = text(node, key, "2h");
-    return checked(node, key, [&] { return parse_duration(value); });
+    return checked(node, key, [&] { return parse_target(value); });
   }
 
   // DUR or "none" (nullopt).
-  std::optional<Seconds> optional_duration(const toml::node& node, std::string_view key) const {
+  std::optional<Target> optional_duration(const toml::node& node, std::string_view key) const {
     const std::string value = text(node, key, "16h");
     if (value == "none") {
       return std::nullopt;
     }
     try {
-      return parse_duration(value);
+      return parse_target(value);
     } catch (const Error& error) {
       fail(node.source(), fmt::format("{}: {} (or none)", key, error.what()));
     }
@@ -305,10 +305,10 @@ public:
       }
       // In an override, "none" means no target for this priority: Seconds{0}.
       if (const toml::node* value = targets.get("update")) {
-        override_.update = optional_duration(*value, "update").value_or(Seconds{0});
+        override_.update = optional_duration(*value, "update").value_or(Target{Seconds{0}});
       }
       if (const toml::node* value = targets.get("resolve")) {
-        override_.resolve = optional_duration(*value, "resolve").value_or(Seconds{0});
+        override_.resolve = optional_duration(*value, "resolve").value_or(Target{Seconds{0}});
       }
       out.overrides.emplace(priority, override_);
     }
@@ -379,8 +379,11 @@ private:
 
 } // namespace
 
-std::string format_target(Seconds target) {
-  const std::int64_t seconds = target.count();
+std::string format_target(Target target) {
+  if (target.in_business_days()) {
+    return fmt::format("{}bd", target.business_days);
+  }
+  const std::int64_t seconds = target.time.count();
   if (seconds < 60 || seconds % 60 != 0) {
     throw Error{ErrorKind::invalid_input,
                 fmt::format("a target of {} seconds cannot be written as DUR (whole minutes, at "

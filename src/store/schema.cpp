@@ -225,9 +225,35 @@ CREATE TRIGGER events_fts_update AFTER UPDATE OF text ON events BEGIN
 END;
 )sql";
 
+// Migration 5: targets may be business days. A target column holds seconds of open time (> 0),
+// or -N for N business days (`5bd` is -5); 0 still means "no target" in an override row. Only
+// the CHECK constraints change, which SQLite can change only by building the table again (it is
+// small: a few rows per policy). Copied out and back rather than renamed: ALTER TABLE RENAME
+// opens the connection's temporary database, after which an import in the same process could
+// no longer set PRAGMA temp_store inside its transaction. `clocks.target_s` uses the same encoding
+// and has no CHECK.
+constexpr std::string_view k_migration_5 = R"sql(
+CREATE TABLE policy_targets_v3 AS SELECT policy_id, priority, reply_s, update_s, resolve_s
+  FROM policy_targets;
+DROP TABLE policy_targets;
+CREATE TABLE policy_targets (
+  policy_id INTEGER NOT NULL REFERENCES policies (id) ON DELETE CASCADE,
+  priority  TEXT NOT NULL CHECK (priority IN ('*', 'urgent', 'high', 'normal', 'low')),
+  reply_s   INTEGER CHECK (reply_s <> 0),
+  update_s  INTEGER,
+  resolve_s INTEGER,
+  PRIMARY KEY (policy_id, priority),
+  CHECK (priority <> '*' OR (reply_s IS NOT NULL AND update_s IS NOT 0 AND resolve_s IS NOT 0))
+) STRICT, WITHOUT ROWID;
+INSERT INTO policy_targets (policy_id, priority, reply_s, update_s, resolve_s)
+  SELECT policy_id, priority, reply_s, update_s, resolve_s FROM policy_targets_v3;
+DROP TABLE policy_targets_v3;
+)sql";
+
 // k_migrations[i] takes the schema from version i to i + 1.
 constexpr std::array<std::string_view, k_schema_version> k_migrations{k_migration_1, k_migration_2,
-                                                                      k_migration_3, k_migration_4};
+                                                                      k_migration_3, k_migration_4,
+                                                                      k_migration_5};
 
 // What the header of an existing file says, read in one read transaction.
 struct Header {

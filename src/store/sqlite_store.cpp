@@ -46,6 +46,7 @@ using store::to_db;
 using store::to_instant;
 using store::to_row;
 using store::to_seconds;
+using store::to_target;
 
 // An FTS5 query for the words that start with `word`: a phrase (quotes doubled) with a prefix
 // star, so "inv-10" finds "INV-1042" (the tokens inv and 10..., one after the other).
@@ -120,8 +121,8 @@ struct Derived {
   bool operator==(const Derived&) const = default;
 };
 
-void check_target(std::string_view policy, std::string_view metric, Seconds value) {
-  if (value <= Seconds{0}) {
+void check_target(std::string_view policy, std::string_view metric, Target value) {
+  if (!value.in_business_days() && value.time <= Seconds{0}) {
     throw Error{ErrorKind::invalid_input,
                 fmt::format("SLA policy \"{}\": the {} target must be longer than 0; give a "
                             "duration such as 2h",
@@ -429,8 +430,8 @@ public:
       if (override_.reply) {
         check_target(policy.name, "reply", *override_.reply);
       }
-      for (const std::optional<Seconds>& target : {override_.update, override_.resolve}) {
-        if (target && *target < Seconds{0}) {
+      for (const std::optional<Target>& target : {override_.update, override_.resolve}) {
+        if (target && !target->in_business_days() && target->time < Seconds{0}) {
           check_target(policy.name, "update or resolve", *target);
         }
       }
@@ -1098,14 +1099,18 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
       client_id = client->id;
     }
     // The last due time still shown, per calendar: overdue is due < now; at risk within W is
-    // now <= due <= add(now, W) on the request's calendar.
+    // now <= due <= add(now, W) on the request's calendar (for N bd: due <= addbd(now, N)).
     const Instant overdue_cutoff = query.now - Seconds{1};
     std::map<std::int64_t, Instant> cutoffs;
     Instant max_cutoff = overdue_cutoff;
     RulesCache rules;
     if (query.within) {
       for (const std::int64_t calendar_id : select_ids("SELECT id FROM calendars", std::nullopt)) {
-        const Instant cutoff = clock(calendar_id, rules).add(query.now, *query.within);
+        const Clock& calendar = clock(calendar_id, rules);
+        const Instant cutoff =
+            query.within->in_business_days()
+                ? calendar.add_business_days(query.now, query.within->business_days)
+                : calendar.add(query.now, query.within->time);
         cutoffs[calendar_id] = cutoff;
         max_cutoff = std::max(max_cutoff, cutoff);
       }
@@ -1480,12 +1485,12 @@ WHERE r.id = ?)sql")
       const std::string priority = use.text(0);
       if (priority == "*") {
         has_base = true;
-        out.policy.base = Targets{Seconds{use.integer(1)}, to_seconds(use.optional_integer(2)),
-                                  to_seconds(use.optional_integer(3))};
+        out.policy.base = Targets{to_target(use.integer(1)), to_target(use.optional_integer(2)),
+                                  to_target(use.optional_integer(3))};
       } else {
         out.policy.overrides[from_db(priority_from(priority), "priority", priority)] =
-            TargetOverride{to_seconds(use.optional_integer(1)), to_seconds(use.optional_integer(2)),
-                           to_seconds(use.optional_integer(3))};
+            TargetOverride{to_target(use.optional_integer(1)), to_target(use.optional_integer(2)),
+                           to_target(use.optional_integer(3))};
       }
     }
     if (!has_base) {
@@ -1569,10 +1574,10 @@ ON CONFLICT DO UPDATE SET reply_s = excluded.reply_s, update_s = excluded.update
     const LoadedPolicy loaded = load_policy(row.id);
     // In the base row NULL means no target; in an override row NULL inherits and 0 means none.
     const bool base = !change.priority;
-    const std::optional<Seconds> none = base ? std::nullopt : std::optional<Seconds>{Seconds{0}};
-    std::optional<Seconds> reply;
-    std::optional<Seconds> update;
-    std::optional<Seconds> resolve;
+    const std::optional<Target> none = base ? std::nullopt : std::optional<Target>{Seconds{0}};
+    std::optional<Target> reply;
+    std::optional<Target> update;
+    std::optional<Target> resolve;
     if (base) {
       reply = loaded.policy.base.reply;
       update = loaded.policy.base.update;

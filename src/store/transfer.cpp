@@ -272,7 +272,7 @@ private:
               .bind(to_db(row.run->due))
               .bind(to_db(row.run->stop))
               .bind_static(to_string(row.run->outcome))
-              .bind(row.run->target.count())
+              .bind(to_db(row.run->target))
               .bind(row.run->used.count())
               .bind(row.run->credit.count());
         });

@@ -35,6 +35,22 @@ std::optional<Seconds> to_seconds(const std::optional<std::int64_t>& value) {
   return value ? std::optional<Seconds>{Seconds{*value}} : std::nullopt;
 }
 
+std::int64_t to_db(Target value) {
+  return value.in_business_days() ? -value.business_days : value.time.count();
+}
+
+std::optional<std::int64_t> to_db(const std::optional<Target>& value) {
+  return value ? std::optional<std::int64_t>{to_db(*value)} : std::nullopt;
+}
+
+Target to_target(std::int64_t value) {
+  return value < 0 ? Target::days(-value) : Target{Seconds{value}};
+}
+
+std::optional<Target> to_target(const std::optional<std::int64_t>& value) {
+  return value ? std::optional<Target>{to_target(*value)} : std::nullopt;
+}
+
 std::optional<std::string> non_empty(const std::optional<std::string>& value) {
   if (!value || value->empty()) {
     return std::nullopt;
@@ -92,7 +108,7 @@ ClockRun read_clock(const sqlite::Statement::Use& row, int first) {
   run.due = to_instant(row.optional_integer(first + 2));
   run.stop = to_instant(row.optional_integer(first + 3));
   run.outcome = from_db(outcome_from(row.text(first + 4)), "outcome", row.text(first + 4));
-  run.target = Seconds{row.integer(first + 5)};
+  run.target = to_target(row.integer(first + 5));
   run.used = Seconds{row.integer(first + 6)};
   run.credit = Seconds{row.integer(first + 7)};
   return run;

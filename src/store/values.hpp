@@ -25,6 +25,11 @@ namespace slatrack::store {
 [[nodiscard]] Instant to_instant(std::int64_t value);
 [[nodiscard]] std::optional<Instant> to_instant(const std::optional<std::int64_t>& value);
 [[nodiscard]] std::optional<Seconds> to_seconds(const std::optional<std::int64_t>& value);
+// Targets are INTEGER too: seconds of open time (>= 0), or -N for N business days.
+[[nodiscard]] std::int64_t to_db(Target value);
+[[nodiscard]] std::optional<std::int64_t> to_db(const std::optional<Target>& value);
+[[nodiscard]] Target to_target(std::int64_t value);
+[[nodiscard]] std::optional<Target> to_target(const std::optional<std::int64_t>& value);
 
 // An enum read back from a column; a value the CHECK constraints should have kept out means the
 // file was changed by something else: Error{storage}.

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <date/date.h>
 #include <date/tz.h>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
@@ -810,4 +811,230 @@ TEST_CASE("a yearly Feb 29 holiday applies in leap years only", "[calendar]") {
   CHECK(calendar.open(utc(2024, 2, 29), utc(2024, 3, 1)) == seconds{0});
   CHECK(calendar.open(utc(2100, 2, 28), utc(2100, 3, 2)) == hours{16}); // 2100 is not leap
   CHECK(calendar.open(utc(2000, 2, 29), utc(2000, 3, 1)) == seconds{0});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Business days: addbd(t, N) of SPEC.md "Business days".
+
+namespace {
+
+// addbd by the contract's words, day by day, on date-tz's local time and the minute reference's
+// openness: s = t when open, else the next opening; the N-th later local date whose weekday has
+// open hours and that is not a holiday; the wall-clock time of s on it (skipped: the first instant
+// after the gap; repeated: the earlier); when not open, the next opening.
+Instant reference_addbd(const CalendarRules& calendar, const Reference& reference, Instant t,
+                        std::int64_t n) {
+  const Instant s = reference.add(t, seconds{0});
+  const date::time_zone* zone = date::locate_zone(calendar.zone);
+  const date::local_seconds local = zone->to_local(s);
+  date::local_days day = date::floor<date::days>(local);
+  const auto wall = local - day;
+  for (std::int64_t count = 0; count < n;) {
+    day += date::days{1};
+    const date::year_month_day ymd{day};
+    bool holiday = false;
+    for (const Holiday& h : calendar.holidays) {
+      if ((h.year == 0 || date::year{h.year} == ymd.year()) && date::month{h.month} == ymd.month()
+          && date::day{h.day} == ymd.day()) {
+        holiday = true;
+      }
+    }
+    const unsigned iso = date::weekday{day}.iso_encoding();
+    if (!holiday && !calendar.hours.days[iso - 1].empty()) {
+      ++count;
+    }
+  }
+  const date::local_seconds target = day + wall;
+  const date::local_info info = zone->get_info(target);
+  Instant u;
+  if (info.result == date::local_info::nonexistent) {
+    u = info.first.end; // the first instant after the gap
+  } else {
+    u = Instant{target.time_since_epoch() - info.first.offset}; // unique, or the earlier
+  }
+  return reference.add(u, seconds{0});
+}
+
+void compare_business_days(std::size_t index, std::uint32_t seed, int cases) {
+  const Scenario scenario = scenarios().at(index);
+  INFO(scenario.label);
+  std::mt19937 random(seed);
+  const BusinessCalendar engine(scenario.rules);
+  const Reference reference(scenario.rules, k_window_begin, k_window_end);
+  std::vector<Instant> anchors = transitions(scenario.rules.zone, utc(2024, 1, 1), utc(2027, 6, 1));
+  for (int year = 2024; year < 2027; ++year) {
+    anchors.push_back(utc(year, 3, 1));
+    anchors.push_back(utc(year, 12, 20));
+  }
+  int failures = 0;
+  for (int i = 0; i < cases && failures < 20; ++i) {
+    const Instant anchor =
+        anchors[static_cast<std::size_t>(below(random, static_cast<std::int64_t>(anchors.size())))];
+    // Starts up to 10 days before the anchor, so that N bd lands on or across the change.
+    Instant start = anchor + minutes{below(random, 11 * 1440) - 10 * 1440};
+    const std::int64_t shape = below(random, 10);
+    if (shape < 2) {
+      start += seconds{1 + below(random, 59)};
+    } else if (shape < 5) {
+      const bool was_open = reference.open_minute(start);
+      while (reference.open_minute(start) == was_open) {
+        start += minutes{1};
+      }
+    }
+    const std::int64_t n = below(random, 4) == 0 ? 1 + below(random, 25) : 1 + below(random, 5);
+    const Instant expected = reference_addbd(scenario.rules, reference, start, n);
+    const Instant actual = engine.add_business_days(start, n);
+    if (actual != expected) {
+      ++failures;
+      FAIL_CHECK("addbd(" << text(scenario.rules.zone, start) << ", " << n << "): engine "
+                          << text(scenario.rules.zone, actual) << ", reference "
+                          << text(scenario.rules.zone, expected));
+    }
+    if (i % 8 == 0) {
+      const Clock::BusinessDayWalk walk = engine.walk_business_days(start, n);
+      CHECK(walk.due == actual);
+      CHECK(static_cast<std::int64_t>(walk.days.size()) == n);
+    }
+  }
+  REQUIRE(failures == 0);
+}
+
+constexpr int k_business_day_cases = 400;
+
+} // namespace
+
+TEST_CASE("addbd: Tue 10:15 + 2bd = Thu 10:15", "[calendar][bd]") {
+  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00"));
+  CHECK(text(office.add_business_days(utc(2026, 11, 24, 10, 15), 2))
+        == text(utc(2026, 11, 26, 10, 15)));
+}
+
+TEST_CASE("addbd: Fri 16:30 + 1bd = Mon 16:30", "[calendar][bd]") {
+  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00"));
+  CHECK(text(office.add_business_days(utc(2026, 11, 27, 16, 30), 1))
+        == text(utc(2026, 11, 30, 16, 30)));
+}
+
+TEST_CASE("addbd: Sat 12:00 + 1bd = Tue 09:00", "[calendar][bd]") {
+  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00"));
+  CHECK(text(office.add_business_days(utc(2026, 11, 28, 12, 0), 1))
+        == text(utc(2026, 12, 1, 9, 0)));
+}
+
+TEST_CASE("addbd: with a holiday Monday, Fri 16:30 + 1bd = Tue 16:30", "[calendar][bd]") {
+  const BusinessCalendar office(
+      rules("Europe/London", "mon-fri 09:00-17:00", {once(2026, 11, 30)}));
+  CHECK(text(office.add_business_days(utc(2026, 11, 27, 16, 30), 1))
+        == text(utc(2026, 12, 1, 16, 30)));
+}
+
+TEST_CASE("addbd: a wall-clock time closed on the last day goes to the next opening",
+          "[calendar][bd]") {
+  // Saturday half day: Fri 15:00 + 1bd is Sat 15:00, closed, so Mon 09:00; a lunch break too.
+  const BusinessCalendar shop(
+      rules("Europe/London", "mon-fri 09:00-12:30 13:30-17:00; sat 10:00-14:00"));
+  CHECK(text(shop.add_business_days(utc(2026, 11, 27, 15, 0), 1)) == text(utc(2026, 11, 30, 9)));
+  CHECK(text(shop.add_business_days(utc(2026, 11, 28, 11, 0), 1))
+        == text(utc(2026, 11, 30, 11, 0)));
+  CHECK(text(shop.add_business_days(utc(2026, 11, 23, 12, 0), 1))
+        == text(utc(2026, 11, 24, 12, 0)));
+  // Starting at the lunch break counts from 13:30.
+  CHECK(text(shop.add_business_days(utc(2026, 11, 23, 12, 45), 1))
+        == text(utc(2026, 11, 24, 13, 30)));
+}
+
+TEST_CASE("addbd: 0bd is the start itself when open, else the next opening", "[calendar][bd]") {
+  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00"));
+  CHECK(office.add_business_days(utc(2026, 11, 24, 10, 15), 0) == utc(2026, 11, 24, 10, 15));
+  CHECK(office.add_business_days(utc(2026, 11, 28, 10, 15), 0) == utc(2026, 11, 30, 9));
+}
+
+TEST_CASE("addbd on a DST change day: local wall-clock time, exact", "[calendar][bd]") {
+  // London, 2026-03-29: 01:00 GMT becomes 02:00 BST. Fri 27 Mar 10:00 GMT + 1bd = Mon 30 Mar
+  // 10:00 BST, which is 09:00 UTC.
+  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00"));
+  CHECK(text(office.add_business_days(utc(2026, 3, 27, 10, 0), 1)) == text(utc(2026, 3, 30, 9, 0)));
+  // Always open in New York: Sat 7 Mar 2026 02:30 EST + 1bd is Sun 8 Mar 02:30, skipped (02:00
+  // EST -> 03:00 EDT): the first instant after the gap, 03:00 EDT = 07:00 UTC.
+  const std::unique_ptr<Clock> always =
+      make_clock(rules("America/New_York", "mon-sun 00:00-24:00"));
+  CHECK(text(always->add_business_days(local("America/New_York", 2026, 3, 7, 2, 30), 1))
+        == text(utc(2026, 3, 8, 7, 0)));
+  // Sat 31 Oct 2026 01:30 EDT + 1bd is Sun 1 Nov 01:30, repeated: the earlier (EDT, 05:30 UTC).
+  CHECK(text(always->add_business_days(local("America/New_York", 2026, 10, 31, 1, 30), 1))
+        == text(utc(2026, 11, 1, 5, 30)));
+  // The same with a business calendar that opens at night, and 24x7 in UTC counts whole days.
+  const BusinessCalendar nights(rules("America/New_York", "mon-sun 01:00-04:00", {yearly(12, 25)}));
+  CHECK(text(nights.add_business_days(local("America/New_York", 2026, 3, 7, 2, 30), 1))
+        == text(utc(2026, 3, 8, 7, 0)));
+  CHECK(text(nights.add_business_days(local("America/New_York", 2026, 10, 31, 1, 30), 1))
+        == text(utc(2026, 11, 1, 5, 30)));
+  const AlwaysOpen utc_always;
+  CHECK(utc_always.add_business_days(utc(2026, 3, 7, 2, 30), 5) == utc(2026, 3, 12, 2, 30));
+}
+
+TEST_CASE("addbd in 30- and 45-minute offset zones", "[calendar][bd]") {
+  const BusinessCalendar kolkata(rules("Asia/Kolkata", "mon-fri 09:30-18:00"));
+  // Fri 17:45 IST (12:15 UTC) + 1bd = Mon 17:45 IST.
+  CHECK(text(kolkata.add_business_days(utc(2026, 11, 27, 12, 15), 1))
+        == text(utc(2026, 11, 30, 12, 15)));
+  const BusinessCalendar kathmandu(rules("Asia/Kathmandu", "sun-thu 10:00-17:00"));
+  // Thu 16:00 NPT (10:15 UTC) + 1bd = Sun 16:00 NPT.
+  CHECK(text(kathmandu.add_business_days(utc(2026, 11, 26, 10, 15), 1))
+        == text(utc(2026, 11, 29, 10, 15)));
+}
+
+TEST_CASE("addbd on 24x7: every day is a business day", "[calendar][bd]") {
+  const AlwaysOpen always;
+  CHECK(always.add_business_days(utc(2026, 11, 28, 12, 0), 1) == utc(2026, 11, 29, 12, 0));
+  const Clock::BusinessDayWalk walk = always.walk_business_days(utc(2026, 11, 28, 12, 0), 2);
+  CHECK(walk.days.size() == 2);
+  CHECK(walk.due == utc(2026, 11, 30, 12, 0));
+}
+
+TEST_CASE("addbd's cost does not grow with N (a century of business days)", "[calendar][bd]") {
+  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00", {yearly(12, 25)}));
+  const Instant due = office.add_business_days(utc(2026, 11, 24, 10, 15), 26000);
+  CHECK(due > utc(2126, 1, 1));
+  CHECK(due < utc(2127, 1, 1));
+}
+
+TEST_CASE("addbd reference: New York office, holidays after DST changes", "[calendar][bd]") {
+  compare_business_days(0, 101, k_business_day_cases);
+}
+
+TEST_CASE("addbd reference: New York night shift across the DST hours", "[calendar][bd]") {
+  compare_business_days(1, 102, k_business_day_cases);
+}
+
+TEST_CASE("addbd reference: London split day and Saturday half day", "[calendar][bd]") {
+  compare_business_days(2, 103, k_business_day_cases);
+}
+
+TEST_CASE("addbd reference: Sydney days ending at 24:00", "[calendar][bd]") {
+  compare_business_days(3, 104, k_business_day_cases);
+}
+
+TEST_CASE("addbd reference: Kolkata (+05:30)", "[calendar][bd]") {
+  compare_business_days(4, 105, k_business_day_cases);
+}
+
+TEST_CASE("addbd reference: Adelaide (+09:30/+10:30)", "[calendar][bd]") {
+  compare_business_days(5, 106, k_business_day_cases);
+}
+
+TEST_CASE("addbd reference: Kathmandu (+05:45), Sunday to Thursday", "[calendar][bd]") {
+  compare_business_days(6, 107, k_business_day_cases);
+}
+
+TEST_CASE("addbd reference: Lord Howe half-hour DST", "[calendar][bd]") {
+  compare_business_days(7, 108, k_business_day_cases);
+}
+
+TEST_CASE("addbd reference: Santiago DST at midnight", "[calendar][bd]") {
+  compare_business_days(8, 109, k_business_day_cases);
+}
+
+TEST_CASE("addbd reference: UTC weekdays around the clock", "[calendar][bd]") {
+  compare_business_days(9, 110, k_business_day_cases);
 }

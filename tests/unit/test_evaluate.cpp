@@ -101,6 +101,26 @@ public:
     return spans;
   }
 
+  // Business days by the contract's words, day by day (this clock has no holidays and no DST).
+  [[nodiscard]] Instant add_business_days(Instant t, std::int64_t n) const override {
+    return walk_business_days(t, n).due;
+  }
+
+  [[nodiscard]] BusinessDayWalk walk_business_days(Instant t, std::int64_t n) const override {
+    BusinessDayWalk walk;
+    walk.start = add(t, Seconds{0});
+    Day day = std::chrono::floor<std::chrono::days>(walk.start);
+    const Seconds wall = walk.start - Instant{day};
+    while (static_cast<std::int64_t>(walk.days.size()) < n) {
+      day += std::chrono::days{1};
+      if (is_workday(day)) {
+        walk.days.push_back(day.time_since_epoch().count());
+      }
+    }
+    walk.due = add(Instant{day} + wall, Seconds{0});
+    return walk;
+  }
+
 private:
   static bool is_workday(Day day) {
     return std::chrono::weekday{day}.iso_encoding() <= 5;
@@ -134,7 +154,7 @@ std::string dump(const Evaluation& e) {
   for (const ClockRun& run : e.clocks) {
     out += fmt::format("  {} start={} due={} stop={} {} target={} used={} credit={}\n",
                        slatrack::to_string(run.metric), text(run.start), text(run.due),
-                       text(run.stop), slatrack::to_string(run.outcome), run.target.count(),
+                       text(run.stop), slatrack::to_string(run.outcome), run.target.time.count(),
                        run.used.count(), run.credit.count());
   }
   for (const slatrack::Rejection& rejection : e.rejections) {
@@ -962,19 +982,19 @@ void check_invariants(const History& history, const Targets& t, const Clock& clo
       REQUIRE(run.credit == counted_open(history, clock, run.start));
       REQUIRE(run.used == counted_open(history, clock, end));
       if (run.stop) {
-        REQUIRE(run.outcome == (run.used <= run.target ? Outcome::met : Outcome::breached));
+        REQUIRE(run.outcome == (run.used <= run.target.time ? Outcome::met : Outcome::breached));
       }
-      if (run.used > run.target) {
+      if (run.used > run.target.time) {
         // Due when the count reached the target, the last second within it.
         REQUIRE(run.due);
-        REQUIRE(counted_open(history, clock, *run.due) == run.target);
-        REQUIRE(counted_open(history, clock, *run.due + 1s) > run.target);
+        REQUIRE(counted_open(history, clock, *run.due) == run.target.time);
+        REQUIRE(counted_open(history, clock, *run.due + 1s) > run.target.time);
       }
       continue;
     }
     REQUIRE(run.credit == 0s);
     REQUIRE(run.target == (run.metric == Metric::reply ? t.reply : t.update.value()));
-    REQUIRE(run.due == clock.add(run.start, run.target));
+    REQUIRE(run.due == clock.add(run.start, run.target.time));
     REQUIRE(run.used == clock.open(run.start, end));
     if (run.stop) {
       REQUIRE(run.outcome == (*run.stop <= *run.due ? Outcome::met : Outcome::breached));
@@ -1048,5 +1068,73 @@ TEST_CASE("property: any history; rejected events change nothing", "[evaluate]")
     REQUIRE(clean.rejections.empty());
     e.rejections.clear();
     REQUIRE(dump(clean) == dump(e));
+  }
+}
+
+// ---- Business days (SPEC.md "Business days") ----
+
+TEST_CASE("business days: reply and update clocks are due at addbd(start, N)", "[evaluate][bd]") {
+  const OfficeHours office;
+  Targets t;
+  t.reply = slatrack::Target::days(1);
+  t.update = slatrack::Target::days(2);
+  // Fri 16:30 + 1bd = Mon 16:30.
+  std::vector<ClockEvent> list = events({{Kind::message, on(k_fri, 16, 30)}});
+  REQUIRE(evaluate(list, t, office).reply_due == mon(16, 30));
+  SECTION("a reply at the due time is met, a second later breached") {
+    list.push_back(ClockEvent{Kind::reply, mon(16, 30), 2});
+    const Evaluation met = evaluate(list, t, office);
+    REQUIRE(met.clocks[0].outcome == Outcome::met);
+    REQUIRE(met.clocks[0].target == slatrack::Target::days(1));
+    // The update clock starts at the reply: Mon 16:30 + 2bd = Wed 16:30.
+    REQUIRE(met.update_due == on(k_wed, 16, 30));
+    list.back().at = mon(16, 31);
+    REQUIRE(evaluate(list, t, office).clocks[0].outcome == Outcome::breached);
+  }
+}
+
+TEST_CASE("business days: the resolve clock is due at add(addbd(first, N), w)", "[evaluate][bd]") {
+  const OfficeHours office;
+  Targets t;
+  t.reply = Seconds{2h};
+  t.resolve = slatrack::Target::days(2);
+  std::vector<ClockEvent> list = events({{Kind::message, mon(10)}});
+  REQUIRE(evaluate(list, t, office).resolve_due == on(k_wed, 10));
+
+  SECTION("waiting moves it by the open time not counted") {
+    list.push_back(ClockEvent{Kind::pause, mon(11), 2});
+    REQUIRE_FALSE(evaluate(list, t, office).resolve_due);
+    list.push_back(ClockEvent{Kind::resume, mon(15), 3});
+    // w = 4h of open time waiting: Wed 10:00 + 4h = Wed 14:00.
+    REQUIRE(evaluate(list, t, office).resolve_due == on(k_wed, 14));
+    list.push_back(ClockEvent{Kind::resolve, on(k_wed, 14), 4});
+    const Evaluation met = evaluate(list, t, office);
+    REQUIRE(runs_of(met, Metric::resolve)[0].outcome == Outcome::met);
+    REQUIRE(runs_of(met, Metric::resolve)[0].due == on(k_wed, 14));
+    list.back().at = on(k_wed, 14, 1);
+    const Evaluation late = evaluate(list, t, office);
+    REQUIRE(runs_of(late, Metric::resolve)[0].outcome == Outcome::breached);
+    REQUIRE(runs_of(late, Metric::resolve)[0].due == on(k_wed, 14));
+  }
+
+  SECTION("after a reopen it goes on, the resolved time not counted") {
+    list.push_back(ClockEvent{Kind::resolve, mon(12), 2});
+    list.push_back(ClockEvent{Kind::reopen, on(k_tue, 9), 3});
+    // w = open(Mon 10:00, Tue 09:00) - 2h counted = 5h: Wed 10:00 + 5h = Wed 15:00.
+    const Evaluation reopened = evaluate(list, t, office);
+    REQUIRE(reopened.resolve_due == on(k_wed, 15));
+    const auto runs = runs_of(reopened, Metric::resolve);
+    REQUIRE(runs.size() == 2);
+    REQUIRE(runs[0].outcome == Outcome::met);
+    REQUIRE(runs[1].credit == 2h);
+  }
+
+  SECTION("breached while counting stays breached through a pause") {
+    list.push_back(ClockEvent{Kind::pause, on(k_wed, 11), 2});
+    list.push_back(ClockEvent{Kind::resume, on(k_wed, 12), 3});
+    const Evaluation resumed = evaluate(list, t, office);
+    REQUIRE(resumed.resolve_due == on(k_wed, 10));
+    list.push_back(ClockEvent{Kind::resolve, on(k_wed, 13), 4});
+    REQUIRE(runs_of(evaluate(list, t, office), Metric::resolve)[0].outcome == Outcome::breached);
   }
 }

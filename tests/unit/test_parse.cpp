@@ -628,3 +628,37 @@ TEST_CASE("find_zone: unknown names suggest the closest", "[parse]") {
     CHECK(e.kind() == slatrack::ErrorKind::invalid_input);
   }
 }
+
+// ---- target DUR: business days ----
+
+TEST_CASE("targets: business days alone, or a DUR", "[parse][bd]") {
+  using slatrack::parse_target;
+  using slatrack::Target;
+  CHECK(parse_target("1bd") == Target::days(1));
+  CHECK(parse_target("5bd") == Target::days(5));
+  CHECK(parse_target(" 20bd ") == Target::days(20));
+  CHECK(parse_target("26000bd") == Target::days(26000));
+  CHECK(parse_target("2h") == Target{hours{2}});
+  CHECK(parse_target("3d") == Target{hours{72}});
+  CHECK_FALSE(parse_target("3d").in_business_days());
+  const Rejection rejections[] = {
+      {"0bd", "bad duration \"0bd\": must be at least 1bd"},
+      {"26001bd", "bad duration \"26001bd\": must be at most 26000bd"},
+      {"2bd4h", "bad duration \"2bd4h\": business days stand alone, as NUMBERbd with no other "
+                "unit, e.g. 5bd"},
+      {"1w2bd", "bad duration \"1w2bd\": business days stand alone, as NUMBERbd with no other "
+                "unit, e.g. 5bd"},
+      {"bd", "bad duration \"bd\": business days stand alone, as NUMBERbd with no other unit, "
+             "e.g. 5bd"},
+      {"5BD", "bad duration \"5BD\": write units in lower case: 5bd"},
+      {"2x", "bad duration \"2x\": use NUMBER UNIT with units m h d w, e.g. 90m, 2h, 1h30m, 3d, "
+             "or business days alone, e.g. 5bd"},
+      {"0m", "bad duration \"0m\": must be at least 1m"},
+  };
+  for (const Rejection& rejection : rejections) {
+    INFO(rejection.input);
+    REQUIRE_THROWS_WITH(parse_target(rejection.input), rejection.message);
+  }
+  // Business days are not a DUR where a TIME or an amount of time is meant.
+  REQUIRE_THROWS(slatrack::parse_duration("5bd"));
+}

@@ -78,7 +78,7 @@ std::string describe(const RequestDetail& detail) {
                        c.start.time_since_epoch().count(),
                        c.due ? c.due->time_since_epoch().count() : -1,
                        c.stop ? c.stop->time_since_epoch().count() : -1, to_string(c.outcome),
-                       c.target.count(), c.used.count(), c.credit.count());
+                       c.target.time.count(), c.used.count(), c.credit.count());
   }
   return out;
 }
