@@ -14,7 +14,7 @@ due "2026-11-24 10:15" 2bd 2026-11-26T10:15:00Z # Tue 10:15 + 2bd = Thu 10:15
 due "2026-11-27 16:30" 1bd 2026-11-30T16:30:00Z # Fri 16:30 + 1bd = Mon 16:30
 due "2026-11-28 12:00" 1bd 2026-12-01T09:00:00Z # Sat 12:00 + 1bd = Tue 09:00
 st calendar due office "2026-11-24 10:15" 2bd; expect_rc 0
-expect_out "due 2026-11-26 10:15:00 +00:00: 2 business days from 2026-11-24 10:15:00 +00:00, 2d 00h later"
+expect_out "due 2026-11-26 10:15:00 +00:00: 2 business days from 2026-11-24 10:15:00 +00:00, 48h 00m later"
 st calendar due office "2026-11-24 10:15" 2bd --format json
 expect_eq "$(json_get "$out" .duration)" 2bd
 st calendar holiday office 2026-11-30 --name "St Andrew"; expect_rc 0
@@ -47,7 +47,7 @@ st log Acme x --at "-2bd" --create-client; expect_rc 2
 # Reply due at addbd: Fri 16:30 + 1bd over the holiday Monday = Tue 16:30.
 st client add Acme --sla promise; expect_rc 0
 st log Acme "Invoice is wrong" --at "2026-11-27 16:30" --now "2026-11-27 16:30"; expect_rc 0
-expect_out "Logged #1 for Acme: reply due Tue 01 Dec 16:30 (in 4d 00h)"
+expect_out "Logged #1 for Acme: reply due Tue 01 Dec 16:30 (in 8h 00m)"
 st show 1 --format json --now "2026-11-27 16:30"
 expect_eq "$(json_get "$out" .reply_due_at)" 2026-12-01T16:30:00Z
 expect_eq "$(json_get "$out" .resolve_due_at)" 2026-12-02T16:30:00Z
