@@ -251,9 +251,8 @@ DROP TABLE policy_targets_v3;
 )sql";
 
 // k_migrations[i] takes the schema from version i to i + 1.
-constexpr std::array<std::string_view, k_schema_version> k_migrations{k_migration_1, k_migration_2,
-                                                                      k_migration_3, k_migration_4,
-                                                                      k_migration_5};
+constexpr std::array<std::string_view, k_schema_version> k_migrations{
+    k_migration_1, k_migration_2, k_migration_3, k_migration_4, k_migration_5};
 
 // What the header of an existing file says, read in one read transaction.
 struct Header {
