@@ -26,20 +26,21 @@ SELECT sql || ';' FROM sqlite_schema
 .output stdout
 BEGIN IMMEDIATE;
 .read @CSV@.drop.sql
-INSERT INTO requests (client_id, subject, channel, priority, assignee, ref, policy_id, created_at,
-                      status, received_at, replied_at, resolved_at)
-  SELECT c.id, s.subject, s.channel, s.priority, c.owner, s.ref, c.policy_id, @NOW@,
+INSERT INTO requests (client_id, subject, channel, priority, assignee, logged_assignee, ref,
+                      policy_id, created_at, status, received_at, replied_at, resolved_at)
+  SELECT c.id, s.subject, s.channel, s.priority, c.owner, c.owner, s.ref, c.policy_id, @NOW@,
          CASE WHEN s.resolved_at <> '' THEN 'resolved' ELSE 'open' END,
          unixepoch(s.received_at), unixepoch(nullif(s.replied_at, '')),
          unixepoch(nullif(s.resolved_at, ''))
   FROM temp.staging s JOIN clients c ON c.name = s.client;
-INSERT INTO events (request_id, kind, at, author, text, recorded_at)
-  SELECT id, 'message', received_at, 'bench', NULL, @NOW@ FROM requests;
-INSERT INTO events (request_id, kind, at, author, text, recorded_at)
-  SELECT id, 'reply', replied_at, 'bench', NULL, @NOW@ FROM requests WHERE replied_at IS NOT NULL;
-INSERT INTO events (request_id, kind, at, author, text, recorded_at)
-  SELECT id, 'resolve', resolved_at, 'bench', NULL, @NOW@ FROM requests
-  WHERE resolved_at IS NOT NULL;
+INSERT INTO events (request_id, number, kind, at, author, text, recorded_at, recorder)
+  SELECT id, 1, 'message', received_at, 'bench', NULL, @NOW@, 'bench' FROM requests;
+INSERT INTO events (request_id, number, kind, at, author, text, recorded_at, recorder)
+  SELECT id, 2, 'reply', replied_at, 'bench', NULL, @NOW@, 'bench' FROM requests
+  WHERE replied_at IS NOT NULL;
+INSERT INTO events (request_id, number, kind, at, author, text, recorded_at, recorder)
+  SELECT id, 2 + (replied_at IS NOT NULL), 'resolve', resolved_at, 'bench', NULL, @NOW@, 'bench'
+  FROM requests WHERE resolved_at IS NOT NULL;
 INSERT INTO clocks (request_id, seq, metric, start_at, due_at, stop_at, outcome, target_s, used_s)
   SELECT id, 1, 'reply', received_at, received_at + 14400, replied_at,
          CASE WHEN replied_at IS NULL THEN 'running' ELSE 'met' END, 14400,

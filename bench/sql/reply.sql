@@ -7,8 +7,9 @@ PRAGMA busy_timeout = 10000;
 PRAGMA foreign_keys = ON;
 PRAGMA synchronous = NORMAL;
 BEGIN IMMEDIATE;
-INSERT INTO events (request_id, kind, at, author, text, recorded_at)
-  VALUES (@ID@, 'reply', @NOW@, 'sqlite3', NULL, @NOW@);
+INSERT INTO events (request_id, number, kind, at, author, text, recorded_at, recorder)
+  VALUES (@ID@, (SELECT coalesce(max(number), 0) + 1 FROM events WHERE request_id = @ID@),
+          'reply', @NOW@, 'sqlite3', NULL, @NOW@, 'sqlite3');
 UPDATE requests SET replied_at = coalesce(replied_at, @NOW@), reply_due_at = NULL,
                     update_due_at = @NOW@ + 57600, next_due_at = @NOW@ + 57600,
                     next_metric = 'update'

@@ -12,7 +12,21 @@ namespace slatrack {
 enum class Priority { urgent, high, normal, low };
 enum class Channel { email, phone, chat, social, in_person, web, other };
 enum class Status { open, waiting, resolved };
-enum class EventKind { message, reply, pause, resume, resolve, reopen, note, assign, edit };
+// void_event and unvoid mark another event of the request (or the request itself) as a mistake,
+// and take that back; they never move clocks themselves (include/slatrack/history.hpp).
+enum class EventKind {
+  message,
+  reply,
+  pause,
+  resume,
+  resolve,
+  reopen,
+  note,
+  assign,
+  edit,
+  void_event,
+  unvoid
+};
 enum class Metric { reply, update, resolve };
 enum class Outcome { running, met, breached };
 

@@ -109,6 +109,10 @@ struct Event {
   std::string author;
   std::optional<std::string> text;
   Instant recorded_at;
+  std::int64_t number = 0;               // within its request: 1 for the first message
+  std::string recorder;                  // who entered it (SLATRACK_USER, else the login name)
+  std::optional<std::int64_t> target;    // void, unvoid: the event marked (0: the request)
+  std::optional<std::int64_t> voided_by; // the void event that voids it, if any
 };
 
 // A request with everything `show` needs.
@@ -117,6 +121,17 @@ struct RequestDetail {
   Targets targets;
   std::vector<Event> events; // in time order
   std::vector<ClockRun> clocks;
+  std::optional<std::int64_t> voided_by; // the void event that voids the request, if any
+
+  // The event numbered `number`, if any.
+  [[nodiscard]] const Event* event(std::int64_t number) const {
+    for (const Event& candidate : events) {
+      if (candidate.number == number) {
+        return &candidate;
+      }
+    }
+    return nullptr;
+  }
 };
 
 } // namespace slatrack

@@ -35,9 +35,10 @@ struct NewRequest {
   std::optional<std::string> assignee; // default: the client's owner
   std::optional<std::string> ref;
   std::optional<std::string> text;
-  Instant at;         // the first message
-  std::string author; // who wrote it; empty: the client
-  Instant now;        // when it was logged
+  Instant at;           // the first message
+  std::string author;   // who wrote it; empty: the client
+  std::string recorder; // who entered it (SLATRACK_USER, else the login name); empty: author
+  Instant now;          // when it was logged
   bool create_client = false;
 };
 
@@ -55,6 +56,7 @@ struct NewEvent {
   std::string author; // who did it; empty for a message (follow-up): the request's client
   std::optional<std::string> text;
   Instant now;
+  std::string recorder; // empty: author
 };
 
 // What `edit` changes; nullopt = unchanged. A new client without a new policy takes the new
@@ -69,6 +71,53 @@ struct RequestEdit {
   std::optional<std::string> ref;
   std::string author;
   Instant now;
+  std::string recorder; // empty: author
+};
+
+// `void ID [EVENT]` (restore = false) or `unvoid ID [EVENT]` (restore = true).
+struct VoidChange {
+  RequestId id;
+  std::optional<std::int64_t> event; // nullopt: the whole request
+  bool restore = false;
+  std::optional<std::string> reason;
+  std::string recorder; // also the void event's author
+  Instant now;
+};
+
+// `undo`: the last event or request `recorder` recorded that still counts is voided, unless it
+// was recorded longer than `limit` before `now`.
+struct UndoChange {
+  std::string recorder;
+  Instant now;
+  Seconds limit{86400};
+};
+
+enum class UndoRefusal {
+  none,    // done
+  too_old, // recorded longer than the limit ago: nothing was written
+  edit,    // an edit cannot be voided: nothing was written
+};
+
+struct UndoResult {
+  RequestId id;
+  std::string client;
+  Event event;          // what was (or would have been) undone; event 1: the whole request
+  bool request = false; // the whole request
+  UndoRefusal refusal = UndoRefusal::none;
+};
+
+// `merge ID INTO`.
+struct MergeChange {
+  RequestId id;
+  RequestId into;
+  std::string recorder;
+  Instant now;
+};
+
+// A request logged lately for the same client with the same subject (`log`'s warning).
+struct SameSubject {
+  RequestId id;
+  Instant logged_at;
 };
 
 struct RequestFilter {
@@ -156,6 +205,26 @@ public:
   virtual LogResult log_request(const NewRequest& request) = 0;
   virtual Request add_event(const NewEvent& event) = 0;
   virtual Request edit_request(const RequestEdit& edit) = 0;
+  // Marks a request or one of its events void, or takes the mark back (SPEC.md, Void), as a
+  // void or unvoid event; returns the request as it is then. Throws Error{not_found} for an unknown
+  // request or event, Error{invalid_input} for what cannot be voided (the first message alone,
+  // an edit, what is already void) or unvoided (what is not void).
+  virtual RequestDetail void_event(const VoidChange& change) = 0;
+  // Voids the last event or request `change.recorder` recorded that still counts (a void that
+  // `undo` made is passed over, so each undo goes one further back). Writes nothing and says why
+  // in `refusal` when it is older than change.limit or an edit. Throws Error{invalid_input} when
+  // there is nothing to undo.
+  virtual UndoResult undo(const UndoChange& change) = 0;
+  // Copies ID's events to INTO (its first message as a follow-up), re-evaluates INTO and voids
+  // ID with "merged into #INTO". Returns INTO. Throws Error{not_found}, Error{invalid_input}
+  // (the same request, a void one).
+  virtual RequestDetail merge(const MergeChange& change) = 0;
+  // The latest request that is not void for `client` (exact name) with `subject` (ignoring
+  // case) received at or after `since`, other than `except`.
+  [[nodiscard]] virtual std::optional<SameSubject> same_subject(std::string_view client,
+                                                                std::string_view subject,
+                                                                Instant since,
+                                                                RequestId except) = 0;
   [[nodiscard]] virtual std::optional<Request> find_request(RequestId id) = 0;
   [[nodiscard]] virtual RequestDetail request_detail(RequestId id) = 0;
   [[nodiscard]] virtual std::vector<Request> list_requests(const RequestFilter& filter) = 0;

@@ -20,6 +20,12 @@ struct ImportEvent {
   std::string author;
   std::optional<std::string> text;
   std::optional<Instant> recorded_at; // nullopt: ImportOptions::now
+  // Within its request. Either every event of a request has one (an export: the history is
+  // taken as it was recorded, events without effect included) or none has (the earliest message
+  // becomes 1, the others follow in entry order).
+  std::optional<std::int64_t> number;
+  std::optional<std::string> recorder; // nullopt: the author
+  std::optional<std::int64_t> target;  // void, unvoid: the event marked, 0 for the request
 };
 
 struct ImportRequest {
@@ -32,7 +38,8 @@ struct ImportRequest {
   std::optional<std::optional<std::string>> assignee;
   std::optional<std::string> policy; // nullopt: the client's
   // The request's identity: a request with this ref is never imported twice. Without a ref, a
-  // request without ref of the same client with the same subject and received time is the same.
+  // request without ref of the same client with the same subject and received time that was
+  // there before the import is the same.
   std::optional<std::string> ref;
   // In entry order; at least one message (the earliest is the request itself). Like the event
   // commands, every event must be able to happen where it falls in time (no reply before the
@@ -43,6 +50,10 @@ struct ImportRequest {
 struct ImportOptions {
   Instant now;                 // events later than this are refused
   bool create_clients = false; // add missing clients (with the request's policy, else default)
+  // Requests numbered from this one on were added by this import: a request without ref is the
+  // same as one already there only when that one was there before (exact duplicates within the
+  // input are all kept). 0: the first number the batch gives (its ImportResult::first_id).
+  std::int64_t first_new_id = 0;
 };
 
 enum class ImportStatus { added, skipped, refused };
@@ -54,6 +65,7 @@ struct ImportOutcome {
 };
 
 struct ImportResult {
+  std::int64_t first_id = 0;                // the number the batch's first new request got
   std::vector<ImportOutcome> outcomes;      // one per request of the batch, in order
   std::vector<std::string> created_clients; // clients this batch added
 };

@@ -47,6 +47,9 @@ struct Tree {
   LogOptions log;
   std::array<EventOptions, 8> events;
   EditOptions edit;
+  VoidOptions void_request;
+  VoidOptions unvoid_request;
+  MergeOptions merge;
   ListOptions list;
   OverdueOptions overdue;
   ReportOptions report;
@@ -298,6 +301,26 @@ void build_requests(Tree& tree, CLI::App& app) {
   edit->add_option("--priority", tree.edit.priority, "Priority")->type_name("P");
   edit->add_option("--sla", tree.edit.sla, "SLA policy")->type_name("POLICY");
   edit->add_option("--ref", tree.edit.ref, "External reference")->type_name("REF");
+
+  CLI::App* void_app =
+      leaf(tree, app, "void", "Mark a request, or one of its events, as a mistake",
+           [&tree](Context& context) { return run_void(context, tree.void_request); });
+  void_app->add_option("ID", tree.void_request.id, "Request number")->required();
+  void_app->add_option("EVENT", tree.void_request.event, "Event number (see show)");
+  void_app->add_option("-m,--message", tree.void_request.reason, "Why")->type_name("REASON");
+  tree.unvoid_request.restore = true;
+  CLI::App* unvoid_app =
+      leaf(tree, app, "unvoid", "Take a void back: the request or event counts again",
+           [&tree](Context& context) { return run_void(context, tree.unvoid_request); });
+  unvoid_app->add_option("ID", tree.unvoid_request.id, "Request number")->required();
+  unvoid_app->add_option("EVENT", tree.unvoid_request.event, "Event number (see show)");
+  leaf(tree, app, "undo", "Void the last event or request you recorded, and say which",
+       [](Context& context) { return run_undo(context); });
+  CLI::App* merge =
+      leaf(tree, app, "merge", "ID was the same request as INTO: its events move there, ID is void",
+           [&tree](Context& context) { return run_merge(context, tree.merge); });
+  merge->add_option("ID", tree.merge.id, "The duplicate")->required();
+  merge->add_option("INTO", tree.merge.into, "The request it was the same as")->required();
 }
 
 void build_views(Tree& tree, CLI::App& app) {

@@ -389,10 +389,16 @@ int run_explain(Context& context, const std::string& id_text) {
   const Style style = context.style();
   const Instant now = context.now();
 
+  // Void events no longer count: the clocks were reached without them.
+  std::vector<Event> events;
+  for (const Event& event : detail.events) {
+    if (!event.voided_by) {
+      events.push_back(event);
+    }
+  }
   std::vector<Explained> runs;
   for (const ClockRun& run : detail.clocks) {
-    runs.push_back(
-        Explained{&run, explain_run(run, detail.events, rules, *clock, calendar_zone, now)});
+    runs.push_back(Explained{&run, explain_run(run, events, rules, *clock, calendar_zone, now)});
   }
 
   std::FILE* out = context.out();
@@ -417,10 +423,15 @@ int run_explain(Context& context, const std::string& id_text) {
                    .c_str(),
                out);
     for (const Explained& item : runs) {
-      print_run(out, *item.run, item.explanation, detail.events, *clock, rules, request.received_at,
+      print_run(out, *item.run, item.explanation, events, *clock, rules, request.received_at,
                 style);
     }
-    if (runs.empty()) {
+    if (detail.voided_by) {
+      std::fputs(fmt::format("\n{}: a void request has no clocks.\n",
+                             paint(void_line(detail, style), Tone::red, style))
+                     .c_str(),
+                 out);
+    } else if (runs.empty()) {
       std::fputs("\nNo clocks.\n", out);
     }
     return 0;
@@ -428,6 +439,8 @@ int run_explain(Context& context, const std::string& id_text) {
   case Format::json: {
     nlohmann::ordered_json object = nlohmann::ordered_json::object();
     object["id"] = id.value;
+    object["voided_by"] = detail.voided_by ? nlohmann::ordered_json(*detail.voided_by)
+                                           : nlohmann::ordered_json(nullptr);
     nlohmann::ordered_json clocks = nlohmann::ordered_json::array();
     for (const Explained& item : runs) {
       clocks.push_back(clock_json(*item.run, item.explanation, std::nullopt));

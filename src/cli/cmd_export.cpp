@@ -15,16 +15,14 @@ namespace {
 
 // The keys of each event in every export format, in this order.
 const std::vector<std::string>& event_keys() {
-  static const std::vector<std::string> keys{"kind", "at", "author", "text", "recorded_at"};
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> out;
+    for (const Field& field : event_record(Event{})) {
+      out.push_back(field.key);
+    }
+    return out;
+  }();
   return keys;
-}
-
-Record event_record(const Event& event) {
-  return Record{{"kind", std::string(to_string(event.kind))},
-                {"at", event.at},
-                {"author", event.author},
-                {"text", text_or_null(event.text)},
-                {"recorded_at", event.recorded_at}};
 }
 
 Record clock_record(const ClockRun& run) {
@@ -40,6 +38,8 @@ Record clock_record(const ClockRun& run) {
 
 nlohmann::ordered_json request_json(const RequestDetail& detail) {
   nlohmann::ordered_json object = to_json(request_record(detail.request));
+  object["voided_by"] = detail.voided_by ? nlohmann::ordered_json(*detail.voided_by)
+                                         : nlohmann::ordered_json(nullptr);
   nlohmann::ordered_json events = nlohmann::ordered_json::array();
   for (const Event& event : detail.events) {
     events.push_back(to_json(event_record(event)));
@@ -92,13 +92,11 @@ void write_table(std::FILE* out, const Style& style, const RequestDetail& detail
     text += fmt::format(" · ref {}", escape_control(*request.ref));
   }
   text += '\n';
+  if (detail.voided_by) {
+    text += "  " + paint(void_line(detail, style), Tone::red, style) + '\n';
+  }
   for (const Event& event : detail.events) {
-    std::string line = fmt::format("  {}  {:<8} {}", local_short(event.at, *style.zone, style.now),
-                                   to_string(event.kind), escape_control(event.author));
-    if (event.text) {
-      line += "  " + escape_control(*event.text);
-    }
-    text += line + '\n';
+    text += history_line(event, style) + '\n';
   }
   for (const ClockRun& run : detail.clocks) {
     const Tone tone = run.outcome == Outcome::breached ? Tone::red

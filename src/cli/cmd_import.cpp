@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -177,6 +178,9 @@ enum class Column {
   at,
   author,
   recorded_at,
+  number,
+  recorder,
+  target,
   ignored, // derived values of our own exports (id, status, due times): read past
 };
 
@@ -185,7 +189,7 @@ struct ColumnName {
   Column column;
 };
 
-constexpr std::array<ColumnName, 21> k_column_names{{
+constexpr std::array<ColumnName, 25> k_column_names{{
     {"ref", Column::ref},
     {"client", Column::client},
     {"subject", Column::subject},
@@ -201,7 +205,11 @@ constexpr std::array<ColumnName, 21> k_column_names{{
     {"at", Column::at},
     {"author", Column::author},
     {"recorded_at", Column::recorded_at},
+    {"number", Column::number},
+    {"recorder", Column::recorder},
+    {"target", Column::target},
     {"id", Column::ignored},
+    {"voided_by", Column::ignored},
     {"status", Column::ignored},
     {"calendar", Column::ignored},
     {"reply_due_at", Column::ignored},
@@ -212,7 +220,8 @@ constexpr std::array<ColumnName, 21> k_column_names{{
 constexpr std::string_view k_simple_columns =
     "ref client subject channel priority assignee sla text received_at replied_at resolved_at";
 constexpr std::string_view k_events_columns =
-    "ref client subject channel priority assignee sla kind at author text recorded_at";
+    "ref client subject channel priority assignee sla number kind at author recorder text "
+    "recorded_at target";
 
 std::optional<Column> column_named(std::string_view name) {
   for (const ColumnName& entry : k_column_names) {
@@ -303,6 +312,10 @@ public:
     if (!m_batch.empty()) {
       const ImportResult result =
           m_bulk ? m_bulk->add(m_batch) : m_store.import_requests(m_batch, m_options);
+      if (m_options.first_new_id == 0) {
+        // Later batches do not take this import's requests for ones that were there before.
+        m_options.first_new_id = result.first_id;
+      }
       for (std::size_t i = 0; i < result.outcomes.size(); ++i) {
         const ImportOutcome& outcome = result.outcomes[i];
         switch (outcome.status) {
@@ -544,6 +557,21 @@ Priority priority_value(std::string_view text) {
   bad_row(fmt::format("bad priority \"{}\": use {}", escape_control(text), priority_names()));
 }
 
+// An event number or target: a whole number, 0 or more; empty: none.
+std::optional<std::int64_t> count_value(std::string_view key, std::string_view text) {
+  const std::string_view value = trim(text);
+  if (value.empty()) {
+    return std::nullopt;
+  }
+  std::int64_t out = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), out);
+  if (error != std::errc{} || end != value.data() + value.size() || out < 0) {
+    bad_row(fmt::format("bad {} \"{}\": give a whole number (event numbers as show gives them)",
+                        key, escape_control(value)));
+  }
+  return out;
+}
+
 EventKind kind_value(std::string_view text) {
   const std::string value = to_lower(trim(text));
   if (const std::optional<EventKind> kind = event_kind_from(value)) {
@@ -575,12 +603,13 @@ std::vector<ImportEvent> simple_events(const std::string& author, Instant receiv
     bad_row("resolved_at is before received_at; fix one of them");
   }
   std::vector<ImportEvent> events;
-  events.push_back(ImportEvent{EventKind::message, received, author, std::move(text), {}});
+  events.push_back(
+      ImportEvent{EventKind::message, received, author, std::move(text), {}, {}, {}, {}});
   if (replied) {
-    events.push_back(ImportEvent{EventKind::reply, *replied, author, {}, {}});
+    events.push_back(ImportEvent{EventKind::reply, *replied, author, {}, {}, {}, {}, {}});
   }
   if (resolved) {
-    events.push_back(ImportEvent{EventKind::resolve, *resolved, author, {}, {}});
+    events.push_back(ImportEvent{EventKind::resolve, *resolved, author, {}, {}, {}, {}, {}});
   }
   return events;
 }
@@ -669,7 +698,8 @@ public:
       return;
     }
     require(Column::received_at);
-    for (const Column column : {Column::at, Column::author, Column::recorded_at}) {
+    for (const Column column : {Column::at, Column::author, Column::recorded_at, Column::number,
+                                Column::recorder, Column::target}) {
       if (index(column)) {
         throw Error{ErrorKind::invalid_input,
                     fmt::format("{}:{}: column \"{}\" belongs to the events form, which needs a "
@@ -835,9 +865,18 @@ private:
       if (!at) {
         bad_row("no time in column \"at\"; give when it happened");
       }
-      m_group->events.push_back(
-          ImportEvent{kind, *at, optional_name(cell(Column::author)).value_or(m_run.author()),
-                      optional_cell(Column::text), optional_time(Column::recorded_at)});
+      ImportEvent event{kind,
+                        *at,
+                        optional_name(cell(Column::author)).value_or(m_run.author()),
+                        optional_cell(Column::text),
+                        optional_time(Column::recorded_at),
+                        {},
+                        {},
+                        {}};
+      event.number = count_value("number", cell(Column::number));
+      event.recorder = optional_name(cell(Column::recorder));
+      event.target = count_value("target", cell(Column::target));
+      m_group->events.push_back(std::move(event));
     } catch (const RowError& error) {
       m_group_error = Refusal{line, error.reason};
     }
@@ -923,6 +962,21 @@ private:
     return found->get<std::string>();
   }
 
+  // A whole number 0 or more (or its digits as text), or null.
+  static std::optional<std::int64_t> count(const nlohmann::json& object, std::string_view key) {
+    const auto found = object.find(key);
+    if (found == object.end() || found->is_null()) {
+      return std::nullopt;
+    }
+    if (found->is_number_integer() && found->get<std::int64_t>() >= 0) {
+      return found->get<std::int64_t>();
+    }
+    if (found->is_string()) {
+      return count_value(key, found->get<std::string>());
+    }
+    bad_row(fmt::format("\"{}\" must be a whole number or null", key));
+  }
+
   std::optional<Instant> time(const nlohmann::json& object, std::string_view key) {
     const std::optional<std::string> value = text(object, key);
     if (!value || trim(*value).empty()) {
@@ -943,9 +997,11 @@ private:
 
   ImportRequest request(const nlohmann::json& object) {
     check_keys(object, "the request",
-               {"id", "client", "subject", "channel", "priority", "status", "assignee", "sla",
-                "calendar", "ref", "received_at", "replied_at", "resolved_at", "reply_due_at",
-                "update_due_at", "resolve_due_at", "events", "clocks", "targets"});
+               {"id",          "client",       "subject",       "channel",
+                "priority",    "status",       "assignee",      "sla",
+                "calendar",    "ref",          "received_at",   "replied_at",
+                "resolved_at", "reply_due_at", "update_due_at", "resolve_due_at",
+                "voided_by",   "events",       "clocks",        "targets"});
     ImportRequest out;
     out.client = std::string(trim(text(object, "client").value_or("")));
     out.subject = text(object, "subject").value_or("");
@@ -979,15 +1035,27 @@ private:
       if (!event.is_object()) {
         bad_row("\"events\" must be an array of event objects");
       }
-      check_keys(event, "an event", {"id", "kind", "at", "author", "text", "recorded_at"});
+      check_keys(event, "an event",
+                 {"id", "number", "kind", "at", "author", "recorder", "text", "recorded_at",
+                  "target", "voided_by"});
       const EventKind kind = kind_value(text(event, "kind").value_or(""));
       const std::optional<Instant> at = time(event, "at");
       if (!at) {
         bad_row(fmt::format("the {} event has no \"at\"; give when it happened", to_string(kind)));
       }
-      out.events.push_back(ImportEvent{
-          kind, *at, optional_name(text(event, "author").value_or("")).value_or(m_run.author()),
-          text(event, "text"), time(event, "recorded_at")});
+      ImportEvent imported{
+          kind,
+          *at,
+          optional_name(text(event, "author").value_or("")).value_or(m_run.author()),
+          text(event, "text"),
+          time(event, "recorded_at"),
+          {},
+          {},
+          {}};
+      imported.number = count(event, "number");
+      imported.recorder = optional_name(text(event, "recorder").value_or(""));
+      imported.target = count(event, "target");
+      out.events.push_back(std::move(imported));
     }
     return out;
   }

@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/records.hpp"
 #include "slatrack/error.hpp"
+#include "slatrack/history.hpp"
 #include "slatrack/parse.hpp"
 
 #include <charconv>
@@ -131,8 +132,83 @@ std::string_view verb_of(EventKind kind) {
     return "Assigned";
   case EventKind::edit:
     return "Edited";
+  case EventKind::void_event:
+    return "Voided";
+  case EventKind::unvoid:
+    return "Restored";
   }
   return "Changed";
+}
+
+// "10:32" today, else "Mon 23 Nov 10:32".
+std::string when_phrase(Context& context, Instant at) {
+  const std::string text = local_short(at, context.zone(), context.now());
+  const std::string today = local_short(context.now(), context.zone(), context.now());
+  if (text.size() > 6 && text.substr(0, text.size() - 6) == today.substr(0, today.size() - 6)) {
+    return text.substr(text.size() - 5);
+  }
+  return text;
+}
+
+// "reply", "follow-up", "void".
+std::string_view event_name(EventKind kind) {
+  return kind == EventKind::message ? std::string_view{"follow-up"} : to_string(kind);
+}
+
+// "reply by sam at 10:32".
+std::string event_phrase(Context& context, const Event& event) {
+  return fmt::format("{} by {} at {}", event_name(event.kind), escape_control(event.author),
+                     when_phrase(context, event.at));
+}
+
+std::int64_t event_number(const std::string& text) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc{} || end != text.data() + text.size() || value <= 0) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("bad event number \"{}\": use the number show gives it, such as 3",
+                            escape_control(text))};
+  }
+  return value;
+}
+
+// "; open, reply due ..." or "; resolved".
+std::string state_phrase(Context& context, const Request& request) {
+  return request.status == Status::resolved
+             ? std::string("; resolved")
+             : fmt::format("; {}, {}", to_string(request.status), next_phrase(context, request));
+}
+
+} // namespace
+
+namespace {
+
+// "just now", "10 min ago", "3h 05m ago".
+std::string ago_phrase(Context& context, Instant then) {
+  const Seconds age = context.now() - then;
+  if (age < Seconds{60}) {
+    return "just now";
+  }
+  if (age < Seconds{3600}) {
+    return fmt::format("{} min ago", age.count() / 60);
+  }
+  return fmt::format("{} ago", human_duration(age));
+}
+
+// A request for the same client with the same subject logged in the last 24 hours: one line on
+// stderr, the request is logged all the same (scripts keep working).
+void warn_same_subject(Context& context, const Request& logged) {
+  const std::optional<SameSubject> same = context.store().same_subject(
+      logged.client, logged.subject, context.now() - Seconds{86400}, logged.id);
+  if (!same) {
+    return;
+  }
+  std::fputs(fmt::format("{} has the same subject, logged {}: slatrack merge {} {} if it is the "
+                         "same\n",
+                         request_label(same->id), ago_phrase(context, same->logged_at),
+                         logged.id.value, same->id.value)
+                 .c_str(),
+             stderr);
 }
 
 } // namespace
@@ -159,10 +235,14 @@ int run_log(Context& context, const LogOptions& options) {
   request.text = options.message;
   request.at = event_time(context, options.at);
   request.author = options.by.value_or(""); // empty: the client
+  request.recorder = context.recorder();
   request.now = context.now();
   request.create_client = options.create_client;
   const LogResult result = context.store().log_request(request);
   const Request& logged = result.request;
+  if (result.created) {
+    warn_same_subject(context, logged);
+  }
   if (context.quiet()) {
     std::fputs(fmt::format("{}\n", logged.id.value).c_str(), context.out());
     return 0;
@@ -191,8 +271,13 @@ int run_event(Context& context, const EventOptions& options) {
   // A follow-up is the client's own message: by the client unless --by says otherwise.
   const std::string author =
       options.by.value_or(options.kind == EventKind::message ? "" : context.author());
-  const NewEvent event{id,     options.kind,    event_time(context, options.at),
-                       author, options.message, context.now()};
+  const NewEvent event{id,
+                       options.kind,
+                       event_time(context, options.at),
+                       author,
+                       options.message,
+                       context.now(),
+                       context.recorder()};
   const Request request = context.store().add_event(event);
   std::string sentence = fmt::format("{} {} ({})", verb_of(options.kind), request_label(id),
                                      escape_control(request.client));
@@ -238,12 +323,126 @@ int run_edit(Context& context, const EditOptions& options) {
                                   "--priority, --sla or --ref"};
   }
   edit.author = context.author();
+  edit.recorder = context.recorder();
   edit.now = context.now();
   const Request request = context.store().edit_request(edit);
   print_request(context, request,
                 fmt::format("Edited {} ({}); {}, {}", request_label(request.id),
                             escape_control(request.client), to_string(request.status),
                             next_phrase(context, request)));
+  return 0;
+}
+
+} // namespace slatrack::cli
+
+namespace slatrack::cli {
+
+int run_void(Context& context, const VoidOptions& options) {
+  VoidChange change;
+  change.id = parse_request_id(options.id);
+  if (options.event) {
+    change.event = event_number(*options.event);
+  }
+  change.restore = options.restore;
+  if (options.reason) {
+    require_text("reason", *options.reason);
+  }
+  change.reason = options.reason;
+  change.recorder = context.recorder();
+  change.now = context.now();
+  const RequestDetail detail = context.store().void_event(change);
+  const Request& request = detail.request;
+  const std::string_view verb = change.restore ? "Restored" : "Voided";
+  std::string sentence;
+  if (change.event) {
+    const Event* event = detail.event(*change.event);
+    sentence = fmt::format("{} event {} of {} ({}{}){}", verb, *change.event,
+                           request_label(request.id), escape_control(request.client),
+                           event != nullptr ? ": " + event_phrase(context, *event) : "",
+                           state_phrase(context, request));
+  } else if (change.restore) {
+    sentence = fmt::format("Restored {} ({}){}", request_label(request.id),
+                           escape_control(request.client), state_phrase(context, request));
+  } else {
+    sentence =
+        fmt::format("Voided {} ({}): it leaves lists, overdue and reports; take it back "
+                    "with: slatrack unvoid {}",
+                    request_label(request.id), escape_control(request.client), request.id.value);
+  }
+  print_request(context, request, sentence);
+  return 0;
+}
+
+int run_undo(Context& context) {
+  UndoChange change;
+  change.recorder = context.recorder();
+  change.now = context.now();
+  const UndoResult result = context.store().undo(change);
+  const std::string what =
+      result.request
+          ? fmt::format("request {} for {} at {}", request_label(result.id),
+                        escape_control(result.client), when_phrase(context, result.event.at))
+      : marks_events(result.event.kind)
+          ? fmt::format("{} of {} on {}{} by {} at {}", event_name(result.event.kind),
+                        result.event.target.value_or(0) == 0
+                            ? std::string("the request")
+                            : fmt::format("event {}", *result.event.target),
+                        request_label(result.id),
+                        result.event.text ? " (" + escape_control(*result.event.text) + ")" : "",
+                        escape_control(result.event.author), when_phrase(context, result.event.at))
+          : fmt::format("{} on {} by {} at {}", event_name(result.event.kind),
+                        request_label(result.id), escape_control(result.event.author),
+                        when_phrase(context, result.event.at));
+  const std::string void_command =
+      result.request ? fmt::format("slatrack void {}", result.id.value)
+                     : fmt::format("slatrack void {} {}", result.id.value, result.event.number);
+  switch (result.refusal) {
+  case UndoRefusal::too_old:
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("the last thing you recorded, the {}, was recorded {}, more than a "
+                            "day ago; undo takes back only today's mistakes: void it with: {}",
+                            what,
+                            local_short(result.event.recorded_at, context.zone(), context.now()),
+                            void_command)};
+  case UndoRefusal::edit:
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("the last thing you recorded is an edit of {} ({}), which cannot be "
+                            "undone; change it back with: slatrack edit {}",
+                            request_label(result.id),
+                            escape_control(result.event.text.value_or("")), result.id.value)};
+  case UndoRefusal::none:
+    break;
+  }
+  if (context.quiet()) {
+    return 0;
+  }
+  if (context.format() == Format::table) {
+    std::fputs(fmt::format("Undid: {}\n", what).c_str(), context.out());
+    return 0;
+  }
+  write_record(
+      context.out(), context.style(),
+      Record{{"id", result.id.value},
+             {"event", result.event.number},
+             {"kind", std::string(result.request ? "request" : to_string(result.event.kind))},
+             {"author", result.event.author},
+             {"at", result.event.at}},
+      {});
+  return 0;
+}
+
+int run_merge(Context& context, const MergeOptions& options) {
+  MergeChange change;
+  change.id = parse_request_id(options.id);
+  change.into = parse_request_id(options.into);
+  change.recorder = context.recorder();
+  change.now = context.now();
+  const RequestDetail detail = context.store().merge(change);
+  const Request& request = detail.request;
+  print_request(context, request,
+                fmt::format("Merged {} into {} ({}): {} is void{}", request_label(change.id),
+                            request_label(request.id), escape_control(request.client),
+                            request_label(change.id), state_phrase(context, request)));
   return 0;
 }
 

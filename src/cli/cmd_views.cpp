@@ -212,6 +212,9 @@ int run_show(Context& context, const std::string& id_text) {
                            escape_control(request.subject))
                    .c_str(),
                out);
+    if (detail.voided_by) {
+      std::fputs((paint(void_line(detail, style), Tone::red, style) + "\n").c_str(), out);
+    }
     Record summary = request_record(request);
     summary.push_back(
         {"_targets",
@@ -253,13 +256,7 @@ int run_show(Context& context, const std::string& id_text) {
     }
     std::fputs("\nHistory:\n", out);
     for (const Event& event : detail.events) {
-      std::string line =
-          fmt::format("  {}  {:<8} {}", local_short(event.at, *style.zone, style.now),
-                      to_string(event.kind), escape_control(event.author));
-      if (event.text) {
-        line += "  " + escape_control(*event.text);
-      }
-      std::fputs((line + "\n").c_str(), out);
+      std::fputs((history_line(event, style) + "\n").c_str(), out);
     }
     return 0;
   }
@@ -270,8 +267,8 @@ int run_show(Context& context, const std::string& id_text) {
     for (const Field& field : request) {
       cells.push_back(field.key);
     }
-    for (const char* key : {"event", "kind", "at", "author", "text", "recorded_at"}) {
-      cells.emplace_back(key);
+    for (const Field& field : event_record(Event{})) {
+      cells.push_back(field.key);
     }
     write_separated(context.out(), style.format, cells);
     for (const Event& event : detail.events) {
@@ -279,12 +276,7 @@ int run_show(Context& context, const std::string& id_text) {
       for (const Field& field : request) {
         cells.push_back(machine_cell(field.value));
       }
-      for (const Field& field : Record{{"event", event.id},
-                                       {"kind", std::string(to_string(event.kind))},
-                                       {"at", event.at},
-                                       {"author", event.author},
-                                       {"text", text_or_null(event.text)},
-                                       {"recorded_at", event.recorded_at}}) {
+      for (const Field& field : event_record(event)) {
         cells.push_back(machine_cell(field.value));
       }
       write_separated(context.out(), style.format, cells);
@@ -292,6 +284,8 @@ int run_show(Context& context, const std::string& id_text) {
     return 0;
   }
   nlohmann::ordered_json object = to_json(request_record(detail.request));
+  object["voided_by"] = detail.voided_by ? nlohmann::ordered_json(*detail.voided_by)
+                                         : nlohmann::ordered_json(nullptr);
   object["targets"] = to_json(Record{{"reply", target_value(detail.targets.reply)},
                                      {"update", target_or_null(detail.targets.update)},
                                      {"resolve", target_or_null(detail.targets.resolve)}});
@@ -309,12 +303,7 @@ int run_show(Context& context, const std::string& id_text) {
   object["clocks"] = clocks;
   nlohmann::ordered_json events = nlohmann::ordered_json::array();
   for (const Event& event : detail.events) {
-    events.push_back(to_json(Record{{"id", event.id},
-                                    {"kind", std::string(to_string(event.kind))},
-                                    {"at", event.at},
-                                    {"author", event.author},
-                                    {"text", text_or_null(event.text)},
-                                    {"recorded_at", event.recorded_at}}));
+    events.push_back(to_json(event_record(event)));
   }
   object["events"] = events;
   std::fputs((dump_json(object) + "\n").c_str(), context.out());

@@ -85,6 +85,17 @@ struct EventOptions {
   Text message; // -m, the note's TEXT, or the assignee for assign
   Text by;      // the author; default: the client for a follow-up, else the one recording it
 };
+// void ID [EVENT] [-m REASON], unvoid ID [EVENT].
+struct VoidOptions {
+  bool restore = false; // unvoid
+  std::string id;
+  Text event;
+  Text reason;
+};
+struct MergeOptions {
+  std::string id;
+  std::string into;
+};
 struct EditOptions {
   std::string id;
   Text subject;
@@ -145,6 +156,9 @@ int run_client_rm(Context& context, const std::string& name);
 int run_log(Context& context, const LogOptions& options);
 int run_event(Context& context, const EventOptions& options);
 int run_edit(Context& context, const EditOptions& options);
+int run_void(Context& context, const VoidOptions& options);
+int run_undo(Context& context);
+int run_merge(Context& context, const MergeOptions& options);
 
 int run_list(Context& context, const ListOptions& options);
 int run_show(Context& context, const std::string& id);

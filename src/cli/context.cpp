@@ -156,6 +156,10 @@ Style Context::style() {
   return style;
 }
 
+std::string Context::recorder() const {
+  return author();
+}
+
 std::string Context::author() const {
   if (auto user = env("SLATRACK_USER")) {
     return *user;

@@ -47,6 +47,8 @@ public:
   }
   // Who is acting: SLATRACK_USER, else USER, else "unknown".
   [[nodiscard]] std::string author() const;
+  // Who records what this command writes: SLATRACK_USER, else the login name (USER).
+  [[nodiscard]] std::string recorder() const;
   [[nodiscard]] std::FILE* out() const {
     return stdout;
   }

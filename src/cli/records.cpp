@@ -57,6 +57,53 @@ Record request_record(const Request& request) {
   };
 }
 
+Record event_record(const Event& event) {
+  return Record{{"number", event.number},
+                {"kind", std::string(to_string(event.kind))},
+                {"at", event.at},
+                {"author", event.author},
+                {"recorder", event.recorder},
+                {"text", text_or_null(event.text)},
+                {"recorded_at", event.recorded_at},
+                {"target", event.target ? Value{*event.target} : Value{}},
+                {"voided_by", event.voided_by ? Value{*event.voided_by} : Value{}}};
+}
+
+std::string history_line(const Event& event, const Style& style) {
+  std::string line = fmt::format("  {:>3}  {}  {:<8} {}", event.number,
+                                 local_short(event.at, *style.zone, style.now),
+                                 to_string(event.kind), escape_control(event.author));
+  std::string text = event.text ? escape_control(*event.text) : std::string{};
+  if (event.target) {
+    const std::string what =
+        *event.target == 0 ? std::string("the request") : fmt::format("event {}", *event.target);
+    text = text.empty() ? what : fmt::format("{}: {}", what, text);
+  }
+  if (!text.empty()) {
+    line += "  " + text;
+  }
+  if (event.recorder != event.author) {
+    line += fmt::format("  (entered by {})", escape_control(event.recorder));
+  }
+  if (event.voided_by) {
+    line += paint(fmt::format("  [void: event {}]", *event.voided_by), Tone::red, style);
+  }
+  return line;
+}
+
+std::string void_line(const RequestDetail& detail, const Style& style) {
+  const Event* mark = detail.voided_by ? detail.event(*detail.voided_by) : nullptr;
+  if (mark == nullptr) {
+    return "Void";
+  }
+  std::string line = fmt::format("Void since {} ({}", local_short(mark->at, *style.zone, style.now),
+                                 escape_control(mark->author));
+  if (mark->text) {
+    line += ": " + escape_control(*mark->text);
+  }
+  return line + fmt::format("); take it back with: slatrack unvoid {}", detail.request.id.value);
+}
+
 std::string request_label(RequestId id) {
   return fmt::format("#{}", id.value);
 }

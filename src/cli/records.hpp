@@ -31,6 +31,17 @@ namespace slatrack::cli {
 // ref received_at replied_at resolved_at reply_due_at update_due_at resolve_due_at, plus calendar.
 [[nodiscard]] Record request_record(const Request& request);
 
+// An event as show and export give it: number kind at author recorder text recorded_at target
+// voided_by.
+[[nodiscard]] Record event_record(const Event& event);
+
+// One line of a request's history for people: "   2  Mon 23 Nov 09:40  reply    sam  Done",
+// with what a void or unvoid marks, and "[void]" after an event that no longer counts.
+[[nodiscard]] std::string history_line(const Event& event, const Style& style);
+
+// "Void since Mon 23 Nov 11:00 (ann: merged into #41); take it back with: slatrack unvoid 42".
+[[nodiscard]] std::string void_line(const RequestDetail& detail, const Style& style);
+
 // "#42".
 [[nodiscard]] std::string request_label(RequestId id);
 

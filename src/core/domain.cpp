@@ -24,15 +24,17 @@ constexpr Names<Channel, 7> k_channels{{{Channel::email, "email"},
                                         {Channel::other, "other"}}};
 constexpr Names<Status, 3> k_statuses{
     {{Status::open, "open"}, {Status::waiting, "waiting"}, {Status::resolved, "resolved"}}};
-constexpr Names<EventKind, 9> k_event_kinds{{{EventKind::message, "message"},
-                                             {EventKind::reply, "reply"},
-                                             {EventKind::pause, "pause"},
-                                             {EventKind::resume, "resume"},
-                                             {EventKind::resolve, "resolve"},
-                                             {EventKind::reopen, "reopen"},
-                                             {EventKind::note, "note"},
-                                             {EventKind::assign, "assign"},
-                                             {EventKind::edit, "edit"}}};
+constexpr Names<EventKind, 11> k_event_kinds{{{EventKind::message, "message"},
+                                              {EventKind::reply, "reply"},
+                                              {EventKind::pause, "pause"},
+                                              {EventKind::resume, "resume"},
+                                              {EventKind::resolve, "resolve"},
+                                              {EventKind::reopen, "reopen"},
+                                              {EventKind::note, "note"},
+                                              {EventKind::assign, "assign"},
+                                              {EventKind::edit, "edit"},
+                                              {EventKind::void_event, "void"},
+                                              {EventKind::unvoid, "unvoid"}}};
 constexpr Names<Metric, 3> k_metrics{
     {{Metric::reply, "reply"}, {Metric::update, "update"}, {Metric::resolve, "resolve"}}};
 constexpr Names<Outcome, 3> k_outcomes{

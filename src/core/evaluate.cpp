@@ -74,6 +74,8 @@ public:
     case EventKind::note:
     case EventKind::assign:
     case EventKind::edit:
+    case EventKind::void_event:
+    case EventKind::unvoid:
       break;
     }
     if (applied) {

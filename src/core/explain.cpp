@@ -140,6 +140,8 @@ std::vector<WaitingSpan> waiting_spans(std::span<const Event> events) {
     case EventKind::note:
     case EventKind::assign:
     case EventKind::edit:
+    case EventKind::void_event:
+    case EventKind::unvoid:
       break;
     }
   }

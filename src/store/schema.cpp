@@ -248,11 +248,76 @@ CREATE TABLE policy_targets (
 INSERT INTO policy_targets (policy_id, priority, reply_s, update_s, resolve_s)
   SELECT policy_id, priority, reply_s, update_s, resolve_s FROM policy_targets_v3;
 DROP TABLE policy_targets_v3;
+// Migration 6: nothing is ever deleted (SPEC.md, Concepts: Event, Void). Events gain their
+// number within their request (1 for the first message, then in the order recorded: the order of
+// their ids, which is the order they were entered), who recorded them (until now always the
+// author: the author was the recorder), and the kinds `void` and `unvoid` with their `target`
+// (an event number, or 0 for the whole request). `voided_by` (events and requests) is derived:
+// the number of the void event that voids the row, NULL while it counts; a void request has no
+// running clock and no clock runs, so overdue and report leave it out by themselves, and the
+// received index carries the mark for the report's count of requests logged. The events table
+// is rebuilt (SQLite cannot change a CHECK constraint in place); the ids stay. `merged_from`
+// marks the copies `merge` makes, so that taking a merge back voids them. The search index of
+// event texts (migration 4) keeps its rows (same ids, same texts); its triggers, dropped with the
+// old table, are made again.
+constexpr std::string_view k_migration_6 = R"sql(
+CREATE TABLE events_v6 (
+  id          INTEGER PRIMARY KEY,
+  request_id  INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+  number      INTEGER NOT NULL CHECK (number > 0),
+  kind        TEXT NOT NULL CHECK (kind IN ('message', 'reply', 'pause', 'resume', 'resolve',
+                                            'reopen', 'note', 'assign', 'edit', 'void', 'unvoid')),
+  at          INTEGER NOT NULL,
+  author      TEXT NOT NULL,
+  text        TEXT,
+  recorded_at INTEGER NOT NULL,
+  recorder    TEXT NOT NULL,
+  target      INTEGER CHECK (target >= 0),
+  voided_by   INTEGER CHECK (voided_by > 0),
+  merged_from INTEGER, -- a copy made by `merge`: the request it came from
+  CHECK ((target IS NOT NULL) = (kind IN ('void', 'unvoid')))
+) STRICT;
+INSERT INTO events_v6 (id, request_id, number, kind, at, author, text, recorded_at, recorder)
+SELECT id, request_id, row_number() OVER (PARTITION BY request_id ORDER BY id <> first_id, id),
+  kind, at, author, text, recorded_at, author
+FROM (SELECT e.*, first_value(id) OVER (PARTITION BY request_id
+        ORDER BY kind <> 'message', at, id) AS first_id
+      FROM events e);
+DROP TABLE events;
+ALTER TABLE events_v6 RENAME TO events;
+CREATE INDEX events_by_request ON events (request_id, at, id);
+CREATE UNIQUE INDEX events_by_number ON events (request_id, number);
+-- `undo`: the last events one person recorded.
+CREATE INDEX events_by_recorder ON events (recorder, id);
+ALTER TABLE requests ADD COLUMN voided_by INTEGER CHECK (voided_by > 0);
+-- The assignee given when it was logged (or the client's owner), what the request goes back to
+-- when its only assignment is voided; for a request assigned before this schema, the client's
+-- owner (what it was logged with is not known).
+ALTER TABLE requests ADD COLUMN logged_assignee TEXT COLLATE NOCASE;
+UPDATE requests SET logged_assignee = CASE
+  WHEN EXISTS (SELECT 1 FROM events e WHERE e.request_id = requests.id AND e.kind = 'assign')
+  THEN (SELECT c.owner FROM clients c WHERE c.id = requests.client_id)
+  ELSE assignee END;
+DROP INDEX requests_by_received;
+CREATE INDEX requests_by_received ON requests (received_at, client_id, priority, channel, assignee,
+  voided_by);
+CREATE TRIGGER events_fts_insert AFTER INSERT ON events WHEN new.text IS NOT NULL BEGIN
+  INSERT INTO events_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER events_fts_delete AFTER DELETE ON events WHEN old.text IS NOT NULL BEGIN
+  INSERT INTO events_fts (events_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER events_fts_update AFTER UPDATE OF text ON events BEGIN
+  INSERT INTO events_fts (events_fts, rowid, text)
+    SELECT 'delete', old.id, old.text WHERE old.text IS NOT NULL;
+  INSERT INTO events_fts (rowid, text) SELECT new.id, new.text WHERE new.text IS NOT NULL;
+END;
 )sql";
 
 // k_migrations[i] takes the schema from version i to i + 1.
 constexpr std::array<std::string_view, k_schema_version> k_migrations{
-    k_migration_1, k_migration_2, k_migration_3, k_migration_4, k_migration_5};
+    k_migration_1, k_migration_2, k_migration_3, k_migration_4, k_migration_5,
+    k_migration_6};
 
 // What the header of an existing file says, read in one read transaction.
 struct Header {
@@ -483,6 +548,10 @@ sqlite::Database open_database(const std::string& path) {
   db.exec("PRAGMA synchronous = NORMAL", "set synchronous mode");
   if (header.version < k_schema_version) {
     migrate(db);
+    // The migration's sorts opened the temporary database; an import in the same connection sets
+    // temp_store = FILE inside its transaction, which SQLite allows only when the value does not
+    // change: set it now, outside any transaction.
+    db.exec("PRAGMA temp_store = FILE", "keeping temporary data in files");
   }
   return db;
 }

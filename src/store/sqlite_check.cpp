@@ -7,6 +7,7 @@
 #include "slatrack/calendar.hpp"
 #include "slatrack/error.hpp"
 #include "slatrack/evaluate.hpp"
+#include "slatrack/history.hpp"
 #include "slatrack/model.hpp"
 #include "store/values.hpp"
 
@@ -129,10 +130,11 @@ void check_derived(sqlite::Database& db, const RulesSource& rules, CheckReport& 
                    const std::function<void(const std::string&)>& say) {
 
   Statement requests(db, R"sql(SELECT id, policy_id, priority, status, received_at, replied_at,
-  resolved_at, reply_due_at, update_due_at, resolve_due_at, next_due_at, next_metric
+  resolved_at, reply_due_at, update_due_at, resolve_due_at, next_due_at, next_metric, voided_by
 FROM requests ORDER BY id)sql");
-  Statement events(db, "SELECT request_id, kind, at, id FROM events "
-                       "WHERE kind NOT IN ('note', 'assign', 'edit') ORDER BY request_id, at, id");
+  // Every event: void and unvoid events decide which others count (include/slatrack/history.hpp).
+  Statement events(db, "SELECT request_id, kind, at, id, number, target, voided_by FROM events "
+                       "ORDER BY request_id, at, id");
   Statement clocks(db, "SELECT request_id, metric, start_at, due_at, stop_at, outcome, target_s, "
                        "used_s, credit_s FROM clocks ORDER BY request_id, seq");
   Use request_rows = requests.use();
@@ -140,12 +142,14 @@ FROM requests ORDER BY id)sql");
   Use clock_rows = clocks.use();
   bool event_ready = event_rows.step();
   bool clock_ready = clock_rows.step();
-  std::vector<ClockEvent> request_events;
+  std::vector<RecordedEvent> request_events;
+  std::vector<std::optional<std::int64_t>> stored_marks;
   std::vector<ClockRow> stored_clocks;
   while (request_rows.step()) {
     const std::int64_t id = request_rows.integer(0);
     ++report.requests;
     request_events.clear();
+    stored_marks.clear();
     stored_clocks.clear();
     // Rows of requests that do not exist (reported by foreign_key_check) are skipped.
     while (event_ready && event_rows.integer(0) <= id) {
@@ -156,8 +160,10 @@ FROM requests ORDER BY id)sql");
           say(fmt::format("#{}: event {} has an unknown kind \"{}\"", id, event_rows.integer(3),
                           kind));
         } else {
-          request_events.push_back(
-              ClockEvent{*parsed, Instant{Seconds{event_rows.integer(2)}}, event_rows.integer(3)});
+          request_events.push_back(RecordedEvent{*parsed, Instant{Seconds{event_rows.integer(2)}},
+                                                 event_rows.integer(3), event_rows.integer(4),
+                                                 event_rows.optional_integer(5)});
+          stored_marks.push_back(event_rows.optional_integer(6));
         }
       }
       event_ready = event_rows.step();
@@ -185,11 +191,23 @@ FROM requests ORDER BY id)sql");
       say(fmt::format("#{}: {}", id, error.what()));
       continue;
     }
-    const Evaluation evaluation =
-        evaluate(request_events, targets_for(*policy.policy, *priority), *policy.clock);
+    const HistoryEvaluation history =
+        evaluate_history(request_events, targets_for(*policy.policy, *priority), *policy.clock);
+    const Evaluation& evaluation = history.evaluation;
     const std::optional<NextDue> next = next_due(evaluation);
 
     std::vector<std::string> differences;
+    compare(differences, "voided_by", request_rows.optional_integer(12), history.marks.request,
+            false);
+    for (std::size_t i = 0; i < request_events.size(); ++i) {
+      const std::optional<std::int64_t> expected =
+          history.marks.voided_by(request_events[i].number);
+      if (stored_marks[i] != expected) {
+        differences.push_back(fmt::format("event {} voided_by stored {} expected {}",
+                                          request_events[i].number, show(stored_marks[i], false),
+                                          show(expected, false)));
+      }
+    }
     if (!evaluation.received_at) {
       differences.emplace_back("no client message among its events");
     }

@@ -523,7 +523,10 @@ std::vector<ReportStatement> report_statements(ReportBy by) {
   const std::string received =
       period ? std::string("r.received_at") : fmt::format("r.id, {}", key_column(by));
   const std::string open = period ? std::string("r.received_at") : std::string(key_column(by));
-  return {{fmt::format("SELECT {} FROM requests r WHERE r.received_at >= ?1 AND r.received_at < ?2",
+  // Void requests have no clock runs, so only the requests read here need their mark tested
+  // (from the received index, which carries it).
+  return {{fmt::format("SELECT {} FROM requests r WHERE r.received_at >= ?1 AND r.received_at < ?2 "
+                       "AND r.voided_by IS NULL",
                        received),
            period ? 1 : 2},
           {fmt::format(R"sql(SELECT k.metric, k.outcome, k.used_s, {} FROM clocks k
@@ -536,7 +539,7 @@ WHERE k.outcome = 'running' AND k.metric IN ('reply', 'resolve') AND k.due_at >=
                        due),
            2},
           {fmt::format(R"sql(SELECT ifnull(r.next_due_at < ?1, 0), {} FROM requests r
-WHERE r.status IN ('open', 'waiting'))sql",
+WHERE r.status IN ('open', 'waiting') AND r.voided_by IS NULL)sql",
                        open),
            2}};
 }

@@ -7,6 +7,7 @@
 #include "slatrack/calendar.hpp"
 #include "slatrack/error.hpp"
 #include "slatrack/evaluate.hpp"
+#include "slatrack/history.hpp"
 #include "slatrack/model.hpp"
 #include "slatrack/parse.hpp"
 #include "slatrack/store.hpp"
@@ -98,13 +99,22 @@ std::string_view verb_for(EventKind kind) {
     return "assign";
   case EventKind::edit:
     return "edit";
+  case EventKind::void_event:
+    return "void";
+  case EventKind::unvoid:
+    return "unvoid";
   }
   return "change";
 }
 
-// Events that start, stop or pause clocks; note, assign and edit do not.
-bool moves_clocks(EventKind kind) {
-  return kind != EventKind::note && kind != EventKind::assign && kind != EventKind::edit;
+// The reason of the void events `undo` records: undo passes over them, so that a second undo goes
+// one further back.
+constexpr std::string_view k_undo_reason = "undo";
+
+[[noreturn]] void void_request_refused(RequestId id) {
+  throw Error{
+      ErrorKind::invalid_input,
+      fmt::format("#{} is void; take it back first with: slatrack unvoid {}", id.value, id.value)};
 }
 
 // The stored form of a request's derived state, compared to tell whether re-evaluation changed it.
@@ -118,6 +128,7 @@ struct Derived {
   std::optional<std::int64_t> resolve_due_at;
   std::optional<std::int64_t> next_due_at;
   std::optional<std::string> next_metric;
+  std::optional<std::int64_t> voided_by;
   bool operator==(const Derived&) const = default;
 };
 
@@ -680,13 +691,14 @@ public:
         request.assignee ? non_empty(request.assignee) : client->owner;
     {
       Use use = statement(R"sql(INSERT INTO requests (client_id, subject, channel, priority,
-  assignee, ref, policy_id, created_at, status, received_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
+  assignee, logged_assignee, ref, policy_id, created_at, status, received_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
                     .use();
       use.bind(client->id)
           .bind(request.subject)
           .bind(to_string(request.channel))
           .bind(to_string(request.priority))
+          .bind(assignee)
           .bind(assignee)
           .bind(non_empty(request.ref))
           .bind(client->policy_id)
@@ -695,9 +707,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
           .run();
     }
     const RequestId id{m_db.last_insert_rowid()};
-    static_cast<void>(insert_event(id, EventKind::message, request.at,
-                                   request.author.empty() ? client->name : request.author,
-                                   request.text, request.now));
+    const std::string author = request.author.empty() ? client->name : request.author;
+    static_cast<void>(insert_event(id, EventKind::message, request.at, author, request.text,
+                                   request.now, recorder_of(request.recorder, author)));
     RulesCache rules;
     static_cast<void>(reevaluate(id.value, rules));
     LogResult result{load_request(id), true};
@@ -720,25 +732,41 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
       throw Error{ErrorKind::invalid_input,
                   fmt::format("assign #{} needs the new assignee", event.id.value)};
     }
+    if (marks_events(event.kind)) {
+      throw Error{ErrorKind::invalid_input, fmt::format("use: slatrack {} {} [EVENT]",
+                                                        to_string(event.kind), event.id.value)};
+    }
     Transaction write(m_db);
     if (!request_exists(event.id)) {
       no_request(event.id);
+    }
+    if (request_voided_by(event.id)) {
+      void_request_refused(event.id);
     }
     std::string author = event.author;
     if (author.empty() && event.kind == EventKind::message) {
       author = request_row(event.id)->client;
     }
-    const std::int64_t seq =
-        insert_event(event.id, event.kind, event.at, author, event.text, event.now);
+    RulesCache rules;
+    // Events that already had no effect (a void can leave some) are not this event's fault.
+    std::vector<std::int64_t> before;
+    if (moves_clocks(event.kind)) {
+      for (const Rejection& rejection :
+           evaluate_stored(event.id.value, rules).evaluation.rejections) {
+        before.push_back(rejection.seq);
+      }
+    }
+    const std::int64_t seq = insert_event(event.id, event.kind, event.at, author, event.text,
+                                          event.now, recorder_of(event.recorder, author))
+                                 .id;
     if (event.kind == EventKind::assign) {
-      Use use = statement(R"sql(UPDATE requests SET assignee = (SELECT text FROM events
-  WHERE request_id = ?1 AND kind = 'assign' ORDER BY at DESC, id DESC LIMIT 1) WHERE id = ?1)sql")
-                    .use();
-      use.bind(event.id.value).run();
+      update_assignee(event.id.value);
     }
     if (moves_clocks(event.kind)) {
-      RulesCache rules;
-      const std::vector<Rejection> rejections = reevaluate(event.id.value, rules).rejections;
+      std::vector<Rejection> rejections = reevaluate(event.id.value, rules).rejections;
+      std::erase_if(rejections, [&before](const Rejection& rejection) {
+        return std::find(before.begin(), before.end(), rejection.seq) != before.end();
+      });
       for (const Rejection& rejection : rejections) {
         if (rejection.seq == seq) {
           throw Error{ErrorKind::invalid_input,
@@ -776,6 +804,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
     std::optional<RequestRow> found = request_row(edit.id);
     if (!found) {
       no_request(edit.id);
+    }
+    if (request_voided_by(edit.id)) {
+      void_request_refused(edit.id);
     }
     RequestRow row = *found;
     std::vector<std::string> changes;
@@ -868,7 +899,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
         use.bind(*assignee).bind(edit.id.value).run();
       }
       static_cast<void>(insert_event(edit.id, EventKind::edit, edit.now, edit.author,
-                                     fmt::format("{}", fmt::join(changes, "; ")), edit.now));
+                                     fmt::format("{}", fmt::join(changes, "; ")), edit.now,
+                                     recorder_of(edit.recorder, edit.author)));
       RulesCache rules;
       static_cast<void>(reevaluate(edit.id.value, rules));
     }
@@ -889,6 +921,196 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
 
   [[nodiscard]] RequestDetail request_detail(RequestId id) override {
     Transaction read(m_db, Transaction::Mode::deferred);
+    RequestDetail out = detail(id);
+    read.commit();
+    return out;
+  }
+
+  // ---- void, unvoid, undo, merge ----
+
+  RequestDetail void_event(const VoidChange& change) override {
+    Transaction write(m_db);
+    if (!request_exists(change.id)) {
+      no_request(change.id);
+    }
+    const std::int64_t id = change.id.value;
+    const std::optional<std::int64_t> request_void = request_voided_by(change.id);
+    std::int64_t target = k_whole_request;
+    if (change.event) {
+      if (request_void) {
+        void_request_refused(change.id);
+      }
+      const std::int64_t number = *change.event;
+      std::optional<Event> found;
+      {
+        Use use = statement(fmt::format("SELECT {} FROM events WHERE request_id = ? AND number = ?",
+                                        store::k_event_columns))
+                      .use();
+        use.bind(id).bind(number);
+        if (use.step()) {
+          found = read_event(use, 0);
+        }
+      }
+      if (!found) {
+        throw Error{ErrorKind::not_found,
+                    fmt::format("#{} has no event {}; see its events with: slatrack show {}", id,
+                                number, id)};
+      }
+      if (!change.restore && number == 1) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("event 1 of #{} is the request itself; void the whole request "
+                                "with: slatrack void {}",
+                                id, id)};
+      }
+      if (!change.restore && found->kind == EventKind::edit) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("event {} of #{} is an edit, which cannot be voided; change the "
+                                "request back with: slatrack edit {}",
+                                number, id, id)};
+      }
+      if (!change.restore && found->voided_by) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("event {} of #{} is already void (by event {}); take it back "
+                                "with: slatrack unvoid {} {}",
+                                number, id, *found->voided_by, id, number)};
+      }
+      if (change.restore && !found->voided_by) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("event {} of #{} is not void; nothing to take back", number, id)};
+      }
+      target = number;
+    } else if (!change.restore && request_void) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("#{} is already void (by event {}); take it back with: slatrack "
+                              "unvoid {}",
+                              id, *request_void, id)};
+    } else if (change.restore && !request_void) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("#{} is not void; nothing to take back", id)};
+    }
+    mark(change.id, change.restore ? EventKind::unvoid : EventKind::void_event, target,
+         change.reason, change.recorder, change.now);
+    RequestDetail out = detail(change.id);
+    write.commit();
+    return out;
+  }
+
+  UndoResult undo(const UndoChange& change) override {
+    Transaction write(m_db);
+    std::optional<std::pair<RequestId, Event>> found;
+    {
+      Use use = statement(fmt::format("SELECT request_id, merged_from, {} FROM events "
+                                      "WHERE recorder = ? ORDER BY id DESC",
+                                      store::k_event_columns))
+                    .use();
+      use.bind(change.recorder);
+      while (use.step()) {
+        Event event = read_event(use, 2);
+        // Passed over: what no longer counts, the voids undo made, and the voids that followed
+        // from taking a merge back (or making it again).
+        if (event.voided_by
+            || (event.kind == EventKind::void_event
+                && (event.text == k_undo_reason || !use.is_null(1)))) {
+          continue;
+        }
+        const RequestId request{use.integer(0)};
+        const std::optional<std::int64_t> request_void = request_voided_by(request);
+        if (request_void && *request_void != event.number) {
+          continue; // inside a void request: only the void itself can be taken back
+        }
+        found.emplace(request, std::move(event));
+        break;
+      }
+    }
+    if (!found) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("nothing to undo: {} recorded nothing in {} that still counts",
+                              change.recorder, m_db.path())};
+    }
+    UndoResult result;
+    result.id = found->first;
+    result.event = found->second;
+    result.client = request_row(result.id).value().client;
+    result.request = result.event.number == 1;
+    if (result.event.kind == EventKind::edit) {
+      result.refusal = UndoRefusal::edit;
+      return result;
+    }
+    if (result.event.recorded_at + change.limit < change.now) {
+      result.refusal = UndoRefusal::too_old;
+      return result;
+    }
+    mark(result.id, EventKind::void_event, result.request ? k_whole_request : result.event.number,
+         std::string(k_undo_reason), change.recorder, change.now);
+    write.commit();
+    return result;
+  }
+
+  RequestDetail merge(const MergeChange& change) override {
+    if (change.id == change.into) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("cannot merge #{} into itself; name two requests", change.id.value)};
+    }
+    Transaction write(m_db);
+    for (const RequestId id : {change.id, change.into}) {
+      if (!request_exists(id)) {
+        no_request(id);
+      }
+      if (request_voided_by(id)) {
+        void_request_refused(id);
+      }
+    }
+    std::vector<Event> events;
+    {
+      Use use = statement(fmt::format("SELECT {} FROM events WHERE request_id = ? AND voided_by "
+                                      "IS NULL AND kind NOT IN ('assign', 'edit', 'void', "
+                                      "'unvoid') ORDER BY number",
+                                      store::k_event_columns))
+                    .use();
+      use.bind(change.id.value);
+      while (use.step()) {
+        events.push_back(read_event(use, 0));
+      }
+    }
+    for (const Event& event : events) {
+      static_cast<void>(insert_event(change.into, event.kind, event.at, event.author, event.text,
+                                     change.now, change.recorder, std::nullopt, change.id.value));
+    }
+    RulesCache rules;
+    static_cast<void>(reevaluate(change.into.value, rules));
+    static_cast<void>(insert_event(change.id, EventKind::void_event, change.now, change.recorder,
+                                   fmt::format("merged into #{}", change.into.value), change.now,
+                                   change.recorder, k_whole_request));
+    static_cast<void>(reevaluate(change.id.value, rules));
+    RequestDetail out = detail(change.into);
+    write.commit();
+    return out;
+  }
+
+  [[nodiscard]] std::optional<SameSubject> same_subject(std::string_view client,
+                                                        std::string_view subject, Instant since,
+                                                        RequestId except) override {
+    Transaction read(m_db, Transaction::Mode::deferred);
+    std::optional<SameSubject> out;
+    {
+      // Received in the week before: the received index finds the candidates; logged since.
+      Use use = statement(R"sql(SELECT r.id, r.created_at FROM requests r
+WHERE r.received_at >= ?1 - 604800 AND r.created_at >= ?1 AND r.id <> ?2
+  AND r.client_id = (SELECT id FROM clients WHERE name = ?3) AND r.subject = ?4 COLLATE NOCASE
+  AND r.voided_by IS NULL
+ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
+                    .use();
+      use.bind(to_db(since)).bind(except.value).bind(client).bind(subject);
+      if (use.step()) {
+        out = SameSubject{RequestId{use.integer(0)}, to_instant(use.integer(1))};
+      }
+    }
+    read.commit();
+    return out;
+  }
+
+  // The request, its events and its clock runs.
+  RequestDetail detail(RequestId id) {
     if (!request_exists(id)) {
       no_request(id);
     }
@@ -903,9 +1125,10 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
       }
     }
     out.targets = targets_for(load_policy(policy_id).policy, out.request.priority);
+    out.voided_by = request_voided_by(id);
     {
-      Use use = statement("SELECT id, kind, at, author, text, recorded_at FROM events "
-                          "WHERE request_id = ? ORDER BY at, id")
+      Use use = statement(fmt::format("SELECT {} FROM events WHERE request_id = ? ORDER BY at, id",
+                                      store::k_event_columns))
                     .use();
       use.bind(id.value);
       while (use.step()) {
@@ -921,7 +1144,6 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
         out.clocks.push_back(read_clock(use, 0));
       }
     }
-    read.commit();
     return out;
   }
 
@@ -951,7 +1173,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
     }
     // The text varies only with which filters are given, so each variant is prepared once.
     std::string sql(k_request_select);
-    sql += "WHERE 1\n";
+    sql += "WHERE r.voided_by IS NULL\n";
     if (!statuses.empty()) {
       sql += "AND r.status IN (?";
       for (std::size_t i = 1; i < statuses.size(); ++i) {
@@ -1234,8 +1456,9 @@ private:
 
   static constexpr std::string_view k_client_select = R"sql(SELECT c.name, p.name, c.email,
   c.owner, c.note,
-  (SELECT count(*) FROM requests r WHERE r.client_id = c.id AND r.status <> 'resolved'),
-  (SELECT count(*) FROM requests r WHERE r.client_id = c.id)
+  (SELECT count(*) FROM requests r WHERE r.client_id = c.id AND r.status <> 'resolved'
+     AND r.voided_by IS NULL),
+  (SELECT count(*) FROM requests r WHERE r.client_id = c.id AND r.voided_by IS NULL)
 FROM clients c JOIN policies p ON p.id = c.policy_id
 )sql";
 
@@ -1603,11 +1826,25 @@ ON CONFLICT DO UPDATE SET reply_s = excluded.reply_s, update_s = excluded.update
 
   // ---- events and derived state ----
 
-  // Inserts an event; returns its id, which is also its seq for evaluate().
-  std::int64_t insert_event(RequestId id, EventKind kind, Instant at, std::string_view author,
-                            const std::optional<std::string>& text, Instant now) {
-    Use use = statement("INSERT INTO events (request_id, kind, at, author, text, recorded_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?)")
+  static std::string recorder_of(const std::string& recorder, const std::string& author) {
+    return recorder.empty() ? author : recorder;
+  }
+
+  struct Inserted {
+    std::int64_t id = 0;     // also its seq for evaluate()
+    std::int64_t number = 0; // within its request
+  };
+
+  // Inserts an event with the next number of its request.
+  Inserted insert_event(RequestId id, EventKind kind, Instant at, std::string_view author,
+                        const std::optional<std::string>& text, Instant now,
+                        std::string_view recorder,
+                        std::optional<std::int64_t> target = std::nullopt,
+                        std::optional<std::int64_t> merged_from = std::nullopt) {
+    Use use = statement(R"sql(INSERT INTO events (request_id, number, kind, at, author, text,
+  recorded_at, recorder, target, merged_from)
+VALUES (?1, (SELECT coalesce(max(number), 0) + 1 FROM events WHERE request_id = ?1), ?, ?, ?, ?,
+  ?, ?, ?, ?) RETURNING id, number)sql")
                   .use();
     use.bind(id.value)
         .bind(to_string(kind))
@@ -1615,8 +1852,77 @@ ON CONFLICT DO UPDATE SET reply_s = excluded.reply_s, update_s = excluded.update
         .bind(author)
         .bind(text)
         .bind(to_db(now))
-        .run();
-    return m_db.last_insert_rowid();
+        .bind(recorder)
+        .bind(target)
+        .bind(merged_from);
+    if (!use.step()) {
+      throw Error{ErrorKind::internal, "an inserted event returned no row (a bug)"};
+    }
+    const Inserted out{use.integer(0), use.integer(1)};
+    use.run();
+    return out;
+  }
+
+  // The void event that voids request `id`, if any.
+  std::optional<std::int64_t> request_voided_by(RequestId id) {
+    Use use = statement("SELECT voided_by FROM requests WHERE id = ?").use();
+    use.bind(id.value);
+    return use.step() ? use.optional_integer(0) : std::nullopt;
+  }
+
+  // The assignee is the latest assignment that counts, else what the request was logged with.
+  void update_assignee(std::int64_t id) {
+    Use use = statement(R"sql(UPDATE requests SET assignee = coalesce((SELECT text FROM events
+  WHERE request_id = ?1 AND kind = 'assign' AND voided_by IS NULL ORDER BY at DESC, id DESC
+  LIMIT 1), logged_assignee) WHERE id = ?1)sql")
+                  .use();
+    use.bind(id).run();
+  }
+
+  // Records a void or unvoid event on request `id` marking `target` and re-evaluates the request.
+  // When that takes a merge back (the request counts again), the copies the merge made elsewhere
+  // are voided; when it makes the request void again, those voids are voided (the copies count
+  // again). These voids carry merged_from too, and undo passes over them: they follow from the
+  // event undo takes back.
+  void mark(RequestId id, EventKind kind, std::int64_t target,
+            const std::optional<std::string>& reason, const std::string& recorder, Instant now) {
+    const bool was_void = request_voided_by(id).has_value();
+    static_cast<void>(insert_event(id, kind, now, recorder, reason, now, recorder, target));
+    RulesCache rules;
+    static_cast<void>(reevaluate(id.value, rules));
+    const bool is_void = request_voided_by(id).has_value();
+    if (was_void == is_void) {
+      return;
+    }
+    // Counts again: the copies that count are voided; void again: the voids of the copies.
+    std::vector<std::pair<std::int64_t, std::int64_t>> marked; // request, number
+    {
+      Use use = statement(is_void ? "SELECT request_id, number FROM events WHERE merged_from = ? "
+                                    "AND kind = 'void' AND voided_by IS NULL "
+                                    "ORDER BY request_id, number"
+                                  : "SELECT request_id, number FROM events WHERE merged_from = ? "
+                                    "AND kind NOT IN ('void', 'unvoid') AND voided_by IS NULL "
+                                    "ORDER BY request_id, number")
+                    .use();
+      use.bind(id.value);
+      while (use.step()) {
+        marked.emplace_back(use.integer(0), use.integer(1));
+      }
+    }
+    const std::string why = is_void ? fmt::format("#{} merged again", id.value)
+                                    : fmt::format("#{} is its own request again", id.value);
+    std::optional<std::int64_t> last;
+    for (const auto& [request, number] : marked) {
+      static_cast<void>(insert_event(RequestId{request}, EventKind::void_event, now, recorder, why,
+                                     now, recorder, number, id.value));
+      if (last && *last != request) {
+        static_cast<void>(reevaluate(*last, rules));
+      }
+      last = request;
+    }
+    if (last) {
+      static_cast<void>(reevaluate(*last, rules));
+    }
   }
 
   struct StoredEvent {
@@ -1639,69 +1945,107 @@ ON CONFLICT DO UPDATE SET reply_s = excluded.reply_s, update_s = excluded.update
     std::vector<Rejection> rejections;
   };
 
-  // Recomputes request `id`'s derived state from its events under its current rules and stores
-  // it when it differs from what is stored.
-  Reevaluation reevaluate(std::int64_t id, RulesCache& rules) {
+  // A request's events as stored, evaluated under its current rules (nothing written).
+  struct Stored {
     std::int64_t policy_id = 0;
-    std::string priority;
     Derived old;
+    Derived now;
+    Evaluation evaluation;
+    // Events whose stored void mark is not what their history gives: id, the mark.
+    std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> remarked;
+    bool assignment_remarked = false;
+  };
+
+  Stored evaluate_stored(std::int64_t id, RulesCache& rules) {
+    Stored out;
+    std::string priority;
     {
       Use use = statement(R"sql(SELECT policy_id, priority, status, received_at, replied_at,
-  resolved_at, reply_due_at, update_due_at, resolve_due_at, next_due_at, next_metric
+  resolved_at, reply_due_at, update_due_at, resolve_due_at, next_due_at, next_metric, voided_by
 FROM requests WHERE id = ?)sql")
                     .use();
       use.bind(id);
       if (!use.step()) {
         no_request(RequestId{id});
       }
-      policy_id = use.integer(0);
+      out.policy_id = use.integer(0);
       priority = use.text(1);
-      old = Derived{use.text(2),
-                    use.integer(3),
-                    use.optional_integer(4),
-                    use.optional_integer(5),
-                    use.optional_integer(6),
-                    use.optional_integer(7),
-                    use.optional_integer(8),
-                    use.optional_integer(9),
-                    use.optional_text(10)};
+      out.old = Derived{use.text(2),
+                        use.integer(3),
+                        use.optional_integer(4),
+                        use.optional_integer(5),
+                        use.optional_integer(6),
+                        use.optional_integer(7),
+                        use.optional_integer(8),
+                        use.optional_integer(9),
+                        use.optional_text(10),
+                        use.optional_integer(11)};
     }
-    std::vector<ClockEvent> events;
+    std::vector<RecordedEvent> events;
+    std::vector<std::optional<std::int64_t>> stored_marks;
     {
-      Use use = statement("SELECT kind, at, id FROM events WHERE request_id = ? "
-                          "AND kind NOT IN ('note', 'assign', 'edit') ORDER BY at, id")
+      Use use = statement("SELECT kind, at, id, number, target, voided_by FROM events "
+                          "WHERE request_id = ? ORDER BY at, id")
                     .use();
       use.bind(id);
       while (use.step()) {
-        events.push_back(ClockEvent{from_db(event_kind_from(use.text(0)), "event", use.text(0)),
-                                    to_instant(use.integer(1)), use.integer(2)});
+        events.push_back(RecordedEvent{from_db(event_kind_from(use.text(0)), "event", use.text(0)),
+                                       to_instant(use.integer(1)), use.integer(2), use.integer(3),
+                                       use.optional_integer(4)});
+        stored_marks.push_back(use.optional_integer(5));
       }
     }
-    const LoadedPolicy& loaded = policy(policy_id, rules);
-    const Evaluation evaluation = evaluate(
+    const LoadedPolicy& loaded = policy(out.policy_id, rules);
+    HistoryEvaluation history = evaluate_history(
         events, targets_for(loaded.policy, from_db(priority_from(priority), "priority", priority)),
         clock(loaded.calendar_id, rules));
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const std::optional<std::int64_t> voided_by = history.marks.voided_by(events[i].number);
+      if (voided_by != stored_marks[i]) {
+        out.remarked.emplace_back(events[i].seq, voided_by);
+        out.assignment_remarked = out.assignment_remarked || events[i].kind == EventKind::assign;
+      }
+    }
+    out.evaluation = std::move(history.evaluation);
+    const Evaluation& evaluation = out.evaluation;
     const std::optional<NextDue> next = next_due(evaluation);
-    const Derived now{std::string(to_string(evaluation.status)),
-                      evaluation.received_at ? to_db(*evaluation.received_at) : old.received_at,
+    out.now = Derived{std::string(to_string(evaluation.status)),
+                      evaluation.received_at ? to_db(*evaluation.received_at) : out.old.received_at,
                       to_db(evaluation.replied_at),
                       to_db(evaluation.resolved_at),
                       to_db(evaluation.reply_due),
                       to_db(evaluation.update_due),
                       to_db(evaluation.resolve_due),
                       next ? std::optional<std::int64_t>{to_db(next->due)} : std::nullopt,
-                      next ? std::optional<std::string>{to_string(next->metric)} : std::nullopt};
+                      next ? std::optional<std::string>{to_string(next->metric)} : std::nullopt,
+                      history.marks.request};
+    return out;
+  }
+
+  // Recomputes request `id`'s derived state (void marks, status, due times, clock runs) from its
+  // events under its current rules and stores what differs from what is stored.
+  Reevaluation reevaluate(std::int64_t id, RulesCache& rules) {
+    const Stored stored = evaluate_stored(id, rules);
+    const Evaluation& evaluation = stored.evaluation;
+    for (const auto& [event, voided_by] : stored.remarked) {
+      Use use = statement("UPDATE events SET voided_by = ? WHERE id = ?").use();
+      use.bind(voided_by).bind(event).run();
+    }
+    if (stored.assignment_remarked) {
+      update_assignee(id);
+    }
+    const Derived& now = stored.now;
     std::vector<ClockRow> clocks;
     clocks.reserve(evaluation.clocks.size());
     for (const ClockRun& run : evaluation.clocks) {
       clocks.push_back(to_row(run));
     }
-    Reevaluation out{false, evaluation.rejections};
-    if (now != old) {
+    Reevaluation out{!stored.remarked.empty(), evaluation.rejections};
+    if (now != stored.old) {
       out.changed = true;
       Use use = statement(R"sql(UPDATE requests SET status = ?, received_at = ?, replied_at = ?,
   resolved_at = ?, reply_due_at = ?, update_due_at = ?, resolve_due_at = ?, next_due_at = ?,
-  next_metric = ? WHERE id = ?)sql")
+  next_metric = ?, voided_by = ? WHERE id = ?)sql")
                     .use();
       use.bind(now.status)
           .bind(now.received_at)
@@ -1712,6 +2056,7 @@ FROM requests WHERE id = ?)sql")
           .bind(now.resolve_due_at)
           .bind(now.next_due_at)
           .bind(now.next_metric)
+          .bind(now.voided_by)
           .bind(id)
           .run();
     }

@@ -12,6 +12,7 @@
 
 #include "slatrack/error.hpp"
 #include "slatrack/evaluate.hpp"
+#include "slatrack/history.hpp"
 #include "slatrack/text.hpp"
 #include "store/schema.hpp"
 #include "store/values.hpp"
@@ -23,7 +24,6 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <map>
-#include <tuple>
 #include <unordered_map>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -106,6 +106,7 @@ public:
         m_before_natural_lookup(std::move(before_natural_lookup)) {
     Use use = statement("SELECT coalesce(max(id), 0) FROM requests").use();
     m_next_id = use.step() ? use.integer(0) + 1 : 1;
+    m_first_new_id = options.first_new_id > 0 ? options.first_new_id : m_next_id;
   }
 
   // The number the next request gets.
@@ -116,6 +117,7 @@ public:
   // Checks, evaluates and writes `batch` (see Store::import_requests).
   ImportResult import_batch(std::span<const ImportRequest> batch) {
     ImportResult result;
+    result.first_id = m_next_id;
     result.outcomes.reserve(batch.size());
     m_request_rows.reserve(batch.size());
     std::size_t events = 0;
@@ -131,7 +133,6 @@ public:
     m_event_rows.clear();
     m_clock_rows.clear();
     m_batch_refs.clear();
-    m_batch_keys.clear();
     return result;
   }
 
@@ -176,22 +177,19 @@ private:
       policy_id = fallback->id;
     }
 
-    m_events.clear();
-    std::int64_t seq = 0;
-    for (const ImportEvent& event : request.events) {
-      ++seq;
-      if (event.kind != EventKind::note && event.kind != EventKind::assign
-          && event.kind != EventKind::edit) {
-        m_events.push_back(ClockEvent{event.kind, event.at, seq});
-      }
+    if (const std::optional<std::string> problem = number_events(request)) {
+      return refused(*problem);
     }
     const PolicyRules rules = m_rules(policy_id);
-    Evaluation evaluation =
-        evaluate(m_events, targets_for(*rules.policy, request.priority), *rules.clock);
+    HistoryEvaluation history =
+        evaluate_history(m_events, targets_for(*rules.policy, request.priority), *rules.clock);
+    Evaluation& evaluation = history.evaluation;
     if (!evaluation.received_at) {
       return refused("a request needs its first message (an event of kind message)");
     }
-    if (!evaluation.rejections.empty()) {
+    // A numbered history (an export) is taken as recorded: a void or a merge can leave events
+    // without effect there.
+    if (!evaluation.rejections.empty() && !m_numbered) {
       // Like the event commands: every event must be able to happen where it falls in time.
       const Rejection& first = evaluation.rejections.front();
       const ImportEvent& event = request.events[static_cast<std::size_t>(first.seq - 1)];
@@ -208,9 +206,11 @@ private:
     const ClientInfo owner = client ? *client : add_client(request.client, policy_id, result);
     std::optional<std::string> assignee =
         request.assignee ? non_empty(*request.assignee) : owner.owner;
+    std::optional<std::string> logged_assignee = assignee;
     const ImportEvent* last_assign = nullptr;
-    for (const ImportEvent& event : request.events) {
-      if (event.kind == EventKind::assign
+    for (std::size_t i = 0; i < request.events.size(); ++i) {
+      const ImportEvent& event = request.events[i];
+      if (event.kind == EventKind::assign && !history.marks.voided_by(m_events[i].number)
           && (last_assign == nullptr || event.at >= last_assign->at)) {
         last_assign = &event;
       }
@@ -221,17 +221,17 @@ private:
     const std::int64_t id = m_next_id++;
     if (request.ref) {
       m_batch_refs.emplace(*request.ref, id);
-    } else {
-      m_batch_keys.emplace(NaturalKey{owner.id, request.subject, to_db(*evaluation.received_at)},
-                           id);
     }
-    for (const ImportEvent& event : request.events) {
-      m_event_rows.push_back(EventRow{id, &event});
+    for (std::size_t i = 0; i < request.events.size(); ++i) {
+      const std::int64_t number = m_events[i].number;
+      m_event_rows.push_back(EventRow{id, &request.events[i], number,
+                                      history.marks.voided_by(number), m_events[i].target});
     }
     // The clock rows point into the row's evaluation: the runs' buffer stays where it is (a row
     // moved by the vector takes the buffer along).
     const RequestRow& row = m_request_rows.emplace_back(
-        RequestRow{id, &request, owner.id, policy_id, std::move(assignee), std::move(evaluation)});
+        RequestRow{id, &request, owner.id, policy_id, std::move(assignee),
+                   std::move(logged_assignee), history.marks.request, std::move(evaluation)});
     std::int64_t clock_seq = 0;
     for (const ClockRun& run : row.evaluation.clocks) {
       m_clock_rows.push_back(ClockRow{id, ++clock_seq, &run});
@@ -248,18 +248,23 @@ private:
     insert_chunked(
         R"sql(INSERT OR FAIL INTO requests (id, client_id, subject, channel, priority, assignee,
   ref, policy_id, created_at, status, received_at, replied_at, resolved_at, reply_due_at,
-  update_due_at, resolve_due_at, next_due_at, next_metric) VALUES )sql",
-        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", m_request_rows, 64,
+  update_due_at, resolve_due_at, next_due_at, next_metric, logged_assignee, voided_by) VALUES )sql",
+        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", m_request_rows, 64,
         [this](Use& use, const RequestRow& row) { bind_request(use, row); });
     insert_chunked(
-        "INSERT OR FAIL INTO events (request_id, kind, at, author, text, recorded_at) VALUES ",
-        "(?,?,?,?,?,?)", m_event_rows, 256, [this](Use& use, const EventRow& row) {
+        "INSERT OR FAIL INTO events (request_id, kind, at, author, text, recorded_at, "
+        "number, recorder, target, voided_by) VALUES ",
+        "(?,?,?,?,?,?,?,?,?,?)", m_event_rows, 256, [this](Use& use, const EventRow& row) {
           use.bind(row.request_id)
               .bind_static(to_string(row.event->kind))
               .bind(to_db(row.event->at))
               .bind_static(row.event->author)
               .bind_static(row.event->text)
-              .bind(to_db(row.event->recorded_at.value_or(m_options.now)));
+              .bind(to_db(row.event->recorded_at.value_or(m_options.now)))
+              .bind(row.number)
+              .bind_static(row.event->recorder ? *row.event->recorder : row.event->author)
+              .bind(row.target)
+              .bind(row.voided_by);
         });
     insert_chunked(
         "INSERT OR FAIL INTO clocks (request_id, seq, metric, start_at, due_at, stop_at, "
@@ -284,19 +289,79 @@ private:
     std::int64_t client_id = 0;
     std::int64_t policy_id = 0;
     std::optional<std::string> assignee;
+    std::optional<std::string> logged_assignee;
+    std::optional<std::int64_t> voided_by;
     Evaluation evaluation;
   };
   struct EventRow {
     std::int64_t request_id = 0;
     const ImportEvent* event = nullptr;
+    std::int64_t number = 0;
+    std::optional<std::int64_t> voided_by;
+    std::optional<std::int64_t> target;
   };
   struct ClockRow {
     std::int64_t request_id = 0;
     std::int64_t seq = 0;
     const ClockRun* run = nullptr; // in its RequestRow's evaluation
   };
-  // A request without ref: client id, subject, received time.
-  using NaturalKey = std::tuple<std::int64_t, std::string, std::int64_t>;
+  // Fills m_events from `request`'s events in entry order, with their numbers: as given, or the
+  // earliest message 1 and the others in entry order. Returns what is wrong with them.
+  std::optional<std::string> number_events(const ImportRequest& request) {
+    m_events.clear();
+    std::size_t numbered = 0;
+    for (const ImportEvent& event : request.events) {
+      numbered += event.number ? std::size_t{1} : std::size_t{0};
+    }
+    if (numbered != 0 && numbered != request.events.size()) {
+      return "some events have a number and some do not; give every event its number or none";
+    }
+    m_numbered = numbered != 0;
+    std::optional<std::size_t> first;
+    for (std::size_t i = 0; i < request.events.size(); ++i) {
+      const ImportEvent& event = request.events[i];
+      if (event.kind == EventKind::message && (!first || event.at < request.events[*first].at)) {
+        first = i;
+      }
+    }
+    if (!first) {
+      return "a request needs its first message (an event of kind message)";
+    }
+    std::int64_t next = 2;
+    std::int64_t seq = 0;
+    for (std::size_t i = 0; i < request.events.size(); ++i) {
+      const ImportEvent& event = request.events[i];
+      const std::int64_t number = m_numbered ? *event.number : (first == i ? 1 : next++);
+      m_events.push_back(RecordedEvent{event.kind, event.at, ++seq, number, event.target});
+    }
+    std::vector<bool> seen(request.events.size() + 1, false);
+    for (const RecordedEvent& event : m_events) {
+      const auto index = static_cast<std::size_t>(event.number);
+      if (event.number < 1 || index > request.events.size() || seen[index]) {
+        return fmt::format("event number {} is not one of 1 to {} given once each", event.number,
+                           request.events.size());
+      }
+      seen[index] = true;
+      if (event.number == 1 && event.kind != EventKind::message) {
+        return fmt::format("event 1 is a {}; event 1 is the request's first message",
+                           to_string(event.kind));
+      }
+      if (marks_events(event.kind) != event.target.has_value()) {
+        return marks_events(event.kind)
+                   ? fmt::format("the {} at {} needs its target: the number of the event it "
+                                 "marks, or 0 for the request",
+                                 to_string(event.kind), iso(event.at))
+                   : fmt::format("the {} at {} has a target; only void and unvoid have one",
+                                 to_string(event.kind), iso(event.at));
+      }
+      if (event.target && (*event.target < 0 || *event.target >= event.number)) {
+        return fmt::format("the {} numbered {} marks event {}: it can only mark an earlier event, "
+                           "or 0 for the request",
+                           to_string(event.kind), event.number, *event.target);
+      }
+    }
+    return std::nullopt;
+  }
 
   static ImportOutcome refused(std::string reason) {
     return ImportOutcome{ImportStatus::refused, RequestId{}, std::move(reason)};
@@ -381,6 +446,7 @@ private:
     } else {
       use.bind(std::nullopt).bind(std::nullopt);
     }
+    use.bind_static(row.logged_assignee).bind(row.voided_by);
   }
 
   std::optional<std::int64_t> by_ref(const std::string& ref) {
@@ -392,12 +458,10 @@ private:
     return use.step() ? std::optional<std::int64_t>{use.integer(0)} : std::nullopt;
   }
 
+  // A request that was there before this import (m_first_new_id) with the same client, subject
+  // and received time, without ref.
   std::optional<std::int64_t> same_request(std::int64_t client_id, const std::string& subject,
                                            Instant received_at) {
-    if (const auto found = m_batch_keys.find(NaturalKey{client_id, subject, to_db(received_at)});
-        found != m_batch_keys.end()) {
-      return found->second;
-    }
     if (m_before_natural_lookup) {
       m_before_natural_lookup();
       m_before_natural_lookup = nullptr;
@@ -405,9 +469,9 @@ private:
     // The unary + keep every index but requests_by_received out of the plan: without them SQLite
     // reads `ref IS NULL` through the ref index, every request without ref for each look-up.
     Use use = statement("SELECT id FROM requests WHERE received_at = ? AND +client_id = ? "
-                        "AND +subject = ? AND +ref IS NULL ORDER BY id LIMIT 1")
+                        "AND +subject = ? AND +ref IS NULL AND +id < ? ORDER BY id LIMIT 1")
                   .use();
-    use.bind(to_db(received_at)).bind(client_id).bind(subject);
+    use.bind(to_db(received_at)).bind(client_id).bind(subject).bind(m_first_new_id);
     return use.step() ? std::optional<std::int64_t>{use.integer(0)} : std::nullopt;
   }
 
@@ -487,13 +551,14 @@ private:
   const ImportOptions& m_options;
   std::function<void()> m_before_natural_lookup;
   std::int64_t m_next_id = 1;
+  std::int64_t m_first_new_id = 1;
+  bool m_numbered = false; // the request being imported came with its event numbers
   std::map<std::string, std::optional<ClientInfo>, std::less<>> m_clients;
   std::map<std::string, std::optional<PolicyInfo>, std::less<>> m_policies;
   std::optional<std::vector<std::string>> m_client_names;
   std::optional<std::vector<std::string>> m_policy_names;
-  std::vector<ClockEvent> m_events;
+  std::vector<RecordedEvent> m_events;
   std::unordered_map<std::string, std::int64_t> m_batch_refs;
-  std::map<NaturalKey, std::int64_t> m_batch_keys;
   std::vector<RequestRow> m_request_rows;
   std::vector<EventRow> m_event_rows;
   std::vector<ClockRow> m_clock_rows;
@@ -624,12 +689,13 @@ void export_requests(const StatementSource& statements, const RulesSource& rules
                      Request (*read_request)(const Use&),
                      const std::function<void(const RequestDetail&)>& visit) {
   std::string request_sql(k_request_select);
-  request_sql.insert(request_sql.find("\nFROM"), ", r.policy_id");
+  request_sql.insert(request_sql.find("\nFROM"), ", r.policy_id, r.voided_by");
   request_sql += "ORDER BY r.id";
   Use requests = statements(request_sql).use();
-  Use events = statements("SELECT request_id, id, kind, at, author, text, recorded_at "
-                          "FROM events ORDER BY request_id, at, id")
-                   .use();
+  Use events =
+      statements(fmt::format("SELECT request_id, {} FROM events ORDER BY request_id, at, id",
+                             k_event_columns))
+          .use();
   Use clocks = statements("SELECT request_id, metric, start_at, due_at, stop_at, outcome, "
                           "target_s, used_s, credit_s FROM clocks ORDER BY request_id, seq")
                    .use();
@@ -641,6 +707,7 @@ void export_requests(const StatementSource& statements, const RulesSource& rules
     const std::int64_t id = detail.request.id.value;
     const PolicyRules policy = rules(requests.integer(k_request_columns));
     detail.targets = targets_for(*policy.policy, detail.request.priority);
+    detail.voided_by = requests.optional_integer(k_request_columns + 1);
     detail.events.clear();
     detail.clocks.clear();
     while (event_ready && events.integer(0) <= id) {

@@ -93,12 +93,18 @@ ClockRow to_row(const ClockRun& run) {
 }
 
 Event read_event(const sqlite::Statement::Use& row, int first) {
-  return Event{row.integer(first),
-               from_db(event_kind_from(row.text(first + 1)), "event", row.text(first + 1)),
-               to_instant(row.integer(first + 2)),
-               row.text(first + 3),
-               row.optional_text(first + 4),
-               to_instant(row.integer(first + 5))};
+  Event out;
+  out.id = row.integer(first);
+  out.kind = from_db(event_kind_from(row.text(first + 1)), "event", row.text(first + 1));
+  out.at = to_instant(row.integer(first + 2));
+  out.author = row.text(first + 3);
+  out.text = row.optional_text(first + 4);
+  out.recorded_at = to_instant(row.integer(first + 5));
+  out.number = row.integer(first + 6);
+  out.recorder = row.text(first + 7);
+  out.target = row.optional_integer(first + 8);
+  out.voided_by = row.optional_integer(first + 9);
+  return out;
 }
 
 ClockRun read_clock(const sqlite::Statement::Use& row, int first) {

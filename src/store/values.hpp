@@ -70,8 +70,10 @@ struct ClockRow {
 };
 [[nodiscard]] ClockRow to_row(const ClockRun& run);
 
-// An event from the columns id, kind, at, author, text, recorded_at of `row`, starting at column
-// `first`.
+// The columns of an event that read_event reads, in its order.
+inline constexpr std::string_view k_event_columns =
+    "id, kind, at, author, text, recorded_at, number, recorder, target, voided_by";
+// An event from the columns k_event_columns of `row`, starting at column `first`.
 [[nodiscard]] Event read_event(const sqlite::Statement::Use& row, int first);
 // A clock run from the columns metric, start_at, due_at, stop_at, outcome, target_s, used_s,
 // credit_s of `row`, starting at column `first`.

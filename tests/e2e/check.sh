@@ -37,9 +37,20 @@ expect_eq "$(db_digest)" "$before" "check writes nothing"
 # Dangling rows are found by foreign_key_check.
 sqlite3 "$db" "UPDATE requests SET reply_due_at = reply_due_at - 60 WHERE id = 1;
   UPDATE requests SET status = 'open' WHERE id = 2;" 
-sqlite3 "$db" "PRAGMA foreign_keys = OFF; INSERT INTO events (request_id, kind, at, author, recorded_at) VALUES (99, 'note', 0, 'x', 0);"
+sqlite3 "$db" "PRAGMA foreign_keys = OFF; INSERT INTO events (request_id, number, kind, at, author, recorder, recorded_at) VALUES (99, 1, 'note', 0, 'x', 'x', 0);"
 st check; expect_rc 3
 expect_out_has "foreign key: events row"
 expect_out_has "refers to a missing requests row"
 expect_out_has "#3: clocks stored 1 runs expected 2"
+
+# Void marks are derived state too: a mark that is not what the void events give is found.
+sqlite3 "$db" "DELETE FROM events WHERE request_id = 99;"
+st reply 3 --at 2026-11-24T10:00:00Z; expect_rc 0
+st void 3 2 -m "wrong request"; expect_rc 0
+st check; expect_rc 0
+sqlite3 "$db" "UPDATE events SET voided_by = NULL WHERE request_id = 3 AND number = 2;
+  UPDATE requests SET voided_by = 3 WHERE id = 1;"
+st check; expect_rc 3
+expect_out_has "#1: voided_by stored 3 expected null"
+expect_out_has "#3: event 2 voided_by stored null expected 3"
 finish

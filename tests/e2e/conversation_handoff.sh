@@ -58,13 +58,13 @@ expect_eq "$(json_get "$out" '.clocks[1].stop_at')" 2026-11-23T11:00:00Z
 
 st show 1 --now "2026-11-23 12:00"; expect_rc 0
 expect_out_has "History:
-  Mon 23 Nov 09:00  message  Acme
-  Mon 23 Nov 09:30  reply    ann  Looking into it
-  Mon 23 Nov 10:00  assign   ann  carol
-  Mon 23 Nov 11:00  message  Acme  Happened again
-  Mon 23 Nov 11:05  assign   ann  bob
-  Mon 23 Nov 11:40  reply    bob  New firmware sent
-  Mon 23 Nov 12:00  resolve  bob  Stable since"
+    1  Mon 23 Nov 09:00  message  Acme  (entered by ann)
+    2  Mon 23 Nov 09:30  reply    ann  Looking into it
+    6  Mon 23 Nov 10:00  assign   ann  carol
+    3  Mon 23 Nov 11:00  message  Acme  Happened again  (entered by ann)
+    4  Mon 23 Nov 11:05  assign   ann  bob
+    5  Mon 23 Nov 11:40  reply    bob  New firmware sent
+    7  Mon 23 Nov 12:00  resolve  bob  Stable since"
 
 # explain names who started and stopped each run.
 st explain 1 --now "2026-11-23 12:00"; expect_rc 0

@@ -11,12 +11,12 @@ st client add Bloom --sla standard; expect_rc 0
 st log acme 'Invoice, "VAT" wrong' --at "2026-11-23 09:00" --now "2026-11-23 09:30" -m "hello" -q
 st reply 1 --at "2026-11-23 09:20" --now "2026-11-23 09:30"
 st show 1 --format csv --now "2026-11-23 09:30"; expect_rc 0
-expect_out 'id,client,subject,channel,priority,status,assignee,sla,calendar,ref,received_at,replied_at,resolved_at,reply_due_at,update_due_at,resolve_due_at,event,kind,at,author,text,recorded_at
-1,Acme Ltd,"Invoice, ""VAT"" wrong",email,normal,open,,default,24x7,,2026-11-23T09:00:00Z,2026-11-23T09:20:00Z,,,,,1,message,2026-11-23T09:00:00Z,Acme Ltd,hello,2026-11-23T09:30:00Z
-1,Acme Ltd,"Invoice, ""VAT"" wrong",email,normal,open,,default,24x7,,2026-11-23T09:00:00Z,2026-11-23T09:20:00Z,,,,,2,reply,2026-11-23T09:20:00Z,tester,,2026-11-23T09:30:00Z'
+expect_out 'id,client,subject,channel,priority,status,assignee,sla,calendar,ref,received_at,replied_at,resolved_at,reply_due_at,update_due_at,resolve_due_at,number,kind,at,author,recorder,text,recorded_at,target,voided_by
+1,Acme Ltd,"Invoice, ""VAT"" wrong",email,normal,open,,default,24x7,,2026-11-23T09:00:00Z,2026-11-23T09:20:00Z,,,,,1,message,2026-11-23T09:00:00Z,Acme Ltd,tester,hello,2026-11-23T09:30:00Z,,
+1,Acme Ltd,"Invoice, ""VAT"" wrong",email,normal,open,,default,24x7,,2026-11-23T09:00:00Z,2026-11-23T09:20:00Z,,,,,2,reply,2026-11-23T09:20:00Z,tester,tester,,2026-11-23T09:30:00Z,,'
 st show 1 --format tsv --now "2026-11-23 09:30"; expect_rc 0
 expect_eq "$(printf '%s\n' "$out" | wc -l)" 3
-expect_eq "$(printf '%s\n' "$out" | head -1 | cut -f1,17,18)" "$(printf 'id\tevent\tkind')"
+expect_eq "$(printf '%s\n' "$out" | head -1 | cut -f1,17,18)" "$(printf 'id\tnumber\tkind')"
 
 # --tz Europe/Manchester: not "EST" (the "est" in Manchester).
 st list --tz Europe/Manchester; expect_rc 2

@@ -33,7 +33,7 @@ reply clock
   result   running: 1h 30m of open time left"
 
 st explain '#1' --format json --now "2026-11-20 17:00"; expect_rc 0
-expect_eq "$(json_get "$out" 'keys_unsorted | join(",")')" "id,clocks"
+expect_eq "$(json_get "$out" 'keys_unsorted | join(",")')" "id,voided_by,clocks"
 expect_eq "$(json_get "$out" '.id')" 1
 expect_eq "$(json_get "$out" '.clocks | length')" 1
 expect_eq "$(json_get "$out" '.clocks[0] | keys_unsorted | join(",")')" \

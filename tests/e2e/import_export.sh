@@ -45,9 +45,9 @@ st export --format jsonl; expect_rc 0; expect_no_err
 printf '%s\n' "$out" >"$tmp/a.jsonl"
 expect_eq "$(wc -l <"$tmp/a.jsonl")" 4 "(one line per request)"
 keys="id,client,subject,channel,priority,status,assignee,sla,calendar,ref,received_at,replied_at,resolved_at,reply_due_at,update_due_at,resolve_due_at"
-expect_eq "$(head -1 "$tmp/a.jsonl" | jq -r 'keys_unsorted | join(",")')" "$keys,events,clocks"
+expect_eq "$(head -1 "$tmp/a.jsonl" | jq -r 'keys_unsorted | join(",")')" "$keys,voided_by,events,clocks"
 expect_eq "$(head -1 "$tmp/a.jsonl" | jq -r '.events[0] | keys_unsorted | join(",")')" \
-  "kind,at,author,text,recorded_at"
+  "number,kind,at,author,recorder,text,recorded_at,target,voided_by"
 expect_eq "$(head -1 "$tmp/a.jsonl" | jq -r '.clocks[0] | keys_unsorted | join(",")')" \
   "metric,start_at,due_at,stop_at,outcome,target_seconds,used_seconds,credit_seconds"
 expect_eq "$(head -1 "$tmp/a.jsonl" | jq -r '[.events[].kind] | join(" ")')" \
@@ -71,21 +71,21 @@ expect_eq "$(json_get "$out" '.[2].subject')" $'Line one\nline two'
 st export; expect_rc 0
 expect_out_has "#1 Invoice, \"VAT\" wrong"
 expect_out_has "  Acme · open · normal · email · assignee bob · sla standard · ref m1"
-expect_out_has "  Mon 23 Nov 10:00  reply    tester  On it"
+expect_out_has "    2  Mon 23 Nov 10:00  reply    tester  On it"
 expect_out_has "  reply    from Mon 23 Nov 09:00: met (1h 00m of 2h 00m)"
 expect_out_has "#3 Line one\\nline two"
 
 # ---- export --format csv and tsv: one row per event; formulas quoted ----
 st export --format csv; expect_rc 0
 printf '%s\n' "$out" >"$tmp/a.csv"
-expect_eq "$(head -1 "$tmp/a.csv")" "$keys,kind,at,author,text,recorded_at"
+expect_eq "$(head -1 "$tmp/a.csv")" "$keys,number,kind,at,author,recorder,text,recorded_at,target,voided_by"
 # #1: reopened Thu 09:00, so a reply is due at 11:00; the resolve clock counted Mon 09:00-11:00
 # (then paused) and Tue 09:00-12:00 (then resolved): 5h of 16h, 11h left from Thu 09:00 is Fri
 # 12:00.
-expect_out_has '1,Acme,"Invoice, ""VAT"" wrong",email,normal,open,bob,standard,office,m1,2026-11-23T09:00:00Z,2026-11-23T10:00:00Z,,2026-11-26T11:00:00Z,,2026-11-27T12:00:00Z,message,2026-11-23T09:00:00Z,Acme,hello,2026-11-30T12:00:00Z'
+expect_out_has '1,Acme,"Invoice, ""VAT"" wrong",email,normal,open,bob,standard,office,m1,2026-11-23T09:00:00Z,2026-11-23T10:00:00Z,,2026-11-26T11:00:00Z,,2026-11-27T12:00:00Z,1,message,2026-11-23T09:00:00Z,Acme,tester,hello,2026-11-30T12:00:00Z,,'
 expect_out_has "2,Acme,\"'=HYPERLINK(\"\"http://x\"\")\",phone,urgent,open,ann,standard,office,"
 expect_out_has "4,Globex,'-5 degrees in the office,email,normal,resolved,carol,default,24x7,"
-expect_out_has ",resolve,2026-11-28T11:00:00Z,tester,'@facilities fixed it,"
+expect_out_has ",resolve,2026-11-28T11:00:00Z,tester,tester,'@facilities fixed it,"
 expect_eq "$(grep -c '^1,Acme' "$tmp/a.csv")" 8 "(a row per event of #1)"
 st export --format tsv; expect_rc 0
 printf '%s\n' "$out" >"$tmp/a.tsv"
@@ -227,7 +227,7 @@ expect_err_has "import $tmp/many.csv: 0 added, 0 skipped (already there), 60 ref
 digest=$(sqlite3 "$s" .dump | sha256sum)
 printf 'client,subject,recieved_at\nAcme,x,2026-11-23 09:00\n' >"$tmp/bad.csv"
 st_db "$s" import "$tmp/bad.csv"; expect_rc 2
-expect_err "slatrack: error: $tmp/bad.csv:1: unknown column \"recieved_at\" (did you mean \"at\", \"received_at\" or \"resolved_at\"?); the columns are: ref client subject channel priority assignee sla text received_at replied_at resolved_at (or, one row per event: ref client subject channel priority assignee sla kind at author text recorded_at); see docs/import-export.md"
+expect_err "slatrack: error: $tmp/bad.csv:1: unknown column \"recieved_at\" (did you mean \"at\", \"received_at\" or \"resolved_at\"?); the columns are: ref client subject channel priority assignee sla text received_at replied_at resolved_at (or, one row per event: ref client subject channel priority assignee sla number kind at author recorder text recorded_at target); see docs/import-export.md"
 printf 'client,subject\nAcme,x\n' >"$tmp/bad.csv"
 st_db "$s" import "$tmp/bad.csv"; expect_rc 2
 expect_err "slatrack: error: $tmp/bad.csv:1: no \"received_at\" column; a file of requests needs at least the columns client, subject, received_at"

@@ -62,4 +62,54 @@ expect_eq "$(sqlite3 "$db" "SELECT count(*) FROM overdue_seen")" \
 st check; expect_rc 0; expect_out "ok: 6 requests checked"
 st reply 4 --at 2026-11-28T11:00:00Z; expect_rc 0
 st check; expect_rc 0
+
+# ---- schema 3 (tests/fixtures/make-schema-3.sh): events gain numbers, recorders, void marks ----
+cp "$fixtures/schema-3.sqlite" "$db"
+rm -f "$db-wal" "$db-shm"
+expect_eq "$(sqlite3 "$db" "PRAGMA user_version")" 3 "the fixture is schema 3"
+derived="SELECT id, client_id, subject, channel, priority, assignee, ref, policy_id, created_at,
+  status, received_at, replied_at, resolved_at, reply_due_at, update_due_at, resolve_due_at,
+  next_due_at, next_metric FROM requests ORDER BY id"
+history="SELECT id, request_id, kind, at, author, text, recorded_at FROM events ORDER BY id"
+requests_before=$(sqlite3 "$db" "$derived")
+events_before=$(sqlite3 "$db" "$history")
+clocks_before=$(sqlite3 "$db" "SELECT * FROM clocks ORDER BY request_id, seq")
+seen_before=$(sqlite3 "$db" "SELECT * FROM overdue_seen ORDER BY 1, 2, 3, 4")
+st check; expect_rc 0; expect_out "ok: 55 requests checked"
+expect_eq "$(sqlite3 "$db" "PRAGMA user_version")" "$current" "upgraded to the current schema"
+expect_eq "$(sqlite3 "$db" "$derived")" "$requests_before" "requests unchanged by the upgrade"
+expect_eq "$(sqlite3 "$db" "$history")" "$events_before" "every event kept, with its id"
+expect_eq "$(sqlite3 "$db" "SELECT * FROM clocks ORDER BY request_id, seq")" "$clocks_before" \
+  "clock runs unchanged"
+expect_eq "$(sqlite3 "$db" "SELECT * FROM overdue_seen ORDER BY 1, 2, 3, 4")" "$seen_before" \
+  "what overdue --new told is kept"
+# Numbers: 1 is each request's first message, the others in the order recorded; until now the
+# author was always who recorded an event; nothing is void.
+expect_eq "$(sqlite3 "$db" "SELECT count(*) FROM requests r WHERE (SELECT e.kind || e.at FROM events e
+  WHERE e.request_id = r.id AND e.number = 1) <> 'message' || r.received_at")" 0 "event 1 is the first message"
+expect_eq "$(sqlite3 "$db" "SELECT count(*) FROM events a JOIN events b ON a.request_id = b.request_id
+  AND a.number > 1 AND b.number > a.number AND b.id < a.id")" 0 "then in the order recorded"
+expect_eq "$(sqlite3 "$db" "SELECT count(*) FROM requests r WHERE (SELECT max(number) FROM events e
+  WHERE e.request_id = r.id) <> (SELECT count(*) FROM events e WHERE e.request_id = r.id)")" 0 \
+  "numbered 1 to n"
+expect_eq "$(sqlite3 "$db" "SELECT count(*) FROM events WHERE recorder <> author OR voided_by IS NOT NULL
+  OR target IS NOT NULL")" 0 "recorder = author, nothing void"
+st show 5 --format json; expect_rc 0
+expect_eq "$(json_get "$out" '[.events[] | "\(.number) \(.kind)"] | join(",")')" \
+  "1 message,7 note,2 reply,3 message,4 reply,5 resolve,6 reopen" "the back-dated note entered last is 7"
+# The report is what the schema-2 slatrack printed (the note and the assignment move no clock).
+st report --by client --format json; expect_rc 0
+expect_eq "$out" "$(sed -n 1p "$fixtures/schema-2.report.jsonl")" "report --by client unchanged"
+# The upgraded database takes voids: #7's assignment voided, it goes back to the client's owner.
+st show 7 --format json; expect_rc 0
+assign=$(json_get "$out" '.events[] | select(.kind == "assign") | .number')
+owner=$(sqlite3 "$db" "SELECT c.owner FROM requests r JOIN clients c ON c.id = r.client_id WHERE r.id = 7")
+expect_eq "$(json_get "$out" .assignee)" dora
+st void 7 "$assign" -m "wrong person"; expect_rc 0
+st show 7 --format json; expect_rc 0
+expect_eq "$(json_get "$out" '.assignee // ""')" "$owner" "the assignment voided"
+st undo; expect_rc 0; expect_out "Undid: void of event $assign on #7 (wrong person) by tester at 12:00"
+st show 7 --format json; expect_rc 0
+expect_eq "$(json_get "$out" .assignee)" dora "and the void undone"
+st check; expect_rc 0
 finish

@@ -32,7 +32,7 @@ expect_eq "$(sqlite3 "$db" "SELECT group_concat(name, ' ') FROM (SELECT name FRO
     'clocks_by_metric_stop', 'clocks_by_metric_due') ORDER BY name)")" \
   "clocks_running clocks_stopped requests_by_received" "migration 3's indexes"
 expect_eq "$(sqlite3 "$db" "SELECT group_concat(name, ',') FROM pragma_index_info('requests_by_received')")" \
-  "received_at,client_id,priority,channel,assignee" "requests_by_received covers the groups"
+  "received_at,client_id,priority,channel,assignee,voided_by" "requests_by_received covers the groups and the void mark"
 # Every stopped reply or resolve run is in clocks_stopped, every running run in clocks_running.
 expect_eq "$(sqlite3 "$db" "SELECT count(*) FROM clocks INDEXED BY clocks_stopped
   WHERE metric IN ('reply', 'resolve') AND stop_at > 0")" \

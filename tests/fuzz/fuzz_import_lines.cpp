@@ -169,6 +169,19 @@ public:
   Request edit_request(const RequestEdit&) override {
     unexpected();
   }
+  RequestDetail void_event(const VoidChange&) override {
+    unexpected();
+  }
+  UndoResult undo(const UndoChange&) override {
+    unexpected();
+  }
+  RequestDetail merge(const MergeChange&) override {
+    unexpected();
+  }
+  std::optional<SameSubject> same_subject(std::string_view, std::string_view, Instant,
+                                          RequestId) override {
+    unexpected();
+  }
   std::optional<Request> find_request(RequestId) override {
     unexpected();
   }
