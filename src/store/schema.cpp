@@ -248,6 +248,8 @@ CREATE TABLE policy_targets (
 INSERT INTO policy_targets (policy_id, priority, reply_s, update_s, resolve_s)
   SELECT policy_id, priority, reply_s, update_s, resolve_s FROM policy_targets_v3;
 DROP TABLE policy_targets_v3;
+)sql";
+
 // Migration 6: nothing is ever deleted (SPEC.md, Concepts: Event, Void). Events gain their
 // number within their request (1 for the first message, then in the order recorded: the order of
 // their ids, which is the order they were entered), who recorded them (until now always the
@@ -316,8 +318,7 @@ END;
 
 // k_migrations[i] takes the schema from version i to i + 1.
 constexpr std::array<std::string_view, k_schema_version> k_migrations{
-    k_migration_1, k_migration_2, k_migration_3, k_migration_4, k_migration_5,
-    k_migration_6};
+    k_migration_1, k_migration_2, k_migration_3, k_migration_4, k_migration_5, k_migration_6};
 
 // What the header of an existing file says, read in one read transaction.
 struct Header {
