@@ -88,6 +88,15 @@ struct RunExplanation {
   std::optional<WaitingSpan> waiting_now; // resolve: the waiting that keeps it from counting
 };
 
+// What explain_run needs from a request's events, worked out once for all its runs: explaining a
+// request is then linear in its events, not quadratic (10,000 events took 7.7 s).
+struct ExplainEvents {
+  explicit ExplainEvents(std::span<const Event> all);
+  std::span<const Event> events;    // as given (indexes in RunExplanation refer to them)
+  std::vector<std::size_t> by_time; // indexes of `events` in (at, index) order
+  std::vector<WaitingSpan> waiting; // waiting_spans(events)
+};
+
 // Explains `run` (one of evaluate(events...).clocks) on `clock`, built from `rules` whose zone is
 // `zone`: steps from its start to its due time or its stop, whichever is first (without a due
 // time, to its stop or `now`). A resolve
@@ -96,6 +105,10 @@ struct RunExplanation {
 // request's events in time order (as the store gives them). Throws what `clock` throws for
 // instants out of its range.
 [[nodiscard]] RunExplanation explain_run(const ClockRun& run, std::span<const Event> events,
+                                         const CalendarRules& rules, const Clock& clock,
+                                         const Zone& zone, Instant now);
+// The same, with the events worked out once (for every run of a request).
+[[nodiscard]] RunExplanation explain_run(const ClockRun& run, const ExplainEvents& events,
                                          const CalendarRules& rules, const Clock& clock,
                                          const Zone& zone, Instant now);
 

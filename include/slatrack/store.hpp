@@ -19,6 +19,13 @@
 
 namespace slatrack {
 
+// How a command opens the database (SPEC "Output": a command that only reads never creates one).
+enum class OpenMode {
+  create, // init and the commands that record something: a missing database is created
+  write,  // an existing database, to write (overdue --new): never created
+  read,   // an existing database, only read: never created; opened read-only when the file is
+};
+
 struct NewClient {
   std::string name;
   std::optional<std::string> policy; // default: "default"
@@ -144,6 +151,11 @@ struct OverdueQuery {
   std::optional<std::string> client;
   std::optional<std::string> assignee;
   bool only_new = false; // show and remember only clocks no earlier only_new query showed
+  // Called after the last item and before what only_new remembers is committed: it delivers what
+  // was shown (writes and flushes it) or throws, and then nothing is remembered. So a clock is
+  // remembered only once shown; a failure after it errs toward showing it again, never toward
+  // never showing it.
+  std::function<void()> delivered;
 };
 
 struct OverdueItem {
@@ -282,9 +294,11 @@ public:
   virtual CheckReport check(const std::function<void(const std::string&)>& problem) = 0;
 };
 
-// Opens (creating when missing, mode 0600) and migrates the SQLite database at `path`.
-// Throws Error{storage} when it cannot be opened or created, is not a slatrack database, or was
-// made by a newer slatrack (then it is left untouched).
-[[nodiscard]] std::unique_ptr<Store> open_sqlite_store(const std::string& path);
+// Opens and migrates the SQLite database at `path`; with OpenMode::create a missing one is created
+// (mode 0600), otherwise it is refused naming `slatrack init` (see store::open_database). Throws
+// Error{storage} when it cannot be opened or created, is not a slatrack database or is corrupt, or
+// was made by a newer slatrack (then it is left untouched).
+[[nodiscard]] std::unique_ptr<Store> open_sqlite_store(const std::string& path,
+                                                       OpenMode mode = OpenMode::create);
 
 } // namespace slatrack

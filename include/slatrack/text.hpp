@@ -33,6 +33,19 @@ closest_names(std::string_view wanted, const std::vector<std::string>& names, st
 // U+009F: 0xC2 0x80 to 0xC2 0x9F); U+009B is a CSI to some terminals.
 [[nodiscard]] bool is_c1_control(std::string_view text, std::size_t i, std::size_t length);
 
+// The code point of the valid sequence of `length` bytes at text[i].
+[[nodiscard]] char32_t code_point(std::string_view text, std::size_t i, std::size_t length);
+
+// Whether `c` is a bidirectional formatting character (U+061C, U+200E, U+200F, U+202A to U+202E,
+// U+2066 to U+2069): it reorders the text around it ("Invoice \u202Efdp.exe" shows as
+// "Invoice exe.pdf"), so tables show it escaped.
+[[nodiscard]] bool is_bidi_control(char32_t c);
+
+// The columns `text` takes on a terminal: East Asian wide and fullwidth characters (CJK, Hangul,
+// most emoji) 2, combining marks and zero-width characters 0, anything else 1 (a byte that is not
+// UTF-8 too).
+[[nodiscard]] std::size_t display_width(std::string_view text);
+
 // ASCII lower case.
 [[nodiscard]] std::string to_lower(std::string_view text);
 

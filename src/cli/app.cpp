@@ -73,14 +73,11 @@ int exit_code_for(ErrorKind kind) {
   return 3;
 }
 
+// One line on stderr. The message may carry a file name or a value as given (a path with an escape
+// sequence or a newline in it): control characters and bytes that are not UTF-8 are escaped, so
+// the line reaches the terminal as text.
 void print_error(std::string_view message) {
-  std::string line(message);
-  for (char& c : line) {
-    if (c == '\n' || c == '\r') {
-      c = ' ';
-    }
-  }
-  std::fputs(fmt::format("slatrack: error: {}\n", line).c_str(), stderr);
+  std::fputs(fmt::format("slatrack: error: {}\n", escape_control(message)).c_str(), stderr);
 }
 
 void add_global_options(CLI::App& app, GlobalOptions& global) {
@@ -439,6 +436,7 @@ std::string default_settings_path() {
 }
 
 constexpr std::array<std::string_view, 4> k_setting_keys{"db", "tz", "color", "format"};
+constexpr std::size_t k_max_settings_bytes = std::size_t{1} << 20;
 
 // CLI11's config support with our reader: strict TOML (toml++ through parse_settings) with
 // file:line errors, only the keys of k_setting_keys, values checked here. CLI11 gives a setting to
@@ -458,10 +456,18 @@ public:
     if (wants_help_or_version(*m_app)) {
       return {}; // --help and --version work whatever the settings file holds
     }
-    std::ostringstream buffer;
-    buffer << input.rdbuf();
-    const std::string text = buffer.str();
     const std::string file = m_option->results().empty() ? m_default : m_option->results().back();
+    // A settings file is a few lines: read at most k_max_settings_bytes (--config /dev/zero
+    // would otherwise fill the memory).
+    std::string text(k_max_settings_bytes + 1, '\0');
+    input.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(input.gcount()));
+    if (text.size() > k_max_settings_bytes) {
+      throw Error{ErrorKind::usage,
+                  fmt::format("--config: {} is larger than {} KiB; a settings file is a few lines "
+                              "of TOML (db, tz, color, format): check the file name",
+                              file, k_max_settings_bytes >> 10)};
+    }
     std::vector<CLI::ConfigItem> out;
     for (const Setting& setting : parse_settings(text, file, k_setting_keys)) {
       std::string value = setting.value;
@@ -599,6 +605,25 @@ std::string command_path(CLI::App& app) {
   }
 }
 
+// How the command at `path` ("slatrack calendar list") opens the database. A command that only
+// reads never creates one and reads one that cannot be written (SPEC "Output"); `overdue --new`
+// remembers what it shows, so it writes, but never creates one either.
+OpenMode open_mode(std::string_view path, const Tree& tree) {
+  constexpr std::array<std::string_view, 16> readers{
+      "list",     "show",     "explain",     "overdue",       "report",        "statement",
+      "export",   "check",    "backup",      "calendar list", "calendar show", "calendar due",
+      "sla list", "sla show", "client list", "client show"};
+  path.remove_prefix(std::min(path.size(), std::string_view{"slatrack "}.size()));
+  if (path == "overdue" && tree.overdue.only_new) {
+    return OpenMode::write;
+  }
+  if (path == "config export" || (path == "config apply" && tree.config_apply.dry_run)) {
+    return OpenMode::read;
+  }
+  return std::find(readers.begin(), readers.end(), path) != readers.end() ? OpenMode::read
+                                                                          : OpenMode::create;
+}
+
 } // namespace
 
 int run(int argc, char** argv) {
@@ -670,8 +695,9 @@ int run(int argc, char** argv) {
     for (const Leaf& leaf_command : tree->leaves) {
       if (leaf_command.app->parsed()) {
         Context context{tree->global};
+        context.set_open_mode(open_mode(command_path(app), *tree));
         const int code = leaf_command.handler(context);
-        std::fflush(stdout);
+        flush_output(stdout); // output that cannot be written is a failure (exit 3)
         return code;
       }
     }

@@ -4,19 +4,12 @@
 #include "slatrack/error.hpp"
 
 #include <cstdio>
-#include <filesystem>
 #include <fmt/format.h>
-#include <system_error>
 
 namespace slatrack::cli {
 
 int run_check(Context& context) {
   const std::string path = context.db_path();
-  std::error_code error;
-  if (path != ":memory:" && !std::filesystem::exists(path, error)) {
-    throw Error{ErrorKind::storage,
-                fmt::format("no database at {}; point --db at the file to check", path)};
-  }
   std::FILE* out = context.out();
   const CheckReport report = context.store().check([out](const std::string& line) {
     std::string clean = line;

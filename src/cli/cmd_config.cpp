@@ -35,11 +35,28 @@ RuleSet current_rules(Store& store) {
   return out;
 }
 
+// The largest rules file read: thousands of clients fit many times over; /dev/zero does not.
+constexpr std::size_t k_max_rules_bytes = std::size_t{16} << 20;
+
+std::string read_limited(std::istream& in, const std::string& name) {
+  std::string text(k_max_rules_bytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) {
+    throw Error{ErrorKind::invalid_input, fmt::format("cannot read {}", name)};
+  }
+  if (text.size() > k_max_rules_bytes) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("{} is larger than {} MiB; a rules file is TOML such as slatrack "
+                            "config export writes: check the file name",
+                            name, k_max_rules_bytes >> 20)};
+  }
+  return text;
+}
+
 std::string read_rules_file(const std::string& file) {
-  std::ostringstream text;
   if (file == "-") {
-    text << std::cin.rdbuf();
-    return text.str();
+    return read_limited(std::cin, "stdin");
   }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
@@ -47,11 +64,7 @@ std::string read_rules_file(const std::string& file) {
                 fmt::format("cannot read {}: {}; write one with: slatrack config export > {}", file,
                             std::strerror(errno), file)};
   }
-  text << in.rdbuf();
-  if (in.bad()) {
-    throw Error{ErrorKind::invalid_input, fmt::format("cannot read {}", file)};
-  }
-  return text.str();
+  return read_limited(in, file);
 }
 
 // Runs one step on the store. A refusal names the file and the step.

@@ -307,12 +307,13 @@ void print_run(std::FILE* out, const ClockRun& run, const RunExplanation& explan
     }
     flush();
     if (step.kind == StepKind::dst) {
-      line("dst", step.note);
+      line("dst", escape_control(step.note));
       continue;
     }
     line(step_label(step.kind),
          fmt::format("{:<{}}  {:>7}  {}", range(step.from, step.to, style), width,
-                     human_duration(step.to - step.from), step_note(step, run.metric)));
+                     human_duration(step.to - step.from),
+                     escape_control(step_note(step, run.metric)))); // holiday names
   }
   flush();
   if (run.target.in_business_days() && (run.due || run.metric != Metric::resolve)) {
@@ -397,8 +398,9 @@ int run_explain(Context& context, const std::string& id_text) {
     }
   }
   std::vector<Explained> runs;
+  const ExplainEvents counted(events); // once for all runs: linear in the events
   for (const ClockRun& run : detail.clocks) {
-    runs.push_back(Explained{&run, explain_run(run, events, rules, *clock, calendar_zone, now)});
+    runs.push_back(Explained{&run, explain_run(run, counted, rules, *clock, calendar_zone, now)});
   }
 
   std::FILE* out = context.out();

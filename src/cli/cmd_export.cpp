@@ -53,8 +53,10 @@ nlohmann::ordered_json request_json(const RequestDetail& detail) {
   return object;
 }
 
+// Stops at the first write that fails (a full disk): an export is long.
 void write_text(std::FILE* out, const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), out);
+  check_output(out);
 }
 
 // "met (1h 00m of 2h 00m)", "breached (by 30m)", "running, due Mon 23 Nov 11:00 (in 1h 00m)".
@@ -155,6 +157,7 @@ int run_export(Context& context) {
         }
         write_separated(out, style.format, cells);
       }
+      check_output(out);
     });
     break;
   }

@@ -46,33 +46,58 @@ constexpr std::int64_t k_progress_lines = 10000;
 
 // ---- reading lines ----
 
-// Lines of a FILE without their LF, counted; memory is one line's worth.
+// The longest line import reads: an exported JSON line holds a request with all its events (each
+// text up to 64 KiB), so this is generous; past it the import is refused, never cut.
+constexpr std::size_t k_max_line_bytes = std::size_t{64} << 20;
+// How much is read from the input at a time.
+constexpr std::size_t k_read_chunk = std::size_t{64} << 10;
+
+// Lines of a FILE without their LF, counted; memory is one line's worth (and a chunk). Reads with
+// fread rather than getline: glibc's getline returns -1 without setting the error flag when it
+// runs out of memory, which looked like the end of the input (rows silently dropped).
 class LineReader {
 public:
-  explicit LineReader(std::FILE* in) : m_in(in) {}
+  LineReader(std::FILE* in, std::string name) : m_in(in), m_name(std::move(name)) {}
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
-  ~LineReader() {
-    std::free(m_buffer); // NOLINT: getline's buffer is malloc'd
-  }
+  ~LineReader() = default;
 
-  // The next line, or false at the end. Throws Error{storage} on a read error.
+  // The next line (valid until the next call), or false at the end. Throws Error{storage} on a
+  // read error, Error{invalid_input} for a line longer than k_max_line_bytes.
   bool next(std::string_view& line) {
-    const ssize_t length = ::getline(&m_buffer, &m_capacity, m_in);
-    if (length < 0) {
-      if (std::ferror(m_in) != 0) {
-        throw Error{ErrorKind::storage,
-                    fmt::format("cannot read the input: {}", std::strerror(errno))};
+    while (true) {
+      const std::size_t end = m_data.find('\n', m_scan);
+      if (end != std::string::npos) {
+        return take(line, end, end + 1);
       }
-      return false;
+      m_scan = m_data.size();
+      if (m_data.size() - m_start > k_max_line_bytes) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("{}:{}: the line is longer than {} MiB; import reads lines of at "
+                                "most that: split the request's events over CSV rows, or shorten "
+                                "its texts",
+                                m_name, m_number + 1, k_max_line_bytes >> 20)};
+      }
+      if (m_end) {
+        return m_start < m_data.size() && take(line, m_data.size(), m_data.size());
+      }
+      m_data.erase(0, m_start);
+      m_scan -= m_start;
+      m_start = 0;
+      const std::size_t kept = m_data.size();
+      m_data.resize(kept + k_read_chunk);
+      const std::size_t got = std::fread(m_data.data() + kept, 1, k_read_chunk, m_in);
+      m_data.resize(kept + got);
+      if (got < k_read_chunk) {
+        if (std::ferror(m_in) != 0) {
+          throw Error{ErrorKind::storage,
+                      fmt::format("cannot read {} after line {}: {}; nothing was imported from "
+                                  "the rest: check the file and run the import again",
+                                  m_name, m_number, std::strerror(errno))};
+        }
+        m_end = std::feof(m_in) != 0;
+      }
     }
-    ++m_number;
-    m_bytes += length;
-    line = std::string_view(m_buffer, static_cast<std::size_t>(length));
-    if (!line.empty() && line.back() == '\n') {
-      line.remove_suffix(1);
-    }
-    return true;
   }
 
   [[nodiscard]] std::int64_t number() const {
@@ -83,9 +108,22 @@ public:
   }
 
 private:
+  // The line [m_start, end); the next one starts at `next`.
+  bool take(std::string_view& line, std::size_t end, std::size_t next) {
+    line = std::string_view(m_data).substr(m_start, end - m_start);
+    m_bytes += static_cast<std::int64_t>(next - m_start);
+    m_start = next;
+    m_scan = next;
+    ++m_number;
+    return true;
+  }
+
   std::FILE* m_in;
-  char* m_buffer = nullptr;
-  std::size_t m_capacity = 0;
+  std::string m_name;
+  std::string m_data;      // what was read and not yet returned, from m_start
+  std::size_t m_start = 0; // the start of the next line in m_data
+  std::size_t m_scan = 0;  // where to look for its LF
+  bool m_end = false;      // the input has ended
   std::int64_t m_number = 0;
   std::int64_t m_bytes = 0;
 };
@@ -1089,14 +1127,22 @@ int run_import(Context& context, const ImportFileOptions& options) {
   }
   struct stat info {};
   std::int64_t total = 0;
-  if (::fstat(::fileno(in), &info) == 0 && S_ISREG(info.st_mode)) {
-    total = static_cast<std::int64_t>(info.st_size);
+  if (::fstat(::fileno(in), &info) == 0) {
+    if (S_ISDIR(info.st_mode)) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("cannot read {}: it is a directory; give a CSV, TSV or JSON lines "
+                              "file (or - for stdin)",
+                              name)};
+    }
+    if (S_ISREG(info.st_mode)) {
+      total = static_cast<std::int64_t>(info.st_size);
+    }
   }
   // The database is opened (and checked) before the first row is read.
   ImportRun run(context, name, options.create_clients);
   Progress progress(isatty(STDERR_FILENO) == 1 && !context.quiet(), total);
   try {
-    LineReader reader(in);
+    LineReader reader(in, name);
     run.input(reader, total);
     std::string_view first;
     bool found = false;

@@ -84,7 +84,7 @@ Store& Context::store() {
     if (path.empty()) {
       throw Error{ErrorKind::usage, "empty --db path: give the database file, e.g. --db ~/sla.db"};
     }
-    m_store = open_sqlite_store(path);
+    m_store = open_sqlite_store(path, m_open_mode);
   }
   return *m_store;
 }

@@ -26,8 +26,13 @@ public:
   // Checks the option values that need no I/O (format, color). Throws Error{usage}.
   explicit Context(GlobalOptions options);
 
-  // The store, opened (and created or migrated) on first use. Throws Error{storage}.
+  // The store, opened (and created or migrated) on first use, in the mode set_open_mode chose
+  // (default OpenMode::create). Throws Error{storage}.
   [[nodiscard]] Store& store();
+  // How store() opens the database: app.cpp sets OpenMode::read for the commands that only read.
+  void set_open_mode(OpenMode mode) {
+    m_open_mode = mode;
+  }
   // The database path from --db, SLATRACK_DB, else $XDG_DATA_HOME/slatrack/slatrack.db.
   [[nodiscard]] std::string db_path() const;
   // --now, else the system clock, to the second.
@@ -57,6 +62,7 @@ private:
   GlobalOptions m_options;
   Format m_format = Format::table;
   bool m_color = false;
+  OpenMode m_open_mode = OpenMode::create;
   std::unique_ptr<Store> m_store;
   std::optional<Instant> m_now;
   const Zone* m_zone = nullptr;

@@ -3,11 +3,14 @@
 #include "cli/json.hpp"
 #include "slatrack/calendar.hpp"
 #include "slatrack/csv.hpp"
+#include "slatrack/error.hpp"
 #include "slatrack/text.hpp"
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fmt/format.h>
 
 namespace slatrack::cli {
@@ -111,6 +114,11 @@ std::string escape_control(std::string_view text) {
       out += "\\r";
     } else if (byte < 0x20 || byte == 0x7f || length == 0 || is_c1_control(text, i, length)) {
       out += fmt::format("\\x{:02x}", byte);
+    } else if (length >= 2 && is_bidi_control(code_point(text, i, length))) {
+      // A bidirectional override would reorder the rest of the line: shown as its code point.
+      out += fmt::format("\\u{:04x}", static_cast<std::uint32_t>(code_point(text, i, length)));
+      i += length;
+      continue;
     } else {
       out.append(text.substr(i, length));
       i += length;
@@ -119,6 +127,39 @@ std::string escape_control(std::string_view text) {
     ++i;
   }
   return out;
+}
+
+namespace {
+
+// The errno of the first failed write to stdout seen by check_output: a later fflush may have
+// nothing left to write, and errno something else by then.
+int g_output_error = 0;
+
+} // namespace
+
+void flush_output(std::FILE* out) {
+  const int before = errno; // a write that just failed (an fputs larger than the buffer) set it
+  errno = 0;
+  if (std::fflush(out) == 0 && std::ferror(out) == 0) {
+    return;
+  }
+  int error = errno;
+  if (error == 0) {
+    error = g_output_error != 0 ? g_output_error : before;
+  }
+  throw Error{ErrorKind::storage,
+              fmt::format("cannot write the output ({}); what was written is incomplete: free some "
+                          "space or check where the output goes, and run the command again",
+                          error != 0 ? std::strerror(error) : "write error")};
+}
+
+void check_output(std::FILE* out) {
+  if (std::ferror(out) != 0) {
+    if (g_output_error == 0) {
+      g_output_error = errno;
+    }
+    flush_output(out); // tries the buffer again, so that errno says why
+  }
 }
 
 std::string table_cell(const Value& value, const Style& style) {
@@ -228,17 +269,6 @@ const Value* find_field(const Record& record, std::string_view key) {
   return nullptr;
 }
 
-// Display width of UTF-8 text: code points, not bytes (good enough for Latin and most symbols).
-std::size_t display_width(std::string_view text) {
-  std::size_t width = 0;
-  for (const char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
-      ++width;
-    }
-  }
-  return width;
-}
-
 std::string cell_for(const Row& row, const Column& column, const Style& style) {
   const Value* value = find_field(row.record, column.key);
   return value == nullptr ? std::string("-") : table_cell(*value, style);
@@ -345,19 +375,20 @@ void RowWriter::add(const Row& row) {
       line.push_back(value == nullptr ? std::string() : machine_cell(*value));
     }
     write_separated(m_out, m_style.format, line);
-    return;
+    break;
   }
   case Format::json:
     // The same bytes as dumping one array: "[" then the objects with "," between them, "]".
     std::fputs(m_started ? "," : "[", m_out);
     m_started = true;
     std::fputs(dump_json(to_json(row.record)).c_str(), m_out);
-    return;
+    break;
   case Format::jsonl:
     std::fputs(dump_json(to_json(row.record)).c_str(), m_out);
     std::fputc('\n', m_out);
-    return;
+    break;
   }
+  check_output(m_out); // a long list stops at the first write that fails
 }
 
 void RowWriter::finish() {

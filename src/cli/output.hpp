@@ -74,7 +74,8 @@ struct Style {
                                      const Clock& clock);
 
 // Text from the database made safe for a terminal: control characters (C0, DEL, C1) and bytes that
-// are not UTF-8 escaped (\n, \t, \x1b, \xc2\x9b).
+// are not UTF-8 escaped (\n, \t, \x1b, \xc2\x9b), and bidirectional formatting characters shown
+// as their code point (\u202e), so that they cannot reorder what the table shows.
 [[nodiscard]] std::string escape_control(std::string_view text);
 
 // The value as a table cell.
@@ -125,6 +126,16 @@ void write_record(std::FILE* out, const Style& style, const Record& record,
 // One CSV (RFC 4180 quoting) or TSV (\t \n \r \\ escapes) line of `cells`, for writers that
 // stream their rows.
 void write_separated(std::FILE* out, Format format, const std::vector<std::string>& cells);
+
+// Throws Error{storage} ("cannot write the output: ...") when a write to `out` has failed (a full
+// disk, a closed pipe, a closed stdout); cheap when none has. Long outputs call it as they go, so
+// that they stop at the first failure.
+void check_output(std::FILE* out);
+
+// Flushes `out`, then throws as check_output when anything written to it was lost. Every command's
+// output goes through it before the command succeeds (app.cpp), and `overdue --new` before it
+// remembers what it showed.
+void flush_output(std::FILE* out);
 
 // Wraps text in an ANSI color when style.color is on.
 [[nodiscard]] std::string paint(std::string_view text, Tone tone, const Style& style);

@@ -36,19 +36,21 @@ bool is_holiday(const Holiday& holiday, const date::year_month_day& day) {
   return holiday.year == 0 || date::year{holiday.year} == day.year();
 }
 
-// The first event at `at` whose kind is one of `kinds`.
-std::optional<std::size_t> find_event(std::span<const Event> events, Instant at,
+// The first event (in the order given) at `at` whose kind is one of `kinds`.
+std::optional<std::size_t> find_event(const ExplainEvents& events, Instant at,
                                       std::initializer_list<EventKind> kinds) {
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    if (events[i].at == at
-        && std::find(kinds.begin(), kinds.end(), events[i].kind) != kinds.end()) {
-      return i;
+  auto it = std::lower_bound(
+      events.by_time.begin(), events.by_time.end(), at,
+      [&events](std::size_t index, Instant value) { return events.events[index].at < value; });
+  for (; it != events.by_time.end() && events.events[*it].at == at; ++it) {
+    if (std::find(kinds.begin(), kinds.end(), events.events[*it].kind) != kinds.end()) {
+      return *it;
     }
   }
   return std::nullopt;
 }
 
-std::optional<std::size_t> start_event_of(const ClockRun& run, std::span<const Event> events) {
+std::optional<std::size_t> start_event_of(const ClockRun& run, const ExplainEvents& events) {
   switch (run.metric) {
   case Metric::reply:
   case Metric::resolve:
@@ -59,7 +61,7 @@ std::optional<std::size_t> start_event_of(const ClockRun& run, std::span<const E
   return std::nullopt;
 }
 
-std::optional<std::size_t> stop_event_of(const ClockRun& run, std::span<const Event> events) {
+std::optional<std::size_t> stop_event_of(const ClockRun& run, const ExplainEvents& events) {
   if (!run.stop) {
     return std::nullopt;
   }
@@ -219,7 +221,22 @@ GapClass classify_gap(const CalendarRules& rules, const Zone& zone, Instant from
   return result;
 }
 
+ExplainEvents::ExplainEvents(std::span<const Event> all)
+    : events(all), by_time(all.size()), waiting(waiting_spans(all)) {
+  for (std::size_t i = 0; i < by_time.size(); ++i) {
+    by_time[i] = i;
+  }
+  std::stable_sort(by_time.begin(), by_time.end(),
+                   [all](std::size_t a, std::size_t b) { return all[a].at < all[b].at; });
+}
+
 RunExplanation explain_run(const ClockRun& run, std::span<const Event> events,
+                           const CalendarRules& rules, const Clock& clock, const Zone& zone,
+                           Instant now) {
+  return explain_run(run, ExplainEvents(events), rules, clock, zone, now);
+}
+
+RunExplanation explain_run(const ClockRun& run, const ExplainEvents& events,
                            const CalendarRules& rules, const Clock& clock, const Zone& zone,
                            Instant now) {
   RunExplanation result;
@@ -241,12 +258,21 @@ RunExplanation explain_run(const ClockRun& run, std::span<const Event> events,
   std::vector<ExplainStep> waiting;
   std::vector<std::pair<Instant, Instant>> windows;
   Instant cursor = start;
-  for (const WaitingSpan& span : waiting_spans(events)) {
-    if (resolve && !run.stop && !span.to && span.from <= std::max(now, start)) {
-      result.waiting_now = span;
-    }
-    // Waiting after the run stopped is no part of it.
-    const Instant limit = run.stop ? std::min(*run.stop, end) : end;
+  const std::vector<WaitingSpan>& spans = events.waiting;
+  // Only the last span can still be open.
+  if (resolve && !run.stop && !spans.empty() && !spans.back().to
+      && spans.back().from <= std::max(now, start)) {
+    result.waiting_now = spans.back();
+  }
+  // Waiting after the run stopped is no part of it.
+  const Instant limit = run.stop ? std::min(*run.stop, end) : end;
+  // The spans are in time order and do not overlap: skip those that ended by the start, stop at
+  // the first that begins at the limit.
+  auto first = std::partition_point(spans.begin(), spans.end(), [start](const WaitingSpan& span) {
+    return span.to && *span.to <= start;
+  });
+  for (auto it = first; it != spans.end() && it->from < limit; ++it) {
+    const WaitingSpan& span = *it;
     const Instant from = std::max(span.from, start);
     const Instant to = std::min(span.to.value_or(std::max(end, now)), limit);
     if (from >= to) {

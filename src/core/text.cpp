@@ -1,6 +1,7 @@
 #include "slatrack/text.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <fmt/format.h>
 
@@ -42,6 +43,108 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
 bool is_c1_control(std::string_view text, std::size_t i, std::size_t length) {
   return length == 2 && static_cast<unsigned char>(text[i]) == 0xC2
          && static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+}
+
+char32_t code_point(std::string_view text, std::size_t i, std::size_t length) {
+  const auto byte = [&](std::size_t k) {
+    return static_cast<char32_t>(static_cast<unsigned char>(text[i + k]));
+  };
+  switch (length) {
+  case 1:
+    return byte(0);
+  case 2:
+    return ((byte(0) & 0x1F) << 6) | (byte(1) & 0x3F);
+  case 3:
+    return ((byte(0) & 0x0F) << 12) | ((byte(1) & 0x3F) << 6) | (byte(2) & 0x3F);
+  case 4:
+    return ((byte(0) & 0x07) << 18) | ((byte(1) & 0x3F) << 12) | ((byte(2) & 0x3F) << 6)
+           | (byte(3) & 0x3F);
+  default:
+    return 0xFFFD;
+  }
+}
+
+bool is_bidi_control(char32_t c) {
+  return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E)
+         || (c >= 0x2066 && c <= 0x2069);
+}
+
+namespace {
+
+struct Range {
+  char32_t first;
+  char32_t last;
+};
+
+// Characters that take no column: combining marks, zero-width spaces and joiners, variation
+// selectors (the common blocks of Unicode's Mn/Me/Cf; enough for names and subjects).
+constexpr std::array<Range, 16> k_zero_width{{
+    {0x0300, 0x036F},
+    {0x0483, 0x0489},
+    {0x0591, 0x05BD},
+    {0x0610, 0x061A},
+    {0x064B, 0x065F},
+    {0x0E31, 0x0E31},
+    {0x0E34, 0x0E3A},
+    {0x0E47, 0x0E4E},
+    {0x1AB0, 0x1AFF},
+    {0x1DC0, 0x1DFF},
+    {0x200B, 0x200F},
+    {0x202A, 0x202E},
+    {0x2060, 0x2069},
+    {0x20D0, 0x20FF},
+    {0xFE00, 0xFE0F},
+    {0xFE20, 0xFE2F},
+}};
+
+// East Asian Wide and Fullwidth characters (Unicode's EastAsianWidth W and F, by block).
+constexpr std::array<Range, 18> k_wide{{
+    {0x1100, 0x115F},
+    {0x231A, 0x231B},
+    {0x2E80, 0x303E},
+    {0x3041, 0x33FF},
+    {0x3400, 0x4DBF},
+    {0x4E00, 0x9FFF},
+    {0xA000, 0xA4CF},
+    {0xA960, 0xA97F},
+    {0xAC00, 0xD7A3},
+    {0xF900, 0xFAFF},
+    {0xFE10, 0xFE19},
+    {0xFE30, 0xFE6F},
+    {0xFF00, 0xFF60},
+    {0xFFE0, 0xFFE6},
+    {0x1F300, 0x1F64F},
+    {0x1F900, 0x1F9FF},
+    {0x20000, 0x2FFFD},
+    {0x30000, 0x3FFFD},
+}};
+
+template <std::size_t N> bool in_ranges(const std::array<Range, N>& ranges, char32_t c) {
+  return std::any_of(ranges.begin(), ranges.end(),
+                     [c](const Range& range) { return c >= range.first && c <= range.last; });
+}
+
+} // namespace
+
+std::size_t display_width(std::string_view text) {
+  std::size_t width = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t length = utf8_sequence_length(text, i);
+    if (length <= 1) {
+      ++width; // ASCII, or a byte that is not UTF-8
+      ++i;
+      continue;
+    }
+    const char32_t c = code_point(text, i, length);
+    if (in_ranges(k_wide, c)) {
+      width += 2;
+    } else if (!in_ranges(k_zero_width, c)) {
+      ++width;
+    }
+    i += length;
+  }
+  return width;
 }
 
 std::string to_lower(std::string_view text) {

@@ -7,6 +7,7 @@
 
 #include "slatrack/error.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
+#include <limits>
 #include <sqlite3.h>
 #include <string_view>
 #include <sys/stat.h>
@@ -339,7 +341,7 @@ std::int64_t single_integer(sqlite::Database& db, std::string_view sql) {
 Header read_header(sqlite::Database& db) {
   sqlite::Transaction read(db, sqlite::Transaction::Mode::deferred);
   Header header;
-  header.version = static_cast<int>(single_integer(db, "PRAGMA user_version"));
+  header.version = read_schema_version(db);
   header.application_id = single_integer(db, "PRAGMA application_id");
   header.objects = single_integer(db, "SELECT count(*) FROM sqlite_schema");
   read.commit();
@@ -350,6 +352,21 @@ Header read_header(sqlite::Database& db) {
   throw Error{
       ErrorKind::storage,
       fmt::format("{} is not a slatrack database ({}); point --db at another file", path, why)};
+}
+
+// A schema version no slatrack made: negative, or far beyond any migration list (a flipped bit
+// in the header's user_version). Later slatracks add a migration at a time.
+constexpr int k_newest_plausible_version = k_schema_version + 1000;
+
+[[noreturn]] void refuse_corrupt(const std::string& path, std::string_view why) {
+  throw Error{ErrorKind::storage,
+              fmt::format("{} is not a slatrack database or corrupt ({}); restore a backup or "
+                          "point --db at another file",
+                          path, why)};
+}
+
+[[noreturn]] void refuse_version(const std::string& path, std::int64_t version) {
+  refuse_corrupt(path, fmt::format("schema version {} was never made by slatrack", version));
 }
 
 [[noreturn]] void refuse_newer(const std::string& path, int version) {
@@ -371,6 +388,9 @@ void check_header(const std::string& path, const Header& header) {
   }
   if (header.version == 0) {
     refuse_foreign(path, "it has tables but no schema version");
+  }
+  if (header.version < 0 || header.version > k_newest_plausible_version) {
+    refuse_version(path, header.version);
   }
   if (header.version > k_schema_version) {
     refuse_newer(path, header.version);
@@ -405,32 +425,106 @@ void make_directories(const std::filesystem::path& dir) {
   }
 }
 
-// Makes sure a file exists at `path`, creating it readable and writable by its owner only.
-// Returns false when it existed.
-bool create_file(const std::string& path) {
+[[noreturn]] void refuse_missing(const std::string& path, std::string_view what) {
+  throw Error{ErrorKind::storage,
+              fmt::format("no database at {}{}; create it with: slatrack init (or point --db at "
+                          "your database)",
+                          path, what)};
+}
+
+// What --db names, looked at before anything is opened or created.
+struct Target {
+  std::string file;     // what SQLite opens: the path, with its directory resolved when it has ".."
+  bool created = false; // we created the file just now
+  bool empty = false;   // an existing file of 0 bytes: not a database yet
+};
+
+bool has_dot_dot(const std::filesystem::path& path) {
+  return std::any_of(path.begin(), path.end(),
+                     [](const std::filesystem::path& part) { return part == ".."; });
+}
+
+// SQLite reads ".." in a path by itself, and refuses one that climbs above the root ("/../x"),
+// which the kernel takes as "/x": give it the path with its directory resolved instead.
+std::string sqlite_file(const std::string& path) {
+  const std::filesystem::path given(path);
+  if (!has_dot_dot(given)) {
+    return path;
+  }
+  std::error_code error;
+  const std::filesystem::path dir = std::filesystem::canonical(
+      given.parent_path().empty() ? std::filesystem::path(".") : given.parent_path(), error);
+  if (error) {
+    fail_errno("cannot open", path, "check the path or use --db", error.value());
+  }
+  return (dir / given.filename()).string();
+}
+
+// Looks at what is at `path`: a missing file is created (mode 0600, with its missing directories
+// 0700) when `create`, else refused naming `slatrack init`; a symbolic link is followed only to a
+// file that exists; directories and other non-files are refused.
+Target find_target(const std::string& path, bool create) {
+  Target target;
   struct stat info {};
-  if (::stat(path.c_str(), &info) == 0) {
-    if (S_ISDIR(info.st_mode)) {
-      throw Error{ErrorKind::storage, fmt::format("{} is a directory; point --db at a file", path)};
+  if (::lstat(path.c_str(), &info) == 0 && S_ISLNK(info.st_mode)) {
+    if (::stat(path.c_str(), &info) != 0) {
+      std::error_code error;
+      const std::filesystem::path to = std::filesystem::read_symlink(path, error);
+      throw Error{ErrorKind::storage,
+                  fmt::format("{} is a symbolic link to {}, which does not exist; point --db at "
+                              "the database file itself, or remove the link",
+                              path, error ? std::string("nothing") : to.string())};
     }
-    return false;
-  }
-  if (errno != ENOENT && errno != ENOTDIR) {
-    fail_errno("cannot open", path, "check the permissions of its directory or use --db", errno);
-  }
-  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) {
-    make_directories(parent);
-  }
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) {
-      return false; // another slatrack created it just now
+  } else if (::stat(path.c_str(), &info) != 0) {
+    if (errno != ENOENT && errno != ENOTDIR) {
+      fail_errno("cannot open", path, "check the permissions of its directory or use --db", errno);
     }
-    fail_errno("cannot create", path, "check the permissions of its directory or use --db", errno);
+    if (!create) {
+      refuse_missing(path, "");
+    }
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) {
+      make_directories(parent);
+    }
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+      if (errno != EEXIST) {
+        fail_errno("cannot create", path, "check the permissions of its directory or use --db",
+                   errno);
+      }
+      return find_target(path, create); // another process made it just now
+    }
+    ::close(fd);
+    target.created = true;
+    target.file = sqlite_file(path);
+    return target;
   }
-  ::close(fd);
-  return true;
+  if (S_ISDIR(info.st_mode)) {
+    throw Error{ErrorKind::storage, fmt::format("{} is a directory; point --db at a file", path)};
+  }
+  if (!S_ISREG(info.st_mode)) {
+    throw Error{ErrorKind::storage,
+                fmt::format("{} is not a regular file (a device, a pipe or a socket); point --db "
+                            "at a database file",
+                            path)};
+  }
+  target.empty = info.st_size == 0;
+  if (target.empty && !create) {
+    refuse_missing(path, " (the file is empty)");
+  }
+  target.file = sqlite_file(path);
+  return target;
+}
+
+// A file we turn into a database is readable by its owner only, whoever made it and with whatever
+// mode (an empty file made by `touch`, reached through a symbolic link or not).
+void restrict_mode(const std::string& file) {
+  struct stat info {};
+  if (::stat(file.c_str(), &info) == 0 && (info.st_mode & 0077) != 0) {
+    if (::chmod(file.c_str(), info.st_mode & 0700) != 0) {
+      fail_errno("cannot make private", file, "check the file's owner or use --db", errno);
+    }
+  }
 }
 
 // PRAGMA journal_mode=WAL needs a moment alone with the file; retry while another connection is
@@ -467,12 +561,25 @@ void use_wal(sqlite::Database& db) {
 void migrate(sqlite::Database& db) {
   sqlite::Transaction transaction(db);
   const int version = read_schema_version(db);
+  if (version < 0 || version > k_newest_plausible_version) {
+    refuse_version(db.path(), version); // changed under us since the header was read
+  }
   if (version > k_schema_version) {
     refuse_newer(db.path(), version);
   }
   for (int next = version + 1; next <= k_schema_version; ++next) {
     const std::string operation = fmt::format("migrating to schema {}", next);
-    db.exec(k_migrations[static_cast<std::size_t>(next - 1)], operation);
+    const std::string sql(k_migrations.at(static_cast<std::size_t>(next - 1)));
+    const int rc = sqlite3_exec(db.get(), sql.c_str(), nullptr, nullptr, nullptr);
+    if ((rc & 0xff) == SQLITE_ERROR) {
+      // The tables are not those of schema `version` (a version that does not match its file):
+      // the transaction is rolled back, nothing changes.
+      refuse_corrupt(db.path(), fmt::format("its tables are not those of schema version {}: {}",
+                                            version, sqlite3_errmsg(db.get())));
+    }
+    if (rc != SQLITE_OK) {
+      db.fail(operation, rc);
+    }
     db.exec(fmt::format("PRAGMA user_version = {}", next), operation);
   }
   transaction.commit();
@@ -484,23 +591,73 @@ void migrate(sqlite::Database& db) {
       fmt::format("cannot write {}: read-only; check the file's permissions or use --db", path)};
 }
 
-// SQLite would open a write-protected file read-only, and WAL needs to create PATH-wal and
-// PATH-shm beside it: refuse both up front with a message that says what to do.
-void check_writable(const std::string& path) {
-  if (::access(path.c_str(), W_OK) != 0) {
-    refuse_read_only(path);
+// Whether the file and its directory can be written: WAL needs to create PATH-wal and PATH-shm
+// beside it. With `refuse`, throws a message that says what to do instead of returning false.
+bool writable(const std::string& path, const std::string& file, bool refuse) {
+  if (::access(file.c_str(), W_OK) != 0) {
+    if (refuse) {
+      refuse_read_only(path);
+    }
+    return false;
   }
-  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  std::filesystem::path dir = std::filesystem::path(file).parent_path();
   if (dir.empty()) {
     dir = ".";
   }
   if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-    throw Error{ErrorKind::storage,
-                fmt::format("cannot write {}: its directory {} is read-only (the database needs "
-                            "to create {}-wal there); check the directory's permissions or use "
-                            "--db",
-                            path, dir.string(), path)};
+    if (refuse) {
+      throw Error{ErrorKind::storage,
+                  fmt::format("cannot write {}: its directory {} is read-only (the database "
+                              "needs to create {}-wal there); check the directory's permissions "
+                              "or use --db",
+                              path, dir.string(), path)};
+    }
+    return false;
   }
+  return true;
+}
+
+// `file` as a "file:" URI: the characters a URI gives a meaning percent-encoded.
+std::string file_uri(const std::string& file) {
+  std::string out = "file:";
+  for (const char c : file) {
+    if (c == '%' || c == '?' || c == '#') {
+      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// A database that cannot be written, opened for reading only: nothing is switched or migrated.
+// SQLite reads a WAL database read-only only when its -shm file exists or can be created beside
+// it; when neither (a read-only directory) and there is no -wal file either, nothing is being
+// written to it: it is read as immutable.
+sqlite::Database open_read_only(const std::string& path, const std::string& file) {
+  constexpr int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  std::filesystem::path dir = std::filesystem::path(file).parent_path();
+  if (dir.empty()) {
+    dir = ".";
+  }
+  const bool shm =
+      ::access((file + "-shm").c_str(), R_OK) == 0 || ::access(dir.c_str(), W_OK | X_OK) == 0;
+  const bool wal = ::access((file + "-wal").c_str(), F_OK) == 0;
+  sqlite::Database db = !shm && !wal ? sqlite::Database(path, flags | SQLITE_OPEN_URI,
+                                                        file_uri(file) + "?immutable=1")
+                                     : sqlite::Database(path, flags, file);
+  const Header header = read_header(db);
+  if (header.version == 0 && header.objects == 0) {
+    refuse_missing(path, " (the file holds no tables)");
+  }
+  check_header(path, header);
+  if (header.version < k_schema_version) {
+    throw Error{ErrorKind::storage,
+                fmt::format("{} has schema {} and this slatrack needs {}, but it is read-only and "
+                            "cannot be upgraded; run slatrack once where it can be written",
+                            path, header.version, k_schema_version)};
+  }
+  return db;
 }
 
 } // namespace
@@ -522,30 +679,36 @@ std::string overdue_query(bool by_client, bool by_assignee, bool with_start) {
 }
 
 int read_schema_version(sqlite::Database& db) {
-  return static_cast<int>(single_integer(db, "PRAGMA user_version"));
+  // user_version is a signed 32-bit field of the header: any value may be there.
+  const std::int64_t version = single_integer(db, "PRAGMA user_version");
+  if (version < std::numeric_limits<int>::min() || version > std::numeric_limits<int>::max()) {
+    refuse_version(db.path(), version);
+  }
+  return static_cast<int>(version);
 }
 
-sqlite::Database open_database(const std::string& path) {
-  if (path.empty()) {
-    throw Error{ErrorKind::storage, "no database path; pass --db PATH"};
+namespace {
+
+sqlite::Database open_target(const std::string& path, OpenMode mode, const Target& target) {
+  if (mode == OpenMode::read && !writable(path, target.file, false)) {
+    return open_read_only(path, target.file);
   }
-  const bool memory = path == ":memory:";
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-  if (memory) {
-    flags |= SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY;
-  } else {
-    static_cast<void>(create_file(path));
-    check_writable(path);
-  }
-  sqlite::Database db(path, flags);
-  if (!memory && db.read_only()) {
+  static_cast<void>(writable(path, target.file, true));
+  sqlite::Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+                      target.file);
+  if (db.read_only()) {
     refuse_read_only(path);
   }
   const Header header = read_header(db);
   check_header(path, header);
-  if (!memory) {
-    use_wal(db);
+  const bool fresh = header.version == 0 && header.objects == 0;
+  if (fresh && mode != OpenMode::create) {
+    refuse_missing(path, " (the file holds no tables)");
   }
+  if (fresh && !target.created) {
+    restrict_mode(target.file);
+  }
+  use_wal(db);
   db.exec("PRAGMA synchronous = NORMAL", "set synchronous mode");
   if (header.version < k_schema_version) {
     migrate(db);
@@ -555,6 +718,41 @@ sqlite::Database open_database(const std::string& path) {
     db.exec("PRAGMA temp_store = FILE", "keeping temporary data in files");
   }
   return db;
+}
+
+// Removes the file open_database created when making it a database failed (a full disk), so
+// that no empty file is left behind; one that another process has written to meanwhile stays.
+void remove_if_empty(const std::string& file) {
+  struct stat info {};
+  if (::stat(file.c_str(), &info) == 0 && info.st_size == 0) {
+    for (const char* suffix : {"-wal", "-shm", ""}) {
+      static_cast<void>(::unlink((file + suffix).c_str()));
+    }
+  }
+}
+
+} // namespace
+
+sqlite::Database open_database(const std::string& path, OpenMode mode) {
+  if (path.empty()) {
+    throw Error{ErrorKind::storage, "no database path; pass --db PATH"};
+  }
+  if (path == ":memory:") {
+    sqlite::Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+                                  | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY);
+    migrate(db);
+    return db;
+  }
+  const Target target = find_target(path, mode == OpenMode::create);
+  if (!target.created) {
+    return open_target(path, mode, target);
+  }
+  try {
+    return open_target(path, mode, target);
+  } catch (...) {
+    remove_if_empty(target.file);
+    throw;
+  }
 }
 
 } // namespace slatrack::store

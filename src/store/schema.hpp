@@ -2,6 +2,7 @@
 // not slatrack databases or that a newer slatrack made, switching to WAL, and migrating the schema.
 #pragma once
 
+#include "slatrack/store.hpp"
 #include "store/sqlite.hpp"
 
 #include <cstdint>
@@ -36,11 +37,15 @@ inline constexpr int k_request_columns = 18;
 // visited (tested with EXPLAIN QUERY PLAN).
 [[nodiscard]] std::string overdue_query(bool by_client, bool by_assignee, bool with_start);
 
-// Opens the database at `path` (":memory:" for a private in-memory one), creating the file and its
-// missing parent directories (0700) when needed, then checks and migrates it. Throws Error{storage}
-// when it cannot be opened or created, is read-only, is not a slatrack database, or was made by a
-// newer slatrack (then nothing is written).
-[[nodiscard]] sqlite::Database open_database(const std::string& path);
+// Opens the database at `path` (":memory:" for a private in-memory one), then checks and migrates
+// it. OpenMode::create creates a missing file (0600) and its missing parent directories (0700), and
+// makes an existing empty file 0600; the other modes refuse a missing or empty file naming
+// `slatrack init`. OpenMode::read opens a file that cannot be written read-only (then it must
+// already have this schema). A symbolic link is followed only to a file that exists. Throws
+// Error{storage} when it cannot be opened or created, is read-only (except for reading), is not a
+// slatrack database or is corrupt, or was made by a newer slatrack (then nothing is written).
+[[nodiscard]] sqlite::Database open_database(const std::string& path,
+                                             OpenMode mode = OpenMode::create);
 
 // The connection's PRAGMA user_version.
 [[nodiscard]] int read_schema_version(sqlite::Database& db);

@@ -75,8 +75,11 @@ std::string describe_sql(std::string_view sql) {
 
 // ---- Database ----
 
-Database::Database(std::string path, int flags) : m_path(std::move(path)) {
-  const int rc = sqlite3_open_v2(m_path.c_str(), &m_db, flags, nullptr);
+Database::Database(std::string path, int flags) : Database(path, flags, path) {}
+
+Database::Database(std::string path, int flags, const std::string& open_as)
+    : m_path(std::move(path)) {
+  const int rc = sqlite3_open_v2(open_as.c_str(), &m_db, flags, nullptr);
   if (rc != SQLITE_OK) {
     const Error error = make_error(m_db, m_path, "open database", rc);
     sqlite3_close_v2(m_db);

@@ -24,6 +24,8 @@ public:
   // Opens `path` with exactly `flags` (SQLITE_OPEN_*), then sets the busy timeout and turns on
   // foreign keys. Throws Error{storage}.
   Database(std::string path, int flags);
+  // The same, opening `open_as` (a "file:" URI with SQLITE_OPEN_URI) while messages name `path`.
+  Database(std::string path, int flags, const std::string& open_as);
   Database(Database&& other) noexcept;
   Database& operator=(Database&& other) noexcept;
   Database(const Database&) = delete;

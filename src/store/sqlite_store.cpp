@@ -226,7 +226,7 @@ Request read_request(const Use& row) {
 
 class SqliteStore final : public Store {
 public:
-  explicit SqliteStore(const std::string& path) : m_db(store::open_database(path)) {}
+  SqliteStore(const std::string& path, OpenMode mode) : m_db(store::open_database(path, mode)) {}
 
   [[nodiscard]] std::string location() const override {
     return m_db.path();
@@ -743,6 +743,17 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
     if (request_voided_by(event.id)) {
       void_request_refused(event.id);
     }
+    {
+      // No event before the request's first message: a follow-up there would silently move the
+      // time the request was received (and its clocks) instead of being refused.
+      Use use = statement("SELECT received_at FROM requests WHERE id = ?").use();
+      use.bind(event.id.value);
+      if (use.step() && to_db(event.at) < use.integer(0)) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("cannot {} #{}: {}", verb_for(event.kind), event.id.value,
+                                describe(Conflict::before_first_message))};
+      }
+    }
     std::string author = event.author;
     if (author.empty() && event.kind == EventKind::message) {
       author = request_row(event.id)->client;
@@ -783,15 +794,6 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
                                 "({}); enter events so that each can happen",
                                 verb_for(event.kind), event.id.value, later.kind, iso(later.at),
                                 describe(rejections.front().conflict))};
-      }
-    } else {
-      // Notes and assignments are history too: none before the request's first message.
-      Use use = statement("SELECT received_at FROM requests WHERE id = ?").use();
-      use.bind(event.id.value);
-      if (use.step() && to_db(event.at) < use.integer(0)) {
-        throw Error{ErrorKind::invalid_input,
-                    fmt::format("cannot {} #{}: {}", verb_for(event.kind), event.id.value,
-                                describe(Conflict::before_first_message))};
       }
     }
     Request result = load_request(event.id);
@@ -1328,13 +1330,19 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
     RulesCache rules;
     if (query.within) {
       for (const std::int64_t calendar_id : select_ids("SELECT id FROM calendars", std::nullopt)) {
-        const Clock& calendar = clock(calendar_id, rules);
-        const Instant cutoff =
-            query.within->in_business_days()
-                ? calendar.add_business_days(query.now, query.within->business_days)
-                : calendar.add(query.now, query.within->time);
-        cutoffs[calendar_id] = cutoff;
-        max_cutoff = std::max(max_cutoff, cutoff);
+        // One calendar's trouble (no open time in ten years: every day a holiday) must not stop
+        // the report for the others: its requests are shown when overdue, never as at risk.
+        try {
+          const Clock& calendar = clock(calendar_id, rules);
+          const Instant cutoff =
+              query.within->in_business_days()
+                  ? calendar.add_business_days(query.now, query.within->business_days)
+                  : calendar.add(query.now, query.within->time);
+          cutoffs[calendar_id] = cutoff;
+          max_cutoff = std::max(max_cutoff, cutoff);
+        } catch (const Error&) {
+          cutoffs[calendar_id] = overdue_cutoff;
+        }
       }
     }
     // Reads only the covering partial index requests_running (see store::overdue_query), and
@@ -1392,6 +1400,9 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
     });
     for (const OverdueItem& item : items) {
       visit(item);
+    }
+    if (query.delivered) {
+      query.delivered();
     }
     transaction.commit();
   }
@@ -1744,12 +1755,25 @@ WHERE r.id = ?)sql")
   // Checks `rules` and returns them with the zone's canonical IANA name (find_zone matches
   // case-insensitively). Throws Error{invalid_input} for an unknown zone, a bad holiday or hours
   // with no open time.
+  // 2000-01-01T00:00:00Z: where checked() looks for open time.
+  static constexpr std::int64_t k_open_time_probe = 946684800;
+
   static CalendarRules checked(CalendarRules rules) {
     rules.zone = find_zone(rules.zone).name();
     for (const Holiday& day : rules.holidays) {
       check_holiday(day);
     }
-    static_cast<void>(make_clock(rules));
+    const std::unique_ptr<Clock> made = make_clock(rules);
+    // A calendar that is never open (its holidays close every open day, every year) would stop
+    // every clock on it and every `overdue --within`: refused where it is made.
+    try {
+      static_cast<void>(made->add(Instant{std::chrono::seconds{k_open_time_probe}}, Seconds{60}));
+    } catch (const Error&) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("calendar \"{}\" would never be open: its holidays close every day "
+                              "it has open hours; nothing was changed: keep some days open",
+                              rules.name)};
+    }
     return rules;
   }
 
@@ -2127,8 +2151,8 @@ FROM requests WHERE id = ?)sql")
 
 } // namespace
 
-std::unique_ptr<Store> open_sqlite_store(const std::string& path) {
-  return std::make_unique<SqliteStore>(path);
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, OpenMode mode) {
+  return std::make_unique<SqliteStore>(path, mode);
 }
 
 } // namespace slatrack

@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh" "$1"
 export SLATRACK_NOW=2026-11-25T12:00:00Z
 
 st check; expect_rc 3; expect_no_out
-expect_err "slatrack: error: no database at $db; point --db at the file to check"
+expect_err "slatrack: error: no database at $db; create it with: slatrack init (or point --db at your database)"
 [ -e "$db" ]; expect_eq "$?" 1 "check does not create a database"
 
 st init; expect_rc 0

@@ -28,6 +28,7 @@ SLATRACK_DB="$tmp/env.db" run init; expect_out_has "Database ready: $tmp/env.db 
 
 # ---- tz: flag > settings > TZ ----
 # 10:00 local on 15 January: London UTC+0, New York UTC-5, Tokyo UTC+9.
+run --db "$db" init; expect_rc 0 # calendar due only reads: it never creates a database
 due() {
   run --db "$db" calendar due 24x7 "2026-01-15 10:00" 1h --format json "$@"
   json_get "$out" .start

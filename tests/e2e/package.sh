@@ -37,6 +37,7 @@ check_root() {
             "$("$SLATRACK_BIN" completion fish | sha256sum)" "($what: fish completion is current)"
   out=$("$root/usr/bin/slatrack" --version 2>&1) && rc=0 || rc=$?
   expect_rc 0; expect_out "slatrack $version" "($what: --version)"
+  "$root/usr/bin/slatrack" --db "$tmp/$what.db" init >/dev/null 2>&1
   out=$("$root/usr/bin/slatrack" --db "$tmp/$what.db" calendar due 24x7 "2026-01-15 10:00Z" 90m \
         --format json 2>&1) && rc=0 || rc=$?
   expect_rc 0 "($what: a command runs)"

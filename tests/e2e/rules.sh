@@ -3,6 +3,7 @@
 source "$(dirname "$0")/lib.sh" "$1"
 export SLATRACK_NOW="2026-11-23 12:00"
 
+st init; expect_rc 0
 st sla list --format csv; expect_rc 0
 expect_out_has "default,24x7,86400,,"
 st sla add gold --reply 1h --update 4h --resolve 2d; expect_rc 0

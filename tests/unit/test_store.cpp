@@ -303,7 +303,8 @@ TEST_CASE("a writer waits for another; busy past the timeout says what to do", "
   holder.exec("ROLLBACK", "test");
 }
 
-TEST_CASE("an existing empty file is made a database and keeps its mode", "[store]") {
+// Issue 20: a database file is never left wider than 0600, whoever made the empty file.
+TEST_CASE("an existing empty file is made a database readable by its owner only", "[store]") {
   TempDir dir;
   const std::string path = dir.file("empty.db");
   { std::ofstream out(path); }
@@ -312,7 +313,31 @@ TEST_CASE("an existing empty file is made a database and keeps its mode", "[stor
   CHECK(store->schema_version() == store::k_schema_version);
   struct stat info {};
   REQUIRE(::stat(path.c_str(), &info) == 0);
-  CHECK((info.st_mode & 0777) == 0640);
+  CHECK((info.st_mode & 0777) == 0600);
+}
+
+// Issue 13 item 4: a command that only reads never creates a database.
+TEST_CASE("reading a missing or empty database creates nothing", "[store]") {
+  TempDir dir;
+  const std::string missing = dir.file("sub/none.db");
+  CHECK(message_of([&] { static_cast<void>(open_sqlite_store(missing, OpenMode::read)); },
+                   ErrorKind::storage)
+        == fmt::format("no database at {}; create it with: slatrack init (or point --db at your "
+                       "database)",
+                       missing));
+  CHECK(message_of([&] { static_cast<void>(open_sqlite_store(missing, OpenMode::write)); },
+                   ErrorKind::storage)
+            .starts_with("no database at"));
+  struct stat info {};
+  CHECK(::stat(dir.file("sub").c_str(), &info) != 0);
+  const std::string empty = dir.file("empty.db");
+  { std::ofstream out(empty); }
+  CHECK(message_of([&] { static_cast<void>(open_sqlite_store(empty, OpenMode::read)); },
+                   ErrorKind::storage)
+            .find("(the file is empty)")
+        != std::string::npos);
+  REQUIRE(::stat(empty.c_str(), &info) == 0);
+  CHECK(info.st_size == 0);
 }
 
 // ---- built-ins ----

@@ -5,6 +5,9 @@
 #include <vector>
 
 using slatrack::closest_names;
+using slatrack::code_point;
+using slatrack::display_width;
+using slatrack::is_bidi_control;
 using slatrack::match_short_name;
 using slatrack::quoted_list;
 using slatrack::to_lower;
@@ -90,4 +93,32 @@ TEST_CASE("match_short_name: non-ASCII letters are part of words", "[text]") {
   CHECK(match_short_name("m\xC3\xBC", clients) == Names{"M\xC3\xBCller GmbH"});
   CHECK(match_short_name("\xC3\x84r", clients) == Names{"\xC3\x84rger AG"});
   CHECK(match_short_name("ller", clients).empty());
+}
+
+// Issue 20 item 3: table columns are measured in terminal columns, not code points.
+TEST_CASE("display_width: wide characters take two columns, combining marks none", "[text]") {
+  CHECK(display_width("") == 0);
+  CHECK(display_width("Acme Ltd") == 8);
+  CHECK(display_width("Caf\xC3\xA9") == 4);                          // é, one code point
+  CHECK(display_width("Cafe\xCC\x81") == 4);                         // e + combining acute
+  CHECK(display_width("\xE6\xA0\xAA\xE5\xBC\x8F\xE4\xBC\x9A") == 6); // 株式会 (CJK)
+  CHECK(display_width("\xED\x95\x9C") == 2);                         // 한 (Hangul)
+  CHECK(display_width("\xEF\xBC\xA1") == 2);                         // Ａ (fullwidth)
+  CHECK(display_width("\xF0\x9F\x98\x80") == 2);                     // 😀
+  CHECK(display_width("a\xE2\x80\x8B"
+                      "b")
+        == 2);                       // zero-width space
+  CHECK(display_width("\xFF") == 1); // not UTF-8: one column, as shown escaped
+}
+
+TEST_CASE("is_bidi_control: the characters that reorder text", "[text]") {
+  for (const char32_t c : {0x061Cu, 0x200Eu, 0x200Fu, 0x202Au, 0x202Bu, 0x202Cu, 0x202Du, 0x202Eu,
+                           0x2066u, 0x2067u, 0x2068u, 0x2069u}) {
+    CHECK(is_bidi_control(c));
+  }
+  for (const char32_t c : {0x0041u, 0x200Bu, 0x2029u, 0x202Fu, 0x2065u, 0x206Au, 0x05D0u}) {
+    CHECK_FALSE(is_bidi_control(c));
+  }
+  CHECK(code_point("\xE2\x80\xAE", 0, 3) == 0x202E);
+  CHECK(code_point("\xF0\x9F\x98\x80", 0, 4) == 0x1F600);
 }
