@@ -741,6 +741,7 @@ sqlite::Database open_database(const std::string& path, OpenMode mode) {
     sqlite::Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
                                   | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY);
     migrate(db);
+    db.exec("PRAGMA temp_store = FILE", "keeping temporary data in files"); // as open_target
     return db;
   }
   const Target target = find_target(path, mode == OpenMode::create);
