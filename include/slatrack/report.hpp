@@ -54,6 +54,24 @@ struct Period {
 // `to` (so with to = now: the last 30 whole days and today so far).
 [[nodiscard]] Instant default_report_from(const Zone& zone, Instant to);
 
+// A calendar month in a zone (`report --month`, `statement --month`): [from, to), from local
+// midnight of the 1st to local midnight of the 1st of the next month (a midnight skipped by a DST
+// change: the first instant after the gap).
+struct MonthRange {
+  date::year_month month;
+  Instant from;
+  Instant to;
+  friend bool operator==(const MonthRange&, const MonthRange&) = default;
+};
+
+// The month of `spec`: "YYYY-MM" (1970-01 to 9999-12), "last" (the last whole month: the one
+// before the local month of `now`) or "this" (the local month of `now`), in `zone`. Throws
+// Error{invalid_input} naming the bad value and what is accepted.
+[[nodiscard]] MonthRange month_range(const Zone& zone, std::string_view spec, Instant now);
+
+// "November 2026".
+[[nodiscard]] std::string month_name(date::year_month month);
+
 // The 1-based nearest rank of the p-th percentile among n values: ceil(p / 100 * n), at least 1.
 // Requires n >= 1 and 0 < p <= 100.
 [[nodiscard]] std::int64_t nearest_rank(std::int64_t n, int percent);
@@ -73,6 +91,8 @@ struct ReportQuery {
   ReportBy by = ReportBy::client;
   std::vector<Period> periods;
   Instant now;
+  // Only this client's requests (its name, matched case-insensitively); nullopt: every client.
+  std::optional<std::string> client;
 };
 
 // One row of a report. A clock counts in the period in which it stopped; a running clock already
@@ -89,6 +109,9 @@ struct ReportRow {
   std::int64_t reply_breached = 0;
   std::optional<Seconds> reply_median; // of the stopped reply clocks (met or breached)
   std::optional<Seconds> reply_p90;
+  // Update clocks ("we keep you posted"), counted as reply clocks are.
+  std::int64_t update_met = 0;
+  std::int64_t update_breached = 0;
   std::int64_t resolve_met = 0;
   std::int64_t resolve_breached = 0;
   std::optional<Seconds> resolve_median; // of the stopped resolve clocks

@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/json.hpp"
 #include "slatrack/error.hpp"
+#include "slatrack/input.hpp"
 #include "slatrack/report.hpp"
 
 #include <algorithm>
@@ -73,7 +74,8 @@ std::string row_group(const ReportQuery& query, const ReportRow& row) {
   return row.group.value_or("");
 }
 
-const std::array<std::string_view, 2> k_percent_keys{"reply_met_pct", "resolve_met_pct"};
+const std::array<std::string_view, 3> k_percent_keys{"reply_met_pct", "update_met_pct",
+                                                     "resolve_met_pct"};
 
 // The machine record of a row; the percentages are text here ("75.0") and numbers in JSON.
 Record machine_record(const ReportQuery& query, const ReportRow& row) {
@@ -99,7 +101,11 @@ Record machine_record(const ReportQuery& query, const ReportRow& row) {
       {"resolve_met_pct", optional_text(percent_text(row.resolve_met, row.resolve_breached))},
       {"resolve_median_seconds", optional_seconds(row.resolve_median)},
       {"open_now", row.open_now},
-      {"overdue_now", row.overdue_now}};
+      {"overdue_now", row.overdue_now},
+      // Last, so that scripts that read the columns before them by position go on working.
+      {"update_met", row.update_met},
+      {"update_breached", row.update_breached},
+      {"update_met_pct", optional_text(percent_text(row.update_met, row.update_breached))}};
 }
 
 nlohmann::ordered_json json_record(const Record& record) {
@@ -233,6 +239,9 @@ std::vector<std::string> table_cells(const ReportQuery& query, const ReportRow& 
           percent_cell(row.reply_met, row.reply_breached),
           duration_cell(row.reply_median),
           duration_cell(row.reply_p90),
+          std::to_string(row.update_met),
+          std::to_string(row.update_breached),
+          percent_cell(row.update_met, row.update_breached),
           std::to_string(row.resolve_met),
           std::to_string(row.resolve_breached),
           percent_cell(row.resolve_met, row.resolve_breached),
@@ -248,12 +257,26 @@ std::string right_trimmed(std::string text) {
   return text;
 }
 
+// What the report covers, as its first line says it: "Report by client for Acme Ltd, November
+// 2026: Sun 01 Nov 00:00 to Tue 01 Dec 00:00 (Europe/London)".
+struct Heading {
+  std::optional<std::string> client; // the client's name as stored
+  std::optional<date::year_month> month;
+};
+
 void write_table(Context& context, const Style& style, const ReportQuery& query,
-                 const std::vector<ReportRow>& rows) {
+                 const std::vector<ReportRow>& rows, const Heading& heading) {
   std::FILE* out = context.out();
   const Zone& zone = context.zone();
   if (!context.quiet()) {
-    std::fputs(fmt::format("Report by {}: {} to {} ({})\n\n", to_string(query.by),
+    std::string what = fmt::format("Report by {}", to_string(query.by));
+    if (heading.client) {
+      what += fmt::format(" for {}", escape_control(*heading.client));
+    }
+    if (heading.month) {
+      what += fmt::format(", {}", month_name(*heading.month));
+    }
+    std::fputs(fmt::format("{}: {} to {} ({})\n\n", what,
                            local_short(query.periods.front().start, zone, style.now),
                            local_short(query.periods.back().end, zone, style.now), zone.name())
                    .c_str(),
@@ -267,6 +290,9 @@ void write_table(Context& context, const Style& style, const ReportQuery& query,
       {"MET%", "", false},
       {"MEDIAN", "", false},
       {"P90", "", false},
+      {"MET", "UPDATES", false},
+      {"LATE", "", false},
+      {"MET%", "", false},
       {"MET", "RESOLUTIONS", false},
       {"LATE", "", false},
       {"MET%", "", false},
@@ -335,7 +361,7 @@ void write_table(Context& context, const Style& style, const ReportQuery& query,
     const std::optional<double> percent = met_percent(row.reply_met, row.reply_breached);
     const std::string drawn = percent ? bar(*percent, bar_width) : std::string();
     const std::string label = cells[r][0];
-    const std::string percent_text = cells[r][4];
+    const std::string percent_text = cells[r][4]; // REPLIES MET%
     std::string line = label + std::string(label_width - width_of(label) + 2, ' ');
     line += paint(drawn, Tone::green, style);
     line += std::string(bar_width - width_of(drawn) + 2, ' ');
@@ -360,9 +386,24 @@ int run_report(Context& context, const ReportOptions& options) {
   }
   const Instant now = context.now();
   const Zone& zone = context.zone();
-  const Instant to = options.to ? time_option(context, "--to", *options.to) : now;
-  const Instant from =
-      options.from ? time_option(context, "--from", *options.from) : default_report_from(zone, to);
+  Heading heading;
+  Instant from;
+  Instant to;
+  if (options.month) {
+    if (options.from || options.to) {
+      throw Error{ErrorKind::usage, fmt::format("--month {} is a whole range: give either --month "
+                                                "or --from/--to, not both",
+                                                quoted_argument(*options.month))};
+    }
+    const MonthRange month = month_range(zone, *options.month, now);
+    from = month.from;
+    to = month.to;
+    heading.month = month.month;
+  } else {
+    to = options.to ? time_option(context, "--to", *options.to) : now;
+    from = options.from ? time_option(context, "--from", *options.from)
+                        : default_report_from(zone, to);
+  }
   if (from >= to) {
     throw Error{ErrorKind::invalid_input,
                 fmt::format("--from {} is not before --to {}; give an earlier --from or a later "
@@ -373,10 +414,16 @@ int run_report(Context& context, const ReportOptions& options) {
   query.by = by;
   query.periods = report_periods(zone, from, to, by);
   query.now = now;
+  query.client = options.client;
   const std::vector<ReportRow> rows = context.store().report(query);
   const Style style = context.style();
   if (style.format == Format::table) {
-    write_table(context, style, query, rows);
+    if (options.client) {
+      if (const std::optional<Client> client = context.store().find_client(*options.client)) {
+        heading.client = client->name;
+      }
+    }
+    write_table(context, style, query, rows, heading);
     return 0;
   }
   std::vector<Record> records;

@@ -5,6 +5,7 @@
 #include "slatrack/report.hpp"
 
 #include "slatrack/error.hpp"
+#include "slatrack/input.hpp"
 #include "slatrack/parse.hpp"
 
 #include <algorithm>
@@ -126,6 +127,39 @@ std::vector<Period> report_periods(const Zone& zone, Instant from, Instant to, R
 
 Instant default_report_from(const Zone& zone, Instant to) {
   return midnight(local_day(to, zone) - date::days{30}, zone);
+}
+
+MonthRange month_range(const Zone& zone, std::string_view spec, Instant now) {
+  std::optional<date::year_month> month;
+  if (spec == "last" || spec == "this") {
+    const date::year_month_day today{local_day(now, zone)};
+    month = today.year() / today.month();
+    if (spec == "last") {
+      *month -= date::months{1};
+    }
+  } else if (spec.size() == 7 && spec[4] == '-'
+             && std::all_of(spec.begin(), spec.end(),
+                            [](char c) { return c == '-' || (c >= '0' && c <= '9'); })
+             && spec.find('-') == 4 && spec.rfind('-') == 4) {
+    const int year = std::stoi(std::string(spec.substr(0, 4)));
+    const auto number = static_cast<unsigned>(std::stoi(std::string(spec.substr(5, 2))));
+    if (year >= 1970 && number >= 1 && number <= 12) {
+      month = date::year{year} / date::month{number};
+    }
+  }
+  if (!month) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("bad --month {}: use YYYY-MM (e.g. 2026-11), last (the last whole "
+                            "month) or this",
+                            quoted_argument(spec))};
+  }
+  const date::local_days first{*month / date::day{1}};
+  const date::local_days next{(*month + date::months{1}) / date::day{1}};
+  return MonthRange{*month, midnight(first, zone), midnight(next, zone)};
+}
+
+std::string month_name(date::year_month month) {
+  return date::format("%B %Y", date::local_days{month / date::day{1}});
 }
 
 std::int64_t nearest_rank(std::int64_t n, int percent) {

@@ -318,9 +318,18 @@ CREATE TRIGGER events_fts_update AFTER UPDATE OF text ON events BEGIN
 END;
 )sql";
 
+// Migration 7: `report` counts the update clocks ("we keep you posted") too, so `clocks_stopped`
+// holds every stopped run, update runs included (it was partial: reply and resolve only).
+// Indexes only.
+constexpr std::string_view k_migration_7 = R"sql(
+DROP INDEX clocks_stopped;
+CREATE INDEX clocks_stopped ON clocks (metric, stop_at, outcome, used_s);
+)sql";
+
 // k_migrations[i] takes the schema from version i to i + 1.
 constexpr std::array<std::string_view, k_schema_version> k_migrations{
-    k_migration_1, k_migration_2, k_migration_3, k_migration_4, k_migration_5, k_migration_6};
+    k_migration_1, k_migration_2, k_migration_3, k_migration_4,
+    k_migration_5, k_migration_6, k_migration_7};
 
 // What the header of an existing file says, read in one read transaction.
 struct Header {

@@ -159,11 +159,13 @@ struct TextHash {
   }
 };
 
-// The counts of one group (64 bytes: a fact touches them and one of its Times).
+// The counts of one group (80 bytes: a fact touches them and one of its Times).
 struct Counts {
   std::int64_t requests = 0;
   std::int64_t reply_met = 0;
   std::int64_t reply_breached = 0;
+  std::int64_t update_met = 0;
+  std::int64_t update_breached = 0;
   std::int64_t resolve_met = 0;
   std::int64_t resolve_breached = 0;
   std::int64_t open_now = 0;
@@ -195,9 +197,9 @@ struct Rows {
 
 template <typename Value> class Aggregation {
 public:
-  Aggregation(sqlite::Database& db, const ReportQuery& query)
-      : m_db(db), m_query(query), m_by_period(is_period(query.by)),
-        m_statements(report_statements(query.by)) {
+  Aggregation(sqlite::Database& db, const ReportQuery& query, std::optional<std::int64_t> client_id)
+      : m_db(db), m_query(query), m_client_id(client_id), m_by_period(is_period(query.by)),
+        m_statements(report_statements(query.by, client_id.has_value())) {
     m_starts.reserve(query.periods.size());
     for (const Period& period : query.periods) {
       m_starts.push_back(period.start.time_since_epoch().count());
@@ -230,6 +232,13 @@ private:
       m_last_period = static_cast<std::size_t>(after - m_starts.begin()) - 1;
     }
     return static_cast<std::uint32_t>(m_last_period);
+  }
+
+  // ?3: the client of the requests counted, when the report has one.
+  void bind_client(Use& use) const {
+    if (m_client_id) {
+      use.bind(*m_client_id);
+    }
   }
 
   bool in_range(std::int64_t t) const {
@@ -321,6 +330,7 @@ private:
     Statement statement(m_db, m_statements[0].sql);
     Use use = statement.use();
     use.bind(from).bind(m_end);
+    bind_client(use);
     sqlite3_stmt* row = statement.get();
     while (use.step()) {
       Bucket<Value>* bucket = nullptr;
@@ -343,6 +353,7 @@ private:
     Statement statement(m_db, m_statements[1].sql);
     Use use = statement.use();
     use.bind(from).bind(m_end);
+    bind_client(use);
     sqlite3_stmt* row = statement.get();
     while (use.step()) {
       Bucket<Value>* bucket = m_by_period ? &m_buckets[period_of(sqlite3_column_int64(row, 3))]
@@ -358,7 +369,11 @@ private:
       const bool met = outcome == "met";
       const bool breached = outcome == "breached";
       bucket->counts.any = true;
-      if (column_text(row, 0) == "resolve") {
+      const std::string_view metric = column_text(row, 0);
+      if (metric == "update") {
+        count(met, breached, bucket->counts.update_met, bucket->counts.update_breached);
+        count(met, breached, m_total.update_met, m_total.update_breached);
+      } else if (metric == "resolve") {
         count(met, breached, bucket->counts.resolve_met, bucket->counts.resolve_breached);
         count(met, breached, m_total.resolve_met, m_total.resolve_breached);
         bucket->resolve_times.push_back(static_cast<Value>(used));
@@ -381,6 +396,7 @@ private:
     Statement statement(m_db, m_statements[2].sql);
     Use use = statement.use();
     use.bind(from).bind(end);
+    bind_client(use);
     sqlite3_stmt* row = statement.get();
     while (use.step()) {
       Bucket<Value>* bucket = m_by_period ? &m_buckets[period_of(sqlite3_column_int64(row, 1))]
@@ -389,7 +405,11 @@ private:
         continue;
       }
       bucket->counts.any = true;
-      if (column_text(row, 0) == "resolve") {
+      const std::string_view metric = column_text(row, 0);
+      if (metric == "update") {
+        ++bucket->counts.update_breached;
+        ++m_total.update_breached;
+      } else if (metric == "resolve") {
         ++bucket->counts.resolve_breached;
         ++m_total.resolve_breached;
       } else {
@@ -403,6 +423,10 @@ private:
     Statement statement(m_db, m_statements[3].sql);
     Use use = statement.use();
     use.bind(now);
+    if (m_client_id) {
+      use.bind(std::nullopt);
+    }
+    bind_client(use);
     sqlite3_stmt* row = statement.get();
     while (use.step()) {
       const bool overdue = sqlite3_column_int64(row, 0) != 0;
@@ -466,6 +490,8 @@ private:
       row.requests = bucket.counts.requests;
       row.reply_met = bucket.counts.reply_met;
       row.reply_breached = bucket.counts.reply_breached;
+      row.update_met = bucket.counts.update_met;
+      row.update_breached = bucket.counts.update_breached;
       row.resolve_met = bucket.counts.resolve_met;
       row.resolve_breached = bucket.counts.resolve_breached;
       row.open_now = bucket.counts.open_now;
@@ -496,6 +522,7 @@ private:
 
   sqlite::Database& m_db;
   const ReportQuery& m_query;
+  std::optional<std::int64_t> m_client_id;
   bool m_by_period;
   std::vector<ReportStatement> m_statements;
   std::vector<std::int64_t> m_starts; // of the periods
@@ -515,9 +542,13 @@ private:
 
 } // namespace
 
-std::vector<ReportStatement> report_statements(ReportBy by) {
+std::vector<ReportStatement> report_statements(ReportBy by, bool by_client) {
   // By period a fact's time finds its group, else its request's key does.
   const bool period = is_period(by);
+  // One client's facts: its requests (from requests_by_client), and the clocks of those.
+  const std::string_view client_join =
+      by_client ? " JOIN requests r ON r.id = k.request_id AND r.client_id = ?3" : "";
+  const std::string_view client_where = by_client ? " AND r.client_id = ?3" : "";
   const std::string_view stop = period ? "k.stop_at" : "k.request_id";
   const std::string_view due = period ? "k.due_at" : "k.request_id";
   const std::string received =
@@ -526,34 +557,35 @@ std::vector<ReportStatement> report_statements(ReportBy by) {
   // Void requests have no clock runs, so only the requests read here need their mark tested
   // (from the received index, which carries it).
   return {{fmt::format("SELECT {} FROM requests r WHERE r.received_at >= ?1 AND r.received_at < ?2 "
-                       "AND r.voided_by IS NULL",
-                       received),
+                       "AND r.voided_by IS NULL{}",
+                       received, client_where),
            period ? 1 : 2},
-          {fmt::format(R"sql(SELECT k.metric, k.outcome, k.used_s, {} FROM clocks k
-WHERE k.metric IN ('reply', 'resolve') AND k.stop_at >= ?1 AND k.stop_at < ?2)sql",
-                       stop),
+          {fmt::format(R"sql(SELECT k.metric, k.outcome, k.used_s, {} FROM clocks k{}
+WHERE k.metric IN ('reply', 'update', 'resolve') AND k.stop_at >= ?1 AND k.stop_at < ?2)sql",
+                       stop, client_join),
            4},
-          {fmt::format(R"sql(SELECT k.metric, {} FROM clocks k
-WHERE k.outcome = 'running' AND k.metric IN ('reply', 'resolve') AND k.due_at >= ?1
+          {fmt::format(R"sql(SELECT k.metric, {} FROM clocks k{}
+WHERE k.outcome = 'running' AND k.metric IN ('reply', 'update', 'resolve') AND k.due_at >= ?1
   AND k.due_at < ?2)sql",
-                       due),
+                       due, client_join),
            2},
           {fmt::format(R"sql(SELECT ifnull(r.next_due_at < ?1, 0), {} FROM requests r
-WHERE r.status IN ('open', 'waiting') AND r.voided_by IS NULL)sql",
-                       open),
+WHERE r.status IN ('open', 'waiting') AND r.voided_by IS NULL{})sql",
+                       open, client_where),
            2}};
 }
 
-std::vector<ReportRow> run_report(sqlite::Database& db, const ReportQuery& query) {
+std::vector<ReportRow> run_report(sqlite::Database& db, const ReportQuery& query,
+                                  std::optional<std::int64_t> client_id) {
   if (query.periods.empty()) {
     throw Error{ErrorKind::invalid_input, "a report needs a range: give --from and --to"};
   }
   std::optional<Rows> rows;
   {
     sqlite::Transaction read(db, sqlite::Transaction::Mode::deferred);
-    rows = Aggregation<std::uint32_t>(db, query).run();
+    rows = Aggregation<std::uint32_t>(db, query, client_id).run();
     if (!rows) {
-      rows = Aggregation<std::int64_t>(db, query).run();
+      rows = Aggregation<std::int64_t>(db, query, client_id).run();
     }
     read.commit();
   }

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 #include <date/date.h>
+#include <fmt/format.h>
+#include <string>
 #include <vector>
 
 using namespace slatrack;
@@ -215,4 +217,69 @@ TEST_CASE("percent met is null when nothing stopped", "[report]") {
   CHECK(met_percent(3, 0) == Approx(100.0));
   CHECK(met_percent(0, 2) == Approx(0.0));
   CHECK(met_percent(1, 2) == Approx(100.0 / 3.0));
+}
+
+TEST_CASE("month_range: a calendar month in the zone, local midnight to local midnight",
+          "[report]") {
+  // Now: Mon 7 Dec 2026 09:00 in London (GMT).
+  const Instant now = utc(2026, 12, 7, 9);
+  CHECK(month_range(london(), "last", now)
+        == MonthRange{date::year{2026} / date::November, utc(2026, 11, 1), utc(2026, 12, 1)});
+  CHECK(month_range(london(), "this", now)
+        == MonthRange{date::year{2026} / date::December, utc(2026, 12, 1), utc(2027, 1, 1)});
+  // March 2026 holds the spring-forward change (Sun 29 Mar): it ends at 1 Apr 00:00 BST = 23:00Z,
+  // so it is an hour shorter than 31 days; October holds the change back (25 Oct): an hour longer.
+  const MonthRange march = month_range(london(), "2026-03", now);
+  CHECK(march.from == utc(2026, 3, 1));
+  CHECK(march.to == utc(2026, 3, 31, 23));
+  CHECK(march.to - march.from == hours{31 * 24 - 1});
+  const MonthRange october = month_range(london(), "2026-10", now);
+  CHECK(october.from == utc(2026, 9, 30, 23));
+  CHECK(october.to == utc(2026, 11, 1));
+  CHECK(october.to - october.from == hours{31 * 24 + 1});
+  CHECK(month_name(october.month) == "October 2026");
+}
+
+TEST_CASE("month_range: last and this follow the local date of now, not UTC's", "[report]") {
+  // 1 Dec 2026 00:30 in Auckland (NZDT, +13) is still 30 Nov 11:30Z: the local month is
+  // December, so last = November and this = December there.
+  const Zone& auckland = find_zone("Pacific/Auckland");
+  const Instant now = utc(2026, 11, 30, 11, 30);
+  const MonthRange last = month_range(auckland, "last", now);
+  CHECK(last.month == date::year{2026} / date::November);
+  CHECK(last.from == utc(2026, 10, 31, 11)); // 1 Nov 00:00 NZDT (+13)
+  CHECK(last.to == utc(2026, 11, 30, 11));   // 1 Dec 00:00 NZDT
+  CHECK(month_range(auckland, "this", now).month == date::year{2026} / date::December);
+  // In UTC the same instant is still in November.
+  CHECK(month_range(find_zone("UTC"), "this", now).month == date::year{2026} / date::November);
+  // January: last is December of the year before.
+  CHECK(month_range(london(), "last", utc(2027, 1, 1, 0, 5)).month
+        == date::year{2026} / date::December);
+}
+
+TEST_CASE("month_range: a midnight skipped by DST starts the month after the gap", "[report]") {
+  // America/Asuncion, Sun 1 Oct 2023: clocks went from 00:00 -04 to 01:00 -03, so October began
+  // at 01:00 -03 (04:00Z), the first instant after the gap; September ended there too.
+  const Zone& asuncion = find_zone("America/Asuncion");
+  const Instant now = utc(2023, 12, 1);
+  const MonthRange october = month_range(asuncion, "2023-10", now);
+  CHECK(october.from == utc(2023, 10, 1, 4));
+  CHECK(month_range(asuncion, "2023-09", now).to == october.from);
+  CHECK(october.to == utc(2023, 11, 1, 3)); // 1 Nov 00:00 -03
+}
+
+TEST_CASE("month_range refuses anything but YYYY-MM, last and this", "[report]") {
+  const Instant now = utc(2026, 12, 7);
+  for (const char* bad : {"", "2026-13", "2026-00", "2026-1", "26-11", "2026/11", "november",
+                          "Last", "2026-11-01", "1969-12", "+026-11", "2026--1"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(month_range(london(), bad, now), Error);
+  }
+  try {
+    static_cast<void>(month_range(london(), "2026-13", now));
+  } catch (const Error& error) {
+    CHECK(std::string(error.what())
+          == "bad --month \"2026-13\": use YYYY-MM (e.g. 2026-11), last (the last whole month) "
+             "or this");
+  }
 }
