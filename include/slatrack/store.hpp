@@ -6,6 +6,7 @@
 
 #include "slatrack/model.hpp"
 #include "slatrack/report.hpp"
+#include "slatrack/statement.hpp"
 #include "slatrack/transfer.hpp"
 
 #include <cstdint>
@@ -258,6 +259,12 @@ public:
   // one per period of query.periods, empty ones included), then the total, aggregated from the
   // stored clock outcomes. Throws Error{storage}.
   [[nodiscard]] virtual std::vector<ReportRow> report(const ReportQuery& query) = 0;
+  // What the statement of a client over [from, to) at `now` is made of (statement.hpp): the
+  // client, its policy and calendar, and its requests that the range or now concerns, with their
+  // targets and clock runs, read in one read transaction. Throws Error{not_found} for an unknown
+  // client, Error{storage}.
+  [[nodiscard]] virtual StatementInput statement_input(std::string_view client, Instant from,
+                                                       Instant to, Instant now) = 0;
 
   // Import, export, backup (docs/import-export.md).
   // Calls `visit` for every request, by number, with its events (time order) and clock runs, all

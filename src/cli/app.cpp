@@ -53,6 +53,7 @@ struct Tree {
   ListOptions list;
   OverdueOptions overdue;
   ReportOptions report;
+  StatementOptions statement;
   ImportFileOptions import_file;
   ConfigApplyOptions config_apply;
   std::string shell; // completion SHELL
@@ -89,7 +90,8 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
       ->type_name("TIME");
   app.add_option("--tz", global.tz, "Zone for reading and showing local times (default TZ)")
       ->type_name("ZONE");
-  app.add_option("--format", global.format, "Output: table, csv, tsv, json or jsonl")
+  app.add_option("--format", global.format,
+                 "Output: table, csv, tsv, json or jsonl (statement: also markdown, html)")
       ->type_name("FORMAT");
   app.add_option("--color", global.color, "Color: auto, always or never (NO_COLOR turns auto off)")
       ->type_name("WHEN");
@@ -358,9 +360,29 @@ void build_views(Tree& tree, CLI::App& app) {
       ->type_name("TIME");
   report->add_option("--to", tree.report.to, "End, exclusive (default now)")->type_name("TIME");
   report
+      ->add_option("--month", tree.report.month,
+                   "A calendar month in --tz instead of --from/--to: YYYY-MM, last or this")
+      ->type_name("MONTH");
+  report->add_option("--client", tree.report.client, "Only this client's requests")->type_name("C");
+  report
       ->add_option("--by", tree.report.by,
                    "Rows per client (default), assignee, priority, channel, day, week or month")
       ->type_name("GROUP");
+}
+
+void build_statement(Tree& tree, CLI::App& app) {
+  CLI::App* statement =
+      leaf(tree, app, "statement", "The client's own account of the promises kept, for a review",
+           [&tree](Context& context) { return run_statement(context, tree.statement); });
+  statement->add_option("CLIENT", tree.statement.client, "The client")->required();
+  statement
+      ->add_option("--month", tree.statement.month,
+                   "A calendar month in --tz: YYYY-MM, last (default) or this")
+      ->type_name("MONTH");
+  statement->add_option("--from", tree.statement.from, "Start, instead of --month")
+      ->type_name("TIME");
+  statement->add_option("--to", tree.statement.to, "End, exclusive (default now)")
+      ->type_name("TIME");
 }
 
 void build_transfer(Tree& tree, CLI::App& app) {
@@ -649,6 +671,7 @@ int run(int argc, char** argv) {
   build_client(*tree, app);
   build_requests(*tree, app);
   build_views(*tree, app);
+  build_statement(*tree, app);
   build_transfer(*tree, app);
   build_system(*tree, app);
   const CLI::Option* settings = add_settings_option(app);
@@ -694,7 +717,9 @@ int run(int argc, char** argv) {
     check_arguments(app);
     for (const Leaf& leaf_command : tree->leaves) {
       if (leaf_command.app->parsed()) {
-        Context context{tree->global};
+        GlobalOptions global = tree->global;
+        global.documents = leaf_command.app->get_name() == "statement";
+        Context context{global};
         context.set_open_mode(open_mode(command_path(app), *tree));
         const int code = leaf_command.handler(context);
         flush_output(stdout); // output that cannot be written is a failure (exit 3)

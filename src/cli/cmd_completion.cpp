@@ -49,7 +49,8 @@ std::string option_kind(const OptionSpec& option) {
     return "zone";
   }
   if (name == "--format") {
-    return words({"table", "csv", "tsv", "json", "jsonl"});
+    return words({"table", "csv", "tsv", "json", "jsonl", "markdown", "html"}); // the last two:
+                                                                                // statement
   }
   if (name == "--color") {
     return words({"auto", "always", "never"});
@@ -68,6 +69,9 @@ std::string option_kind(const OptionSpec& option) {
   }
   if (name == "--client") {
     return "clients";
+  }
+  if (name == "--month") {
+    return words({"last", "this"});
   }
   if (name == "--sla") {
     return "policies";

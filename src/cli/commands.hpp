@@ -124,7 +124,15 @@ struct OverdueOptions {
 struct ReportOptions {
   Text from;
   Text to;
-  Text by; // client (default), assignee, priority, channel, day, week, month
+  Text month;  // YYYY-MM, last or this: instead of --from and --to
+  Text client; // only this client's requests
+  Text by;     // client (default), assignee, priority, channel, day, week, month
+};
+struct StatementOptions {
+  std::string client;
+  Text month; // YYYY-MM, last (default) or this
+  Text from;  // instead of --month
+  Text to;
 };
 struct ImportFileOptions {
   std::string file;            // a path, or "-" for stdin
@@ -168,6 +176,9 @@ int run_overdue(Context& context, const OverdueOptions& options);
 // Per group: requests logged, reply and resolve clocks met and breached with open-time medians,
 // what is open and overdue now (docs/reports.md).
 int run_report(Context& context, const ReportOptions& options);
+// statement: the client's account of the promises kept in a month, in table, csv, tsv, json,
+// jsonl, markdown or html (docs/reports.md).
+int run_statement(Context& context, const StatementOptions& options);
 
 // Every request with its events and clocks, streamed in --format (docs/import-export.md).
 int run_export(Context& context);

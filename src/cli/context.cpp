@@ -56,8 +56,17 @@ bool decide_color(const std::string& mode) {
 } // namespace
 
 Context::Context(GlobalOptions options)
-    : m_options(std::move(options)), m_format(parse_format(m_options.format)),
+    : m_options(std::move(options)), m_document(m_options.format == "markdown" ? Document::markdown
+                                                : m_options.format == "html"   ? Document::html
+                                                                               : Document::none),
+      m_format(m_document == Document::none ? parse_format(m_options.format) : Format::table),
       m_color(decide_color(m_options.color)) {
+  if (m_document != Document::none && !m_options.documents) {
+    throw Error{ErrorKind::usage,
+                fmt::format("--format {} is only for statement; use table, csv, tsv, json or "
+                            "jsonl",
+                            m_options.format)};
+  }
   if (m_options.tz) {
     m_zone = &find_zone(*m_options.tz);
   }

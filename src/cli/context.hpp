@@ -19,7 +19,12 @@ struct GlobalOptions {
   std::string format = "table";
   std::string color = "auto";
   bool quiet = false;
+  // Whether the command writes documents (`statement`): --format markdown and html allowed.
+  bool documents = false;
 };
+
+// The document formats of `statement`, beside the formats of every command.
+enum class Document { none, markdown, html };
 
 class Context {
 public:
@@ -47,6 +52,10 @@ public:
   [[nodiscard]] Format format() const {
     return m_format;
   }
+  // --format markdown or html (only when GlobalOptions::documents; format() is then table).
+  [[nodiscard]] Document document() const {
+    return m_document;
+  }
   [[nodiscard]] bool quiet() const {
     return m_options.quiet;
   }
@@ -60,6 +69,7 @@ public:
 
 private:
   GlobalOptions m_options;
+  Document m_document = Document::none; // before m_format, which depends on it
   Format m_format = Format::table;
   bool m_color = false;
   OpenMode m_open_mode = OpenMode::create;

@@ -199,6 +199,14 @@ struct PolicyRow {
 using store::k_request_columns;
 using store::k_request_select;
 
+// k_request_select with r.policy_id after its columns (column k_request_columns).
+std::string with_policy_id(std::string_view select) {
+  std::string out(select);
+  const std::size_t from = out.find("\nFROM requests r");
+  out.insert(from, ", r.policy_id");
+  return out;
+}
+
 Request read_request(const Use& row) {
   Request out;
   out.id = RequestId{row.integer(0)};
@@ -1409,7 +1417,64 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
 
   // ---- report: the query lives in sqlite_report.cpp ----
   [[nodiscard]] std::vector<ReportRow> report(const ReportQuery& query) override {
-    return store::run_report(m_db, query);
+    std::optional<std::int64_t> client_id;
+    if (query.client) {
+      const std::optional<ClientRow> client = client_row(*query.client);
+      if (!client) {
+        no_client(*query.client, "list them with: slatrack client list");
+      }
+      client_id = client->id;
+    }
+    return store::run_report(m_db, query, client_id);
+  }
+
+  [[nodiscard]] StatementInput statement_input(std::string_view client_name, Instant from,
+                                               Instant to, Instant now) override {
+    Transaction read(m_db, Transaction::Mode::deferred);
+    const std::optional<ClientRow> client = client_row(client_name);
+    if (!client) {
+      no_client(client_name, "list them with: slatrack client list");
+    }
+    RulesCache rules;
+    StatementInput out;
+    out.client = client->name;
+    const LoadedPolicy& loaded = policy(client->policy_id, rules);
+    out.policy = loaded.policy;
+    out.calendar = load_calendar(loaded.calendar_id).rules;
+    out.from = from;
+    out.to = to;
+    out.now = now;
+    // Its requests received in the range, not resolved, or with a clock stopped in the range or
+    // running and due in it before now: what a report of the client counts (and no more).
+    static const std::string k_select = with_policy_id(k_request_select) + R"sql(
+WHERE r.client_id = ?1 AND ((r.received_at >= ?2 AND r.received_at < ?3)
+  OR r.status IN ('open', 'waiting')
+  OR EXISTS (SELECT 1 FROM clocks s WHERE s.request_id = r.id
+    AND ((s.stop_at >= ?2 AND s.stop_at < ?3)
+      OR (s.outcome = 'running' AND s.due_at >= ?2 AND s.due_at < ?4))))
+ORDER BY r.id)sql";
+    {
+      Use use = statement(k_select).use();
+      use.bind(client->id).bind(to_db(from)).bind(to_db(to)).bind(to_db(std::min(to, now)));
+      while (use.step()) {
+        StatementRequest item;
+        item.request = read_request(use);
+        item.targets = targets_for(policy(use.integer(k_request_columns), rules).policy,
+                                   item.request.priority);
+        out.requests.push_back(std::move(item));
+      }
+    }
+    for (StatementRequest& item : out.requests) {
+      Use use = statement("SELECT metric, start_at, due_at, stop_at, outcome, target_s, used_s, "
+                          "credit_s FROM clocks WHERE request_id = ? ORDER BY seq")
+                    .use();
+      use.bind(item.request.id.value);
+      while (use.step()) {
+        item.clocks.push_back(read_clock(use, 0));
+      }
+    }
+    read.commit();
+    return out;
   }
 
   // ---- export, import, backup: the work is in transfer.cpp ----

@@ -37,6 +37,10 @@ last_mail() {
 expect_eq "$(grep -c 'slatrack-mail overdue --within 4h$' "$crontab")" 1 "(crontab: morning)"
 expect_eq "$(grep -c 'slatrack-mail new$' "$crontab")" 1 "(crontab: hourly)"
 expect_eq "$(grep -cE '^0 +7 +\* +\* +1 +slatrack-mail weekly$' "$crontab")" 1 "(crontab: Monday)"
+expect_eq "$(grep -cE '^15 +7 +1 +\* +\* +slatrack-mail report --by client --month last$' "$crontab")" 1 \
+  "(crontab: the 1st, last month's report)"
+expect_eq "$(grep -cE '^30 +7 +1 +\* +\* +slatrack-mail statements --month last$' "$crontab")" 1 \
+  "(crontab: the 1st, the statements; tests/e2e/cron_statements.sh)"
 
 export SLATRACK_NOW="2026-11-23 08:30"   # Monday morning
 st init; expect_rc 0
@@ -122,7 +126,7 @@ expect_eq "$(mails)" 6 "(errors mail nothing)"
 SLATRACK_MAIL_TO= mailer overdue; expect_rc 2
 expect_err "slatrack-mail: set SLATRACK_MAIL_TO to the address to mail"
 mailer daily; expect_rc 2
-expect_err 'slatrack-mail: unknown mode "daily": use overdue, new, report or weekly'
+expect_err 'slatrack-mail: unknown mode "daily": use overdue, new, report, weekly or statements'
 printf '#!/bin/sh\nexit 75\n' >"$tmp/bin/sendmail"
 mailer overdue; expect_rc 4
 expect_err "slatrack-mail: sendmail failed; the message was not sent"

@@ -203,6 +203,9 @@ public:
   std::vector<ReportRow> report(const ReportQuery&) override {
     unexpected();
   }
+  StatementInput statement_input(std::string_view, Instant, Instant, Instant) override {
+    unexpected();
+  }
   void export_requests(const std::function<void(const RequestDetail&)>&) override {
     unexpected();
   }
