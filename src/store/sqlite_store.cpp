@@ -1419,7 +1419,7 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
   [[nodiscard]] std::vector<ReportRow> report(const ReportQuery& query) override {
     std::optional<std::int64_t> client_id;
     if (query.client) {
-      const std::optional<ClientRow> client = client_row(*query.client);
+      const std::optional<ClientRow> client = short_client_row(*query.client);
       if (!client) {
         no_client(*query.client, "list them with: slatrack client list");
       }
@@ -1431,7 +1431,7 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
   [[nodiscard]] StatementInput statement_input(std::string_view client_name, Instant from,
                                                Instant to, Instant now) override {
     Transaction read(m_db, Transaction::Mode::deferred);
-    const std::optional<ClientRow> client = client_row(client_name);
+    const std::optional<ClientRow> client = short_client_row(client_name);
     if (!client) {
       no_client(client_name, "list them with: slatrack client list");
     }

@@ -44,6 +44,7 @@ st pause 5 --at "2026-11-03 09:30"; expect_rc 0
 nasty='<script>alert(1)</script> & "quotes" | *stars* [x](y)'
 st log "Acme Ltd" "$nasty" --at "2026-11-30 16:00"; expect_rc 0
 
+st client add "Acme Holdings" --sla care; expect_rc 0               # nothing logged: for names
 before=$(db_digest)
 r1=9000; r2=1800; r4=9000; r5=1200
 v1=14400; v2=21600; v4=81000
@@ -174,6 +175,17 @@ expect_out_has '<svg class="chart"'
 expect_eq "$(printf '%s\n' "$out" | grep -c '<rect ')" 4 "one bar per reply measured in November"
 expect_eq "$(printf '%s\n' "$out" | grep -ciE '<script|<link|<img|@import|url\(|src=|href=')" 0 "self-contained, no script"
 expect_eq "$(printf '%s\n' "$out" | grep -c 'Bloom')" 0
+
+# ---- short client names (the contract's short forms), for report --client and statement ----
+st statement ltd --month 2026-11 --format json; expect_rc 0
+expect_eq "$(json_get "$out" '[.client, .requests] | map(tostring) | join(" ")')" "Acme Ltd 4"
+st report --month 2026-11 --client ltd --format json; expect_rc 0
+expect_eq "$out" "$report_json" "(--client ltd is Acme Ltd)"
+st statement acme; expect_rc 2; expect_no_out
+expect_err 'slatrack: error: "acme" could be "Acme Holdings" or "Acme Ltd"; give more of the client'"'"'s name'
+st report --client acme; expect_rc 2; expect_no_out
+st report --month 2026-11 --client bloom --format json; expect_rc 0
+expect_eq "$(json_get "$out" '.[0].group')" "Bloom"
 
 # ---- bad input: exit 2, nothing written ----
 st statement Nobody; expect_rc 2; expect_no_out
