@@ -69,8 +69,8 @@ struct StatementLine {
 struct ReplyTime {
   RequestId id;
   Instant stopped;
-  Seconds used{0};   // open time on the request's calendar
-  Seconds target{0}; // the request's reply target
+  Seconds used{0}; // open time on the request's calendar
+  Target target;   // the request's reply target
   bool met = false;
 };
 
@@ -104,8 +104,9 @@ struct Statement {
 [[nodiscard]] bool always_open(const CalendarRules& calendar);
 
 // "2 hours", "1 hour 30 minutes", "45 minutes", "3 days" (whole days of real time, only when not
-// business hours); with business hours "2 business hours", "37 business hours 30 minutes".
-[[nodiscard]] std::string duration_words(Seconds duration, bool business_hours);
+// business hours); with business hours "2 business hours", "37 business hours 30 minutes"; a
+// target in business days "2 business days".
+[[nodiscard]] std::string duration_words(const Target& target, bool business_hours);
 
 // "we reply within 2 business hours; we keep you posted at least every 4 business hours; we
 // resolve within 40 business hours" (the update and resolve parts only when there is a target).

@@ -304,6 +304,17 @@ Record line_record(const StatementLine& line) {
                 {"overdue", line.overdue}};
 }
 
+// A target in JSON: its open time in seconds, or its business days (the other null).
+nlohmann::ordered_json target_seconds(const std::optional<Target>& target) {
+  return target && !target->in_business_days() ? nlohmann::ordered_json(target->time.count())
+                                               : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json target_days(const std::optional<Target>& target) {
+  return target && target->in_business_days() ? nlohmann::ordered_json(target->business_days)
+                                              : nlohmann::ordered_json(nullptr);
+}
+
 nlohmann::ordered_json optional_json_seconds(const std::optional<Seconds>& duration) {
   return duration ? nlohmann::ordered_json(duration->count()) : nlohmann::ordered_json(nullptr);
 }
@@ -328,9 +339,12 @@ void write_json(std::FILE* out, const Statement& statement, const Range& range, 
     promises.push_back(
         {{"priority", promise.priority ? nlohmann::ordered_json(to_string(*promise.priority))
                                        : nlohmann::ordered_json(nullptr)},
-         {"reply_seconds", promise.targets.reply.count()},
-         {"update_seconds", optional_json_seconds(promise.targets.update)},
-         {"resolve_seconds", optional_json_seconds(promise.targets.resolve)},
+         {"reply_seconds", target_seconds(promise.targets.reply)},
+         {"reply_business_days", target_days(promise.targets.reply)},
+         {"update_seconds", target_seconds(promise.targets.update)},
+         {"update_business_days", target_days(promise.targets.update)},
+         {"resolve_seconds", target_seconds(promise.targets.resolve)},
+         {"resolve_business_days", target_days(promise.targets.resolve)},
          {"text", promise.words}});
   }
   object["promises"] = promises;
@@ -491,16 +505,18 @@ std::string reply_chart(const Statement& statement) {
   const auto y_of = [&](double value, double most) {
     return top + plot_height - plot_height * value / most;
   };
-  const Seconds target = statement.promises.front().targets.reply;
+  const Target target = statement.promises.front().targets.reply;
   if (replies.size() <= 62) {
-    double most = static_cast<double>(target.count()) * 1.25;
+    double most = target.time.count() > 0 ? static_cast<double>(target.time.count()) * 1.25 : 1.0;
     for (const ReplyTime& reply : replies) {
       most = std::max(most, static_cast<double>(reply.used.count()));
     }
     const double slot = plot_width / static_cast<double>(replies.size());
     const double bar = std::max(1.0, slot * 0.7);
     // Axis labels: 0, the promise, the longest.
-    for (const double value : {0.0, static_cast<double>(target.count()), most}) {
+    for (const double value :
+         {0.0, target.time.count() > 0 ? static_cast<double>(target.time.count()) : most / 2,
+          most}) {
       const double y = y_of(value, most);
       svg += fmt::format(
           "<text x=\"{}\" y=\"{}\" class=\"axis\" text-anchor=\"end\">{}</text>\n",
@@ -518,16 +534,18 @@ std::string reply_chart(const Statement& statement) {
           "{})</title></rect>\n",
           number(x), number(y), number(bar), number(std::max(0.5, top + plot_height - y)),
           reply.met ? "met" : "late", reply.id.value, html_text(human_duration(reply.used)),
-          html_text(human_duration(reply.target)));
+          html_text(duration_words(reply.target, statement.business_hours)));
       if (replies.size() <= 31) {
         svg += fmt::format(
             "<text x=\"{}\" y=\"{}\" class=\"axis\" text-anchor=\"middle\">#{}</text>\n",
             number(x + bar / 2), number(height - 10), reply.id.value);
       }
     }
-    const double line_y = y_of(static_cast<double>(target.count()), most);
-    svg += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" class=\"promise\"/>\n",
-                       number(left), number(line_y), number(width - right), number(line_y));
+    if (target.time.count() > 0) { // a promise in business days is no fixed open time
+      const double line_y = y_of(static_cast<double>(target.time.count()), most);
+      svg += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" class=\"promise\"/>\n",
+                         number(left), number(line_y), number(width - right), number(line_y));
+    }
   } else {
     // Shares of the promise: up to 1/4, 1/2, 3/4, 1 (kept), then up to 1.5, 2, and more (late).
     constexpr std::array<double, 6> limits{0.25, 0.5, 0.75, 1.0, 1.5, 2.0};
@@ -535,10 +553,10 @@ std::string reply_chart(const Statement& statement) {
                                                      "≤ 1½", "≤ 2", "> 2"};
     std::array<std::int64_t, 7> counts{};
     for (const ReplyTime& reply : replies) {
-      const double share =
-          reply.target.count() > 0
-              ? static_cast<double>(reply.used.count()) / static_cast<double>(reply.target.count())
-              : 0.0;
+      const double share = reply.target.time.count() > 0
+                               ? static_cast<double>(reply.used.count())
+                                     / static_cast<double>(reply.target.time.count())
+                               : (reply.met ? 1.0 : 3.0); // in business days: kept or not
       std::size_t bin = 0;
       while (bin < limits.size() && share > limits[bin]) {
         ++bin;

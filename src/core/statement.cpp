@@ -36,8 +36,11 @@ bool always_open(const CalendarRules& calendar) {
                      });
 }
 
-std::string duration_words(Seconds duration, bool business_hours) {
-  const std::int64_t minutes = duration.count() / 60;
+std::string duration_words(const Target& target, bool business_hours) {
+  if (target.in_business_days()) {
+    return count_words(target.business_days, "business day", "business days");
+  }
+  const std::int64_t minutes = target.time.count() / 60;
   if (!business_hours && minutes > 0 && minutes % k_minutes_per_day == 0) {
     return count_words(minutes / k_minutes_per_day, "day", "days");
   }

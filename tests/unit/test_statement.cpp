@@ -77,6 +77,8 @@ TEST_CASE("promises in words: business hours, plain hours and days", "[statement
   CHECK(duration_words(hours{24}, false) == "1 day");
   CHECK(duration_words(hours{36}, false) == "36 hours");
   CHECK(duration_words(minutes{1}, false) == "1 minute");
+  CHECK(duration_words(Target::days(2), true) == "2 business days");
+  CHECK(duration_words(Target::days(1), false) == "1 business day");
   CHECK(promise_words(Targets{hours{2}, hours{16}, hours{40}}, true)
         == "we reply within 2 business hours; we keep you posted at least every 16 business "
            "hours; we resolve within 40 business hours");
