@@ -1447,7 +1447,7 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
     // Its requests received in the range, not resolved, or with a clock stopped in the range or
     // running and due in it before now: what a report of the client counts (and no more).
     static const std::string k_select = with_policy_id(k_request_select) + R"sql(
-WHERE r.client_id = ?1 AND ((r.received_at >= ?2 AND r.received_at < ?3)
+WHERE r.client_id = ?1 AND r.voided_by IS NULL AND ((r.received_at >= ?2 AND r.received_at < ?3)
   OR r.status IN ('open', 'waiting')
   OR EXISTS (SELECT 1 FROM clocks s WHERE s.request_id = r.id
     AND ((s.stop_at >= ?2 AND s.stop_at < ?3)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Migrations 3 and 6 (the report's indexes) upgrade a schema-2 database without changing a single number
+# Migrations 3 and 7 (the report's indexes) upgrade a schema-2 database without changing a single number
 # of any report: tests/fixtures/schema-2.sqlite, made by the schema-2 slatrack with
 # tests/fixtures/make-schema-2.sh, is opened by this slatrack, and every report is byte for byte
 # what the schema-2 slatrack printed (tests/fixtures/schema-2.report.jsonl). Then the figures of
@@ -14,7 +14,7 @@ cp "$fixtures/schema-2.sqlite" "$db"
 expect_eq "$(sqlite3 "$db" "PRAGMA user_version")" 2 "the fixture is schema 2"
 
 # The same reports, in the same order, as make-schema-2.sh wrote them (the update columns that
-# the report has had since migration 6, last in each row, left out: checked against SQL below).
+# the report has had since migration 7, last in each row, left out: checked against SQL below).
 line=0
 old_keys() { jq -c 'map(del(.update_met, .update_breached, .update_met_pct))'; }
 for by in client assignee priority channel day week month; do

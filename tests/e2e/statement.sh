@@ -202,6 +202,12 @@ expect_err 'slatrack: error: --format html is only for statement; use table, csv
 st log "Acme Ltd" "Not written" --format markdown; expect_rc 2; expect_no_out
 expect_err 'slatrack: error: --format markdown is only for statement; use table, csv, tsv, json or jsonl'
 expect_eq "$(db_digest)" "$before" "(statement and report write nothing)"
+# A void request leaves the statement and the report (#14): #6 was logged by mistake.
+st void 6 -m "logged twice"; expect_rc 0
+st statement "Acme Ltd" --month 2026-11 --format json; expect_rc 0
+expect_eq "$(json_get "$out" '[.requests, .open_now, .overdue_now, ([.lines[].id] | map(tostring) | join(","))] | map(tostring) | join(" ")')" "3 1 0 1,2,4,5"
+st report --month 2026-11 --client "Acme Ltd" --format json; expect_rc 0
+expect_eq "$(json_get "$out" '.[0] | [.requests, .open_now, .overdue_now] | map(tostring) | join(" ")')" "3 1 0"
 st statement --help; expect_rc 0
 expect_out_has "--month MONTH"
 finish
