@@ -97,9 +97,11 @@ expect_eq "$(sqlite3 "$db" "SELECT count(*) FROM events WHERE recorder <> author
 st show 5 --format json; expect_rc 0
 expect_eq "$(json_get "$out" '[.events[] | "\(.number) \(.kind)"] | join(",")')" \
   "1 message,7 note,2 reply,3 message,4 reply,5 resolve,6 reopen" "the back-dated note entered last is 7"
-# The report is what the schema-2 slatrack printed (the note and the assignment move no clock).
+# The report is what the schema-2 slatrack printed (the note and the assignment move no clock),
+# beside the update columns the report has had since migration 7 (last in each row).
 st report --by client --format json; expect_rc 0
-expect_eq "$out" "$(sed -n 1p "$fixtures/schema-2.report.jsonl")" "report --by client unchanged"
+expect_eq "$(printf '%s\n' "$out" | jq -c 'map(del(.update_met, .update_breached, .update_met_pct))')" \
+  "$(sed -n 1p "$fixtures/schema-2.report.jsonl" | jq -c .)" "report --by client unchanged"
 # The upgraded database takes voids: #7's assignment voided, it goes back to the client's owner.
 st show 7 --format json; expect_rc 0
 assign=$(json_get "$out" '.events[] | select(.kind == "assign") | .number')
