@@ -22,9 +22,10 @@ namespace slatrack::cli {
 
 namespace {
 
+// A TIME where a range starts or ends (YYYY-MM too), as report takes it.
 Instant time_option(Context& context, std::string_view option, const std::string& text) {
   try {
-    return context.parse_time(text);
+    return context.parse_range_time(text);
   } catch (const Error& error) {
     throw Error{ErrorKind::invalid_input, fmt::format("{}: {}", option, error.what())};
   }

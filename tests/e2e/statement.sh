@@ -119,6 +119,12 @@ expect_eq "$(json_get "$out" '[.requests, .reply_met, .reply_median_seconds, (.l
 st statement "Acme Ltd" --from 2026-11-02 --to 2026-11-03 --format json; expect_rc 0
 expect_eq "$(json_get "$out" '[.month, .requests, .reply_met, .reply_breached, ([.lines[].id] | join(","))] | map(tostring) | join(" ")')" \
   "null 1 1 1 1,2,5,6"
+# YYYY-MM where a range starts or ends, as report takes it: the same figures as --month 2026-11.
+st statement "Acme Ltd" --month 2026-11 --format json; expect_rc 0
+month_json=$(json_get "$out" '[.requests, .reply_met, .reply_breached] | map(tostring) | join(" ")')
+st statement "Acme Ltd" --from 2026-11 --to 2026-12 --format json; expect_rc 0
+expect_eq "$(json_get "$out" '[.requests, .reply_met, .reply_breached] | map(tostring) | join(" ")')" \
+  "$month_json"
 
 # ---- csv, tsv, jsonl: one row per request ----
 st statement "Acme Ltd" --month 2026-11 --format csv; expect_rc 0
