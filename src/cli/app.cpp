@@ -418,6 +418,26 @@ void check_arguments(const CLI::App& app) {
   }
 }
 
+// Trims every value argument (names, who, refs, emails, times...; include/slatrack/input.hpp,
+// trim_value) as CLI11 reads it, before any check: `client add " acme "` is the client "acme", as
+// a rules file and an import would have it. Text (subjects, messages, notes) and paths are kept.
+// GCC 12 sees a "potential null pointer dereference" inside std::function's copy when CLI11
+// inserts the validator at the front of its vector (a false positive of -Wnull-dereference).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+void trim_values(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_type_size_max() > 0
+        && argument_kind(option->get_name()) == ArgumentKind::value) {
+      option->transform([](const std::string& value) { return std::string(trim_value(value)); });
+    }
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    trim_values(*sub);
+  }
+}
+#pragma GCC diagnostic pop
+
 // The first word that is neither an option nor a global option's value: the unknown command.
 std::optional<std::string> first_word(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
@@ -674,6 +694,7 @@ int run(int argc, char** argv) {
   build_statement(*tree, app);
   build_transfer(*tree, app);
   build_system(*tree, app);
+  trim_values(app);
   const CLI::Option* settings = add_settings_option(app);
 
   try {

@@ -132,13 +132,9 @@ bool blank_line(std::string_view line) {
   return line.find_first_not_of(" \t\r") == std::string_view::npos;
 }
 
+// Cells and values are trimmed as every entry trims a value (slatrack/input.hpp).
 std::string_view trim(std::string_view text) {
-  const std::size_t first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  const std::size_t last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
+  return trim_value(text);
 }
 
 // ---- progress on a terminal ----

@@ -5,6 +5,7 @@
 #include "slatrack/text.hpp"
 
 #include <array>
+#include <cstdint>
 #include <fmt/format.h>
 
 namespace slatrack {
@@ -102,6 +103,13 @@ std::optional<std::string> argument_problem(std::string_view name, ArgumentKind 
         character = fmt::format("0x{:02X}", byte);
       } else if (is_c1_control(value, i, utf8_sequence_length(value, i))) {
         character = fmt::format("U+{:04X}", static_cast<unsigned char>(value[i + 1]));
+      } else if (const std::size_t length = utf8_sequence_length(value, i);
+                 length > 1 && is_bidi_control(code_point(value, i, length))) {
+        // A name with U+202E reads backwards in every table: "Invoice \u202Efdp.exe".
+        return fmt::format("{} {} has a bidirectional formatting character (U+{:04X} at offset "
+                           "{}); only plain text is accepted here",
+                           name, shown(value),
+                           static_cast<std::uint32_t>(code_point(value, i, length)), i);
       } else {
         continue;
       }
@@ -109,6 +117,25 @@ std::optional<std::string> argument_problem(std::string_view name, ArgumentKind 
                          "is accepted here",
                          name, shown(value), character, i);
     }
+  }
+  return std::nullopt;
+}
+
+std::string_view trim_value(std::string_view value) {
+  constexpr std::string_view k_space = " \t\r\n";
+  const std::size_t first = value.find_first_not_of(k_space);
+  if (first == std::string_view::npos) {
+    return {};
+  }
+  return value.substr(first, value.find_last_not_of(k_space) - first + 1);
+}
+
+std::optional<std::string> name_problem(std::string_view what, std::string_view value) {
+  if (std::optional<std::string> problem = argument_problem(what, ArgumentKind::value, value)) {
+    return problem;
+  }
+  if (trim_value(value).size() != value.size()) {
+    return fmt::format("{} {} begins or ends with a space; give it without", what, shown(value));
   }
   return std::nullopt;
 }

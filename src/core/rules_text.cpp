@@ -5,6 +5,7 @@
 #include "slatrack/rules_text.hpp"
 
 #include "slatrack/error.hpp"
+#include "slatrack/input.hpp"
 #include "slatrack/parse.hpp"
 #include "slatrack/text.hpp"
 
@@ -155,6 +156,30 @@ public:
     return value->get();
   }
 
+  // A value (a name, an email, who) checked as the command line checks it
+  // (slatrack/input.hpp): trimmed, UTF-8, at most k_max_value_bytes, no control or bidirectional
+  // formatting character.
+  std::string plain_value(const toml::node& node, std::string_view key,
+                          std::string_view example) const {
+    const std::string raw = text(node, key, example);
+    std::string out(trim_value(raw));
+    if (std::optional<std::string> problem = argument_problem(key, ArgumentKind::value, out)) {
+      fail(node.source(), *problem);
+    }
+    return out;
+  }
+
+  // Free text (a note, a holiday's name), checked as the command line checks it: UTF-8, at most
+  // k_max_text_bytes.
+  std::string free_text(const toml::node& node, std::string_view key,
+                        std::string_view example) const {
+    std::string out = text(node, key, example);
+    if (std::optional<std::string> problem = argument_problem(key, ArgumentKind::text, out)) {
+      fail(node.source(), *problem);
+    }
+    return out;
+  }
+
   // Refuses keys of `table` not in `accepted`.
   void only(const toml::table& table, std::string_view where,
             const std::vector<std::string>& accepted) const {
@@ -168,7 +193,7 @@ public:
         }
         const std::vector<std::string> close = closest_names(name, accepted, 1);
         fail(key.source(),
-             fmt::format("unknown key \"{}\" in {}{}; the keys are: {}", name, where,
+             fmt::format("unknown key {} in {}{}; the keys are: {}", quoted_argument(name), where,
                          close.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", close[0]),
                          list));
       }
@@ -215,7 +240,7 @@ public:
                        "hours = \"mon-fri 09:00-17:00\"",
                        name));
     }
-    out.zone = text(*tz, "tz", "Europe/London");
+    out.zone = plain_value(*tz, "tz", "Europe/London");
     static_cast<void>(checked(*tz, "tz", [&] { return &find_zone(out.zone); }));
     const std::string spec = text(*hours, "hours", "mon-fri 09:00-17:00");
     out.hours = checked(*hours, "hours", [&] { return parse_hours(spec); });
@@ -259,7 +284,7 @@ public:
     const std::string date_text = text(*date, "date", "12-25");
     Holiday out = checked(*date, "holiday", [&] { return parse_holiday(date_text); });
     if (const toml::node* name = table->get("name")) {
-      out.name = text(*name, "name", "Christmas");
+      out.name = free_text(*name, "name", "Christmas");
     }
     return out;
   }
@@ -275,7 +300,7 @@ public:
     out.name = std::string(name);
     out.calendar = std::string(k_always_calendar);
     if (const toml::node* calendar = table.get("calendar")) {
-      out.calendar = text(*calendar, "calendar", "office");
+      out.calendar = plain_value(*calendar, "calendar", "office");
     }
     const toml::node* reply = table.get("reply");
     if (reply == nullptr) {
@@ -320,26 +345,27 @@ public:
     ClientRules out;
     out.name = std::string(name);
     if (const toml::node* sla = table.get("sla")) {
-      out.policy = text(*sla, "sla", "standard");
+      out.policy = plain_value(*sla, "sla", "standard");
     }
-    const auto optional = [&](std::string_view key, std::string_view example) {
-      std::optional<std::string> value;
+    // Empty: none. The note is text (kept as written), the others values (trimmed).
+    const auto optional = [&](std::string_view key, std::string_view example, bool is_text) {
+      std::optional<std::string> out_value;
       if (const toml::node* node = table.get(key)) {
-        value = text(*node, key, example);
-        if (value->empty()) {
-          value.reset();
+        out_value = is_text ? free_text(*node, key, example) : plain_value(*node, key, example);
+        if (out_value->empty()) {
+          out_value.reset();
         }
       }
-      return value;
+      return out_value;
     };
-    out.email = optional("email", "ops@acme.example");
-    out.owner = optional("owner", "ann");
-    out.note = optional("note", "pays late");
+    out.email = optional("email", "ops@acme.example", false);
+    out.owner = optional("owner", "ann", false);
+    out.note = optional("note", "pays late", true);
     return out;
   }
 
-  // Calls `read(name, table)` for each NAME of [SECTION.NAME], refusing blank names and names
-  // that differ only in case.
+  // Calls `read(name, table)` for each NAME of [SECTION.NAME], trimmed, refusing blank names,
+  // names the command line refuses (slatrack/input.hpp) and names that differ only in case.
   template <typename Read>
   void each(const toml::table& root, std::string_view section, std::string_view example,
             Read read) const {
@@ -358,9 +384,13 @@ public:
     });
     std::map<std::string, std::string> seen; // lower case -> name
     for (const auto& [key, value] : entries) {
-      const std::string name(key->str());
-      if (name.find_first_not_of(" \t") == std::string::npos) {
+      const std::string name(trim_value(key->str()));
+      if (name.empty()) {
         fail(key->source(), fmt::format("a {} needs a name", section));
+      }
+      if (std::optional<std::string> problem =
+              name_problem(fmt::format("{} name", section), name)) {
+        fail(key->source(), *problem);
       }
       const auto [found, added] = seen.emplace(to_lower(name), name);
       if (!added) {

@@ -36,6 +36,8 @@ using sqlite::Statement;
 using sqlite::Transaction;
 using Use = sqlite::Statement::Use;
 using store::blank;
+using store::check_field;
+using store::check_name;
 using store::ClockRow;
 using store::from_db;
 using store::iso;
@@ -285,6 +287,7 @@ public:
     if (blank(rules.name)) {
       throw Error{ErrorKind::invalid_input, "a calendar needs a name"};
     }
+    check_name("calendar name", rules.name);
     Transaction write(m_db);
     if (const std::optional<CalendarRow> row = calendar_row(rules.name)) {
       throw Error{ErrorKind::invalid_input,
@@ -438,6 +441,7 @@ public:
     if (blank(policy.name)) {
       throw Error{ErrorKind::invalid_input, "an SLA policy needs a name"};
     }
+    check_name("policy name", policy.name);
     check_target(policy.name, "reply", policy.base.reply);
     if (policy.base.update) {
       check_target(policy.name, "update", *policy.base.update);
@@ -567,6 +571,10 @@ public:
     if (blank(client.name)) {
       throw Error{ErrorKind::invalid_input, "a client needs a name"};
     }
+    check_name("client name", client.name);
+    check_field("--email", client.email, false);
+    check_field("--owner", client.owner, false);
+    check_field("--note", client.note, true);
     Transaction write(m_db);
     if (const std::optional<ClientRow> row = client_row(client.name)) {
       throw Error{ErrorKind::invalid_input,
@@ -599,6 +607,7 @@ public:
       if (blank(*change.rename)) {
         throw Error{ErrorKind::invalid_input, "a client needs a name"};
       }
+      check_name("client name", *change.rename);
       const std::optional<ClientRow> other = client_row(*change.rename);
       if (other && other->id != row->id) {
         throw Error{ErrorKind::invalid_input,
@@ -609,6 +618,9 @@ public:
     if (change.policy) {
       row->policy_id = require_policy(*change.policy).id;
     }
+    check_field("--email", change.email, false);
+    check_field("--owner", change.owner, false);
+    check_field("--note", change.note, true);
     if (change.email) {
       row->email = non_empty(change.email);
     }
@@ -684,6 +696,7 @@ public:
                   fmt::format("add it with: slatrack client add {}, or pass --create-client",
                               shell_word(request.client)));
       }
+      check_name("client name", request.client);
       {
         Use use = statement("INSERT INTO clients (name, policy_id, created_at) "
                             "VALUES (?, (SELECT id FROM policies WHERE name = ?), ?)")

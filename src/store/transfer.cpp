@@ -13,6 +13,7 @@
 #include "slatrack/error.hpp"
 #include "slatrack/evaluate.hpp"
 #include "slatrack/history.hpp"
+#include "slatrack/input.hpp"
 #include "slatrack/text.hpp"
 #include "store/schema.hpp"
 #include "store/values.hpp"
@@ -154,6 +155,12 @@ private:
                                  "import with --create-clients",
                                  request.client, did_you_mean(request.client, client_names()),
                                  shell_word(request.client)));
+    }
+    if (!client) {
+      // A client made here is checked as `client add` checks it.
+      if (std::optional<std::string> problem = name_problem("client name", request.client)) {
+        return refused(*problem);
+      }
     }
     std::int64_t policy_id = 0;
     if (request.policy) {

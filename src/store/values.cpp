@@ -1,5 +1,7 @@
 #include "store/values.hpp"
 
+#include "slatrack/error.hpp"
+#include "slatrack/input.hpp"
 #include "slatrack/text.hpp"
 
 #include <algorithm>
@@ -60,6 +62,22 @@ std::optional<std::string> non_empty(const std::optional<std::string>& value) {
 
 bool blank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+void check_name(std::string_view what, std::string_view name) {
+  if (std::optional<std::string> problem = name_problem(what, name)) {
+    throw Error{ErrorKind::invalid_input, *problem};
+  }
+}
+
+void check_field(std::string_view what, const std::optional<std::string>& value, bool text) {
+  if (!value) {
+    return;
+  }
+  if (std::optional<std::string> problem =
+          argument_problem(what, text ? ArgumentKind::text : ArgumentKind::value, *value)) {
+    throw Error{ErrorKind::invalid_input, *problem};
+  }
 }
 
 std::string iso(Instant value) {

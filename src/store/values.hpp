@@ -50,6 +50,12 @@ template <typename T>
 // Whether text is empty or only spaces, tabs and line breaks.
 [[nodiscard]] bool blank(std::string_view text);
 
+// The one validation of what names a client, calendar or policy (`what`: "client name") and of a
+// client's email, owner and note, whatever brought them (the command line, the rules file, an
+// import): slatrack/input.hpp's rules. Throws Error{invalid_input}.
+void check_name(std::string_view what, std::string_view name);
+void check_field(std::string_view what, const std::optional<std::string>& value, bool text);
+
 // "2026-11-23T10:30:00Z".
 [[nodiscard]] std::string iso(Instant value);
 

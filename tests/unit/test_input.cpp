@@ -81,3 +81,54 @@ TEST_CASE("C1 control characters are control characters too", "[input]") {
         == "SUBJECT \"\\xC2\\x96\\xFF\" is not valid UTF-8 (byte 0xFF at offset 2); give text in "
            "UTF-8");
 }
+
+TEST_CASE("values are trimmed the same way at every entry", "[input]") {
+  using slatrack::trim_value;
+  CHECK(trim_value(" acme ") == "acme");
+  CHECK(trim_value("\t acme\r\n") == "acme");
+  CHECK(trim_value("Acme  Ltd") == "Acme  Ltd");
+  CHECK(trim_value("   ").empty());
+  CHECK(trim_value("").empty());
+  // Only ASCII space, tab, CR and LF: bytes of a UTF-8 sequence are never cut.
+  CHECK(trim_value("\xC2\xA0x\xC2\xA0") == "\xC2\xA0x\xC2\xA0");
+}
+
+TEST_CASE("bidirectional formatting characters are refused in values, kept in text", "[input]") {
+  // "Invoice <U+202E>fdp.exe" reads as "Invoice exe.pdf" in a terminal.
+  CHECK(argument_problem("NAME", ArgumentKind::value,
+                         "Invoice \xE2\x80\xAE"
+                         "fdp")
+        == "NAME \"Invoice \xE2\x80\xAE"
+           "fdp\" has a bidirectional formatting character (U+202E at offset 8); only plain "
+           "text is accepted here");
+  CHECK(argument_problem("--owner", ArgumentKind::value,
+                         "\xE2\x81\xA7"
+                         "ann")
+        == "--owner \"\xE2\x81\xA7"
+           "ann\" has a bidirectional formatting character (U+2067 at offset 0); only plain text "
+           "is accepted here");
+  CHECK(argument_problem("--ref", ArgumentKind::value, "a\xD8\x9C")
+            ->starts_with("--ref \"a\xD8\x9C\" has a bidirectional formatting character (U+061C"));
+  CHECK_FALSE(argument_problem("SUBJECT", ArgumentKind::text,
+                               "Invoice \xE2\x80\xAE"
+                               "fdp")
+                  .has_value());
+  // Right-to-left letters themselves are plain text.
+  CHECK_FALSE(argument_problem("NAME", ArgumentKind::value, "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D")
+                  .has_value());
+}
+
+TEST_CASE("name_problem: the one check of a client, calendar or policy name", "[input]") {
+  using slatrack::name_problem;
+  CHECK_FALSE(name_problem("client name", "Acme Ltd").has_value());
+  CHECK(name_problem("client name", " acme ")
+        == "client name \" acme \" begins or ends with a space; give it without");
+  CHECK(name_problem("client name", std::string("x\0y", 3))
+        == "client name \"x\\x00y\" has a control character (0x00 at offset 1); only printable "
+           "text is accepted here");
+  CHECK(name_problem("client name", std::string(20000, 'a'))
+        == "client name \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" is 20000 bytes long; at "
+           "most 1000 bytes are accepted");
+  CHECK(name_problem("sla name", "std\xE2\x80\x8F")
+            ->starts_with("sla name \"std\xE2\x80\x8F\" has a bidirectional formatting character"));
+}

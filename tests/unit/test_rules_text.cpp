@@ -195,6 +195,57 @@ TEST_CASE("bad rules are refused with the file and line", "[rules]") {
   CHECK(error_of("client = 3\n") == "rules.toml:1: client must be a table, e.g. [client.acme]");
 }
 
+TEST_CASE("the rules file is checked as the command line is, with its line", "[rules]") {
+  const std::string long_value(20000, 'a');
+  CHECK(error_of("[client.\"x\\u0007y\"]\n")
+        == "rules.toml:1: client name \"x\\x07y\" has a control character (0x07 at offset 1); "
+           "only printable text is accepted here");
+  CHECK(error_of("[client.\"x\\u0000y\"]\n")
+        == "rules.toml:1: client name \"x\\x00y\" has a control character (0x00 at offset 1); "
+           "only printable text is accepted here");
+  CHECK(error_of("[client.\"a\\u202Eb\"]\n")
+        == "rules.toml:1: client name \"a\xE2\x80\xAE"
+           "b\" has a bidirectional formatting character (U+202E at offset 1); only plain text "
+           "is accepted here");
+  CHECK(error_of("[client.\"" + long_value + "\"]\n")
+        == "rules.toml:1: client name \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" is 20000 "
+           "bytes long; at most 1000 bytes are accepted");
+  CHECK(error_of("[client.acme]\nemail = \"ops\\u0000@x\"\n")
+        == "rules.toml:2: email \"ops\\x00@x\" has a control character (0x00 at offset 3); only "
+           "printable text is accepted here");
+  CHECK(error_of("[client.acme]\nowner = \"" + long_value + "\"\n")
+        == "rules.toml:2: owner \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" is 20000 bytes "
+           "long; at most 1000 bytes are accepted");
+  CHECK(error_of("[client.acme]\nsla = \"std\\u2066\"\n")
+            .starts_with("rules.toml:2: sla \"std\xE2\x81\xA6\" has a bidirectional"));
+  CHECK(error_of("[sla.\"s\\u001b\"]\nreply = \"2h\"\n")
+            .starts_with("rules.toml:1: sla name \"s\\x1B\" has a control character"));
+  CHECK(error_of("[calendar.\"c\\u200e\"]\ntz = \"UTC\"\nhours = \"mon 09:00-17:00\"\n")
+            .starts_with("rules.toml:1: calendar name \"c\xE2\x80\x8E\" has a bidirectional"));
+  CHECK(error_of("[client.acme]\n\"own\\u0007er\" = \"ann\"\n")
+        == "rules.toml:2: unknown key \"own\\x07er\" in client \"acme\" (did you mean "
+           "\"owner\"?); the keys are: sla, email, owner, note");
+}
+
+TEST_CASE("the rules file trims names and values as the command line does", "[rules]") {
+  const RuleSet rules = parse_rules("[client.\"  Acme Ltd \"]\nsla = \" std \"\nowner = \" ann \"\n"
+                                    "email = \"\\tops@acme.example \"\nnote = \" as written \"\n"
+                                    "[sla.\" std\"]\nreply = \"2h\"\ncalendar = \" 24x7 \"\n",
+                                    "rules.toml");
+  REQUIRE(rules.clients.size() == 1);
+  CHECK(rules.clients[0].name == "Acme Ltd");
+  CHECK(rules.clients[0].policy == "std");
+  CHECK(rules.clients[0].owner == "ann");
+  CHECK(rules.clients[0].email == "ops@acme.example");
+  CHECK(rules.clients[0].note == " as written ");
+  REQUIRE(rules.policies.size() == 1);
+  CHECK(rules.policies[0].name == "std");
+  CHECK(rules.policies[0].calendar == "24x7");
+  CHECK(error_of("[client.\"acme\"]\n[client.\" Acme \"]\n")
+        == "rules.toml:2: client \"acme\" and \"Acme\" are the same name (names ignore case)");
+  CHECK(error_of("[client.\"  \"]\n") == "rules.toml:1: a client needs a name");
+}
+
 TEST_CASE("targets are written in hours and minutes", "[rules]") {
   CHECK(format_target(minutes{45}) == "45m");
   CHECK(format_target(minutes{90}) == "1h30m");

@@ -1111,3 +1111,69 @@ TEST_CASE("a failing operation rolls back everything it wrote", "[store]") {
   // The store is still usable after a rollback.
   CHECK(store->add_event(new_event(id.value, EventKind::reply, k_t0, k_t0)).replied_at == k_t0);
 }
+
+TEST_CASE("the store checks names whatever brought them: rules file, command line, import",
+          "[store]") {
+  const std::unique_ptr<Store> store = open_sqlite_store(":memory:");
+  CHECK(message_of(
+            [&] {
+              store->add_client(NewClient{"x\ay", {}, {}, {}, {}});
+            },
+            ErrorKind::invalid_input)
+        == "client name \"x\\x07y\" has a control character (0x07 at offset 1); only printable "
+           "text is accepted here");
+  CHECK(message_of(
+            [&] {
+              store->add_client(NewClient{" acme ", {}, {}, {}, {}});
+            },
+            ErrorKind::invalid_input)
+        == "client name \" acme \" begins or ends with a space; give it without");
+  CHECK(message_of(
+            [&] {
+              store->add_client(NewClient{"acme", {}, {}, std::string(20000, 'a'), {}});
+            },
+            ErrorKind::invalid_input)
+        == "--owner \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" is 20000 bytes long; at most "
+           "1000 bytes are accepted");
+  CHECK(message_of(
+            [&] {
+              store->add_client(NewClient{"acme", {}, std::string("ops\0@x", 6), {}, {}});
+            },
+            ErrorKind::invalid_input)
+            .starts_with("--email \"ops\\x00@x\" has a control character"));
+  CHECK(message_of([&] { store->add_policy(make_policy("a\xE2\x80\xAE", Seconds{3600})); },
+                   ErrorKind::invalid_input)
+            .starts_with("policy name \"a\xE2\x80\xAE\" has a bidirectional formatting character"));
+  CHECK(store->clients().empty());
+  store->add_client(NewClient{"acme", {}, {}, {}, {}});
+  CHECK(message_of(
+            [&] {
+              ClientChange change;
+              change.rename = "acme\n";
+              store->change_client("acme", change);
+            },
+            ErrorKind::invalid_input)
+            .starts_with("client name \"acme\\x0A\" has a control character"));
+  // An import that would make a client checks its name as client add does.
+  ImportRequest request;
+  request.client = "Invoice \xE2\x80\xAE"
+                   "fdp";
+  request.subject = "s";
+  request.events.push_back(ImportEvent{EventKind::message,
+                                       Instant{Seconds{1795420800}},
+                                       "me",
+                                       std::nullopt,
+                                       std::nullopt,
+                                       {},
+                                       {},
+                                       {}});
+  const ImportResult result =
+      store->import_requests(std::span<const ImportRequest>(&request, 1),
+                             ImportOptions{Instant{Seconds{1795430800}}, true});
+  REQUIRE(result.outcomes.size() == 1);
+  CHECK(result.outcomes[0].status == ImportStatus::refused);
+  CHECK(result.outcomes[0].reason.starts_with(
+      "client name \"Invoice \xE2\x80\xAE"
+      "fdp\" has a bidirectional formatting character (U+202E at offset 8)"));
+  CHECK(store->clients().size() == 1);
+}
