@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fmt/format.h>
+#include <limits>
 #include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -103,8 +104,70 @@ public:
   [[nodiscard]] std::int64_t number() const {
     return m_number;
   }
+  // Bytes of the input read so far: the offset of the next line (in the spool, after spool()).
   [[nodiscard]] std::int64_t bytes() const {
     return m_bytes;
+  }
+
+  // Reads on from byte `offset` of the input (which must be a file that can seek), the next line
+  // being number lines_before + 1. Reading on from where it is costs no seek. Throws
+  // Error{storage}.
+  void restart(std::int64_t offset, std::int64_t lines_before) {
+    if (offset != m_bytes) {
+      if (::fseeko(m_in, static_cast<off_t>(offset), SEEK_SET) != 0) {
+        throw Error{ErrorKind::storage,
+                    fmt::format("cannot read {} again at line {}: {}; nothing was imported from "
+                                "the rest: check the file and run the import again",
+                                m_name, lines_before + 1, std::strerror(errno))};
+      }
+      m_data.clear();
+      m_start = 0;
+      m_scan = 0;
+      m_end = false;
+      m_bytes = offset;
+    }
+    m_number = lines_before;
+  }
+
+  // Copies what is left of the input (a pipe) to `spool`, an empty file that can seek, and reads
+  // on from there: bytes() then counts from the start of the spool. Throws Error{storage}.
+  void spool(std::FILE* spool) {
+    const auto fail = [&] {
+      throw Error{ErrorKind::storage,
+                  fmt::format("cannot keep {} in a temporary file after line {}: {}; nothing was "
+                              "imported: check the space in TMPDIR (or /tmp), or give the file's "
+                              "name instead of a pipe",
+                              m_name, m_number, std::strerror(errno))};
+    };
+    const std::string_view rest = std::string_view(m_data).substr(m_start);
+    if (std::fwrite(rest.data(), 1, rest.size(), spool) != rest.size()) {
+      fail();
+    }
+    while (!m_end) {
+      m_data.resize(k_read_chunk);
+      const std::size_t got = std::fread(m_data.data(), 1, k_read_chunk, m_in);
+      if (got < k_read_chunk) {
+        if (std::ferror(m_in) != 0) {
+          throw Error{ErrorKind::storage,
+                      fmt::format("cannot read {} after line {}: {}; nothing was imported: check "
+                                  "the input and run the import again",
+                                  m_name, m_number, std::strerror(errno))};
+        }
+        m_end = true;
+      }
+      if (std::fwrite(m_data.data(), 1, got, spool) != got) {
+        fail();
+      }
+    }
+    if (std::fflush(spool) != 0 || std::fseek(spool, 0, SEEK_SET) != 0) {
+      fail();
+    }
+    m_in = spool;
+    m_data.clear();
+    m_start = 0;
+    m_scan = 0;
+    m_end = false;
+    m_bytes = 0;
   }
 
 private:
@@ -654,10 +717,12 @@ std::vector<ImportEvent> simple_events(const std::string& author, Instant receiv
 // events form (a "kind" column) one row per event, the rows of a request one after another.
 class TableReader {
 public:
+  // `seekable`: the input is a regular file (else the events form is kept in a temporary file
+  // to be read in the order of its requests).
   TableReader(ImportRun& run, LineReader& reader, Progress& progress, std::string name,
-              char separator)
+              char separator, bool seekable)
       : m_run(run), m_reader(reader), m_progress(progress), m_name(std::move(name)),
-        m_separator(separator), m_parser(separator) {}
+        m_separator(separator), m_seekable(seekable), m_parser(separator) {}
 
   // Reads the header row and checks its columns. Throws Error{invalid_input} when the file cannot
   // be imported at all; then nothing has been written.
@@ -745,45 +810,188 @@ public:
   }
 
   void rows() {
-    std::string_view line;
-    std::int64_t start = 0;
-    while (m_reader.next(line)) {
+    if (m_events_form) {
+      event_rows();
+      return;
+    }
+    std::int64_t line = 0;
+    while (true) {
+      const Record record = next_record(line);
+      if (record == Record::end) {
+        break;
+      }
+      take(record, line);
+    }
+  }
+
+private:
+  // What next_record read.
+  enum class Record {
+    row,       // m_fields holds the cells of the row that starts at `line`
+    malformed, // a CSV record that cannot be read (m_parser.error() says why)
+    unclosed,  // the input ended inside a quoted cell
+    end,
+  };
+
+  // Reads the next record (a CSV record may span lines; blank lines are skipped): its first line
+  // in `line`, the offset of that line in m_record_offset.
+  Record next_record(std::int64_t& line) {
+    std::string_view text;
+    while (true) {
+      const std::int64_t offset = m_reader.bytes();
+      if (!m_reader.next(text)) {
+        if (m_parser.pending()) {
+          m_parser = CsvParser(m_separator);
+          return Record::unclosed;
+        }
+        return Record::end;
+      }
       m_progress.update(m_reader);
       if (m_separator == '\t') {
-        if (!blank_line(line)) {
-          split_tsv(line, m_fields);
-          row(m_reader.number());
+        if (!blank_line(text)) {
+          split_tsv(text, m_fields);
+          line = m_reader.number();
+          m_record_offset = offset;
+          return Record::row;
         }
         continue;
       }
       if (!m_parser.pending()) {
-        if (blank_line(line)) {
+        if (blank_line(text)) {
           continue;
         }
-        start = m_reader.number();
+        line = m_reader.number();
+        m_record_offset = offset;
       }
-      switch (m_parser.feed(line)) {
+      switch (m_parser.feed(text)) {
       case CsvParser::Status::more:
         break;
       case CsvParser::Status::malformed:
-        end_group();
-        m_run.refuse(start, m_parser.error());
-        break;
+        return Record::malformed;
       case CsvParser::Status::record:
         m_fields = m_parser.fields();
-        row(start);
-        break;
+        return Record::row;
       }
     }
-    if (m_parser.pending()) {
+  }
+
+  // Imports (or refuses) what next_record read.
+  void take(Record record, std::int64_t line) {
+    switch (record) {
+    case Record::row:
+      row(line);
+      break;
+    case Record::malformed:
       end_group();
-      m_run.refuse(start, "a quoted cell is not closed before the end of the file; close it "
-                          "with a \"");
+      m_run.refuse(line, m_parser.error());
+      break;
+    case Record::unclosed:
+      end_group();
+      m_run.refuse(line, "a quoted cell is not closed before the end of the file; close it "
+                         "with a \"");
+      break;
+    case Record::end:
+      break;
+    }
+    if (record != Record::row || !m_events_form) {
+      end_group();
+    }
+  }
+
+  // Adjacent records of one request (or one record that cannot be read: `alone`), in the
+  // events form.
+  // 32 bytes.
+  struct Run {
+    // The hash of the request's group key; once sorted, the first line of the request's first
+    // run (the order in which the runs are read again).
+    std::uint64_t key = 0;
+    std::int64_t offset = 0;   // of its first line in the input (or the spool)
+    std::int64_t line = 0;     // its first line
+    std::uint32_t records = 0; // how many records
+    bool alone = false;
+  };
+
+  // The events form: a request's rows need not be adjacent (a sheet sorted by time). A first
+  // pass reads the keys and notes each run of adjacent rows of one request (32 bytes a run,
+  // however long its rows: a file of our export's form is one run a request); the runs are
+  // then read again from the file in the order of their request's first row, so a request's rows
+  // come together and requests keep the order of their first rows. A pipe is copied to a
+  // temporary file first.
+  void event_rows() {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> spool(nullptr, std::fclose);
+    if (!m_seekable) {
+      spool.reset(std::tmpfile());
+      if (!spool) {
+        throw Error{ErrorKind::storage,
+                    fmt::format("cannot make a temporary file to read {} in the order of its "
+                                "requests: {}; check TMPDIR (or /tmp), or give the file's name "
+                                "instead of a pipe",
+                                m_name, std::strerror(errno))};
+      }
+      m_reader.spool(spool.get());
+    }
+    const std::int64_t start_offset = m_reader.bytes();
+    const std::int64_t start_line = m_reader.number();
+    std::vector<Run> runs;
+    std::int64_t line = 0;
+    while (true) {
+      const Record record = next_record(line);
+      if (record == Record::end) {
+        break;
+      }
+      if (record == Record::row) {
+        const std::uint64_t key = std::hash<std::string>{}(group_key());
+        if (!runs.empty() && !runs.back().alone && runs.back().key == key
+            && runs.back().records < std::numeric_limits<std::uint32_t>::max()) {
+          ++runs.back().records;
+          continue;
+        }
+        runs.push_back(Run{key, m_record_offset, line, 1, false});
+      } else {
+        runs.push_back(Run{0, m_record_offset, line, 1, true});
+      }
+    }
+    // Each run takes the first line of its request's first run as its order (runs of one
+    // request are together after the first sort, in file order).
+    std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) {
+      return std::tie(a.alone, a.key, a.line) < std::tie(b.alone, b.key, b.line);
+    });
+    std::uint64_t previous_key = 0;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      const std::uint64_t key = runs[i].key;
+      const bool same = i > 0 && !runs[i].alone && !runs[i - 1].alone && key == previous_key;
+      previous_key = key;
+      runs[i].key = same ? runs[i - 1].key : static_cast<std::uint64_t>(runs[i].line);
+    }
+    std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) {
+      return std::tie(a.key, a.line) < std::tie(b.key, b.line);
+    });
+    m_parser = CsvParser(m_separator);
+    m_reader.restart(start_offset, start_line);
+    for (const Run& run : runs) {
+      m_reader.restart(run.offset, run.line - 1);
+      for (std::uint32_t i = 0; i < run.records; ++i) {
+        const Record record = next_record(line);
+        if (record == Record::end) {
+          break;
+        }
+        take(record, line);
+      }
     }
     end_group();
   }
 
-private:
+  // What makes rows one request in the events form: its ref when it has one, else the id (of an
+  // export), client and subject.
+  [[nodiscard]] std::string group_key() const {
+    const std::string_view ref = trim(cell(Column::ref));
+    if (!ref.empty()) {
+      return fmt::format("r\x1f{}", ref);
+    }
+    return fmt::format("i\x1f{}\x1f{}\x1f{}", cell_at(m_id_column), cell(Column::client),
+                       cell(Column::subject));
+  }
+
   static std::string_view column_name(Column column) {
     for (const ColumnName& entry : k_column_names) {
       if (entry.column == column) {
@@ -852,12 +1060,28 @@ private:
     return request;
   }
 
-  void row(std::int64_t line) {
+  // Why the current row has the wrong number of cells; nullopt when it has one a column. A short
+  // row is never padded: a row that lost a cell would put every later value in the wrong column.
+  [[nodiscard]] std::optional<std::string> cells_problem() const {
     if (m_fields.size() > m_columns.size()) {
-      end_group();
-      m_run.refuse(line, fmt::format("{} cells but the header names {} columns; quote a cell "
-                                     "that holds a comma",
-                                     m_fields.size(), m_columns.size()));
+      return fmt::format("{} cells but the header names {} columns; {}", m_fields.size(),
+                         m_columns.size(),
+                         m_separator == '\t' ? "write a tab inside a cell as \\t"
+                                             : "quote a cell that holds a comma");
+    }
+    if (m_fields.size() < m_columns.size()) {
+      return fmt::format("{} {} but the header names {} columns; give every column (an empty "
+                         "cell is nothing between two {})",
+                         m_fields.size(), m_fields.size() == 1 ? "cell" : "cells", m_columns.size(),
+                         m_separator == '\t' ? "tabs" : "commas");
+    }
+    return std::nullopt;
+  }
+
+  void row(std::int64_t line) {
+    std::optional<std::string> bad_cells = cells_problem();
+    if (bad_cells && !m_events_form) {
+      m_run.refuse(line, std::move(*bad_cells));
       return;
     }
     if (!m_events_form) {
@@ -876,19 +1100,37 @@ private:
       }
       return;
     }
-    // Events form: consecutive rows with the same id, ref, client and subject are one request.
-    std::array<std::string, 4> key{cell_at(m_id_column), cell(Column::ref), cell(Column::client),
-                                   cell(Column::subject)};
+    // Events form: rows with the same key (group_key) are one request; event_rows brings them
+    // together. They must agree on the id, client and subject.
+    std::string key = group_key();
+    std::array<std::string, 3> names{cell_at(m_id_column), cell(Column::client),
+                                     cell(Column::subject)};
     if (!m_group || key != m_group_key) {
       end_group();
       m_group_key = std::move(key);
+      m_group_names = std::move(names);
       m_group_line = line;
       try {
+        if (bad_cells) {
+          bad_row(*bad_cells);
+        }
         m_group = request_fields();
       } catch (const RowError& error) {
         m_group = ImportRequest{};
         m_group_error = Refusal{line, error.reason};
       }
+    } else if (!m_group_error && bad_cells) {
+      // The whole request is refused: imported without this row, it could not be completed by
+      // importing the fixed file again (its ref would be there already).
+      m_group_error = Refusal{line, std::move(*bad_cells)};
+    } else if (!m_group_error && names != m_group_names) {
+      m_group_error = Refusal{
+          line, fmt::format("the {} differs from line {}, where ref \"{}\" begins; a request's "
+                            "rows give the same id, client and subject (or use another ref)",
+                            names[0] != m_group_names[0]   ? "id"
+                            : names[1] != m_group_names[1] ? "client"
+                                                           : "subject",
+                            m_group_line, escape_control(*m_group->ref))};
     }
     if (m_group_error) {
       return; // the request is refused already; its other rows are read past
@@ -934,13 +1176,16 @@ private:
   Progress& m_progress;
   std::string m_name;
   char m_separator;
+  bool m_seekable;
   CsvParser m_parser;
+  std::int64_t m_record_offset = 0; // of the record next_record read last
   std::vector<Column> m_columns;
   std::optional<std::size_t> m_id_column;
   bool m_events_form = false;
   std::vector<std::string> m_fields;
   std::optional<ImportRequest> m_group;
-  std::array<std::string, 4> m_group_key;
+  std::string m_group_key;
+  std::array<std::string, 3> m_group_names;
   std::int64_t m_group_line = 0;
   std::optional<Refusal> m_group_error;
 };
@@ -1123,6 +1368,7 @@ int run_import(Context& context, const ImportFileOptions& options) {
   }
   struct stat info {};
   std::int64_t total = 0;
+  bool seekable = false;
   if (::fstat(::fileno(in), &info) == 0) {
     if (S_ISDIR(info.st_mode)) {
       throw Error{ErrorKind::invalid_input,
@@ -1132,6 +1378,7 @@ int run_import(Context& context, const ImportFileOptions& options) {
     }
     if (S_ISREG(info.st_mode)) {
       total = static_cast<std::int64_t>(info.st_size);
+      seekable = true;
     }
   }
   // The database is opened (and checked) before the first row is read.
@@ -1162,7 +1409,7 @@ int run_import(Context& context, const ImportFileOptions& options) {
                                 name, reader.number())};
       } else {
         TableReader table(run, reader, progress, name,
-                          first.find('\t') != std::string_view::npos ? '\t' : ',');
+                          first.find('\t') != std::string_view::npos ? '\t' : ',', seekable);
         table.header(first);
         table.rows();
       }
