@@ -9,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,16 +39,40 @@ struct TargetOverride {
   friend bool operator==(const TargetOverride&, const TargetOverride&) = default;
 };
 
+// One version of a policy's rules (SPEC.md "Rules have dates"): in force for the requests
+// received from `from` (nullopt: the beginning of time) until the next version starts.
+struct PolicyVersion {
+  std::int64_t id = 0; // the store's id; 0 for a version not stored yet
+  std::optional<Instant> from;
+  std::string calendar;
+  Targets base;
+  std::map<Priority, TargetOverride> overrides;
+  // The same rules (ids and start times aside).
+  [[nodiscard]] bool same_rules(const PolicyVersion& other) const {
+    return calendar == other.calendar && base == other.base && overrides == other.overrides;
+  }
+};
+
+// A policy. `calendar`, `base` and `overrides` are those of its latest version; `versions` holds
+// every version, oldest first (the first one from the beginning of time).
 struct Policy {
   std::string name;
   std::string calendar;
   Targets base;
   std::map<Priority, TargetOverride> overrides;
   bool builtin = false;
+  std::vector<PolicyVersion> versions;
 };
 
-// The targets of `policy` for a request of `priority`.
+// The targets of `policy` (its latest version) for a request of `priority`.
 [[nodiscard]] Targets targets_for(const Policy& policy, Priority priority);
+// The targets of `version` for a request of `priority`.
+[[nodiscard]] Targets targets_for(const PolicyVersion& version, Priority priority);
+
+// The index in `versions` (oldest first, the first from the beginning of time) of the version
+// that judges a request received at `received`: the last one that starts at or before it.
+[[nodiscard]] std::size_t version_in_force(std::span<const PolicyVersion> versions,
+                                           Instant received);
 
 // What `sla set` changes. With `priority`, the targets given change that priority's override;
 // without, the base targets. For update/resolve the inner nullopt means "none".
@@ -60,7 +85,31 @@ struct PolicyChange {
   // With `priority`: drop that priority's override first (its targets inherit the base again),
   // then apply the targets given (config apply uses it to make an override exactly the file's).
   bool reset = false;
+  // When: a new version from `from` (the version in force then, changed), or with `retroactive`
+  // every version changed in place. Neither: the caller's default, from now.
+  std::optional<Instant> from;
+  bool retroactive = false;
 };
+
+// Applies the calendar and targets of `change` to one version (its base, or with
+// change.priority that priority's override).
+void apply_change(PolicyVersion& version, const PolicyChange& change);
+
+// A policy's versions after a change, and which requests it may re-judge.
+struct VersionedChange {
+  std::vector<PolicyVersion> versions; // oldest first; a new version has id 0
+  bool all = false;                    // every request of the policy (a retroactive change)
+  Instant from{};                      // else those received in [from, until)
+  std::optional<Instant> until;        // nullopt: no later version
+  bool changed = false;                // false: the rules are what they were
+};
+
+// SPEC.md "Rules have dates": with change.retroactive the change applies to every version; else
+// a version starts at `from` (change.from): the version in force at `from` with the change, until
+// the next version that starts later, which stays as it is (a version that starts exactly at
+// `from` is changed in place). A new version equal to the one before it is not added.
+[[nodiscard]] VersionedChange change_versions(std::vector<PolicyVersion> versions,
+                                              const PolicyChange& change, Instant from);
 
 struct Client {
   std::string name;
@@ -79,6 +128,11 @@ struct ClientChange {
   std::optional<std::string> email;
   std::optional<std::string> owner;
   std::optional<std::string> note;
+  // With `policy`: also move the client's requests that are not resolved (`client edit --open`),
+  // recorded as edits at `now` by `recorder`.
+  bool open = false;
+  Instant now{};
+  std::string recorder;
 };
 
 // A request with its derived state.

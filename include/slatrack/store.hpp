@@ -174,6 +174,19 @@ struct CheckReport {
   std::int64_t problems = 0; // lines passed to the callback
 };
 
+// What a change of rules did (SPEC.md "Rules have dates"): how many requests it re-judged.
+struct RuleEffect {
+  std::int64_t requests = 0; // requests whose derived state changed
+  std::int64_t outcomes = 0; // requests whose stopped clocks' outcomes (met, breached) changed
+  std::int64_t moved = 0;    // running clocks whose due time moved
+  RuleEffect& operator+=(const RuleEffect& other) {
+    requests += other.requests;
+    outcomes += other.outcomes;
+    moved += other.moved;
+    return *this;
+  }
+};
+
 class Store {
 public:
   Store() = default;
@@ -191,27 +204,33 @@ public:
   // Used by `config apply` (docs/configuration.md). Throws Error{storage}.
   virtual void transaction(const std::function<void()>& body, bool commit) = 0;
 
-  // Calendars. Mutations that change rules return how many requests' derived state changed.
+  // Calendars. Mutations that change rules return what they changed in the requests.
   [[nodiscard]] virtual std::vector<Calendar> calendars() = 0;
   [[nodiscard]] virtual std::optional<Calendar> find_calendar(std::string_view name) = 0;
   virtual void add_calendar(const CalendarRules& rules) = 0;
-  virtual std::int64_t change_calendar(std::string_view name, const CalendarChange& change) = 0;
-  virtual std::int64_t add_holidays(std::string_view name, const std::vector<Holiday>& days) = 0;
-  virtual std::int64_t remove_holidays(std::string_view name, const std::vector<Holiday>& days) = 0;
+  virtual RuleEffect change_calendar(std::string_view name, const CalendarChange& change) = 0;
+  virtual RuleEffect add_holidays(std::string_view name, const std::vector<Holiday>& days) = 0;
+  virtual RuleEffect remove_holidays(std::string_view name, const std::vector<Holiday>& days) = 0;
   virtual void remove_calendar(std::string_view name) = 0;
 
   // SLA policies.
   [[nodiscard]] virtual std::vector<Policy> policies() = 0;
   [[nodiscard]] virtual std::optional<Policy> find_policy(std::string_view name) = 0;
   virtual void add_policy(const Policy& policy) = 0;
-  virtual std::int64_t change_policy(std::string_view name, const PolicyChange& change) = 0;
+  // Changes a policy from change.from on (a new version), or with change.retroactive in every
+  // version, and re-evaluates only the requests whose version changed: for a change from a time,
+  // those received from then until the next version (none for a change from now). Throws
+  // Error{not_found}, Error{invalid_input} (a bad target; a change without from or retroactive).
+  virtual RuleEffect change_policy(std::string_view name, const PolicyChange& change) = 0;
   virtual void remove_policy(std::string_view name) = 0;
 
   // Clients.
   [[nodiscard]] virtual std::vector<Client> clients() = 0;
   [[nodiscard]] virtual std::optional<Client> find_client(std::string_view name) = 0;
   virtual void add_client(const NewClient& client) = 0;
-  virtual void change_client(std::string_view name, const ClientChange& change) = 0;
+  // With change.policy and change.open, the client's requests that are not resolved (and not
+  // void) move to the new policy too, each with an edit event, and are re-evaluated.
+  virtual RuleEffect change_client(std::string_view name, const ClientChange& change) = 0;
   virtual void remove_client(std::string_view name) = 0;
 
   // Requests.

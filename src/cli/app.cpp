@@ -192,6 +192,11 @@ void build_sla(Tree& tree, CLI::App& app) {
   set->add_option("--update", tree.sla_set.update, "Update target or none")->type_name("DUR|none");
   set->add_option("--resolve", tree.sla_set.resolve, "Resolve target or none")
       ->type_name("DUR|none");
+  set->add_option("--from", tree.sla_set.from,
+                  "Judge requests received from TIME on by the change (default: now)")
+      ->type_name("TIME");
+  set->add_flag("--retroactive", tree.sla_set.retroactive,
+                "Correct every version: past requests are judged anew");
   leaf(tree, *sla, "list", "List policies", [](Context& context) { return run_sla_list(context); });
   leaf(tree, *sla, "show", "Show a policy's targets per priority",
        [&tree](Context& context) { return run_sla_show(context, tree.name); })
@@ -226,6 +231,8 @@ void build_client(Tree& tree, CLI::App& app) {
   edit->add_option("--email", tree.client_edit.email, "Email address")->type_name("ADDR");
   edit->add_option("--owner", tree.client_edit.owner, "Account manager")->type_name("WHO");
   edit->add_option("--note", tree.client_edit.note, "A note")->type_name("TEXT");
+  edit->add_flag("--open", tree.client_edit.open,
+                 "With --sla: also move its requests that are not resolved");
   leaf(tree, *client, "list", "List clients",
        [](Context& context) { return run_client_list(context); });
   leaf(tree, *client, "show", "Show a client",

@@ -68,7 +68,7 @@ std::string read_rules_file(const std::string& file) {
 }
 
 // Runs one step on the store. A refusal names the file and the step.
-void run_step(Store& store, const RuleStep& step, std::string_view source) {
+void run_step(Store& store, const RuleStep& step, std::string_view source, Instant now) {
   try {
     std::visit(
         [&](const auto& operation) {
@@ -84,12 +84,16 @@ void run_step(Store& store, const RuleStep& step, std::string_view source) {
           } else if constexpr (std::is_same_v<T, Policy>) {
             store.add_policy(operation);
           } else if constexpr (std::is_same_v<T, PolicyChange>) {
-            static_cast<void>(store.change_policy(step.name, operation));
+            PolicyChange change = operation;
+            if (!change.retroactive && !change.from) {
+              change.from = now; // a changed target starts a new version from now
+            }
+            static_cast<void>(store.change_policy(step.name, change));
           } else if constexpr (std::is_same_v<T, ClientRules>) {
             store.add_client(NewClient{operation.name, operation.policy, operation.email,
                                        operation.owner, operation.note});
           } else if constexpr (std::is_same_v<T, ClientChange>) {
-            store.change_client(step.name, operation);
+            static_cast<void>(store.change_client(step.name, operation));
           } else if constexpr (std::is_same_v<T, RemoveRule>) {
             if (step.kind == RuleKind::calendar) {
               store.remove_calendar(step.name);
@@ -150,7 +154,7 @@ int run_config_apply(Context& context, const ConfigApplyOptions& options) {
         plan = plan_rules(current_rules(store), wanted, options.prune);
         reevaluated = count_reevaluated(store, plan);
         for (const RuleStep& step : plan.steps) {
-          run_step(store, step, source);
+          run_step(store, step, source, context.now());
         }
       },
       !options.dry_run);

@@ -33,8 +33,13 @@ void report(Context& context, const std::string& sentence, const Record& record,
   }
 }
 
-std::string requests_changed(std::int64_t count) {
-  return count == 1 ? "1 request changed" : fmt::format("{} requests changed", count);
+// What a change of rules did (SPEC.md "Rules have dates"): "2 requests' outcomes changed, 1
+// running clock's due time moved".
+std::string requests_changed(const RuleEffect& effect) {
+  return fmt::format("{} {} changed, {} {} moved", effect.outcomes,
+                     effect.outcomes == 1 ? "request's outcome" : "requests' outcomes",
+                     effect.moved,
+                     effect.moved == 1 ? "running clock's due time" : "running clocks' due times");
 }
 
 Target duration_option(std::string_view option, const std::string& text) {
@@ -288,7 +293,7 @@ int run_calendar_edit(Context& context, const CalendarEditOptions& options) {
     throw Error{ErrorKind::usage, "nothing to change: give --tz ZONE and/or --hours SPEC"};
   }
   const Calendar before = need_calendar(context, options.name);
-  const std::int64_t changed = context.store().change_calendar(before.rules.name, change);
+  const RuleEffect changed = context.store().change_calendar(before.rules.name, change);
   const Calendar calendar = need_calendar(context, options.name);
   report(context,
          fmt::format("Changed calendar {} ({}): {}; {}", calendar.rules.name, calendar.rules.zone,
@@ -358,8 +363,8 @@ int run_calendar_holiday_ics(Context& context, const CalendarHolidayOptions& opt
                    fmt::format(" (every year as {})", format_holiday_date(*there)));
     }
   }
-  const std::int64_t changed =
-      added.empty() ? 0 : context.store().add_holidays(before.rules.name, added);
+  const RuleEffect changed =
+      added.empty() ? RuleEffect{} : context.store().add_holidays(before.rules.name, added);
   if (context.format() != Format::table) {
     if (!context.quiet()) {
       write_rows(context.out(), context.style(), {}, rows, {"date", "name", "state"});
@@ -397,9 +402,9 @@ int run_calendar_holiday(Context& context, const CalendarHolidayOptions& options
     days.push_back(std::move(holiday));
   }
   const Calendar before = need_calendar(context, options.name);
-  const std::int64_t changed = options.remove
-                                   ? context.store().remove_holidays(before.rules.name, days)
-                                   : context.store().add_holidays(before.rules.name, days);
+  const RuleEffect changed = options.remove
+                                 ? context.store().remove_holidays(before.rules.name, days)
+                                 : context.store().add_holidays(before.rules.name, days);
   const Calendar calendar = need_calendar(context, options.name);
   report(context,
          fmt::format("{} {} holiday{} {} calendar {}; {}", options.remove ? "Removed" : "Added",
@@ -531,8 +536,21 @@ int run_sla_set(Context& context, const SlaSetOptions& options) {
     throw Error{ErrorKind::usage,
                 "--calendar applies to the whole policy: run it without --priority"};
   }
+  if (options.from && options.retroactive) {
+    throw Error{ErrorKind::usage,
+                "--from and --retroactive exclude each other: a change starts at a time, or "
+                "corrects every version"};
+  }
+  change.retroactive = options.retroactive;
+  if (!options.retroactive) {
+    try {
+      change.from = options.from ? context.parse_time(*options.from) : context.now();
+    } catch (const Error& error) {
+      throw Error{ErrorKind::invalid_input, fmt::format("--from: {}", error.what())};
+    }
+  }
   const Policy before = need_policy(context, options.name);
-  const std::int64_t changed = context.store().change_policy(before.name, change);
+  const RuleEffect changed = context.store().change_policy(before.name, change);
   const Policy policy = need_policy(context, options.name);
   const CalendarRules rules = need_calendar(context, policy.calendar).rules;
   if (change.reply) {
@@ -544,7 +562,12 @@ int run_sla_set(Context& context, const SlaSetOptions& options) {
   if (change.resolve && *change.resolve) {
     note_day_target(*options.resolve, **change.resolve, rules);
   }
-  report(context, fmt::format("Changed SLA policy {}; {}", policy.name, requests_changed(changed)),
+  const std::string when =
+      change.retroactive
+          ? std::string("in every version (retroactive)")
+          : fmt::format("from {}", local_short(*change.from, context.zone(), context.now()));
+  report(context,
+         fmt::format("Changed SLA policy {} {}; {}", policy.name, when, requests_changed(changed)),
          policy_record(policy), {});
   return 0;
 }
@@ -567,8 +590,21 @@ int run_sla_list(Context& context) {
   return 0;
 }
 
+// `policy` as the version in force for a request received at `at` gives it.
+Policy in_force(Policy policy, Instant at) {
+  if (policy.versions.empty()) {
+    return policy;
+  }
+  const PolicyVersion& version = policy.versions[version_in_force(policy.versions, at)];
+  policy.calendar = version.calendar;
+  policy.base = version.base;
+  policy.overrides = version.overrides;
+  return policy;
+}
+
 int run_sla_show(Context& context, const std::string& name) {
-  const Policy policy = need_policy(context, name);
+  const Policy latest = need_policy(context, name);
+  const Policy policy = in_force(latest, context.now());
   if (context.format() != Format::table) {
     write_record(context.out(), context.style(), policy_record(policy), {});
     return 0;
@@ -590,6 +626,34 @@ int run_sla_show(Context& context, const std::string& name) {
       context.out(), context.style(),
       {{"priority", "PRIORITY"}, {"reply", "REPLY"}, {"update", "UPDATE"}, {"resolve", "RESOLVE"}},
       rows, {});
+  if (latest.versions.size() > 1) {
+    // Each version judges the requests received from its start until the next one's.
+    std::fputs("\nVersions (each judges the requests received from its start on):\n",
+               context.out());
+    std::vector<Row> versions;
+    for (const PolicyVersion& version : latest.versions) {
+      Policy view = latest;
+      view.calendar = version.calendar;
+      view.base = version.base;
+      view.overrides = version.overrides;
+      versions.push_back(Row{
+          Record{{"from", version.from ? local_short(*version.from, context.zone(), context.now())
+                                       : std::string("the beginning")},
+                 {"calendar", version.calendar},
+                 {"reply", target_value(version.base.reply)},
+                 {"update", target_or_null(version.base.update)},
+                 {"resolve", target_or_null(version.base.resolve)},
+                 {"overrides", overrides_text(view)}}});
+    }
+    write_rows(context.out(), context.style(),
+               {{"from", "FROM"},
+                {"calendar", "CALENDAR"},
+                {"reply", "REPLY"},
+                {"update", "UPDATE"},
+                {"resolve", "RESOLVE"},
+                {"overrides", "BY PRIORITY"}},
+               versions, {});
+  }
   return 0;
 }
 
@@ -615,7 +679,18 @@ int run_client_add(Context& context, const ClientAddOptions& options) {
 
 int run_client_edit(Context& context, const ClientEditOptions& options) {
   const Client before = need_client(context, options.name);
-  ClientChange change{options.rename, std::nullopt, options.email, options.owner, options.note};
+  ClientChange change;
+  change.rename = options.rename;
+  change.email = options.email;
+  change.owner = options.owner;
+  change.note = options.note;
+  change.open = options.open;
+  change.now = context.now();
+  change.recorder = context.recorder();
+  if (options.open && !options.sla) {
+    throw Error{ErrorKind::usage, "--open moves the client's open requests to the new SLA "
+                                  "policy: give it with --sla POLICY"};
+  }
   if (options.rename) {
     require_name("client", *options.rename);
   }
@@ -626,10 +701,16 @@ int run_client_edit(Context& context, const ClientEditOptions& options) {
     throw Error{ErrorKind::usage,
                 "nothing to change: give --rename, --sla, --email, --owner or --note"};
   }
-  context.store().change_client(before.name, change);
+  const RuleEffect changed = context.store().change_client(before.name, change);
   const Client client = need_client(context, options.rename.value_or(before.name));
-  report(context, fmt::format("Changed client {}", client.name), client_record(client),
-         client_columns());
+  std::string sentence = fmt::format("Changed client {}", client.name);
+  if (change.policy && change.open) {
+    sentence += fmt::format("; {} not resolved moved to SLA {}; {}",
+                            changed.requests == 1 ? std::string("1 request")
+                                                  : fmt::format("{} requests", changed.requests),
+                            client.policy, requests_changed(changed));
+  }
+  report(context, sentence, client_record(client), client_columns());
   return 0;
 }
 

@@ -49,6 +49,8 @@ struct SlaSetOptions {
   Text reply;
   Text update;
   Text resolve;
+  Text from;                // TIME the new version starts (default: now)
+  bool retroactive = false; // change every version instead
 };
 struct ClientAddOptions {
   std::string name;
@@ -64,6 +66,7 @@ struct ClientEditOptions {
   Text email;
   Text owner;
   Text note;
+  bool open = false; // with sla: also its requests not resolved
 };
 struct LogOptions {
   std::string client;

@@ -326,10 +326,56 @@ DROP INDEX clocks_stopped;
 CREATE INDEX clocks_stopped ON clocks (metric, stop_at, outcome, used_s);
 )sql";
 
+// Migration 8: rules have dates (SPEC.md "Rules have dates"). A policy's calendar and targets
+// move to versions, each in force from `from_at` (NULL: the beginning of time) for the requests
+// received from then until the next version starts; today's rules become each policy's first
+// version, from the beginning of time, with the policy's id as its id, so nothing is judged
+// differently. `policy_targets` is keyed by version (rebuilt, as in migration 5: the primary key
+// changes). `policies.calendar_id` stays, the calendar of the latest version. Each request gains
+// `version_id`, derived like its due times: the version that judges it (the version in force
+// when it was received). Requests are found by policy and received time for a change from a
+// date on (a forward change reads only the requests received after it: none for `--from now`),
+// and `requests_running` carries version_id so that overdue still reads that index alone.
+constexpr std::string_view k_migration_8 = R"sql(
+CREATE TABLE policy_versions (
+  id          INTEGER PRIMARY KEY,
+  policy_id   INTEGER NOT NULL REFERENCES policies (id) ON DELETE CASCADE,
+  from_at     INTEGER,
+  calendar_id INTEGER NOT NULL REFERENCES calendars (id)
+) STRICT;
+CREATE UNIQUE INDEX policy_versions_by_policy ON policy_versions (policy_id, from_at);
+CREATE INDEX policy_versions_by_calendar ON policy_versions (calendar_id);
+INSERT INTO policy_versions (id, policy_id, from_at, calendar_id)
+  SELECT id, id, NULL, calendar_id FROM policies;
+CREATE TABLE policy_targets_v7 AS SELECT policy_id, priority, reply_s, update_s, resolve_s
+  FROM policy_targets;
+DROP TABLE policy_targets;
+CREATE TABLE policy_targets (
+  version_id INTEGER NOT NULL REFERENCES policy_versions (id) ON DELETE CASCADE,
+  priority   TEXT NOT NULL CHECK (priority IN ('*', 'urgent', 'high', 'normal', 'low')),
+  reply_s    INTEGER CHECK (reply_s <> 0),
+  update_s   INTEGER,
+  resolve_s  INTEGER,
+  PRIMARY KEY (version_id, priority),
+  CHECK (priority <> '*' OR (reply_s IS NOT NULL AND update_s IS NOT 0 AND resolve_s IS NOT 0))
+) STRICT, WITHOUT ROWID;
+INSERT INTO policy_targets (version_id, priority, reply_s, update_s, resolve_s)
+  SELECT policy_id, priority, reply_s, update_s, resolve_s FROM policy_targets_v7;
+DROP TABLE policy_targets_v7;
+ALTER TABLE requests ADD COLUMN version_id INTEGER NOT NULL DEFAULT 0;
+UPDATE requests SET version_id = policy_id;
+DROP INDEX requests_by_policy;
+CREATE INDEX requests_by_policy ON requests (policy_id, received_at);
+DROP INDEX requests_running;
+CREATE INDEX requests_running ON requests (next_due_at, id, client_id, policy_id, version_id,
+  next_metric, status, priority, channel, assignee, received_at, replied_at, resolved_at,
+  reply_due_at, update_due_at, resolve_due_at, ref, subject) WHERE next_due_at IS NOT NULL;
+)sql";
+
 // k_migrations[i] takes the schema from version i to i + 1.
 constexpr std::array<std::string_view, k_schema_version> k_migrations{
     k_migration_1, k_migration_2, k_migration_3, k_migration_4,
-    k_migration_5, k_migration_6, k_migration_7};
+    k_migration_5, k_migration_6, k_migration_7, k_migration_8};
 
 // What the header of an existing file says, read in one read transaction.
 struct Header {
@@ -673,10 +719,10 @@ sqlite::Database open_read_only(const std::string& path, const std::string& file
 
 std::string overdue_query(bool by_client, bool by_assignee, bool with_start) {
   std::string sql(k_request_select);
-  sql.insert(sql.find("\nFROM"), with_start ? R"sql(, p.calendar_id,
+  sql.insert(sql.find("\nFROM"), with_start ? R"sql(, v.calendar_id,
   (SELECT s.start_at FROM clocks s WHERE s.request_id = r.id AND s.metric = r.next_metric
      AND s.outcome = 'running' ORDER BY s.seq DESC LIMIT 1))sql"
-                                            : ", p.calendar_id");
+                                            : ", v.calendar_id");
   sql += "WHERE r.next_due_at IS NOT NULL AND r.next_due_at <= ?\n";
   // The unary + keeps the client and assignee indexes out of the plan: the partial index holds
   // only requests with a running clock, which is what overdue wants however many requests exist,

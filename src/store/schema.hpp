@@ -12,20 +12,22 @@
 namespace slatrack::store {
 
 // The schema version this slatrack writes (PRAGMA user_version).
-inline constexpr int k_schema_version = 7;
+inline constexpr int k_schema_version = 8;
 
 // PRAGMA application_id of every slatrack database: "SLAT".
 inline constexpr std::int64_t k_application_id = 0x534C4154;
 
 // The columns of a Request as the store reads them (r = requests, c = clients, p = policies,
-// k = the policy's calendar), followed by FROM and the joins; callers append WHERE and ORDER BY.
+// v = the policy version that judges the request, k = that version's calendar), followed by FROM
+// and the joins; callers append WHERE and ORDER BY.
 inline constexpr std::string_view k_request_select = R"sql(SELECT r.id, c.name, r.subject,
   r.channel, r.priority, r.status, r.assignee, p.name, k.name, r.ref, r.received_at, r.replied_at,
   r.resolved_at, r.reply_due_at, r.update_due_at, r.resolve_due_at, r.next_due_at, r.next_metric
 FROM requests r
 JOIN clients c ON c.id = r.client_id
 JOIN policies p ON p.id = r.policy_id
-JOIN calendars k ON k.id = p.calendar_id
+JOIN policy_versions v ON v.id = r.version_id
+JOIN calendars k ON k.id = v.calendar_id
 )sql";
 inline constexpr int k_request_columns = 18;
 

@@ -130,7 +130,8 @@ void check_derived(sqlite::Database& db, const RulesSource& rules, CheckReport& 
                    const std::function<void(const std::string&)>& say) {
 
   Statement requests(db, R"sql(SELECT id, policy_id, priority, status, received_at, replied_at,
-  resolved_at, reply_due_at, update_due_at, resolve_due_at, next_due_at, next_metric, voided_by
+  resolved_at, reply_due_at, update_due_at, resolve_due_at, next_due_at, next_metric, voided_by,
+  version_id
 FROM requests ORDER BY id)sql");
   // Every event: void and unvoid events decide which others count (include/slatrack/history.hpp).
   Statement events(db, "SELECT request_id, kind, at, id, number, target, voided_by FROM events "
@@ -184,15 +185,15 @@ FROM requests ORDER BY id)sql");
       say(fmt::format("#{}: unknown priority \"{}\"", id, priority_text));
       continue;
     }
-    PolicyRules policy;
+    VersionedHistory versioned;
     try {
-      policy = rules(request_rows.integer(1));
+      versioned = evaluate_versioned(request_events, *priority, request_rows.integer(1),
+                                     Instant{Seconds{request_rows.integer(4)}}, rules);
     } catch (const Error& error) {
       say(fmt::format("#{}: {}", id, error.what()));
       continue;
     }
-    const HistoryEvaluation history =
-        evaluate_history(request_events, targets_for(*policy.policy, *priority), *policy.clock);
+    const HistoryEvaluation& history = versioned.history;
     const Evaluation& evaluation = history.evaluation;
     const std::optional<NextDue> next = next_due(evaluation);
 
@@ -211,6 +212,8 @@ FROM requests ORDER BY id)sql");
     if (!evaluation.received_at) {
       differences.emplace_back("no client message among its events");
     }
+    compare(differences, "version_id", std::optional<std::int64_t>{request_rows.integer(13)},
+            std::optional<std::int64_t>{versioned.rules.version_id}, false);
     compare(differences, "status", std::optional<std::string>{request_rows.text(3)},
             std::optional<std::string>{std::string(to_string(evaluation.status))}, false);
     if (evaluation.received_at) {

@@ -50,6 +50,7 @@ using store::to_instant;
 using store::to_row;
 using store::to_seconds;
 using store::to_target;
+using store::VersionedHistory;
 
 // An FTS5 query for the words that start with `word`: a phrase (quotes doubled) with a prefix
 // star, so "inv-10" finds "INV-1042" (the tokens inv and 10..., one after the other).
@@ -131,6 +132,7 @@ struct Derived {
   std::optional<std::int64_t> next_due_at;
   std::optional<std::string> next_metric;
   std::optional<std::int64_t> voided_by;
+  std::int64_t version_id = 0; // the policy version that judges the request
   bool operator==(const Derived&) const = default;
 };
 
@@ -156,8 +158,9 @@ void check_holiday(const Holiday& day) {
 
 // The rules of one operation: policies and clocks loaded once, by id.
 struct LoadedPolicy {
-  Policy policy;
-  std::int64_t calendar_id = 0;
+  Policy policy;                       // with every version
+  std::int64_t calendar_id = 0;        // of the latest version
+  std::vector<std::int64_t> calendars; // of each version
 };
 
 struct RulesCache {
@@ -201,11 +204,12 @@ struct PolicyRow {
 using store::k_request_columns;
 using store::k_request_select;
 
-// k_request_select with r.policy_id after its columns (column k_request_columns).
+// k_request_select with r.policy_id and r.version_id after its columns (columns
+// k_request_columns and k_request_columns + 1).
 std::string with_policy_id(std::string_view select) {
   std::string out(select);
   const std::size_t from = out.find("\nFROM requests r");
-  out.insert(from, ", r.policy_id");
+  out.insert(from, ", r.policy_id, r.version_id");
   return out;
 }
 
@@ -306,7 +310,7 @@ public:
     write.commit();
   }
 
-  std::int64_t change_calendar(std::string_view name, const CalendarChange& change) override {
+  RuleEffect change_calendar(std::string_view name, const CalendarChange& change) override {
     Transaction write(m_db);
     const CalendarRow row = changeable_calendar(name);
     Calendar calendar = load_calendar(row.id);
@@ -321,12 +325,12 @@ public:
       Use use = statement("UPDATE calendars SET zone = ?, hours = ? WHERE id = ?").use();
       use.bind(calendar.rules.zone).bind(format_hours(calendar.rules.hours)).bind(row.id).run();
     }
-    const std::int64_t changed = reevaluate_calendar(row.id);
+    const RuleEffect changed = reevaluate_calendar(row.id);
     write.commit();
     return changed;
   }
 
-  std::int64_t add_holidays(std::string_view name, const std::vector<Holiday>& days) override {
+  RuleEffect add_holidays(std::string_view name, const std::vector<Holiday>& days) override {
     for (const Holiday& day : days) {
       check_holiday(day);
     }
@@ -336,12 +340,12 @@ public:
       put_holiday(row.id, day);
     }
     static_cast<void>(checked(load_calendar(row.id).rules));
-    const std::int64_t changed = reevaluate_calendar(row.id);
+    const RuleEffect changed = reevaluate_calendar(row.id);
     write.commit();
     return changed;
   }
 
-  std::int64_t remove_holidays(std::string_view name, const std::vector<Holiday>& days) override {
+  RuleEffect remove_holidays(std::string_view name, const std::vector<Holiday>& days) override {
     Transaction write(m_db);
     const CalendarRow row = changeable_calendar(name);
     for (const Holiday& day : days) {
@@ -360,7 +364,7 @@ public:
                                 row.name, format_holiday_date(day), shell_word(row.name))};
       }
     }
-    const std::int64_t changed = reevaluate_calendar(row.id);
+    const RuleEffect changed = reevaluate_calendar(row.id);
     write.commit();
     return changed;
   }
@@ -377,7 +381,9 @@ public:
     }
     std::vector<std::string> users;
     {
-      Use use = statement("SELECT name FROM policies WHERE calendar_id = ? ORDER BY name").use();
+      Use use = statement("SELECT DISTINCT p.name FROM policies p JOIN policy_versions v "
+                          "ON v.policy_id = p.id WHERE v.calendar_id = ? ORDER BY p.name")
+                    .use();
       use.bind(row->id);
       while (use.step()) {
         users.push_back(use.text(0));
@@ -473,34 +479,83 @@ public:
       use.bind(policy.name).bind(calendar_id).run();
     }
     const std::int64_t id = m_db.last_insert_rowid();
-    put_targets(id, "*", to_db(policy.base.reply), to_db(policy.base.update),
-                to_db(policy.base.resolve));
-    for (const auto& [priority, override_] : policy.overrides) {
-      put_targets(id, to_string(priority), to_db(override_.reply), to_db(override_.update),
-                  to_db(override_.resolve));
-    }
+    PolicyVersion first;
+    first.base = policy.base;
+    first.overrides = policy.overrides;
+    put_version(id, calendar_id, first);
     write.commit();
   }
 
-  std::int64_t change_policy(std::string_view name, const PolicyChange& change) override {
+  RuleEffect change_policy(std::string_view name, const PolicyChange& change) override {
+    if (change.reply) {
+      check_target(name, "reply", *change.reply);
+    }
+    if (change.update && *change.update) {
+      check_target(name, "update", **change.update);
+    }
+    if (change.resolve && *change.resolve) {
+      check_target(name, "resolve", **change.resolve);
+    }
+    if (!change.retroactive && !change.from) {
+      throw Error{ErrorKind::internal, "a policy change needs a time it starts from (a bug)"};
+    }
     Transaction write(m_db);
     const std::optional<PolicyRow> row = policy_row(name);
     if (!row) {
       no_policy(name, "list them with: slatrack sla list");
     }
+    PolicyChange named = change;
     if (change.calendar) {
-      const std::int64_t calendar_id = require_calendar(*change.calendar).id;
-      Use use = statement("UPDATE policies SET calendar_id = ? WHERE id = ?").use();
-      use.bind(calendar_id).bind(row->id).run();
+      named.calendar = require_calendar(*change.calendar).name;
     }
-    if (change.reply || change.update || change.resolve || change.reset) {
-      change_targets(*row, change);
+    const LoadedPolicy loaded = load_policy(row->id);
+    const VersionedChange plan =
+        change_versions(loaded.policy.versions, named, change.from.value_or(Instant{}));
+    RuleEffect effect;
+    if (!plan.changed) {
+      write.commit();
+      return effect;
+    }
+    // Versions are changed in place (their requests keep their version ids) or added.
+    for (const PolicyVersion& version : plan.versions) {
+      if (version.id != 0) {
+        const auto old = std::find_if(
+            loaded.policy.versions.begin(), loaded.policy.versions.end(),
+            [&version](const PolicyVersion& candidate) { return candidate.id == version.id; });
+        if (old != loaded.policy.versions.end() && old->same_rules(version)) {
+          continue;
+        }
+      }
+      put_version(row->id, require_calendar(version.calendar).id, version);
+    }
+    {
+      Use use = statement("UPDATE policies SET calendar_id = (SELECT calendar_id FROM "
+                          "policy_versions WHERE policy_id = ?1 ORDER BY from_at DESC LIMIT 1) "
+                          "WHERE id = ?1")
+                    .use();
+      use.bind(row->id).run();
     }
     RulesCache rules;
-    const std::int64_t changed = reevaluate_ids(
-        select_ids("SELECT id FROM requests WHERE policy_id = ? ORDER BY id", row->id), rules);
+    if (plan.all) {
+      effect = reevaluate_ids(
+          select_ids("SELECT id FROM requests WHERE policy_id = ? ORDER BY id", row->id), rules);
+    } else {
+      // Only the requests received from the change on, up to the next version: an index range
+      // (requests_by_policy), empty for a change from now.
+      std::vector<std::int64_t> ids;
+      Use use = statement("SELECT id FROM requests WHERE policy_id = ? AND received_at >= ? "
+                          "AND received_at < ? ORDER BY id")
+                    .use();
+      use.bind(row->id)
+          .bind(to_db(plan.from))
+          .bind(plan.until ? to_db(*plan.until) : std::numeric_limits<std::int64_t>::max());
+      while (use.step()) {
+        ids.push_back(use.integer(0));
+      }
+      effect = reevaluate_ids(ids, rules);
+    }
     write.commit();
-    return changed;
+    return effect;
   }
 
   void remove_policy(std::string_view name) override {
@@ -597,7 +652,7 @@ public:
     write.commit();
   }
 
-  void change_client(std::string_view name, const ClientChange& change) override {
+  RuleEffect change_client(std::string_view name, const ClientChange& change) override {
     Transaction write(m_db);
     std::optional<ClientRow> row = short_client_row(name);
     if (!row) {
@@ -642,7 +697,39 @@ public:
           .bind(row->id)
           .run();
     }
+    RuleEffect effect;
+    if (change.policy && change.open) {
+      // Its requests not resolved move too, each recorded as an edit, and are judged anew from
+      // their start.
+      const std::string to = load_policy(row->policy_id).policy.name;
+      std::vector<std::pair<std::int64_t, std::string>> moving; // id, old policy
+      {
+        Use use = statement("SELECT r.id, p.name FROM requests r JOIN policies p "
+                            "ON p.id = r.policy_id WHERE r.client_id = ? AND r.status <> "
+                            "'resolved' AND r.voided_by IS NULL AND r.policy_id <> ? ORDER BY r.id")
+                      .use();
+        use.bind(row->id).bind(row->policy_id);
+        while (use.step()) {
+          moving.emplace_back(use.integer(0), use.text(1));
+        }
+      }
+      RulesCache rules;
+      for (const auto& [id, from] : moving) {
+        {
+          Use use = statement("UPDATE requests SET policy_id = ? WHERE id = ?").use();
+          use.bind(row->policy_id).bind(id).run();
+        }
+        static_cast<void>(insert_event(RequestId{id}, EventKind::edit, change.now, change.recorder,
+                                       fmt::format("sla: {} -> {}", from, to), change.now,
+                                       change.recorder));
+        const Reevaluation done = reevaluate(id, rules);
+        effect.requests += 1;
+        effect.outcomes += done.outcomes_changed ? 1 : 0;
+        effect.moved += done.moved;
+      }
+    }
     write.commit();
+    return effect;
   }
 
   void remove_client(std::string_view name) override {
@@ -1140,14 +1227,17 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
     RequestDetail out;
     out.request = load_request(id);
     std::int64_t policy_id = 0;
+    std::int64_t version_id = 0;
     {
-      Use use = statement("SELECT policy_id FROM requests WHERE id = ?").use();
+      Use use = statement("SELECT policy_id, version_id FROM requests WHERE id = ?").use();
       use.bind(id.value);
       if (use.step()) {
         policy_id = use.integer(0);
+        version_id = use.integer(1);
       }
     }
-    out.targets = targets_for(load_policy(policy_id).policy, out.request.priority);
+    RulesCache rules;
+    out.targets = targets_for(stored_version(policy_id, version_id, rules), out.request.priority);
     out.voided_by = request_voided_by(id);
     {
       Use use = statement(fmt::format("SELECT {} FROM events WHERE request_id = ? ORDER BY at, id",
@@ -1267,7 +1357,7 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
       // The covering partial index of overdue (migration 2), read in due order: no sort, and
       // memory does not grow with the requests listed.
       std::string running_sql =
-          sql + "AND r.next_due_at IS NOT NULL AND p.calendar_id = ?\nORDER BY r.next_due_at, r.id";
+          sql + "AND r.next_due_at IS NOT NULL AND v.calendar_id = ?\nORDER BY r.next_due_at, r.id";
       const std::string from = "FROM requests r\n";
       running_sql.replace(running_sql.find(from), from.size(),
                           "FROM requests r INDEXED BY requests_running\n");
@@ -1451,9 +1541,17 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
     RulesCache rules;
     StatementInput out;
     out.client = client->name;
+    // The promises in force at the end of the range (or now, when that is earlier): the version
+    // of the client's policy that judges a request received then.
     const LoadedPolicy& loaded = policy(client->policy_id, rules);
+    const Instant end = std::min(to, now) - Seconds{1};
+    const std::size_t in_force = version_in_force(loaded.policy.versions, end);
+    const PolicyVersion& version = loaded.policy.versions[in_force];
     out.policy = loaded.policy;
-    out.calendar = load_calendar(loaded.calendar_id).rules;
+    out.policy.calendar = version.calendar;
+    out.policy.base = version.base;
+    out.policy.overrides = version.overrides;
+    out.calendar = load_calendar(loaded.calendars[in_force]).rules;
     out.from = from;
     out.to = to;
     out.now = now;
@@ -1472,7 +1570,8 @@ ORDER BY r.id)sql";
       while (use.step()) {
         StatementRequest item;
         item.request = read_request(use);
-        item.targets = targets_for(policy(use.integer(k_request_columns), rules).policy,
+        item.targets = targets_for(stored_version(use.integer(k_request_columns),
+                                                  use.integer(k_request_columns + 1), rules),
                                    item.request.priority);
         out.requests.push_back(std::move(item));
       }
@@ -1514,8 +1613,8 @@ ORDER BY r.id)sql";
     auto rules = std::make_shared<RulesCache>();
     return store::start_bulk_import(
         m_db, statement_source(),
-        [rules, source = rules_source(*rules)](std::int64_t policy_id) {
-          return source(policy_id);
+        [rules, source = rules_source(*rules)](std::int64_t policy_id, Instant received) {
+          return source(policy_id, received);
         },
         expected, options);
   }
@@ -1537,9 +1636,8 @@ private:
   }
 
   store::RulesSource rules_source(RulesCache& rules) {
-    return [this, &rules](std::int64_t policy_id) {
-      const LoadedPolicy& loaded = policy(policy_id, rules);
-      return store::PolicyRules{&loaded.policy, &clock(loaded.calendar_id, rules)};
+    return [this, &rules](std::int64_t policy_id, Instant received) {
+      return rules_at(policy_id, received, rules);
     };
   }
 
@@ -1775,43 +1873,92 @@ WHERE r.id = ?)sql")
   LoadedPolicy load_policy(std::int64_t id) {
     LoadedPolicy out;
     {
-      Use use = statement("SELECT p.name, k.name, p.builtin, p.calendar_id FROM policies p "
-                          "JOIN calendars k ON k.id = p.calendar_id WHERE p.id = ?")
-                    .use();
+      Use use = statement("SELECT name, builtin FROM policies WHERE id = ?").use();
       use.bind(id);
       if (!use.step()) {
         throw Error{ErrorKind::storage,
                     fmt::format("SLA policy {} is missing from {}", id, m_db.path())};
       }
       out.policy.name = use.text(0);
-      out.policy.calendar = use.text(1);
-      out.policy.builtin = use.integer(2) != 0;
-      out.calendar_id = use.integer(3);
+      out.policy.builtin = use.integer(1) != 0;
     }
-    bool has_base = false;
-    Use use = statement("SELECT priority, reply_s, update_s, resolve_s FROM policy_targets "
-                        "WHERE policy_id = ?")
-                  .use();
-    use.bind(id);
-    while (use.step()) {
-      const std::string priority = use.text(0);
-      if (priority == "*") {
-        has_base = true;
-        out.policy.base = Targets{to_target(use.integer(1)), to_target(use.optional_integer(2)),
-                                  to_target(use.optional_integer(3))};
-      } else {
-        out.policy.overrides[from_db(priority_from(priority), "priority", priority)] =
-            TargetOverride{to_target(use.optional_integer(1)), to_target(use.optional_integer(2)),
-                           to_target(use.optional_integer(3))};
+    {
+      // Oldest first: the first version (from the beginning of time, NULL) sorts first.
+      Use use = statement("SELECT v.id, v.from_at, v.calendar_id, k.name FROM policy_versions v "
+                          "JOIN calendars k ON k.id = v.calendar_id WHERE v.policy_id = ? "
+                          "ORDER BY v.from_at IS NOT NULL, v.from_at")
+                    .use();
+      use.bind(id);
+      while (use.step()) {
+        PolicyVersion version;
+        version.id = use.integer(0);
+        version.from = to_instant(use.optional_integer(1));
+        version.calendar = use.text(3);
+        out.calendars.push_back(use.integer(2));
+        out.policy.versions.push_back(std::move(version));
       }
     }
-    if (!has_base) {
+    if (out.policy.versions.empty() || out.policy.versions.front().from) {
       throw Error{ErrorKind::storage,
-                  fmt::format("SLA policy \"{}\" in {} has no targets; set them with: slatrack "
-                              "sla set {} --reply DUR",
-                              out.policy.name, m_db.path(), shell_word(out.policy.name))};
+                  fmt::format("SLA policy \"{}\" in {} has no version from the beginning; "
+                              "restore a backup",
+                              out.policy.name, m_db.path())};
     }
+    for (PolicyVersion& version : out.policy.versions) {
+      bool has_base = false;
+      Use use = statement("SELECT priority, reply_s, update_s, resolve_s FROM policy_targets "
+                          "WHERE version_id = ?")
+                    .use();
+      use.bind(version.id);
+      while (use.step()) {
+        const std::string priority = use.text(0);
+        if (priority == "*") {
+          has_base = true;
+          version.base = Targets{to_target(use.integer(1)), to_target(use.optional_integer(2)),
+                                 to_target(use.optional_integer(3))};
+        } else {
+          version.overrides[from_db(priority_from(priority), "priority", priority)] =
+              TargetOverride{to_target(use.optional_integer(1)), to_target(use.optional_integer(2)),
+                             to_target(use.optional_integer(3))};
+        }
+      }
+      if (!has_base) {
+        throw Error{ErrorKind::storage,
+                    fmt::format("SLA policy \"{}\" in {} has no targets; set them with: slatrack "
+                                "sla set {} --reply DUR --retroactive",
+                                out.policy.name, m_db.path(), shell_word(out.policy.name))};
+      }
+    }
+    const PolicyVersion& latest = out.policy.versions.back();
+    out.policy.calendar = latest.calendar;
+    out.policy.base = latest.base;
+    out.policy.overrides = latest.overrides;
+    out.calendar_id = out.calendars.back();
     return out;
+  }
+
+  // The version of policy `policy_id` that judges a request received at `received`, with its
+  // calendar's clock.
+  store::PolicyRules rules_at(std::int64_t policy_id, Instant received, RulesCache& rules) {
+    const LoadedPolicy& loaded = policy(policy_id, rules);
+    const std::size_t index = version_in_force(loaded.policy.versions, received);
+    return store::PolicyRules{&loaded.policy.versions[index],
+                              &clock(loaded.calendars[index], rules),
+                              loaded.policy.versions[index].id};
+  }
+
+  // Version `version_id` of policy `policy_id` (a request's stored version).
+  const PolicyVersion& stored_version(std::int64_t policy_id, std::int64_t version_id,
+                                      RulesCache& rules) {
+    const LoadedPolicy& loaded = policy(policy_id, rules);
+    for (const PolicyVersion& version : loaded.policy.versions) {
+      if (version.id == version_id) {
+        return version;
+      }
+    }
+    throw Error{ErrorKind::storage,
+                fmt::format("SLA policy \"{}\" has no version {} in {}; run: slatrack check",
+                            loaded.policy.name, version_id, m_db.path())};
   }
 
   const LoadedPolicy& policy(std::int64_t id, RulesCache& rules) {
@@ -1869,61 +2016,45 @@ WHERE r.id = ?)sql")
         .run();
   }
 
-  void put_targets(std::int64_t policy_id, std::string_view priority,
+  // Writes `version` of policy `policy_id` on calendar `calendar_id`: in place when it has an
+  // id (its requests keep it), else as a new version.
+  void put_version(std::int64_t policy_id, std::int64_t calendar_id, const PolicyVersion& version) {
+    const std::optional<std::int64_t> from =
+        version.from ? std::optional<std::int64_t>{to_db(*version.from)} : std::nullopt;
+    std::int64_t id = version.id;
+    if (id != 0) {
+      {
+        Use use =
+            statement("UPDATE policy_versions SET from_at = ?, calendar_id = ? WHERE id = ?").use();
+        use.bind(from).bind(calendar_id).bind(id).run();
+      }
+      Use use = statement("DELETE FROM policy_targets WHERE version_id = ?").use();
+      use.bind(id).run();
+    } else {
+      Use use = statement("INSERT INTO policy_versions (policy_id, from_at, calendar_id) "
+                          "VALUES (?, ?, ?)")
+                    .use();
+      use.bind(policy_id).bind(from).bind(calendar_id).run();
+      id = m_db.last_insert_rowid();
+    }
+    put_targets(id, "*", to_db(version.base.reply), to_db(version.base.update),
+                to_db(version.base.resolve));
+    for (const auto& [priority, override_] : version.overrides) {
+      put_targets(id, to_string(priority), to_db(override_.reply), to_db(override_.update),
+                  to_db(override_.resolve));
+    }
+  }
+
+  void put_targets(std::int64_t version_id, std::string_view priority,
                    std::optional<std::int64_t> reply, std::optional<std::int64_t> update,
                    std::optional<std::int64_t> resolve) {
     if (priority != "*" && !reply && !update && !resolve) {
-      Use use = statement("DELETE FROM policy_targets WHERE policy_id = ? AND priority = ?").use();
-      use.bind(policy_id).bind(priority).run();
       return;
     }
-    Use use = statement(R"sql(INSERT INTO policy_targets (policy_id, priority, reply_s, update_s,
-  resolve_s) VALUES (?, ?, ?, ?, ?)
-ON CONFLICT DO UPDATE SET reply_s = excluded.reply_s, update_s = excluded.update_s,
-  resolve_s = excluded.resolve_s)sql")
+    Use use = statement(R"sql(INSERT INTO policy_targets (version_id, priority, reply_s, update_s,
+  resolve_s) VALUES (?, ?, ?, ?, ?))sql")
                   .use();
-    use.bind(policy_id).bind(priority).bind(reply).bind(update).bind(resolve).run();
-  }
-
-  // Applies the targets of `change` to the base row or to one priority's override row.
-  void change_targets(const PolicyRow& row, const PolicyChange& change) {
-    if (change.reply) {
-      check_target(row.name, "reply", *change.reply);
-    }
-    if (change.update && *change.update) {
-      check_target(row.name, "update", **change.update);
-    }
-    if (change.resolve && *change.resolve) {
-      check_target(row.name, "resolve", **change.resolve);
-    }
-    const LoadedPolicy loaded = load_policy(row.id);
-    // In the base row NULL means no target; in an override row NULL inherits and 0 means none.
-    const bool base = !change.priority;
-    const std::optional<Target> none = base ? std::nullopt : std::optional<Target>{Seconds{0}};
-    std::optional<Target> reply;
-    std::optional<Target> update;
-    std::optional<Target> resolve;
-    if (base) {
-      reply = loaded.policy.base.reply;
-      update = loaded.policy.base.update;
-      resolve = loaded.policy.base.resolve;
-    } else if (const auto found = loaded.policy.overrides.find(*change.priority);
-               found != loaded.policy.overrides.end() && !change.reset) {
-      reply = found->second.reply;
-      update = found->second.update;
-      resolve = found->second.resolve;
-    }
-    if (change.reply) {
-      reply = *change.reply;
-    }
-    if (change.update) {
-      update = *change.update ? *change.update : none;
-    }
-    if (change.resolve) {
-      resolve = *change.resolve ? *change.resolve : none;
-    }
-    put_targets(row.id, base ? std::string_view{"*"} : to_string(*change.priority), to_db(reply),
-                to_db(update), to_db(resolve));
+    use.bind(version_id).bind(priority).bind(reply).bind(update).bind(resolve).run();
   }
 
   // ---- events and derived state ----
@@ -2045,6 +2176,8 @@ VALUES (?1, (SELECT coalesce(max(number), 0) + 1 FROM events WHERE request_id = 
   struct Reevaluation {
     bool changed = false;
     std::vector<Rejection> rejections;
+    bool outcomes_changed = false; // a stopped clock's outcome (met, breached) changed
+    std::int64_t moved = 0;        // running clocks whose due time moved
   };
 
   // A request's events as stored, evaluated under its current rules (nothing written).
@@ -2063,7 +2196,8 @@ VALUES (?1, (SELECT coalesce(max(number), 0) + 1 FROM events WHERE request_id = 
     std::string priority;
     {
       Use use = statement(R"sql(SELECT policy_id, priority, status, received_at, replied_at,
-  resolved_at, reply_due_at, update_due_at, resolve_due_at, next_due_at, next_metric, voided_by
+  resolved_at, reply_due_at, update_due_at, resolve_due_at, next_due_at, next_metric, voided_by,
+  version_id
 FROM requests WHERE id = ?)sql")
                     .use();
       use.bind(id);
@@ -2081,7 +2215,8 @@ FROM requests WHERE id = ?)sql")
                         use.optional_integer(8),
                         use.optional_integer(9),
                         use.optional_text(10),
-                        use.optional_integer(11)};
+                        use.optional_integer(11),
+                        use.integer(12)};
     }
     std::vector<RecordedEvent> events;
     std::vector<std::optional<std::int64_t>> stored_marks;
@@ -2097,10 +2232,10 @@ FROM requests WHERE id = ?)sql")
         stored_marks.push_back(use.optional_integer(5));
       }
     }
-    const LoadedPolicy& loaded = policy(out.policy_id, rules);
-    HistoryEvaluation history = evaluate_history(
-        events, targets_for(loaded.policy, from_db(priority_from(priority), "priority", priority)),
-        clock(loaded.calendar_id, rules));
+    VersionedHistory versioned = store::evaluate_versioned(
+        events, from_db(priority_from(priority), "priority", priority), out.policy_id,
+        to_instant(out.old.received_at), rules_source(rules));
+    HistoryEvaluation& history = versioned.history;
     for (std::size_t i = 0; i < events.size(); ++i) {
       const std::optional<std::int64_t> voided_by = history.marks.voided_by(events[i].number);
       if (voided_by != stored_marks[i]) {
@@ -2120,7 +2255,8 @@ FROM requests WHERE id = ?)sql")
                       to_db(evaluation.resolve_due),
                       next ? std::optional<std::int64_t>{to_db(next->due)} : std::nullopt,
                       next ? std::optional<std::string>{to_string(next->metric)} : std::nullopt,
-                      history.marks.request};
+                      history.marks.request,
+                      versioned.rules.version_id};
     return out;
   }
 
@@ -2147,7 +2283,7 @@ FROM requests WHERE id = ?)sql")
       out.changed = true;
       Use use = statement(R"sql(UPDATE requests SET status = ?, received_at = ?, replied_at = ?,
   resolved_at = ?, reply_due_at = ?, update_due_at = ?, resolve_due_at = ?, next_due_at = ?,
-  next_metric = ?, voided_by = ? WHERE id = ?)sql")
+  next_metric = ?, voided_by = ?, version_id = ? WHERE id = ?)sql")
                     .use();
       use.bind(now.status)
           .bind(now.received_at)
@@ -2159,11 +2295,27 @@ FROM requests WHERE id = ?)sql")
           .bind(now.next_due_at)
           .bind(now.next_metric)
           .bind(now.voided_by)
+          .bind(now.version_id)
           .bind(id)
           .run();
     }
-    if (stored_clocks(id) != clocks) {
+    const std::vector<ClockRow> old_clocks = stored_clocks(id);
+    if (old_clocks != clocks) {
       out.changed = true;
+      out.outcomes_changed = stopped_outcomes(old_clocks) != stopped_outcomes(clocks);
+      for (const ClockRow& row : clocks) {
+        if (row.outcome != "running") {
+          continue;
+        }
+        const bool same =
+            std::any_of(old_clocks.begin(), old_clocks.end(), [&row](const ClockRow& old) {
+              return old.outcome == "running" && old.metric == row.metric
+                     && old.start_at == row.start_at && old.due_at == row.due_at;
+            });
+        if (!same) {
+          ++out.moved;
+        }
+      }
       {
         Use use = statement("DELETE FROM clocks WHERE request_id = ?").use();
         use.bind(id).run();
@@ -2203,24 +2355,39 @@ FROM requests WHERE id = ?)sql")
     return out;
   }
 
-  // Re-evaluates each request of `ids`; returns how many changed.
-  std::int64_t reevaluate_ids(const std::vector<std::int64_t>& ids, RulesCache& rules) {
-    std::int64_t changed = 0;
-    for (const std::int64_t id : ids) {
-      if (reevaluate(id, rules).changed) {
-        ++changed;
+  // The stopped runs of `clocks` with their outcome: what a change of rules may re-judge.
+  static std::vector<std::tuple<std::string, std::int64_t, std::string>>
+  stopped_outcomes(const std::vector<ClockRow>& clocks) {
+    std::vector<std::tuple<std::string, std::int64_t, std::string>> out;
+    for (const ClockRow& row : clocks) {
+      if (row.outcome != "running") {
+        out.emplace_back(row.metric, row.start_at, row.outcome);
       }
     }
-    return changed;
+    return out;
   }
 
-  // Re-evaluates every request whose policy uses calendar `calendar_id`.
-  std::int64_t reevaluate_calendar(std::int64_t calendar_id) {
+  // Re-evaluates each request of `ids`; returns what changed.
+  RuleEffect reevaluate_ids(const std::vector<std::int64_t>& ids, RulesCache& rules) {
+    RuleEffect effect;
+    for (const std::int64_t id : ids) {
+      const Reevaluation done = reevaluate(id, rules);
+      effect.requests += done.changed ? 1 : 0;
+      effect.outcomes += done.outcomes_changed ? 1 : 0;
+      effect.moved += done.moved;
+    }
+    return effect;
+  }
+
+  // Re-evaluates every request whose policy has a version on calendar `calendar_id`.
+  RuleEffect reevaluate_calendar(std::int64_t calendar_id) {
     RulesCache rules;
-    return reevaluate_ids(select_ids("SELECT id FROM requests WHERE policy_id IN "
-                                     "(SELECT id FROM policies WHERE calendar_id = ?) ORDER BY id",
-                                     calendar_id),
-                          rules);
+    return reevaluate_ids(
+        select_ids("SELECT id FROM requests WHERE policy_id IN "
+                   "(SELECT policy_id FROM policy_versions WHERE calendar_id = ?) "
+                   "ORDER BY id",
+                   calendar_id),
+        rules);
   }
 
   Database m_db; // declared first: destroyed after the statements

@@ -187,9 +187,15 @@ private:
     if (const std::optional<std::string> problem = number_events(request)) {
       return refused(*problem);
     }
-    const PolicyRules rules = m_rules(policy_id);
-    HistoryEvaluation history =
-        evaluate_history(m_events, targets_for(*rules.policy, request.priority), *rules.clock);
+    Instant earliest = request.events.empty() ? m_options.now : request.events.front().at;
+    for (const ImportEvent& event : request.events) {
+      if (event.kind == EventKind::message) {
+        earliest = std::min(earliest, event.at);
+      }
+    }
+    VersionedHistory versioned =
+        evaluate_versioned(m_events, request.priority, policy_id, earliest, m_rules);
+    HistoryEvaluation& history = versioned.history;
     Evaluation& evaluation = history.evaluation;
     if (!evaluation.received_at) {
       return refused("a request needs its first message (an event of kind message)");
@@ -236,9 +242,9 @@ private:
     }
     // The clock rows point into the row's evaluation: the runs' buffer stays where it is (a row
     // moved by the vector takes the buffer along).
-    const RequestRow& row = m_request_rows.emplace_back(
-        RequestRow{id, &request, owner.id, policy_id, std::move(assignee),
-                   std::move(logged_assignee), history.marks.request, std::move(evaluation)});
+    const RequestRow& row = m_request_rows.emplace_back(RequestRow{
+        id, &request, owner.id, policy_id, versioned.rules.version_id, std::move(assignee),
+        std::move(logged_assignee), history.marks.request, std::move(evaluation)});
     std::int64_t clock_seq = 0;
     for (const ClockRun& run : row.evaluation.clocks) {
       m_clock_rows.push_back(ClockRow{id, ++clock_seq, &run});
@@ -255,8 +261,9 @@ private:
     insert_chunked(
         R"sql(INSERT OR FAIL INTO requests (id, client_id, subject, channel, priority, assignee,
   ref, policy_id, created_at, status, received_at, replied_at, resolved_at, reply_due_at,
-  update_due_at, resolve_due_at, next_due_at, next_metric, logged_assignee, voided_by) VALUES )sql",
-        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", m_request_rows, 64,
+  update_due_at, resolve_due_at, next_due_at, next_metric, logged_assignee, voided_by,
+  version_id) VALUES )sql",
+        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", m_request_rows, 64,
         [this](Use& use, const RequestRow& row) { bind_request(use, row); });
     insert_chunked(
         "INSERT OR FAIL INTO events (request_id, kind, at, author, text, recorded_at, "
@@ -295,6 +302,7 @@ private:
     const ImportRequest* request = nullptr;
     std::int64_t client_id = 0;
     std::int64_t policy_id = 0;
+    std::int64_t version_id = 0;
     std::optional<std::string> assignee;
     std::optional<std::string> logged_assignee;
     std::optional<std::int64_t> voided_by;
@@ -453,7 +461,7 @@ private:
     } else {
       use.bind(std::nullopt).bind(std::nullopt);
     }
-    use.bind_static(row.logged_assignee).bind(row.voided_by);
+    use.bind_static(row.logged_assignee).bind(row.voided_by).bind(row.version_id);
   }
 
   std::optional<std::int64_t> by_ref(const std::string& ref) {
@@ -692,11 +700,29 @@ void remove_backup(const std::string& path) {
 
 } // namespace
 
+VersionedHistory evaluate_versioned(std::span<const RecordedEvent> events, Priority priority,
+                                    std::int64_t policy_id, Instant received,
+                                    const RulesSource& rules) {
+  VersionedHistory out;
+  out.rules = rules(policy_id, received);
+  out.history =
+      evaluate_history(events, targets_for(*out.rules.version, priority), *out.rules.clock);
+  const std::optional<Instant> found = out.history.evaluation.received_at;
+  if (found && *found != received) {
+    const PolicyRules then = rules(policy_id, *found);
+    if (then.version_id != out.rules.version_id) {
+      out.rules = then;
+      out.history = evaluate_history(events, targets_for(*then.version, priority), *then.clock);
+    }
+  }
+  return out;
+}
+
 void export_requests(const StatementSource& statements, const RulesSource& rules,
                      Request (*read_request)(const Use&),
                      const std::function<void(const RequestDetail&)>& visit) {
   std::string request_sql(k_request_select);
-  request_sql.insert(request_sql.find("\nFROM"), ", r.policy_id, r.voided_by");
+  request_sql.insert(request_sql.find("\nFROM"), ", r.policy_id, r.voided_by, r.received_at");
   request_sql += "ORDER BY r.id";
   Use requests = statements(request_sql).use();
   Use events =
@@ -712,8 +738,9 @@ void export_requests(const StatementSource& statements, const RulesSource& rules
   while (requests.step()) {
     detail.request = read_request(requests);
     const std::int64_t id = detail.request.id.value;
-    const PolicyRules policy = rules(requests.integer(k_request_columns));
-    detail.targets = targets_for(*policy.policy, detail.request.priority);
+    const PolicyRules policy = rules(requests.integer(k_request_columns),
+                                     Instant{Seconds{requests.integer(k_request_columns + 2)}});
+    detail.targets = targets_for(*policy.version, detail.request.priority);
     detail.voided_by = requests.optional_integer(k_request_columns + 1);
     detail.events.clear();
     detail.clocks.clear();

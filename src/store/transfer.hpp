@@ -3,6 +3,7 @@
 #pragma once
 
 #include "slatrack/calendar.hpp"
+#include "slatrack/history.hpp"
 #include "slatrack/model.hpp"
 #include "slatrack/transfer.hpp"
 #include "store/sqlite.hpp"
@@ -19,12 +20,28 @@ namespace slatrack::store {
 // The store's prepared statement for `sql`, prepared once and cached.
 using StatementSource = std::function<sqlite::Statement&(std::string_view sql)>;
 
-// A policy and its calendar's clock, loaded by policy id and kept for the operation.
+// The policy version that judges a request and its calendar's clock, loaded by policy id and
+// kept for the operation.
 struct PolicyRules {
-  const Policy* policy = nullptr;
+  const PolicyVersion* version = nullptr;
   const Clock* clock = nullptr;
+  std::int64_t version_id = 0;
 };
-using RulesSource = std::function<PolicyRules(std::int64_t policy_id)>;
+// The rules of policy `policy_id` for a request received at `received` (the version in force
+// then, see version_in_force).
+using RulesSource = std::function<PolicyRules(std::int64_t policy_id, Instant received)>;
+
+// A request's history evaluated under the version of its policy in force when it was received.
+// `received` is where to look first (the stored received time, or the first message); when the
+// evaluation finds the request received at a time another version judges, it is evaluated again
+// under that one.
+struct VersionedHistory {
+  HistoryEvaluation history;
+  PolicyRules rules;
+};
+[[nodiscard]] VersionedHistory evaluate_versioned(std::span<const RecordedEvent> events,
+                                                  Priority priority, std::int64_t policy_id,
+                                                  Instant received, const RulesSource& rules);
 
 // Streams every request with its events and clock runs to `visit`, ordered by id: three cursors
 // (requests, events, clocks) read side by side, so each table is read once. `read_request` turns

@@ -30,9 +30,9 @@ st overdue --now "2026-11-23 10:31"; expect_rc 1; expect_out_has "1m late"
 st overdue --within 1h --now "2026-11-23 09:31"; expect_rc 0; expect_out_has "at risk, 59m left"
 st overdue --within 1h --now "2026-11-20 16:45"; expect_rc 0; expect_no_out
 
-# A holiday Monday moves it to Tuesday, and says how many requests changed.
+# A holiday Monday moves it to Tuesday, and says how many outcomes and due times changed.
 st calendar holiday office 2026-11-23 --name "Founders' day"; expect_rc 0
-expect_out "Added 1 holiday to calendar office; 1 request changed"
+expect_out "Added 1 holiday to calendar office; 0 requests' outcomes changed, 1 running clock's due time moved"
 st show 1 --format json --now "2026-11-20 17:00"
 expect_eq "$(json_get "$out" .reply_due_at)" 2026-11-24T10:30:00Z
 st calendar due office "2026-11-20 16:30" 2h --format json
@@ -44,7 +44,7 @@ expect_eq "$(json_get "$out" .reply_due_at)" 2026-11-23T10:30:00Z
 
 # A lunch break: a target running out at 12:30 is due at 13:30.
 st calendar edit office --hours "mon-fri 09:00-12:30 13:30-17:00"; expect_rc 0
-expect_out_has "0 requests changed" "(due Mon 10:30 is before lunch)"
+expect_out_has "0 running clocks' due times moved" "(due Mon 10:30 is before lunch)"
 st calendar due office "2026-11-23 10:30" 2h --format json
 expect_eq "$(json_get "$out" .due_at)" 2026-11-23T13:30:00Z
 

@@ -15,7 +15,7 @@ st calendar holiday office --ics "$feed"; expect_rc 0
 expect_out "added    2026-04-03  Good Friday
 already  2026-12-25  Christmas Day (every year as 12-25)
 added    2026-12-28  Boxing Day
-Added 2 holidays from $feed to calendar office, 1 already there (1 event with a time of day or a repeat rule skipped); 0 requests changed"
+Added 2 holidays from $feed to calendar office, 1 already there (1 event with a time of day or a repeat rule skipped); 0 requests' outcomes changed, 0 running clocks' due times moved"
 st calendar show office; expect_out_has "Holiday:  2026-12-28  Boxing Day"
 # Again, from stdin: nothing added.
 out=$("$SLATRACK_BIN" --db "$db" calendar holiday office --ics - <"$feed" 2>"$tmp/stderr") && rc=0 || rc=$?
@@ -23,7 +23,7 @@ expect_rc 0
 expect_out "already  2026-04-03  Good Friday
 already  2026-12-25  Christmas Day (every year as 12-25)
 already  2026-12-28  Boxing Day
-Added 0 holidays from stdin to calendar office, 3 already there (1 event with a time of day or a repeat rule skipped); 0 requests changed"
+Added 0 holidays from stdin to calendar office, 3 already there (1 event with a time of day or a repeat rule skipped); 0 requests' outcomes changed, 0 running clocks' due times moved"
 st calendar holiday office --ics "$feed" --format csv; expect_rc 0
 expect_out "date,name,state
 2026-04-03,Good Friday,already

@@ -19,7 +19,7 @@ rules() {
   st_db "$1" calendar add office --tz Europe/London --hours "mon-fri 09:00-17:00"; expect_rc 0
   st_db "$1" calendar holiday office 2026-11-25 --name "Company day"; expect_rc 0
   st_db "$1" sla add standard --calendar office --reply 2h --update 8h --resolve 16h; expect_rc 0
-  st_db "$1" sla set standard --priority urgent --reply 30m; expect_rc 0
+  st_db "$1" sla set standard --priority urgent --reply 30m --retroactive; expect_rc 0
 }
 
 # ---- the source database: two clients, two policies, a business calendar, every event kind ----

@@ -114,4 +114,40 @@ st undo; expect_rc 0; expect_out "Undid: void of event $assign on #7 (wrong pers
 st show 7 --format json; expect_rc 0
 expect_eq "$(json_get "$out" .assignee)" dora "and the void undone"
 st check; expect_rc 0
+
+# ---- schema 7 (tests/fixtures/make-schema-7.sh): rules gain dates (policy versions) ----
+# Today's rules become each policy's first version, from the beginning of time: no outcome
+# changes, so the commands print byte for byte what the schema-7 slatrack printed.
+cp "$fixtures/schema-7.sqlite" "$db"
+rm -f "$db-wal" "$db-shm"
+expect_eq "$(sqlite3 "$db" "PRAGMA user_version")" 7 "the fixture is schema 7"
+clocks_before=$(sqlite3 "$db" "SELECT * FROM clocks ORDER BY request_id, seq")
+SLATRACK_USER=fixture st check; expect_rc 0; expect_out "ok: 59 requests checked"
+expect_eq "$(sqlite3 "$db" "PRAGMA user_version")" "$current" "upgraded to the current schema"
+expect_eq "$(sqlite3 "$db" "SELECT * FROM clocks ORDER BY request_id, seq")" "$clocks_before" \
+  "clock runs unchanged"
+expect_eq "$(sqlite3 "$db" "SELECT count(*) FROM policy_versions WHERE from_at IS NULL AND id = policy_id")" \
+  "$(sqlite3 "$db" "SELECT count(*) FROM policies")" "one first version per policy"
+expect_eq "$(sqlite3 "$db" "SELECT count(*) FROM requests WHERE version_id <> policy_id")" 0 \
+  "each request judged by its policy's first version"
+printed=$(
+  export SLATRACK_USER=fixture
+  run() {
+    printf '$ %s\n' "$*"
+    "$SLATRACK_BIN" --db "$db" "$@" || true
+  }
+  # The commands of make-schema-7.sh, in its order.
+  run report --from 2026-10-01 --to 2026-12-01 --by client
+  run report --from 2026-10-01 --to 2026-12-01 --by priority --format json
+  run report --month 2026-11 --by week
+  run list --status all --format jsonl
+  run overdue --within 8h
+  run statement "Echo Events" --month 2026-11
+  run statement "Acme Ltd" --month 2026-11 --format json
+)
+expect_eq "$printed" "$(cat "$fixtures/schema-7.outputs.txt")" \
+  "reports, list, overdue and statements byte for byte as schema 7 printed them"
+st sla show days --format json; expect_rc 0
+expect_eq "$(json_get "$out" '"\(.urgent_reply) \(.urgent_resolve) \(.low_update)"')" "7200 2bd null"
+st check; expect_rc 0
 finish

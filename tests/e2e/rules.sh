@@ -7,13 +7,13 @@ st init; expect_rc 0
 st sla list --format csv; expect_rc 0
 expect_out_has "default,24x7,86400,,"
 st sla add gold --reply 1h --update 4h --resolve 2d; expect_rc 0
-st sla set gold --priority urgent --reply 15m; expect_rc 0
-expect_out "Changed SLA policy gold; 0 requests changed"
+st sla set gold --priority urgent --reply 15m --from 2026-11-01; expect_rc 0
+expect_out "Changed SLA policy gold from Sun 01 Nov 00:00; 0 requests' outcomes changed, 0 running clocks' due times moved"
 st sla show gold --format json; expect_rc 0
 expect_eq "$(json_get "$out" .urgent_reply)" 900
 expect_eq "$(json_get "$out" .normal_reply)" 3600
 expect_eq "$(json_get "$out" .urgent_update)" 14400
-st sla set gold --priority low --update none; expect_rc 0
+st sla set gold --priority low --update none --from 2026-11-01; expect_rc 0
 st sla show gold --format json
 expect_eq "$(json_get "$out" .low_update)" null
 expect_eq "$(json_get "$out" .normal_update)" 14400
@@ -26,13 +26,18 @@ st client show "acme ltd" --format json; expect_rc 0
 expect_eq "$(json_get "$out" .email)" ops@acme.example
 expect_eq "$(json_get "$out" .owner)" ann
 
-# A request on gold: urgent gets 15m; changing the policy re-evaluates it.
+# A request on gold: urgent gets 15m; a change from now leaves it as it is, a correction
+# (--retroactive) re-evaluates it.
 st log "Acme Ltd" "Site down" --priority urgent --at "11:00" -q; expect_rc 0; expect_out 1
 st show 1 --format json
 expect_eq "$(json_get "$out" .reply_due_at)" 2026-11-23T11:15:00Z
 expect_eq "$(json_get "$out" .assignee)" ann
 st sla set gold --priority urgent --reply 2h; expect_rc 0
-expect_out "Changed SLA policy gold; 1 request changed"
+expect_out "Changed SLA policy gold from Mon 23 Nov 12:00; 0 requests' outcomes changed, 0 running clocks' due times moved"
+st show 1 --format json
+expect_eq "$(json_get "$out" .reply_due_at)" 2026-11-23T11:15:00Z
+st sla set gold --priority urgent --reply 2h --retroactive; expect_rc 0
+expect_out "Changed SLA policy gold in every version (retroactive); 0 requests' outcomes changed, 1 running clock's due time moved"
 st show 1 --format json
 expect_eq "$(json_get "$out" .reply_due_at)" 2026-11-23T13:00:00Z
 # Changing the request's priority re-evaluates it too.

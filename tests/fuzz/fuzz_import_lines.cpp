@@ -118,13 +118,13 @@ public:
   void add_calendar(const CalendarRules&) override {
     unexpected();
   }
-  std::int64_t change_calendar(std::string_view, const CalendarChange&) override {
+  RuleEffect change_calendar(std::string_view, const CalendarChange&) override {
     unexpected();
   }
-  std::int64_t add_holidays(std::string_view, const std::vector<Holiday>&) override {
+  RuleEffect add_holidays(std::string_view, const std::vector<Holiday>&) override {
     unexpected();
   }
-  std::int64_t remove_holidays(std::string_view, const std::vector<Holiday>&) override {
+  RuleEffect remove_holidays(std::string_view, const std::vector<Holiday>&) override {
     unexpected();
   }
   void remove_calendar(std::string_view) override {
@@ -139,7 +139,7 @@ public:
   void add_policy(const Policy&) override {
     unexpected();
   }
-  std::int64_t change_policy(std::string_view, const PolicyChange&) override {
+  RuleEffect change_policy(std::string_view, const PolicyChange&) override {
     unexpected();
   }
   void remove_policy(std::string_view) override {
@@ -154,7 +154,7 @@ public:
   void add_client(const NewClient&) override {
     unexpected();
   }
-  void change_client(std::string_view, const ClientChange&) override {
+  RuleEffect change_client(std::string_view, const ClientChange&) override {
     unexpected();
   }
   void remove_client(std::string_view) override {

@@ -379,7 +379,8 @@ TEST_CASE("the built-ins cannot be changed or removed, but default's targets can
            "slatrack sla set default");
   PolicyChange change;
   change.reply = hours{4};
-  CHECK(store->change_policy("default", change) == 0);
+  change.retroactive = true;
+  CHECK(store->change_policy("default", change).requests == 0);
   CHECK(store->find_policy("default")->base.reply == hours{4});
 }
 
@@ -478,13 +479,13 @@ TEST_CASE("clients are listed by name with request counts, and changed", "[store
   change.policy = "Gold";
   change.owner = "";
   change.note = "VIP";
-  store->change_client("BETA", change);
+  static_cast<void>(store->change_client("BETA", change));
   const std::optional<Client> beta = store->find_client("beta corp");
   REQUIRE(beta.has_value());
   CHECK(beta->policy == "gold");
   CHECK(beta->note == "VIP");
   CHECK(!beta->owner.has_value());
-  store->change_client("Alpha", renamed("alpha")); // a new case of itself
+  static_cast<void>(store->change_client("Alpha", renamed("alpha"))); // a new case of itself
   CHECK(store->find_client("ALPHA")->name == "alpha");
 
   CHECK(message_of([&] { store->remove_client("alpha"); }, ErrorKind::invalid_input)
@@ -778,17 +779,19 @@ TEST_CASE("changing a policy re-evaluates its requests, past ones included", "[s
 
   PolicyChange change;
   change.reply = hours{2};
-  CHECK(store->change_policy("FAST", change) == 2);
+  change.retroactive = true;
+  CHECK(store->change_policy("FAST", change).requests == 2);
   CHECK(store->find_request(open_one)->reply_due == k_t0 + hours{2});
   CHECK(store->request_detail(done).clocks[0].outcome == Outcome::met);
-  CHECK(store->change_policy("fast", change) == 0); // the same rules again: nothing changes
+  CHECK(store->change_policy("fast", change).requests == 0); // the same rules: nothing changes
 
   // An override for one priority changes only requests of that priority.
   PolicyChange urgent;
   urgent.priority = Priority::urgent;
   urgent.reply = minutes{30};
   urgent.update = std::optional<Seconds>{}; // none for urgent
-  CHECK(store->change_policy("fast", urgent) == 0);
+  urgent.retroactive = true;
+  CHECK(store->change_policy("fast", urgent).requests == 0);
   const std::optional<Policy> fast = store->find_policy("fast");
   REQUIRE(fast.has_value());
   REQUIRE(fast->overrides.count(Priority::urgent) == 1);
@@ -802,6 +805,7 @@ TEST_CASE("changing a policy re-evaluates its requests, past ones included", "[s
 
   // Base update and resolve: a value, then none.
   PolicyChange base;
+  base.retroactive = true;
   base.update = std::optional<Seconds>{hours{8}};
   base.resolve = std::optional<Seconds>{hours{48}};
   static_cast<void>(store->change_policy("fast", base));
@@ -842,7 +846,7 @@ TEST_CASE("policies are validated, listed by name and removed only when unused",
         == "SLA policy \"silver\" is used by 1 client; move them first with: slatrack client "
            "edit NAME --sla OTHER");
   static_cast<void>(store->log_request(new_request("Acme", "x", k_t0, k_t0)));
-  store->change_client("Acme", with_policy("Bronze"));
+  static_cast<void>(store->change_client("Acme", with_policy("Bronze")));
   CHECK(message_of([&] { store->remove_policy("silver"); }, ErrorKind::invalid_input)
         == "SLA policy \"silver\" is used by 1 request; keep it, or move them first with: "
            "slatrack edit ID --sla OTHER");
@@ -900,6 +904,7 @@ TEST_CASE("calendars are added, found case-insensitively and removed only when u
            "slatrack sla set biz --calendar OTHER");
   PolicyChange move;
   move.calendar = "24x7";
+  move.retroactive = true;
   static_cast<void>(store->change_policy("biz", move));
   static_cast<void>(store->change_policy("biz 2", move));
   store->remove_calendar("office");
@@ -920,16 +925,19 @@ TEST_CASE("changing a calendar's hours or holidays re-evaluates requests on it",
   CHECK(store->find_request(id)->reply_due == utc(2026, 11, 23, 10, 30));
   CHECK(store->find_request(id)->calendar == "office");
 
-  CHECK(store->change_calendar("office",
-                               CalendarChange{std::nullopt, parse_hours("mon-fri 09:00-18:00")})
+  CHECK(store
+            ->change_calendar("office",
+                              CalendarChange{std::nullopt, parse_hours("mon-fri 09:00-18:00")})
+            .requests
         == 1);
   CHECK(store->find_request(id)->reply_due == utc(2026, 11, 23, 9, 30));
-  CHECK(store->add_holidays("office", {Holiday{2026, 11, 23, "closed"}}) == 1);
+  CHECK(store->add_holidays("office", {Holiday{2026, 11, 23, "closed"}}).requests == 1);
   CHECK(store->find_request(id)->reply_due == utc(2026, 11, 24, 9, 30));
   CHECK(store->find_calendar("office")->rules.holidays.size() == 1);
-  CHECK(store->remove_holidays("office", {Holiday{2026, 11, 23, ""}}) == 1);
+  CHECK(store->remove_holidays("office", {Holiday{2026, 11, 23, ""}}).requests == 1);
   CHECK(store->find_request(id)->reply_due == utc(2026, 11, 23, 9, 30));
-  CHECK(store->change_calendar("office", CalendarChange{"America/New_York", std::nullopt}) == 1);
+  CHECK(store->change_calendar("office", CalendarChange{"America/New_York", std::nullopt}).requests
+        == 1);
   // 16:30 UTC = 11:30 New York: 2h fits on Friday.
   CHECK(store->find_request(id)->reply_due == utc(2026, 11, 20, 18, 30));
   CHECK(message_of(
@@ -1176,4 +1184,83 @@ TEST_CASE("the store checks names whatever brought them: rules file, command lin
       "client name \"Invoice \xE2\x80\xAE"
       "fdp\" has a bidirectional formatting character (U+202E at offset 8)"));
   CHECK(store->clients().size() == 1);
+}
+
+// ---- policy versions (SPEC.md "Rules have dates") ----
+
+TEST_CASE("a change from now touches no past request; one from a past time re-judges those "
+          "received since",
+          "[store][versions]") {
+  const std::unique_ptr<Store> store = open_sqlite_store(":memory:");
+  store->add_policy(make_policy("std", hours{4}));
+  store->add_client(NewClient{"Acme", std::string{"std"}, {}, {}, {}});
+  const Instant now = k_t0 + hours{48};
+  const RequestId old_one = store->log_request(new_request("Acme", "old", k_t0, now)).request.id;
+  static_cast<void>(
+      store->add_event(new_event(old_one.value, EventKind::reply, k_t0 + hours{3}, now)));
+  const RequestId recent =
+      store->log_request(new_request("Acme", "recent", now - hours{1}, now)).request.id;
+
+  PolicyChange tighter;
+  tighter.reply = hours{2};
+  tighter.from = now;
+  const RuleEffect forward = store->change_policy("std", tighter);
+  CHECK(forward.requests == 0);
+  CHECK(forward.outcomes == 0);
+  CHECK(forward.moved == 0);
+  CHECK(store->request_detail(old_one).clocks[0].outcome == Outcome::met);
+  CHECK(store->find_request(recent)->reply_due == now + hours{3});
+  // A request logged after the change is judged by the new version.
+  const RequestId next = store->log_request(new_request("Acme", "next", now, now)).request.id;
+  CHECK(store->find_request(next)->reply_due == now + hours{2});
+  CHECK(store->request_detail(next).targets.reply == Target{hours{2}});
+  CHECK(store->request_detail(recent).targets.reply == Target{hours{4}});
+
+  // From a past time: the recent request (received since) is re-judged, its clock moves.
+  tighter.from = now - hours{2};
+  const RuleEffect past = store->change_policy("std", tighter);
+  CHECK(past.requests == 1);
+  CHECK(past.outcomes == 0);
+  CHECK(past.moved == 1);
+  CHECK(store->find_request(recent)->reply_due == now + hours{1});
+  CHECK(store->request_detail(old_one).clocks[0].outcome == Outcome::met);
+
+  // Retroactive: the old request's met reply (3h) is now breached against 2h.
+  PolicyChange fix;
+  fix.reply = hours{2};
+  fix.retroactive = true;
+  const RuleEffect retro = store->change_policy("std", fix);
+  CHECK(retro.outcomes == 1);
+  CHECK(retro.moved == 0);
+  CHECK(store->request_detail(old_one).clocks[0].outcome == Outcome::breached);
+  const std::optional<Policy> policy = store->find_policy("std");
+  REQUIRE(policy.has_value());
+  CHECK(policy->versions.size() == 3);
+  CHECK(store->check([](const std::string&) {}).problems == 0);
+}
+
+TEST_CASE("client edit --sla --open moves the requests not resolved", "[store][versions]") {
+  const std::unique_ptr<Store> store = open_sqlite_store(":memory:");
+  store->add_policy(make_policy("slow", hours{8}));
+  store->add_policy(make_policy("fast", hours{1}));
+  store->add_client(NewClient{"Acme", std::string{"slow"}, {}, {}, {}});
+  const Instant now = k_t0 + hours{10};
+  const RequestId open_one = store->log_request(new_request("Acme", "a", k_t0, now)).request.id;
+  const RequestId done = store->log_request(new_request("Acme", "b", k_t0, now)).request.id;
+  static_cast<void>(
+      store->add_event(new_event(done.value, EventKind::resolve, k_t0 + hours{2}, now)));
+  ClientChange change;
+  change.policy = "fast";
+  change.open = true;
+  change.now = now;
+  change.recorder = "me";
+  const RuleEffect effect = store->change_client("Acme", change);
+  CHECK(effect.requests == 1);
+  CHECK(effect.moved == 1);
+  CHECK(store->find_request(open_one)->policy == "fast");
+  CHECK(store->find_request(open_one)->reply_due == k_t0 + hours{1});
+  CHECK(store->find_request(done)->policy == "slow");
+  const RequestDetail detail = store->request_detail(open_one);
+  CHECK(detail.events.back().kind == EventKind::edit);
+  CHECK(detail.events.back().text == std::optional<std::string>{"sla: slow -> fast"});
 }

@@ -116,6 +116,7 @@ TEST_CASE("reset makes a priority inherit the policy's targets again", "[store]"
   PolicyChange change;
   change.priority = Priority::urgent;
   change.reset = true;
+  change.retroactive = true;
   change.resolve = std::optional<Seconds>{hours{4}};
   static_cast<void>(store->change_policy("gold", change));
   const Policy after = *store->find_policy("gold");
@@ -126,6 +127,7 @@ TEST_CASE("reset makes a priority inherit the policy's targets again", "[store]"
   PolicyChange drop;
   drop.priority = Priority::urgent;
   drop.reset = true;
+  drop.retroactive = true;
   static_cast<void>(store->change_policy("gold", drop));
   CHECK(store->find_policy("gold")->overrides.count(Priority::urgent) == 0);
 }

@@ -126,7 +126,9 @@ void setup_rules(Store& store) {
 }
 
 std::int64_t reevaluated(Store& store, const std::string& policy) {
-  return store.change_policy(policy, PolicyChange{});
+  PolicyChange change;
+  change.retroactive = true;
+  return store.change_policy(policy, change).requests;
 }
 
 NewEvent new_event(std::int64_t id, EventKind kind, Instant at,
