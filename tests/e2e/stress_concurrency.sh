@@ -77,7 +77,7 @@ expect_eq "$(sqlite3 "$db" "SELECT count(*) FROM requests WHERE status = 'resolv
 # The last policy change is the one in force; derived state equals a full re-evaluation.
 st check; expect_rc 0; expect_out "ok: $((workers * rounds)) requests checked"
 last=$((rounds / 6 + 1))
-expect_eq "$(sqlite3 "$db" "SELECT reply_s FROM policy_targets t JOIN policies p ON p.id = t.policy_id WHERE p.name = 'standard' AND t.priority = '*'")" \
+expect_eq "$(sqlite3 "$db" "SELECT t.reply_s FROM policy_targets t JOIN policy_versions v ON v.id = t.version_id JOIN policies p ON p.id = v.policy_id WHERE p.name = 'standard' AND t.priority = '*' ORDER BY v.from_at DESC LIMIT 1")" \
   "$((last * 3600))" "the last policy change is in force"
 expect_eq "$(sqlite3 "$db" "PRAGMA integrity_check")" ok "integrity"
 finish
