@@ -7,6 +7,7 @@
 #include "slatrack/input.hpp"
 #include "slatrack/parse.hpp"
 #include "slatrack/settings.hpp"
+#include "system/zone_files.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -717,8 +718,8 @@ int run(int argc, char** argv) {
       std::puts(k_version);
       return 0;
     } catch (const CLI::FileError& error) {
-      print_error(fmt::format("--config: {}; see: slatrack --help", error.what()));
-      return 2;
+      throw Error{ErrorKind::usage,
+                  fmt::format("--config: {}; see: slatrack --help", error.what())};
     } catch (const CLI::ParseError& error) {
       if (app.get_subcommands().empty()) {
         const std::optional<std::string> word = first_word(argc, argv);
@@ -729,13 +730,12 @@ int run(int argc, char** argv) {
                                   })
                                    .empty();
         if (word && !known) {
-          print_error(
-              fmt::format("unknown command {}; see: slatrack --help", quoted_argument(*word)));
-          return 2;
+          throw Error{ErrorKind::usage, fmt::format("unknown command {}; see: slatrack --help",
+                                                    quoted_argument(*word))};
         }
       }
-      print_error(fmt::format("{}; see: {} --help", error.what(), command_path(app)));
-      return 2;
+      throw Error{ErrorKind::usage,
+                  fmt::format("{}; see: {} --help", error.what(), command_path(app))};
     }
     if (const auto named = env_value("SLATRACK_CONFIG"); named && settings->count() == 0) {
       throw Error{ErrorKind::usage, fmt::format("SLATRACK_CONFIG names {}, which is not a readable "
@@ -754,17 +754,16 @@ int run(int argc, char** argv) {
         return code;
       }
     }
-    print_error("no command given; see: slatrack --help");
-    return 2;
+    throw Error{ErrorKind::usage, "no command given; see: slatrack --help"};
   } catch (const Error& error) {
     print_error(error.what());
     return exit_code_for(error.kind());
   } catch (const std::exception& error) {
     print_error(fmt::format("internal error: {}; please report it", error.what()));
-    return 3;
+    return exit_code_for(ErrorKind::internal);
   } catch (...) {
     print_error("internal error; please report it");
-    return 3;
+    return exit_code_for(ErrorKind::internal);
   }
 }
 
