@@ -4,6 +4,7 @@
 // addbd(t, N) for 1, 5 and 20 business days likewise.
 // Results and the command line: docs/performance.md, "Calendar engine (add)".
 #include "slatrack/calendar.hpp"
+#include "system/zone_files.hpp"
 
 #include <benchmark/benchmark.h>
 #include <chrono>
@@ -56,7 +57,7 @@ std::vector<Instant> starts() {
 }
 
 void add(benchmark::State& state, const char* zone) {
-  const BusinessCalendar calendar(office_rules(zone));
+  const BusinessCalendar calendar(office_rules(zone), slatrack::zone_files());
   const std::vector<Instant> at = starts();
   const Seconds duration{state.range(0) * 60};
   std::size_t i = 0;
@@ -68,7 +69,7 @@ void add(benchmark::State& state, const char* zone) {
 }
 
 void open(benchmark::State& state, const char* zone) {
-  const BusinessCalendar calendar(office_rules(zone));
+  const BusinessCalendar calendar(office_rules(zone), slatrack::zone_files());
   const std::vector<Instant> at = starts();
   const Seconds span{state.range(0) * 60};
   std::size_t i = 0;
@@ -80,7 +81,7 @@ void open(benchmark::State& state, const char* zone) {
 }
 
 void addbd(benchmark::State& state, const char* zone) {
-  const BusinessCalendar calendar(office_rules(zone));
+  const BusinessCalendar calendar(office_rules(zone), slatrack::zone_files());
   const std::vector<Instant> at = starts();
   const std::int64_t days = state.range(0);
   std::size_t i = 0;
@@ -94,7 +95,7 @@ void addbd(benchmark::State& state, const char* zone) {
 void construct(benchmark::State& state) {
   const CalendarRules rules = office_rules("Europe/London");
   for (auto _ : state) {
-    const BusinessCalendar calendar(rules);
+    const BusinessCalendar calendar(rules, slatrack::zone_files());
     benchmark::DoNotOptimize(&calendar);
   }
   state.SetItemsProcessed(state.iterations());

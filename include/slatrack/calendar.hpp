@@ -108,6 +108,7 @@ public:
 };
 
 class Zone;
+class ZoneSource;
 
 // The built-in 24x7 calendar: always open. Every local day is a business day: N bd is the same
 // wall-clock time N local dates later in `zone` (UTC when null).
@@ -128,8 +129,9 @@ private:
 // Its cost does not grow with the length of the duration.
 class BusinessCalendar final : public Clock {
 public:
-  // Throws Error{invalid_input} for an unknown zone or hours with no open time at all.
-  explicit BusinessCalendar(const CalendarRules& rules);
+  // The zone named in `rules` comes from `zones`. Throws Error{invalid_input} for an unknown
+  // zone or hours with no open time at all.
+  BusinessCalendar(const CalendarRules& rules, const ZoneSource& zones);
   ~BusinessCalendar() override;
 
   [[nodiscard]] Seconds open(Instant a, Instant b) const override;
@@ -144,7 +146,9 @@ private:
 };
 
 // The clock for `rules`: AlwaysOpen when the hours are always open and there are no holidays,
-// else a BusinessCalendar. Throws as BusinessCalendar does.
-[[nodiscard]] std::unique_ptr<Clock> make_clock(const CalendarRules& rules);
+// else a BusinessCalendar; the zone named in `rules` comes from `zones`. Throws as
+// BusinessCalendar does.
+[[nodiscard]] std::unique_ptr<Clock> make_clock(const CalendarRules& rules,
+                                                const ZoneSource& zones);
 
 } // namespace slatrack

@@ -41,9 +41,4 @@ inline constexpr Seconds k_max_duration{36500LL * 24 * 3600};
 // after it, ambiguous -> earlier instant).
 [[nodiscard]] Instant local_to_instant(date::local_seconds local, const Zone& zone);
 
-// Looks up an IANA zone name (its file under zone_directory(); a name in another case is matched
-// too). Throws Error{invalid_input} naming a few close matches, Error{storage} when the zone
-// files cannot be read.
-[[nodiscard]] const Zone& find_zone(std::string_view name);
-
 } // namespace slatrack

@@ -36,10 +36,11 @@ struct RuleSet {
 // Throws Error{invalid_input} for a target that DUR cannot write (not whole minutes).
 [[nodiscard]] std::string format_rules(const RuleSet& rules);
 
-// Parses a rules document. Every value is checked (zones, SPEC, holiday dates, DUR, priorities)
-// and unknown keys are refused. Throws Error{invalid_input} "SOURCE:LINE: what is wrong and what
-// is accepted".
-[[nodiscard]] RuleSet parse_rules(std::string_view text, std::string_view source);
+// Parses a rules document. Every value is checked (zones, looked up in `zones`, SPEC, holiday
+// dates, DUR, priorities) and unknown keys are refused. Throws Error{invalid_input} "SOURCE:LINE:
+// what is wrong and what is accepted".
+[[nodiscard]] RuleSet parse_rules(std::string_view text, std::string_view source,
+                                  const ZoneSource& zones);
 
 // ---- the plan ----
 

@@ -162,28 +162,36 @@ private:
   std::int64_t m_rule_table_to = 0;
 };
 
-// ---- The system's zone files (the only I/O of the core, with the settings file) ----
-
-// Where zone files are read: $TZDIR when set and not empty, else /usr/share/zoneinfo.
-[[nodiscard]] std::string zone_directory();
+// ---- Where zones come from ----
 
 // Whether `name` may name a zone file: letters, digits and "_+-/" only, relative, no empty, "."
 // or ".." component, and none of the files date-tz left out of its list (posix*, right,
 // Factory, the .tab files, tzdata.zi, leapseconds, version).
 [[nodiscard]] bool valid_zone_name(std::string_view name);
 
-// The zone called exactly `name` (case matters), read from zone_directory()/name on first use and
-// kept for the life of the process (the addresses stay valid). nullptr when the name is not valid
-// or there is no such file. Throws Error{storage} when the file exists but cannot be read or is
-// not a valid TZif file.
-[[nodiscard]] const Zone* load_zone(std::string_view name);
+// The zones a program knows. Core never reads a file: the edge of the program implements this over
+// the system's zone files (src/system/zone_files.hpp) and hands it to the core functions that
+// look a zone up by name; a test may hand them any other source.
+class ZoneSource {
+public:
+  ZoneSource() = default;
+  ZoneSource(const ZoneSource&) = delete;
+  ZoneSource& operator=(const ZoneSource&) = delete;
+  ZoneSource(ZoneSource&&) = delete;
+  ZoneSource& operator=(ZoneSource&&) = delete;
+  virtual ~ZoneSource() = default;
 
-// Every zone name under zone_directory() (the list date-tz made), sorted; used to match names in
-// another case and to suggest close ones. Throws Error{storage} when the directory is missing.
-[[nodiscard]] std::vector<std::string> list_zone_names();
+  // The zone called exactly `name` (case matters), valid for the life of the source; nullptr
+  // when there is no such zone. Throws Error{storage} when it exists but cannot be read.
+  [[nodiscard]] virtual const Zone* load(std::string_view name) const = 0;
+  // Every zone name, sorted: to match a name in another case and to suggest close ones. Throws
+  // Error{storage} when the zones cannot be listed.
+  [[nodiscard]] virtual std::vector<std::string> names() const = 0;
+};
 
-// The system's zone: the zone /etc/localtime links to, else the name in /etc/timezone. nullptr
-// when neither names a zone.
-[[nodiscard]] const Zone* system_zone();
+// Looks up an IANA zone name in `zones` (a name in another case is matched too; the list of names
+// is read only when the exact name is not found). Throws Error{invalid_input} naming a few close
+// matches, Error{storage} when the zones cannot be read.
+[[nodiscard]] const Zone& find_zone(const ZoneSource& zones, std::string_view name);
 
 } // namespace slatrack

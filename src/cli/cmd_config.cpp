@@ -4,6 +4,7 @@
 #include "slatrack/error.hpp"
 #include "slatrack/rules_text.hpp"
 #include "slatrack/text.hpp"
+#include "system/zone_files.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -145,7 +146,7 @@ int run_config_export(Context& context) {
 
 int run_config_apply(Context& context, const ConfigApplyOptions& options) {
   const std::string source = options.file == "-" ? std::string("stdin") : options.file;
-  const RuleSet wanted = parse_rules(read_rules_file(options.file), source);
+  const RuleSet wanted = parse_rules(read_rules_file(options.file), source, zone_files());
   Store& store = context.store();
   RulesPlan plan;
   std::int64_t reevaluated = 0;

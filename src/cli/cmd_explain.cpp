@@ -8,6 +8,7 @@
 #include "slatrack/error.hpp"
 #include "slatrack/explain.hpp"
 #include "slatrack/parse.hpp"
+#include "system/zone_files.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -385,7 +386,7 @@ int run_explain(Context& context, const std::string& id_text) {
                             escape_control(request.calendar))};
   }
   const CalendarRules& rules = calendar->rules;
-  const std::unique_ptr<Clock> clock = make_clock(rules);
+  const std::unique_ptr<Clock> clock = make_clock(rules, zone_files());
   const Zone& calendar_zone = find_zone(rules.zone);
   const Style style = context.style();
   const Instant now = context.now();

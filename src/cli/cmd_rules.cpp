@@ -5,6 +5,7 @@
 #include "slatrack/error.hpp"
 #include "slatrack/parse.hpp"
 #include "slatrack/text.hpp"
+#include "system/zone_files.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -418,7 +419,7 @@ int run_calendar_due(Context& context, const CalendarDueOptions& options) {
   const Calendar calendar = need_calendar(context, options.name);
   const Instant start = context.parse_time(options.time);
   const Target duration = duration_option("DUR", options.duration);
-  const auto clock = make_clock(calendar.rules);
+  const auto clock = make_clock(calendar.rules, zone_files());
   const Instant due = duration.in_business_days()
                           ? clock->add_business_days(start, duration.business_days)
                           : clock->add(start, duration.time);

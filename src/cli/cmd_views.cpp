@@ -4,6 +4,7 @@
 #include "cli/records.hpp"
 #include "slatrack/error.hpp"
 #include "slatrack/parse.hpp"
+#include "system/zone_files.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -245,7 +246,7 @@ int run_show(Context& context, const std::string& id_text) {
     std::fputs("\nClocks:\n", out);
     const auto calendar = context.store().find_calendar(request.calendar);
     const std::unique_ptr<Clock> clock =
-        calendar ? make_clock(calendar->rules) : std::make_unique<AlwaysOpen>();
+        calendar ? make_clock(calendar->rules, zone_files()) : std::make_unique<AlwaysOpen>();
     for (const ClockRun& run : detail.clocks) {
       const Tone tone = run.outcome == Outcome::breached ? Tone::red
                         : (run.outcome == Outcome::running && run.due && *run.due < style.now)

@@ -2,6 +2,7 @@
 
 #include "slatrack/error.hpp"
 #include "slatrack/parse.hpp"
+#include "system/zone_files.hpp"
 
 #include <chrono>
 #include <cstdlib>

@@ -1,6 +1,7 @@
 #include "cli/records.hpp"
 
 #include "slatrack/store.hpp"
+#include "system/zone_files.hpp"
 
 #include <fmt/format.h>
 
@@ -110,7 +111,7 @@ std::string request_label(RequestId id) {
 
 Clocks::Clocks(Store& store) : m_always(std::make_unique<AlwaysOpen>()) {
   for (const Calendar& calendar : store.calendars()) {
-    m_clocks.emplace(calendar.rules.name, make_clock(calendar.rules));
+    m_clocks.emplace(calendar.rules.name, make_clock(calendar.rules, zone_files()));
   }
 }
 

@@ -258,11 +258,12 @@ private:
 
 } // namespace
 
-BusinessCalendar::BusinessCalendar(const CalendarRules& rules) : m_impl(std::make_unique<Impl>()) {
+BusinessCalendar::BusinessCalendar(const CalendarRules& rules, const ZoneSource& zones)
+    : m_impl(std::make_unique<Impl>()) {
   Impl& impl = *m_impl;
   impl.name = rules.name;
 
-  const Zone* zone = load_zone(rules.zone);
+  const Zone* zone = zones.load(rules.zone);
   if (zone == nullptr) {
     throw Error{ErrorKind::invalid_input,
                 fmt::format("unknown time zone \"{}\": use an IANA name such as Europe/London",
@@ -562,12 +563,12 @@ Clock::BusinessDayWalk BusinessCalendar::walk_business_days(Instant t, std::int6
   return walk;
 }
 
-std::unique_ptr<Clock> make_clock(const CalendarRules& rules) {
+std::unique_ptr<Clock> make_clock(const CalendarRules& rules, const ZoneSource& zones) {
   if (is_always_open(rules.hours) && rules.holidays.empty()) {
     // Business days follow the zone's local dates; UTC (the built-in 24x7) needs no zone.
-    return std::make_unique<AlwaysOpen>(rules.zone == "UTC" ? nullptr : load_zone(rules.zone));
+    return std::make_unique<AlwaysOpen>(rules.zone == "UTC" ? nullptr : zones.load(rules.zone));
   }
-  return std::make_unique<BusinessCalendar>(rules);
+  return std::make_unique<BusinessCalendar>(rules, zones);
 }
 
 } // namespace slatrack

@@ -698,16 +698,16 @@ std::vector<std::string> zone_suggestion(std::string_view name, std::vector<std:
 
 } // namespace
 
-const Zone& find_zone(std::string_view name) {
+const Zone& find_zone(const ZoneSource& zones, std::string_view name) {
   // One file for a known name; the directory is listed only when the name is not found.
-  if (const Zone* zone = load_zone(name)) {
+  if (const Zone* zone = zones.load(name)) {
     return *zone;
   }
   const std::string lower = to_lower(name);
   std::vector<std::string> names;
-  for (std::string& zone_name : list_zone_names()) {
+  for (std::string& zone_name : zones.names()) {
     if (to_lower(zone_name) == lower) {
-      if (const Zone* zone = load_zone(zone_name)) {
+      if (const Zone* zone = zones.load(zone_name)) {
         return *zone;
       }
     }

@@ -130,7 +130,7 @@ void write_client(std::string& out, const ClientRules& client) {
 
 class Reader {
 public:
-  explicit Reader(std::string_view source) : m_source(source) {}
+  Reader(std::string_view source, const ZoneSource& zones) : m_source(source), m_zones(zones) {}
 
   [[noreturn]] void fail(const toml::source_region& where, std::string_view message) const {
     throw Error{ErrorKind::invalid_input,
@@ -241,7 +241,7 @@ public:
                        name));
     }
     out.zone = plain_value(*tz, "tz", "Europe/London");
-    static_cast<void>(checked(*tz, "tz", [&] { return &find_zone(out.zone); }));
+    static_cast<void>(checked(*tz, "tz", [&] { return &find_zone(m_zones, out.zone); }));
     const std::string spec = text(*hours, "hours", "mon-fri 09:00-17:00");
     out.hours = checked(*hours, "hours", [&] { return parse_hours(spec); });
     if (const toml::node* holidays = table.get("holidays")) {
@@ -405,6 +405,7 @@ public:
 
 private:
   std::string_view m_source;
+  const ZoneSource& m_zones;
 };
 
 } // namespace
@@ -444,7 +445,7 @@ std::string format_rules(const RuleSet& rules) {
   return out;
 }
 
-RuleSet parse_rules(std::string_view text, std::string_view source) {
+RuleSet parse_rules(std::string_view text, std::string_view source, const ZoneSource& zones) {
   toml::table root;
   try {
     root = toml::parse(text, source);
@@ -452,7 +453,7 @@ RuleSet parse_rules(std::string_view text, std::string_view source) {
     throw Error{ErrorKind::invalid_input,
                 fmt::format("{}:{}: {}", source, error.source().begin.line, error.description())};
   }
-  const Reader reader(source);
+  const Reader reader(source, zones);
   reader.only(root, "the file", {"calendar", "sla", "client"});
   RuleSet out;
   reader.each(root, "calendar", "office", [&](const std::string& name, const toml::table& table) {

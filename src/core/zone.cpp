@@ -1,6 +1,6 @@
 // The pure half of include/slatrack/zone.hpp: the TZif reader (RFC 8536), the POSIX TZ rule of its
 // footer and the two lookups (UTC -> range, local reading -> unique/skipped/repeated). The files
-// are read by zone_files.cpp.
+// are read at the edge, by src/system/zone_files.cpp (find_zone over a ZoneSource is in parse.cpp).
 //
 // A zone is a table of listed ranges (from the file, consecutive ranges with the same offset,
 // DST flag and abbreviation joined, as date-tz joins them) up to the last listed transition, and
@@ -740,6 +740,45 @@ LocalInfo Zone::get_info(date::local_seconds local) const {
     result.first = get_info(Instant{Seconds{l}});
   }
   return result;
+}
+
+namespace {
+
+// What date-tz leaves out of its list of zones: hidden files, posix* (posix/, posixrules), right/
+// (leap seconds) and the files that are not zones.
+bool left_out(std::string_view entry) {
+  static constexpr std::array<std::string_view, 10> k_not_zones = {
+      "Factory",  "iso3166.tab",  "right",     "+VERSION",    "version",
+      "zone.tab", "zone1970.tab", "tzdata.zi", "leapseconds", "leap-seconds.list"};
+  return entry.empty() || entry.front() == '.' || entry.starts_with("posix")
+         || std::find(k_not_zones.begin(), k_not_zones.end(), entry) != k_not_zones.end();
+}
+
+} // namespace
+
+bool valid_zone_name(std::string_view name) {
+  if (name.empty() || name.size() > 255) {
+    return false;
+  }
+  for (const char c : name) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '+' || c == '-' || c == '/';
+    if (!ok) {
+      return false;
+    }
+  }
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t slash = name.find('/', start);
+    const std::string_view part = name.substr(start, slash - start);
+    if (left_out(part)) {
+      return false;
+    }
+    if (slash == std::string_view::npos) {
+      return true;
+    }
+    start = slash + 1;
+  }
 }
 
 } // namespace slatrack

@@ -18,6 +18,7 @@
 #include "store/sqlite_report.hpp"
 #include "store/transfer.hpp"
 #include "store/values.hpp"
+#include "system/zone_files.hpp"
 
 #include <algorithm>
 #include <date/date.h>
@@ -1972,7 +1973,9 @@ WHERE r.id = ?)sql")
   const Clock& clock(std::int64_t calendar_id, RulesCache& rules) {
     auto found = rules.clocks.find(calendar_id);
     if (found == rules.clocks.end()) {
-      found = rules.clocks.emplace(calendar_id, make_clock(load_calendar(calendar_id).rules)).first;
+      found = rules.clocks
+                  .emplace(calendar_id, make_clock(load_calendar(calendar_id).rules, zone_files()))
+                  .first;
     }
     return *found->second;
   }
@@ -1988,7 +1991,7 @@ WHERE r.id = ?)sql")
     for (const Holiday& day : rules.holidays) {
       check_holiday(day);
     }
-    const std::unique_ptr<Clock> made = make_clock(rules);
+    const std::unique_ptr<Clock> made = make_clock(rules, zone_files());
     // A calendar that is never open (its holidays close every open day, every year) would stop
     // every clock on it and every `overdue --within`: refused where it is made.
     try {

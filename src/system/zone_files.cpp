@@ -1,12 +1,14 @@
-// The I/O half of include/slatrack/zone.hpp: reading one zone file, the process's cache of loaded
-// zones, the list of zone names (only to match a name in another case or suggest one) and the
-// system's zone.
+// The system's zone files (system/zone_files.hpp): reading one zone file, the process's cache of
+// loaded zones, the list of zone names (only to match a name in another case or suggest one) and
+// the system's zone.
 //
-// The cache is the one mutable static of the core, on purpose: a zone is read once per process
-// and its address handed out for the life of the process, as date-tz's database did. Looking up a
-// known zone opens exactly one file; nothing walks the directory unless a name is not found.
+// The cache is a mutable static on purpose, here at the edge and not in the core: a zone is read
+// once per process and its address handed out for the life of the process, as date-tz's database
+// did. Looking up a known zone opens exactly one file; nothing walks the directory unless a name is
+// not found.
+#include "system/zone_files.hpp"
+
 #include "slatrack/error.hpp"
-#include "slatrack/zone.hpp"
 
 #include <algorithm>
 #include <array>
@@ -31,16 +33,6 @@ namespace {
 
 constexpr std::size_t k_max_zone_file = std::size_t{1} << 20; // real ones are under 4 KiB
 constexpr int k_max_depth = 8;
-
-// What date-tz leaves out of its list of zones: hidden files, posix* (posix/, posixrules), right/
-// (leap seconds) and the files that are not zones.
-bool left_out(std::string_view entry) {
-  static constexpr std::array<std::string_view, 10> k_not_zones = {
-      "Factory",  "iso3166.tab",  "right",     "+VERSION",    "version",
-      "zone.tab", "zone1970.tab", "tzdata.zi", "leapseconds", "leap-seconds.list"};
-  return entry.empty() || entry.front() == '.' || entry.starts_with("posix")
-         || std::find(k_not_zones.begin(), k_not_zones.end(), entry) != k_not_zones.end();
-}
 
 std::string strerror_text(int code) {
   return std::strerror(code);
@@ -110,7 +102,7 @@ void list_directory(const std::string& root, const std::string& prefix, int dept
   const std::unique_ptr<DIR, int (*)(DIR*)> closer(dir, ::closedir);
   while (const dirent* entry = ::readdir(dir)) {
     const std::string_view entry_name = entry->d_name;
-    if (left_out(entry_name)) {
+    if (!valid_zone_name(entry_name)) { // hidden, posix*, right/, the .tab files...
       continue;
     }
     const std::string name =
@@ -138,6 +130,13 @@ std::optional<std::string> name_in_path(std::string_view path) {
   return std::string(path.substr(at + 9));
 }
 
+// The zone files under zone_directory(), read once each.
+class ZoneFiles final : public ZoneSource {
+public:
+  [[nodiscard]] const Zone* load(std::string_view name) const override;
+  [[nodiscard]] std::vector<std::string> names() const override;
+};
+
 } // namespace
 
 std::string zone_directory() {
@@ -148,32 +147,7 @@ std::string zone_directory() {
   return "/usr/share/zoneinfo";
 }
 
-bool valid_zone_name(std::string_view name) {
-  if (name.empty() || name.size() > 255) {
-    return false;
-  }
-  for (const char c : name) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '_' || c == '+' || c == '-' || c == '/';
-    if (!ok) {
-      return false;
-    }
-  }
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t slash = name.find('/', start);
-    const std::string_view part = name.substr(start, slash - start);
-    if (left_out(part)) {
-      return false;
-    }
-    if (slash == std::string_view::npos) {
-      return true;
-    }
-    start = slash + 1;
-  }
-}
-
-const Zone* load_zone(std::string_view name) {
+const Zone* ZoneFiles::load(std::string_view name) const {
   if (!valid_zone_name(name)) {
     return nullptr;
   }
@@ -200,7 +174,7 @@ const Zone* load_zone(std::string_view name) {
   }
 }
 
-std::vector<std::string> list_zone_names() {
+std::vector<std::string> ZoneFiles::names() const {
   const std::string root = zone_directory();
   struct stat status {};
   if (::stat(root.c_str(), &status) != 0 || !S_ISDIR(status.st_mode)) {
@@ -213,6 +187,23 @@ std::vector<std::string> list_zone_names() {
   list_directory(root, "", 0, names);
   std::sort(names.begin(), names.end());
   return names;
+}
+
+const ZoneSource& zone_files() {
+  static const ZoneFiles files;
+  return files;
+}
+
+const Zone* load_zone(std::string_view name) {
+  return zone_files().load(name);
+}
+
+std::vector<std::string> list_zone_names() {
+  return zone_files().names();
+}
+
+const Zone& find_zone(std::string_view name) {
+  return find_zone(zone_files(), name);
 }
 
 const Zone* system_zone() {

@@ -15,6 +15,7 @@
 #include "fuzz_support.hpp"
 #include "slatrack/parse.hpp"
 #include "slatrack/store.hpp"
+#include "system/zone_files.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -4,6 +4,7 @@
 // minus it, "+DUR" now plus it; a refused DUR makes them refused too.
 #include "fuzz_support.hpp"
 #include "slatrack/parse.hpp"
+#include "system/zone_files.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -5,6 +5,7 @@
 // "YYYY-MM-DD HH:MM:SS" to an instant with the same local reading.
 #include "fuzz_support.hpp"
 #include "slatrack/parse.hpp"
+#include "system/zone_files.hpp"
 
 #include <array>
 #include <cstddef>

@@ -3,6 +3,7 @@
 // open-hours and holiday text forms.
 #include "slatrack/calendar.hpp"
 #include "slatrack/error.hpp"
+#include "system/zone_files.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -231,22 +232,22 @@ const Instant k_window_end = utc(2028, 7, 1);
 // The contract's worked examples (SPEC.md "The clocks").
 
 TEST_CASE("Fri 16:30 + 2h = Mon 10:30", "[calendar]") {
-  const BusinessCalendar london(rules("Europe/London", "mon-fri 09:00-17:00"));
+  const BusinessCalendar london(rules("Europe/London", "mon-fri 09:00-17:00"), zone_files());
   CHECK(text(london.add(local("Europe/London", 2026, 11, 20, 16, 30), hours{2}))
         == text(local("Europe/London", 2026, 11, 23, 10, 30)));
-  const BusinessCalendar new_york(rules("America/New_York", "mon-fri 09:00-17:00"));
+  const BusinessCalendar new_york(rules("America/New_York", "mon-fri 09:00-17:00"), zone_files());
   CHECK(text(new_york.add(local("America/New_York", 2026, 11, 20, 16, 30), hours{2}))
         == text(local("America/New_York", 2026, 11, 23, 10, 30)));
 }
 
 TEST_CASE("Sat 12:00 + 2h = Mon 11:00", "[calendar]") {
-  const BusinessCalendar calendar(rules("Europe/London", "mon-fri 09:00-17:00"));
+  const BusinessCalendar calendar(rules("Europe/London", "mon-fri 09:00-17:00"), zone_files());
   CHECK(text(calendar.add(local("Europe/London", 2026, 11, 21, 12, 0), hours{2}))
         == text(local("Europe/London", 2026, 11, 23, 11, 0)));
 }
 
 TEST_CASE("Fri 16:00 + 1h = Mon 09:00, the weekend belongs to the target", "[calendar]") {
-  const BusinessCalendar calendar(rules("America/New_York", "mon-fri 09:00-17:00"));
+  const BusinessCalendar calendar(rules("America/New_York", "mon-fri 09:00-17:00"), zone_files());
   const Instant start = local("America/New_York", 2026, 11, 20, 16, 0);
   const Instant due = calendar.add(start, hours{1});
   CHECK(text(due) == text(local("America/New_York", 2026, 11, 23, 9, 0)));
@@ -256,18 +257,19 @@ TEST_CASE("Fri 16:00 + 1h = Mon 09:00, the weekend belongs to the target", "[cal
 
 TEST_CASE("a holiday Monday pushes the due time to Tuesday", "[calendar]") {
   const BusinessCalendar calendar(
-      rules("Europe/London", "mon-fri 09:00-17:00", {parse_holiday("2026-11-23")}));
+      rules("Europe/London", "mon-fri 09:00-17:00", {parse_holiday("2026-11-23")}), zone_files());
   CHECK(text(calendar.add(local("Europe/London", 2026, 11, 20, 16, 30), hours{2}))
         == text(local("Europe/London", 2026, 11, 24, 10, 30)));
   const BusinessCalendar yearly_holiday(
-      rules("Europe/London", "mon-fri 09:00-17:00", {parse_holiday("12-28")}));
+      rules("Europe/London", "mon-fri 09:00-17:00", {parse_holiday("12-28")}), zone_files());
   // 2026-12-28 is a Monday.
   CHECK(text(yearly_holiday.add(local("Europe/London", 2026, 12, 25, 16, 30), hours{2}))
         == text(local("Europe/London", 2026, 12, 29, 10, 30)));
 }
 
 TEST_CASE("a target running out at the lunch break is due when lunch ends", "[calendar]") {
-  const BusinessCalendar calendar(rules("Europe/London", "mon-fri 09:00-12:30 13:30-17:00"));
+  const BusinessCalendar calendar(rules("Europe/London", "mon-fri 09:00-12:30 13:30-17:00"),
+                                  zone_files());
   CHECK(text(calendar.add(local("Europe/London", 2026, 11, 23, 10, 30), hours{2}))
         == text(local("Europe/London", 2026, 11, 23, 13, 30)));
   CHECK(text(calendar.add(local("Europe/London", 2026, 11, 23, 10, 30), hours{2} + seconds{1}))
@@ -275,7 +277,7 @@ TEST_CASE("a target running out at the lunch break is due when lunch ends", "[ca
 }
 
 TEST_CASE("add with zero duration is the next opening, or the start when open", "[calendar]") {
-  const BusinessCalendar calendar(rules("Europe/London", "mon-fri 09:00-17:00"));
+  const BusinessCalendar calendar(rules("Europe/London", "mon-fri 09:00-17:00"), zone_files());
   const Instant open_instant = local("Europe/London", 2026, 11, 23, 10, 0) + seconds{7};
   CHECK(text(calendar.add(open_instant, seconds{0})) == text(open_instant));
   CHECK(text(calendar.add(local("Europe/London", 2026, 11, 21, 10, 0), seconds{0}))
@@ -285,7 +287,7 @@ TEST_CASE("add with zero duration is the next opening, or the start when open", 
 }
 
 TEST_CASE("DST: an interval spanning the change is an hour shorter or longer", "[calendar]") {
-  const BusinessCalendar calendar(rules("America/New_York", "mon-sun 00:00-24:00 "));
+  const BusinessCalendar calendar(rules("America/New_York", "mon-sun 00:00-24:00 "), zone_files());
   // 2024-03-10 has 23 hours, 2024-11-03 has 25.
   CHECK(
       calendar.open(local("America/New_York", 2024, 3, 10), local("America/New_York", 2024, 3, 11))
@@ -293,14 +295,14 @@ TEST_CASE("DST: an interval spanning the change is an hour shorter or longer", "
   CHECK(
       calendar.open(local("America/New_York", 2024, 11, 3), local("America/New_York", 2024, 11, 4))
       == hours{25});
-  const BusinessCalendar london(rules("Europe/London", "sun 00:00-04:00"));
+  const BusinessCalendar london(rules("Europe/London", "sun 00:00-04:00"), zone_files());
   CHECK(london.open(utc(2025, 3, 29), utc(2025, 4, 1)) == hours{3});
   CHECK(london.open(utc(2025, 10, 25), utc(2025, 10, 28)) == hours{5});
 }
 
 TEST_CASE("DST: a boundary in the skipped hour counts only existing wall-clock time",
           "[calendar]") {
-  const BusinessCalendar calendar(rules("America/New_York", "sun 02:00-04:00"));
+  const BusinessCalendar calendar(rules("America/New_York", "sun 02:00-04:00"), zone_files());
   // 2024-03-10: 02:00 EST jumps to 03:00 EDT, so the interval is 03:00-04:00 EDT.
   const Instant day_begin = local("America/New_York", 2024, 3, 10);
   const Instant day_end = local("America/New_York", 2024, 3, 11);
@@ -313,7 +315,7 @@ TEST_CASE("DST: a boundary in the skipped hour counts only existing wall-clock t
 }
 
 TEST_CASE("DST: an hour that occurs twice is open both times", "[calendar]") {
-  const BusinessCalendar calendar(rules("America/New_York", "sun 01:00-02:00"));
+  const BusinessCalendar calendar(rules("America/New_York", "sun 01:00-02:00"), zone_files());
   // 2024-11-03: 01:00-02:00 EDT, then 01:00-02:00 EST again.
   const Instant day_begin = local("America/New_York", 2024, 11, 3);
   const Instant day_end = local("America/New_York", 2024, 11, 4);
@@ -327,8 +329,8 @@ TEST_CASE("DST: an hour that occurs twice is open both times", "[calendar]") {
 
 TEST_CASE("DST: a target running out at the change is due at the next opening after it",
           "[calendar]") {
-  const BusinessCalendar calendar(
-      rules("America/New_York", "sun 00:00-02:00; mon-fri 09:00-17:00"));
+  const BusinessCalendar calendar(rules("America/New_York", "sun 00:00-02:00; mon-fri 09:00-17:00"),
+                                  zone_files());
   // 2024-03-10 00:00-02:00 EST is open, then the clocks jump to 03:00 EDT.
   CHECK(text(calendar.add(local("America/New_York", 2024, 3, 10), hours{2}))
         == text(local("America/New_York", 2024, 3, 11, 9, 0)));
@@ -341,24 +343,25 @@ TEST_CASE("DST: a target running out at the change is due at the next opening af
 
 TEST_CASE("DST at midnight: local dates come from the wall clock", "[calendar]") {
   // America/Santiago, 2024-09-08: 00:00 does not exist (clocks go from Sat 24:00 to Sun 01:00).
-  const BusinessCalendar sunday(rules("America/Santiago", "sun 00:00-02:00"));
+  const BusinessCalendar sunday(rules("America/Santiago", "sun 00:00-02:00"), zone_files());
   CHECK(sunday.open(utc(2024, 9, 7), utc(2024, 9, 9)) == hours{1});
   // 2025-04-06: Sun 00:00 goes back to Sat 23:00, so Saturday's 23:00-24:00 happens twice.
-  const BusinessCalendar saturday(rules("America/Santiago", "sat 23:00-24:00"));
+  const BusinessCalendar saturday(rules("America/Santiago", "sat 23:00-24:00"), zone_files());
   CHECK(saturday.open(utc(2025, 4, 5), utc(2025, 4, 7)) == hours{2});
   const BusinessCalendar holiday(
-      rules("America/Santiago", "sat 23:00-24:00; sun 00:00-01:00", {once(2025, 4, 5)}));
+      rules("America/Santiago", "sat 23:00-24:00; sun 00:00-01:00", {once(2025, 4, 5)}),
+      zone_files());
   CHECK(holiday.open(utc(2025, 4, 5), utc(2025, 4, 7)) == hours{1});
 }
 
 TEST_CASE("half-hour offsets and half-hour DST", "[calendar]") {
-  const BusinessCalendar adelaide(rules("Australia/Adelaide", "mon-fri 09:00-17:00"));
+  const BusinessCalendar adelaide(rules("Australia/Adelaide", "mon-fri 09:00-17:00"), zone_files());
   CHECK(text(adelaide.add(local("Australia/Adelaide", 2026, 11, 20, 16, 30), hours{2}))
         == text(local("Australia/Adelaide", 2026, 11, 23, 10, 30)));
   CHECK(text(adelaide.add(local("Australia/Adelaide", 2026, 11, 20, 16, 30), hours{2}))
         == text(utc(2026, 11, 23, 0, 0))); // 10:30 ACDT = 00:00Z
   // Lord Howe, 2024-10-06: 02:00 +10:30 jumps to 02:30 +11.
-  const BusinessCalendar lord_howe(rules("Australia/Lord_Howe", "sun 01:00-04:00"));
+  const BusinessCalendar lord_howe(rules("Australia/Lord_Howe", "sun 01:00-04:00"), zone_files());
   CHECK(lord_howe.open(utc(2024, 10, 5), utc(2024, 10, 7)) == minutes{150});
   // 2025-04-06: 02:00 +11 goes back to 01:30 +10:30.
   CHECK(lord_howe.open(utc(2025, 4, 5), utc(2025, 4, 7)) == minutes{210});
@@ -376,7 +379,7 @@ void compare_with_reference(std::size_t index, std::uint32_t seed, int cases) {
   const Scenario scenario = scenarios().at(index);
   INFO(scenario.label);
   std::mt19937 random(seed);
-  const BusinessCalendar engine(scenario.rules);
+  const BusinessCalendar engine(scenario.rules, zone_files());
   const Reference reference(scenario.rules, k_window_begin, k_window_end);
   const std::vector<Instant> changes =
       transitions(scenario.rules.zone, utc(2024, 1, 1), utc(2028, 1, 1));
@@ -504,7 +507,7 @@ TEST_CASE("targets of weeks of open time agree with the reference", "[calendar]"
   std::mt19937 random(42);
   for (const Scenario& scenario : scenarios()) {
     INFO(scenario.label);
-    const BusinessCalendar engine(scenario.rules);
+    const BusinessCalendar engine(scenario.rules, zone_files());
     const Reference reference(scenario.rules, k_window_begin, k_window_end);
     for (int i = 0; i < 2; ++i) {
       const Instant start = utc(2024, 1, 1) + hours{24 * below(random, 3 * 365)};
@@ -522,7 +525,7 @@ TEST_CASE("open(t, add(t, d)) == d and add(t, d + 1s) == add(t, d) + 1s", "[cale
   std::mt19937 random(7);
   for (const Scenario& scenario : scenarios()) {
     INFO(scenario.label);
-    const BusinessCalendar calendar(scenario.rules);
+    const BusinessCalendar calendar(scenario.rules, zone_files());
     for (int i = 0; i < 400; ++i) {
       const Instant start = utc(2024, 1, 1) + seconds{below(random, 4 * 365 * 86400)};
       const Seconds duration{below(random, 20 * 86400)};
@@ -544,7 +547,7 @@ TEST_CASE("open(t, add(t, d)) == d and add(t, d + 1s) == add(t, d) + 1s", "[cale
 TEST_CASE("months-long targets agree with chained adds and summed open time", "[calendar]") {
   for (const Scenario& scenario : scenarios()) {
     INFO(scenario.label);
-    const BusinessCalendar calendar(scenario.rules);
+    const BusinessCalendar calendar(scenario.rules, zone_files());
     const Instant start = utc(2024, 2, 27, 13, 17, 5);
     for (const Seconds duration : {Seconds{hours{24 * 7 * 6}}, Seconds{hours{24 * 183}}}) {
       const Instant due = calendar.add(start, duration);
@@ -564,7 +567,8 @@ TEST_CASE("months-long targets agree with chained adds and summed open time", "[
 
 TEST_CASE("open_spans clips, orders and merges touching stretches", "[calendar]") {
   const BusinessCalendar calendar(
-      rules("Europe/London", "mon 20:00-24:00; tue 00:00-02:00 09:00-10:00", {once(2026, 11, 17)}));
+      rules("Europe/London", "mon 20:00-24:00; tue 00:00-02:00 09:00-10:00", {once(2026, 11, 17)}),
+      zone_files());
   const std::vector<OpenSpan> spans =
       calendar.open_spans(utc(2026, 11, 9, 21, 0), utc(2026, 11, 17, 12, 0));
   REQUIRE(spans.size() == 3);
@@ -577,7 +581,7 @@ TEST_CASE("open_spans clips, orders and merges touching stretches", "[calendar]"
 
 TEST_CASE("the engine's cost does not depend on the duration", "[calendar]") {
   const BusinessCalendar calendar(
-      rules("America/New_York", "mon-fri 09:00-17:00", {yearly(12, 25)}));
+      rules("America/New_York", "mon-fri 09:00-17:00", {yearly(12, 25)}), zone_files());
   // Ten years of open time: far too long to walk day by day in a test, instant when jumping.
   const Instant due = calendar.add(utc(2024, 1, 1), hours{8 * 5 * 52 * 10});
   CHECK(due > utc(2033, 12, 1));
@@ -599,7 +603,7 @@ TEST_CASE("a calendar whose holidays close every open day is refused by add", "[
   }
   CalendarRules closed = rules("Europe/London", "mon 09:00-17:00", every_day);
   closed.name = "closed";
-  const BusinessCalendar calendar(closed);
+  const BusinessCalendar calendar(closed, zone_files());
   CHECK(calendar.open(utc(2026, 1, 1), utc(2027, 1, 1)) == seconds{0});
   CHECK(calendar.open_spans(utc(2026, 1, 1), utc(2027, 1, 1)).empty());
   REQUIRE_THROWS_WITH(calendar.add(utc(2026, 1, 1), hours{1}),
@@ -609,14 +613,14 @@ TEST_CASE("a calendar whose holidays close every open day is refused by add", "[
 }
 
 TEST_CASE("an unknown zone or hours with no interval are refused", "[calendar]") {
-  REQUIRE_THROWS_WITH(BusinessCalendar(rules("Mars/Olympus", "mon-fri 09:00-17:00")),
+  REQUIRE_THROWS_WITH(BusinessCalendar(rules("Mars/Olympus", "mon-fri 09:00-17:00"), zone_files()),
                       "unknown time zone \"Mars/Olympus\": use an IANA name such as Europe/London");
   CalendarRules empty{"empty", "UTC", WeeklyHours{}, {}};
-  REQUIRE_THROWS_WITH(BusinessCalendar(empty),
+  REQUIRE_THROWS_WITH(BusinessCalendar(empty, zone_files()),
                       "calendar \"empty\" has no open hours: give at least one interval, e.g. "
                       "--hours \"mon-fri 09:00-17:00\"");
   try {
-    const BusinessCalendar calendar(rules("Nowhere", "mon 09:00-10:00"));
+    const BusinessCalendar calendar(rules("Nowhere", "mon 09:00-10:00"), zone_files());
     FAIL("no exception");
   } catch (const Error& error) {
     CHECK(error.kind() == ErrorKind::invalid_input);
@@ -624,14 +628,16 @@ TEST_CASE("an unknown zone or hours with no interval are refused", "[calendar]")
 }
 
 TEST_CASE("make_clock picks AlwaysOpen only for 24x7 hours without holidays", "[calendar]") {
-  const std::unique_ptr<Clock> always = make_clock(rules("Not/AZone", "mon-sun 00:00-24:00"));
+  const std::unique_ptr<Clock> always =
+      make_clock(rules("Not/AZone", "mon-sun 00:00-24:00"), zone_files());
   CHECK(dynamic_cast<const AlwaysOpen*>(always.get()) != nullptr);
   const std::unique_ptr<Clock> with_holiday =
-      make_clock(rules("UTC", "mon-sun 00:00-24:00", {yearly(12, 25)}));
+      make_clock(rules("UTC", "mon-sun 00:00-24:00", {yearly(12, 25)}), zone_files());
   CHECK(dynamic_cast<const BusinessCalendar*>(with_holiday.get()) != nullptr);
   CHECK(text(with_holiday->add(utc(2026, 12, 24, 12, 0), hours{13}))
         == text(utc(2026, 12, 26, 1, 0)));
-  const std::unique_ptr<Clock> office = make_clock(rules("UTC", "mon-fri 09:00-17:00"));
+  const std::unique_ptr<Clock> office =
+      make_clock(rules("UTC", "mon-fri 09:00-17:00"), zone_files());
   CHECK(dynamic_cast<const BusinessCalendar*>(office.get()) != nullptr);
 }
 
@@ -806,7 +812,8 @@ TEST_CASE("parse_holiday reads one-off and yearly dates", "[calendar]") {
 }
 
 TEST_CASE("a yearly Feb 29 holiday applies in leap years only", "[calendar]") {
-  const BusinessCalendar calendar(rules("UTC", "mon-sun 09:00-17:00", {parse_holiday("02-29")}));
+  const BusinessCalendar calendar(rules("UTC", "mon-sun 09:00-17:00", {parse_holiday("02-29")}),
+                                  zone_files());
   CHECK(calendar.open(utc(2028, 2, 29), utc(2028, 3, 1)) == seconds{0});
   CHECK(calendar.open(utc(2024, 2, 29), utc(2024, 3, 1)) == seconds{0});
   CHECK(calendar.open(utc(2100, 2, 28), utc(2100, 3, 2)) == hours{16}); // 2100 is not leap
@@ -859,7 +866,7 @@ void compare_business_days(std::size_t index, std::uint32_t seed, int cases) {
   const Scenario scenario = scenarios().at(index);
   INFO(scenario.label);
   std::mt19937 random(seed);
-  const BusinessCalendar engine(scenario.rules);
+  const BusinessCalendar engine(scenario.rules, zone_files());
   const Reference reference(scenario.rules, k_window_begin, k_window_end);
   std::vector<Instant> anchors = transitions(scenario.rules.zone, utc(2024, 1, 1), utc(2027, 6, 1));
   for (int year = 2024; year < 2027; ++year) {
@@ -904,26 +911,26 @@ constexpr int k_business_day_cases = 400;
 } // namespace
 
 TEST_CASE("addbd: Tue 10:15 + 2bd = Thu 10:15", "[calendar][bd]") {
-  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00"));
+  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00"), zone_files());
   CHECK(text(office.add_business_days(utc(2026, 11, 24, 10, 15), 2))
         == text(utc(2026, 11, 26, 10, 15)));
 }
 
 TEST_CASE("addbd: Fri 16:30 + 1bd = Mon 16:30", "[calendar][bd]") {
-  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00"));
+  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00"), zone_files());
   CHECK(text(office.add_business_days(utc(2026, 11, 27, 16, 30), 1))
         == text(utc(2026, 11, 30, 16, 30)));
 }
 
 TEST_CASE("addbd: Sat 12:00 + 1bd = Tue 09:00", "[calendar][bd]") {
-  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00"));
+  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00"), zone_files());
   CHECK(text(office.add_business_days(utc(2026, 11, 28, 12, 0), 1))
         == text(utc(2026, 12, 1, 9, 0)));
 }
 
 TEST_CASE("addbd: with a holiday Monday, Fri 16:30 + 1bd = Tue 16:30", "[calendar][bd]") {
-  const BusinessCalendar office(
-      rules("Europe/London", "mon-fri 09:00-17:00", {once(2026, 11, 30)}));
+  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00", {once(2026, 11, 30)}),
+                                zone_files());
   CHECK(text(office.add_business_days(utc(2026, 11, 27, 16, 30), 1))
         == text(utc(2026, 12, 1, 16, 30)));
 }
@@ -932,7 +939,7 @@ TEST_CASE("addbd: a wall-clock time closed on the last day goes to the next open
           "[calendar][bd]") {
   // Saturday half day: Fri 15:00 + 1bd is Sat 15:00, closed, so Mon 09:00; a lunch break too.
   const BusinessCalendar shop(
-      rules("Europe/London", "mon-fri 09:00-12:30 13:30-17:00; sat 10:00-14:00"));
+      rules("Europe/London", "mon-fri 09:00-12:30 13:30-17:00; sat 10:00-14:00"), zone_files());
   CHECK(text(shop.add_business_days(utc(2026, 11, 27, 15, 0), 1)) == text(utc(2026, 11, 30, 9)));
   CHECK(text(shop.add_business_days(utc(2026, 11, 28, 11, 0), 1))
         == text(utc(2026, 11, 30, 11, 0)));
@@ -944,7 +951,7 @@ TEST_CASE("addbd: a wall-clock time closed on the last day goes to the next open
 }
 
 TEST_CASE("addbd: 0bd is the start itself when open, else the next opening", "[calendar][bd]") {
-  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00"));
+  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00"), zone_files());
   CHECK(office.add_business_days(utc(2026, 11, 24, 10, 15), 0) == utc(2026, 11, 24, 10, 15));
   CHECK(office.add_business_days(utc(2026, 11, 28, 10, 15), 0) == utc(2026, 11, 30, 9));
 }
@@ -952,19 +959,20 @@ TEST_CASE("addbd: 0bd is the start itself when open, else the next opening", "[c
 TEST_CASE("addbd on a DST change day: local wall-clock time, exact", "[calendar][bd]") {
   // London, 2026-03-29: 01:00 GMT becomes 02:00 BST. Fri 27 Mar 10:00 GMT + 1bd = Mon 30 Mar
   // 10:00 BST, which is 09:00 UTC.
-  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00"));
+  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00"), zone_files());
   CHECK(text(office.add_business_days(utc(2026, 3, 27, 10, 0), 1)) == text(utc(2026, 3, 30, 9, 0)));
   // Always open in New York: Sat 7 Mar 2026 02:30 EST + 1bd is Sun 8 Mar 02:30, skipped (02:00
   // EST -> 03:00 EDT): the first instant after the gap, 03:00 EDT = 07:00 UTC.
   const std::unique_ptr<Clock> always =
-      make_clock(rules("America/New_York", "mon-sun 00:00-24:00"));
+      make_clock(rules("America/New_York", "mon-sun 00:00-24:00"), zone_files());
   CHECK(text(always->add_business_days(local("America/New_York", 2026, 3, 7, 2, 30), 1))
         == text(utc(2026, 3, 8, 7, 0)));
   // Sat 31 Oct 2026 01:30 EDT + 1bd is Sun 1 Nov 01:30, repeated: the earlier (EDT, 05:30 UTC).
   CHECK(text(always->add_business_days(local("America/New_York", 2026, 10, 31, 1, 30), 1))
         == text(utc(2026, 11, 1, 5, 30)));
   // The same with a business calendar that opens at night, and 24x7 in UTC counts whole days.
-  const BusinessCalendar nights(rules("America/New_York", "mon-sun 01:00-04:00", {yearly(12, 25)}));
+  const BusinessCalendar nights(rules("America/New_York", "mon-sun 01:00-04:00", {yearly(12, 25)}),
+                                zone_files());
   CHECK(text(nights.add_business_days(local("America/New_York", 2026, 3, 7, 2, 30), 1))
         == text(utc(2026, 3, 8, 7, 0)));
   CHECK(text(nights.add_business_days(local("America/New_York", 2026, 10, 31, 1, 30), 1))
@@ -974,11 +982,11 @@ TEST_CASE("addbd on a DST change day: local wall-clock time, exact", "[calendar]
 }
 
 TEST_CASE("addbd in 30- and 45-minute offset zones", "[calendar][bd]") {
-  const BusinessCalendar kolkata(rules("Asia/Kolkata", "mon-fri 09:30-18:00"));
+  const BusinessCalendar kolkata(rules("Asia/Kolkata", "mon-fri 09:30-18:00"), zone_files());
   // Fri 17:45 IST (12:15 UTC) + 1bd = Mon 17:45 IST.
   CHECK(text(kolkata.add_business_days(utc(2026, 11, 27, 12, 15), 1))
         == text(utc(2026, 11, 30, 12, 15)));
-  const BusinessCalendar kathmandu(rules("Asia/Kathmandu", "sun-thu 10:00-17:00"));
+  const BusinessCalendar kathmandu(rules("Asia/Kathmandu", "sun-thu 10:00-17:00"), zone_files());
   // Thu 16:00 NPT (10:15 UTC) + 1bd = Sun 16:00 NPT.
   CHECK(text(kathmandu.add_business_days(utc(2026, 11, 26, 10, 15), 1))
         == text(utc(2026, 11, 29, 10, 15)));
@@ -993,7 +1001,8 @@ TEST_CASE("addbd on 24x7: every day is a business day", "[calendar][bd]") {
 }
 
 TEST_CASE("addbd's cost does not grow with N (a century of business days)", "[calendar][bd]") {
-  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00", {yearly(12, 25)}));
+  const BusinessCalendar office(rules("Europe/London", "mon-fri 09:00-17:00", {yearly(12, 25)}),
+                                zone_files());
   const Instant due = office.add_business_days(utc(2026, 11, 24, 10, 15), 26000);
   CHECK(due > utc(2126, 1, 1));
   CHECK(due < utc(2127, 1, 1));

@@ -4,6 +4,7 @@
 // weekdays and last Sundays were read from a calendar; comments give them).
 #include "slatrack/calendar.hpp"
 #include "support.hpp"
+#include "system/zone_files.hpp"
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -22,7 +23,7 @@ CalendarRules office(std::string zone) {
 } // namespace
 
 TEST_CASE("a due time across the DST change of March 2040 (London)", "[calendar][zone]") {
-  const BusinessCalendar london(office("Europe/London"));
+  const BusinessCalendar london(office("Europe/London"), zone_files());
   // Friday 23 March 2040 16:00 GMT + 2h: 16:00-17:00, then summer time from Sunday 25 March (the
   // last Sunday), so Monday 26 March opens at 09:00 BST = 08:00 UTC: due 09:00 UTC.
   CHECK(london.add(utc(2040, 3, 23, 16), hours{2}) == utc(2040, 3, 26, 9));
@@ -33,7 +34,7 @@ TEST_CASE("a due time across the DST change of March 2040 (London)", "[calendar]
 
 TEST_CASE("calendars follow the zone's rule up to 2200, then its standard time",
           "[calendar][zone]") {
-  const BusinessCalendar london(office("Europe/London"));
+  const BusinessCalendar london(office("Europe/London"), zone_files());
   // Monday 1 July 2199 and Tuesday 1 July 2200: summer time, open 08:00-16:00 UTC.
   CHECK(london.open(utc(2199, 7, 1, 8), utc(2199, 7, 1, 9)) == hours{1});
   CHECK(london.open(utc(2199, 7, 1, 16), utc(2199, 7, 1, 17)) == seconds{0});
@@ -44,14 +45,14 @@ TEST_CASE("calendars follow the zone's rule up to 2200, then its standard time",
 
   // Sydney: daylight time 2199-2200 ends on Sunday 6 April 2200 (first Sunday of April); AEST
   // (+10) from then on, also in January 2201: Thursday 1 January opens at 23:00 UTC the day before.
-  const BusinessCalendar sydney(office("Australia/Sydney"));
+  const BusinessCalendar sydney(office("Australia/Sydney"), zone_files());
   CHECK(sydney.open(utc(2200, 1, 1, 22), utc(2200, 1, 1, 23)) == hours{1}); // AEDT, Thursday
   CHECK(sydney.open(utc(2200, 12, 31, 22), utc(2201, 1, 1, 0)) == hours{1});
   CHECK(sydney.add(utc(2200, 12, 31, 23), hours{1}) == utc(2201, 1, 1, 0));
 }
 
 TEST_CASE("due times far beyond the horizon are still computed", "[calendar][zone]") {
-  const BusinessCalendar london(office("Europe/London"));
+  const BusinessCalendar london(office("Europe/London"), zone_files());
   // Thursday 30 December 9999 09:00 + 8h: the whole day is used at 17:00, so the due time is the
   // next opening, Friday 31 December 09:00 (as Fri 16:00 + 1h = Mon 09:00 in the contract).
   CHECK(london.add(utc(9999, 12, 30, 9), hours{8}) == utc(9999, 12, 31, 9));

@@ -5,6 +5,7 @@
 #include "slatrack/explain.hpp"
 #include "slatrack/model.hpp"
 #include "slatrack/parse.hpp"
+#include "system/zone_files.hpp"
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -45,7 +46,7 @@ struct Fixture {
   std::vector<Event> events;
 
   explicit Fixture(slatrack::CalendarRules r)
-      : rules(std::move(r)), clock(slatrack::make_clock(rules)),
+      : rules(std::move(r)), clock(slatrack::make_clock(rules, slatrack::zone_files())),
         zone(&slatrack::find_zone(rules.zone)) {}
 
   void add(EventKind kind, const char* at) {

@@ -1,5 +1,6 @@
 #include "slatrack/error.hpp"
 #include "slatrack/parse.hpp"
+#include "system/zone_files.hpp"
 
 #include <catch2/catch.hpp>
 #include <chrono>

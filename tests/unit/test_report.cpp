@@ -4,6 +4,7 @@
 #include "slatrack/error.hpp"
 #include "slatrack/parse.hpp"
 #include "slatrack/report.hpp"
+#include "system/zone_files.hpp"
 
 #include <catch2/catch.hpp>
 #include <date/date.h>

@@ -3,6 +3,7 @@
 #include "slatrack/error.hpp"
 #include "slatrack/rules_text.hpp"
 #include "slatrack/settings.hpp"
+#include "system/zone_files.hpp"
 
 #include <array>
 #include <catch2/catch.hpp>
@@ -92,7 +93,7 @@ sla = "default"
 
 std::string error_of(std::string_view text) {
   try {
-    static_cast<void>(parse_rules(text, "rules.toml"));
+    static_cast<void>(parse_rules(text, "rules.toml", zone_files()));
   } catch (const Error& error) {
     CHECK(error.kind() == ErrorKind::invalid_input);
     return error.what();
@@ -116,7 +117,7 @@ TEST_CASE("rules are written as stable TOML", "[rules]") {
 }
 
 TEST_CASE("rules read back equal to what was written", "[rules]") {
-  const RuleSet rules = parse_rules(k_sample_text, "rules.toml");
+  const RuleSet rules = parse_rules(k_sample_text, "rules.toml", zone_files());
   const RuleSet want = sample();
   REQUIRE(rules.calendars.size() == 1);
   CHECK(rules.calendars[0].name == "office");
@@ -147,7 +148,7 @@ update = "none"
 [client.walk-in]
 email = ""
 )",
-                                    "r.toml");
+                                    "r.toml", zone_files());
   REQUIRE(rules.calendars.size() == 1);
   CHECK(rules.calendars[0].holidays
         == std::vector<Holiday>{Holiday{0, 7, 4, ""}, Holiday{2026, 11, 26, "Thanksgiving"}});
@@ -231,7 +232,7 @@ TEST_CASE("the rules file trims names and values as the command line does", "[ru
   const RuleSet rules = parse_rules("[client.\"  Acme Ltd \"]\nsla = \" std \"\nowner = \" ann \"\n"
                                     "email = \"\\tops@acme.example \"\nnote = \" as written \"\n"
                                     "[sla.\" std\"]\nreply = \"2h\"\ncalendar = \" 24x7 \"\n",
-                                    "rules.toml");
+                                    "rules.toml", zone_files());
   REQUIRE(rules.clients.size() == 1);
   CHECK(rules.clients[0].name == "Acme Ltd");
   CHECK(rules.clients[0].policy == "std");

@@ -12,6 +12,7 @@
 #include "slatrack/parse.hpp"
 #include "slatrack/zone.hpp"
 #include "support.hpp"
+#include "system/zone_files.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
