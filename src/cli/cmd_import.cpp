@@ -984,7 +984,8 @@ private:
   // What makes rows one request in the events form: its ref when it has one, else the id (of an
   // export), client and subject.
   [[nodiscard]] std::string group_key() const {
-    const std::string_view ref = trim(cell(Column::ref));
+    const std::string ref_cell = cell(Column::ref); // cell() gives a copy: keep it alive
+    const std::string_view ref = trim(ref_cell);
     if (!ref.empty()) {
       return fmt::format("r\x1f{}", ref);
     }
