@@ -2,7 +2,7 @@
 // streams: each request is printed as the store reads it, so memory does not grow with the
 // database. Its jsonl form is what import reads back; its csv/tsv form is import's "events form".
 #include "cli/commands.hpp"
-#include "cli/json.hpp"
+#include "cli/json_writer.hpp"
 #include "cli/records.hpp"
 
 #include <filesystem>
@@ -36,21 +36,28 @@ Record clock_record(const ClockRun& run) {
                 {"credit_seconds", run.credit}};
 }
 
-nlohmann::ordered_json request_json(const RequestDetail& detail) {
-  nlohmann::ordered_json object = to_json(request_record(detail.request));
-  object["voided_by"] = detail.voided_by ? nlohmann::ordered_json(*detail.voided_by)
-                                         : nlohmann::ordered_json(nullptr);
-  nlohmann::ordered_json events = nlohmann::ordered_json::array();
-  for (const Event& event : detail.events) {
-    events.push_back(to_json(event_record(event)));
+// The request as one JSON object: its record, voided_by, its events and its clocks; written as it
+// streams (cli/json_writer.hpp), appended to `out`.
+void append_request_json(std::string& out, const RequestDetail& detail) {
+  out += '{';
+  append_json_fields(out, request_record(detail.request));
+  out += ",\"voided_by\":";
+  append_json(out, detail.voided_by ? Value{*detail.voided_by} : Value{});
+  out += ",\"events\":[";
+  for (std::size_t i = 0; i < detail.events.size(); ++i) {
+    if (i > 0) {
+      out += ',';
+    }
+    append_json(out, event_record(detail.events[i]));
   }
-  object["events"] = std::move(events);
-  nlohmann::ordered_json clocks = nlohmann::ordered_json::array();
-  for (const ClockRun& run : detail.clocks) {
-    clocks.push_back(to_json(clock_record(run)));
+  out += "],\"clocks\":[";
+  for (std::size_t i = 0; i < detail.clocks.size(); ++i) {
+    if (i > 0) {
+      out += ',';
+    }
+    append_json(out, clock_record(detail.clocks[i]));
   }
-  object["clocks"] = std::move(clocks);
-  return object;
+  out += "]}";
 }
 
 // Stops at the first write that fails (a full disk): an export is long.
@@ -122,19 +129,28 @@ int run_export(Context& context) {
   Store& store = context.store();
   bool first = true;
   switch (style.format) {
-  case Format::jsonl:
+  case Format::jsonl: {
+    std::string text;
     store.export_requests([&](const RequestDetail& detail) {
-      write_text(out, dump_json(request_json(detail)) + "\n");
+      text.clear();
+      append_request_json(text, detail);
+      text += '\n';
+      write_text(out, text);
     });
     break;
-  case Format::json:
+  }
+  case Format::json: {
     // One array, written one object a line as the requests come.
+    std::string text;
     store.export_requests([&](const RequestDetail& detail) {
-      write_text(out, (first ? "[\n" : ",\n") + dump_json(request_json(detail)));
+      text.assign(first ? "[\n" : ",\n");
+      append_request_json(text, detail);
+      write_text(out, text);
       first = false;
     });
     write_text(out, first ? "[]\n" : "\n]\n");
     break;
+  }
   case Format::csv:
   case Format::tsv: {
     // One row per event, the request's columns repeated on each: import's "events form".

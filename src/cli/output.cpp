@@ -1,6 +1,7 @@
 #include "cli/output.hpp"
 
 #include "cli/json.hpp"
+#include "cli/json_writer.hpp"
 #include "slatrack/calendar.hpp"
 #include "slatrack/csv.hpp"
 #include "slatrack/error.hpp"
@@ -378,15 +379,20 @@ void RowWriter::add(const Row& row) {
     break;
   }
   case Format::json:
-    // The same bytes as dumping one array: "[" then the objects with "," between them, "]".
-    std::fputs(m_started ? "," : "[", m_out);
-    m_started = true;
-    std::fputs(dump_json(to_json(row.record)).c_str(), m_out);
+  case Format::jsonl: {
+    // json: the same bytes as dumping one array: "[" then the objects with "," between them, "]".
+    m_buffer.clear();
+    if (m_style.format == Format::json) {
+      m_buffer += m_started ? ',' : '[';
+      m_started = true;
+    }
+    append_json(m_buffer, row.record);
+    if (m_style.format == Format::jsonl) {
+      m_buffer += '\n';
+    }
+    std::fwrite(m_buffer.data(), 1, m_buffer.size(), m_out);
     break;
-  case Format::jsonl:
-    std::fputs(dump_json(to_json(row.record)).c_str(), m_out);
-    std::fputc('\n', m_out);
-    break;
+  }
   }
   check_output(m_out); // a long list stops at the first write that fails
 }
@@ -474,10 +480,13 @@ void write_record(std::FILE* out, const Style& style, const Record& record,
     write_rows(out, style, labels, {Row{record, Tone::none}}, {});
     return;
   case Format::json:
-  case Format::jsonl:
-    std::fputs(dump_json(to_json(record)).c_str(), out);
-    std::fputc('\n', out);
+  case Format::jsonl: {
+    std::string text;
+    append_json(text, record);
+    text += '\n';
+    std::fwrite(text.data(), 1, text.size(), out);
     return;
+  }
   }
 }
 

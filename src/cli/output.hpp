@@ -109,6 +109,7 @@ private:
   std::vector<Column> m_columns;
   std::vector<std::string> m_keys; // csv/tsv: the header (empty until known)
   bool m_started = false;          // csv/tsv: header written; json: "[" written
+  std::string m_buffer;            // json/jsonl: the row being written (reused)
   std::vector<std::size_t> m_widths;
   std::vector<std::string> m_lines; // table: each row's cells, '\0' between them
   std::vector<Tone> m_tones;

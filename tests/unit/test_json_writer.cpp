@@ -1,0 +1,105 @@
+// The streaming JSON writer (src/cli/json_writer.cpp) against the document it replaced: for every
+// kind of text (escapes, every control character, UTF-8 of each length, every way UTF-8 can be
+// broken, random bytes with a fixed seed) and every kind of value, the bytes are exactly those of
+// nlohmann::json's compact dump with invalid UTF-8 replaced.
+#include "cli/json.hpp"
+#include "cli/json_writer.hpp"
+
+#include <catch2/catch.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
+using slatrack::Instant;
+using slatrack::Seconds;
+using slatrack::cli::Field;
+using slatrack::cli::Record;
+using slatrack::cli::Value;
+
+namespace {
+
+std::string ours(const Value& value) {
+  std::string out;
+  slatrack::cli::append_json(out, value);
+  return out;
+}
+
+std::string theirs(const Value& value) {
+  return slatrack::cli::dump_json(slatrack::cli::to_json(value));
+}
+
+} // namespace
+
+TEST_CASE("json strings are written as nlohmann dumped them", "[json]") {
+  std::vector<std::string> texts = {
+      "",
+      "plain text",
+      "quote \" backslash \\ slash /",
+      "\b\f\n\r\t",
+      std::string("nul \0 inside", 12),
+      "\x7f del",
+      "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",       // 2, 3 and 4 bytes
+      "\xe2\x80\xae bidi override",                      // U+202E stays as it is
+      "\xc3",                                            // cut short at the end
+      "\xe2\x82",                                        // cut short at the end
+      "\xc3 then text",                                  // a lead byte without its tail
+      "\x80 lone tail",                                  // a tail byte alone
+      "\xc0\xaf overlong",                               // overlong forms
+      "\xe0\x80\xaf overlong three",                     //
+      "\xed\xa0\x80 surrogate",                          // U+D800
+      "\xf4\x90\x80\x80 above U+10FFFF",                 //
+      "\xf5\x80\x80\x80 never a lead",                   //
+      "\xff\xfe",                                        //
+      "ok \xe2\x82\xac then \xe2\x82 then \xc3\xa9 end", //
+  };
+  for (int c = 0; c < 0x20; ++c) {
+    texts.push_back(std::string(1, static_cast<char>(c)) + "x");
+  }
+  std::mt19937 random(20261207);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::uniform_int_distribution<int> length(0, 12);
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    const int n = length(random);
+    for (int k = 0; k < n; ++k) {
+      // Mostly bytes near UTF-8's edges, so that broken sequences of every shape come up.
+      const int b = byte(random);
+      text += static_cast<char>(b % 3 == 0 ? 0x80 + b % 0x40 : b);
+    }
+    texts.push_back(text);
+  }
+  for (const std::string& text : texts) {
+    INFO("text bytes: " << text.size());
+    CHECK(ours(Value{text}) == theirs(Value{text}));
+  }
+}
+
+TEST_CASE("json values and records are written as nlohmann dumped them", "[json]") {
+  const std::vector<Value> values = {Value{},
+                                     Value{true},
+                                     Value{false},
+                                     Value{std::int64_t{0}},
+                                     Value{std::int64_t{-42}},
+                                     Value{std::numeric_limits<std::int64_t>::max()},
+                                     Value{std::numeric_limits<std::int64_t>::min()},
+                                     Value{std::string("text")},
+                                     Value{Instant{Seconds{1795186800}}},
+                                     Value{Instant{Seconds{0}}},
+                                     Value{Seconds{7200}},
+                                     Value{Seconds{-30}}};
+  for (const Value& value : values) {
+    CHECK(ours(value) == theirs(value));
+  }
+  const Record record = {Field{"id", Value{std::int64_t{41}}}, Field{"subject", Value{"a \"b\""}},
+                         Field{"due_at", Value{Instant{Seconds{1795186800}}}},
+                         Field{"assignee", Value{}}, Field{"k\xc3\xa9y\n", Value{true}}};
+  std::string out;
+  slatrack::cli::append_json(out, record);
+  CHECK(out == slatrack::cli::dump_json(slatrack::cli::to_json(record)));
+  CHECK(out
+        == "{\"id\":41,\"subject\":\"a \\\"b\\\"\",\"due_at\":\"2026-11-20T15:00:00Z\","
+           "\"assignee\":null,\"k\xc3\xa9y\\n\":true}");
+  std::string empty;
+  slatrack::cli::append_json(empty, Record{});
+  CHECK(empty == "{}");
+}
