@@ -24,15 +24,6 @@ namespace slatrack::cli {
 
 namespace {
 
-// A TIME where a range starts or ends (YYYY-MM too).
-Instant time_option(Context& context, std::string_view option, const std::string& text) {
-  try {
-    return context.parse_range_time(text);
-  } catch (const Error& error) {
-    throw Error{ErrorKind::invalid_input, fmt::format("{}: {}", option, error.what())};
-  }
-}
-
 // "75.0": one decimal, the same text in every format (JSON gets the number it spells).
 std::optional<std::string> percent_text(std::int64_t met, std::int64_t breached) {
   const std::optional<double> percent = met_percent(met, breached);
@@ -400,8 +391,8 @@ int run_report(Context& context, const ReportOptions& options) {
     to = month.to;
     heading.month = month.month;
   } else {
-    to = options.to ? time_option(context, "--to", *options.to) : now;
-    from = options.from ? time_option(context, "--from", *options.from)
+    to = options.to ? context.parse_range_option("--to", *options.to) : now;
+    from = options.from ? context.parse_range_option("--from", *options.from)
                         : default_report_from(zone, to);
   }
   if (from >= to) {

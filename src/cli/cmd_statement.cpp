@@ -22,15 +22,6 @@ namespace slatrack::cli {
 
 namespace {
 
-// A TIME where a range starts or ends (YYYY-MM too), as report takes it.
-Instant time_option(Context& context, std::string_view option, const std::string& text) {
-  try {
-    return context.parse_range_time(text);
-  } catch (const Error& error) {
-    throw Error{ErrorKind::invalid_input, fmt::format("{}: {}", option, error.what())};
-  }
-}
-
 // What the statement covers.
 struct Range {
   Instant from;
@@ -54,8 +45,8 @@ Range statement_range(Context& context, const StatementOptions& options) {
     throw Error{ErrorKind::usage,
                 "--to needs a --from: give --from TIME (and --to TIME), or --month YYYY-MM"};
   }
-  const Instant from = time_option(context, "--from", *options.from);
-  const Instant to = options.to ? time_option(context, "--to", *options.to) : now;
+  const Instant from = context.parse_range_option("--from", *options.from);
+  const Instant to = options.to ? context.parse_range_option("--to", *options.to) : now;
   if (from >= to) {
     throw Error{ErrorKind::invalid_input,
                 fmt::format("--from {} is not before --to {}; give an earlier --from or a later "

@@ -15,15 +15,6 @@ namespace slatrack::cli {
 
 namespace {
 
-// A TIME where a range starts or ends (YYYY-MM too).
-Instant time_option(Context& context, std::string_view option, const std::string& text) {
-  try {
-    return context.parse_range_time(text);
-  } catch (const Error& error) {
-    throw Error{ErrorKind::invalid_input, fmt::format("{}: {}", option, error.what())};
-  }
-}
-
 // The words of --search: split at white space; a word needs a letter or a digit (what the index
 // holds), punctuation alone is left out. Throws Error{invalid_input} when no word is left.
 std::vector<std::string> search_words(const std::string& text) {
@@ -157,10 +148,10 @@ int run_list(Context& context, const ListOptions& options) {
     filter.priority = priority;
   }
   if (options.since) {
-    filter.since = time_option(context, "--since", *options.since);
+    filter.since = context.parse_range_option("--since", *options.since);
   }
   if (options.until) {
-    filter.until = time_option(context, "--until", *options.until);
+    filter.until = context.parse_range_option("--until", *options.until);
   }
   if (options.search) {
     filter.search = search_words(*options.search);

@@ -155,6 +155,14 @@ Instant Context::parse_range_time(std::string_view text) {
   return slatrack::parse_range_time(text, now(), zone());
 }
 
+Instant Context::parse_range_option(std::string_view option, std::string_view text) {
+  try {
+    return parse_range_time(text);
+  } catch (const Error& error) {
+    throw Error{ErrorKind::invalid_input, fmt::format("{}: {}", option, error.what())};
+  }
+}
+
 Style Context::style() {
   Style style;
   style.format = m_format;

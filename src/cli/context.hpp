@@ -48,6 +48,8 @@ public:
   [[nodiscard]] Instant parse_time(std::string_view text);
   // The same, also taking YYYY-MM: for where a range starts or ends.
   [[nodiscard]] Instant parse_range_time(std::string_view text);
+  // parse_range_time for the value of `option` (--since, --from...): an error names the option.
+  [[nodiscard]] Instant parse_range_option(std::string_view option, std::string_view text);
   [[nodiscard]] Style style();
   [[nodiscard]] Format format() const {
     return m_format;

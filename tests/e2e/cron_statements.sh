@@ -5,28 +5,11 @@
 # page attached (base64); a fake sendmail on PATH keeps each message.
 source "$(dirname "$0")/lib.sh" "$1"
 export TZ=Europe/London LC_ALL=C.UTF-8
-mailer="$(cd "$(dirname "$0")/../.." && pwd)/examples/slatrack-mail"
 
-mkdir -p "$tmp/bin" "$tmp/mail"
-cat >"$tmp/bin/sendmail" <<'EOF'
-#!/bin/sh
-# A fake sendmail: insists on -t, keeps each message as mail.N in $FAKE_MAILDIR.
-[ "$1" = "-t" ] && [ $# -eq 1 ] || { echo "fake sendmail: expected -t, got: $*" >&2; exit 64; }
-n=$(ls "$FAKE_MAILDIR" | wc -l)
-cat >"$FAKE_MAILDIR/mail.$((n + 1))"
-EOF
-chmod +x "$tmp/bin/sendmail"
-export PATH="$tmp/bin:$PATH" FAKE_MAILDIR="$tmp/mail"
+fake_sendmail
 export SLATRACK_BIN="$SLATRACK_BIN" SLATRACK_DB="$db" SLATRACK_MAIL_TO="boss@example.com"
 unset SLATRACK_MAIL_FROM SLATRACK_MAIL_OWNERS SLATRACK_MAIL_DOMAIN COLUMNS
 
-mailer() {
-  out=$(bash "$mailer" "$@" 2>"$tmp/stderr") && rc=0 || rc=$?
-  err=$(cat "$tmp/stderr")
-}
-mails() {
-  ls "$tmp/mail" | wc -l
-}
 mail_n() {
   cat "$tmp/mail/mail.$1"
 }

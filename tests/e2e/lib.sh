@@ -80,3 +80,27 @@ json_get() {
 db_digest() {
   sqlite3 "$db" .dump 2>/dev/null | sha256sum | cut -d' ' -f1
 }
+
+# fake_sendmail: puts a fake sendmail first on PATH that insists on -t and keeps each message as
+# $tmp/mail/mail.N; defines mailer ARGS... (runs examples/slatrack-mail; sets $out, $err, $rc)
+# and mails (how many were sent). For the tests of examples/slatrack-mail.
+fake_sendmail() {
+  mkdir -p "$tmp/bin" "$tmp/mail"
+  cat >"$tmp/bin/sendmail" <<'SENDMAIL'
+#!/bin/sh
+# A fake sendmail: insists on -t, keeps each message as mail.N in $FAKE_MAILDIR.
+[ "$1" = "-t" ] && [ $# -eq 1 ] || { echo "fake sendmail: expected -t, got: $*" >&2; exit 64; }
+n=$(ls "$FAKE_MAILDIR" | wc -l)
+cat >"$FAKE_MAILDIR/mail.$((n + 1))"
+SENDMAIL
+  chmod +x "$tmp/bin/sendmail"
+  export PATH="$tmp/bin:$PATH" FAKE_MAILDIR="$tmp/mail"
+  mailer_script="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/examples/slatrack-mail"
+}
+mailer() {
+  out=$(bash "$mailer_script" "$@" 2>"$tmp/stderr") && rc=0 || rc=$?
+  err=$(cat "$tmp/stderr")
+}
+mails() {
+  ls "$tmp/mail" | wc -l
+}
