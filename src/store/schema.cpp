@@ -372,10 +372,23 @@ CREATE INDEX requests_running ON requests (next_due_at, id, client_id, policy_id
   reply_due_at, update_due_at, resolve_due_at, ref, subject) WHERE next_due_at IS NOT NULL;
 )sql";
 
+// Migration 9, indexes only (docs/performance.md has the measurements):
+// - events_by_merged_from: voiding a whole request, taking its void back and undoing one look for
+//   the copies `merge` made of its events (`merged_from` = the request); that read every event
+//   (0.5 s at a million requests). Partial: only copies have the column set.
+// - requests_by_client gains resolved_at and received_at: `statement` finds a client's requests
+//   of a month (received in it, not resolved, or resolved since it began) from the index alone;
+//   it read every request of the client (0.4 s for one with 140,000).
+constexpr std::string_view k_migration_9 = R"sql(
+CREATE INDEX events_by_merged_from ON events (merged_from) WHERE merged_from IS NOT NULL;
+DROP INDEX requests_by_client;
+CREATE INDEX requests_by_client ON requests (client_id, status, resolved_at, received_at);
+)sql";
+
 // k_migrations[i] takes the schema from version i to i + 1.
 constexpr std::array<std::string_view, k_schema_version> k_migrations{
     k_migration_1, k_migration_2, k_migration_3, k_migration_4,
-    k_migration_5, k_migration_6, k_migration_7, k_migration_8};
+    k_migration_5, k_migration_6, k_migration_7, k_migration_8, k_migration_9};
 
 // What the header of an existing file says, read in one read transaction.
 struct Header {
@@ -731,6 +744,12 @@ std::string overdue_query(bool by_client, bool by_assignee, bool with_start) {
   sql += by_assignee ? "AND +r.assignee = ? COLLATE NOCASE\n" : "";
   sql += "ORDER BY r.next_due_at, r.id";
   return sql;
+}
+
+std::string merged_copies_query(bool voids) {
+  return fmt::format("SELECT request_id, number FROM events WHERE merged_from = ?1 AND {} "
+                     "AND voided_by IS NULL ORDER BY request_id, number",
+                     voids ? "kind = 'void'" : "kind NOT IN ('void', 'unvoid')");
 }
 
 int read_schema_version(sqlite::Database& db) {

@@ -12,7 +12,7 @@
 namespace slatrack::store {
 
 // The schema version this slatrack writes (PRAGMA user_version).
-inline constexpr int k_schema_version = 8;
+inline constexpr int k_schema_version = 9;
 
 // PRAGMA application_id of every slatrack database: "SLAT".
 inline constexpr std::int64_t k_application_id = 0x534C4154;
@@ -38,6 +38,13 @@ inline constexpr int k_request_columns = 18;
 // partial index requests_running alone, so neither resolved requests nor the requests table are
 // visited (tested with EXPLAIN QUERY PLAN).
 [[nodiscard]] std::string overdue_query(bool by_client, bool by_assignee, bool with_start);
+
+// The copies `merge` made of request ?1's events that still count (`voids` = false: the events
+// copied), or the voids of such copies that still count (`voids` = true: made when the merge was
+// taken back), as (request_id, number) in order; what `void`, `unvoid` and `undo` of a whole
+// request mark. Read through the partial index events_by_merged_from (migration 9; tested with
+// EXPLAIN QUERY PLAN): without it every event is read.
+[[nodiscard]] std::string merged_copies_query(bool voids);
 
 // Opens the database at `path` (":memory:" for a private in-memory one), then checks and migrates
 // it. OpenMode::create creates a missing file (0600) and its missing parent directories (0700), and

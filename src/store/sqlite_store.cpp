@@ -25,6 +25,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <iterator>
 #include <map>
 #include <utility>
 
@@ -1267,6 +1268,38 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
     return out;
   }
 
+  // The numbers of the requests that have every word of `words` (SPEC.md, list --search): in
+  // their subject or ref, or in one of their events' text, as a word starting with it (the FTS5
+  // indexes of migration 4, a prefix query each), sorted. Void ones are left to the caller.
+  std::vector<std::int64_t> search_hits(const std::vector<std::string>& words) {
+    std::vector<std::int64_t> out;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      Use use = statement("SELECT rowid FROM requests_fts WHERE requests_fts MATCH ?1 UNION ALL "
+                          "SELECT e.request_id FROM events_fts f JOIN events e ON e.id = f.rowid "
+                          "WHERE events_fts MATCH ?1")
+                    .use();
+      use.bind(fts_prefix_query(words[i]));
+      std::vector<std::int64_t> ids;
+      while (use.step()) {
+        ids.push_back(use.integer(0));
+      }
+      std::sort(ids.begin(), ids.end());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+      if (i == 0) {
+        out = std::move(ids);
+      } else {
+        std::vector<std::int64_t> both;
+        std::set_intersection(out.begin(), out.end(), ids.begin(), ids.end(),
+                              std::back_inserter(both));
+        out = std::move(both);
+      }
+      if (out.empty()) {
+        break;
+      }
+    }
+    return out;
+  }
+
   void each_request(const RequestFilter& filter,
                     const std::function<void(const Request&)>& visit) override {
     Transaction read(m_db, Transaction::Mode::deferred);
@@ -1300,13 +1333,20 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
     sql += filter.priority ? "AND r.priority = ?\n" : "";
     sql += filter.since ? "AND r.received_at >= ?\n" : "";
     sql += filter.until ? "AND r.received_at < ?\n" : "";
-    // Each word: the requests whose subject or ref, or one of whose events' text, has a word
-    // starting with it (the FTS5 indexes of migration 4; a prefix query each).
-    for (std::size_t i = 0; i < filter.search.size(); ++i) {
-      sql += "AND r.id IN (SELECT rowid FROM requests_fts WHERE requests_fts MATCH ? UNION ALL "
-             "SELECT e.request_id FROM events_fts f JOIN events e ON e.id = f.rowid "
-             "WHERE events_fts MATCH ?)\n";
+    // Words to search: the requests that have every one, read once (search_hits) and then
+    // matched here, not by the SQL (an IN subquery would be read again by each statement below,
+    // and entirely even when a --limit needs a few rows).
+    std::optional<std::vector<std::int64_t>> hits;
+    if (!filter.search.empty()) {
+      hits = search_hits(filter.search);
+      if (hits->empty()) {
+        read.commit();
+        return;
+      }
     }
+    const auto is_hit = [&hits](std::int64_t id) {
+      return !hits || std::binary_search(hits->begin(), hits->end(), id);
+    };
     const auto bind_filters = [&](Use& use) {
       for (const std::string& status : statuses) {
         use.bind(status);
@@ -1326,19 +1366,44 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
       if (filter.until) {
         use.bind(to_db(*filter.until));
       }
-      for (const std::string& word : filter.search) {
-        const std::string query = fts_prefix_query(word);
-        use.bind(query).bind(query);
+    };
+    // The requests of `where` (appended to the filters) in number order, at most `left` of them
+    // (-1: all); among the search hits only, when there are words. Returns how many are left.
+    const auto by_number = [&](std::string_view where, std::int64_t left) {
+      if (!hits) {
+        Use use = statement(fmt::format("{}{}ORDER BY r.id LIMIT ?", sql, where)).use();
+        bind_filters(use);
+        use.bind(left);
+        while (use.step()) {
+          visit(read_request(use));
+          left = left > 0 ? left - 1 : left;
+        }
+        return left;
       }
+      // The hits in chunks of k_chunk numbers (the last one padded with its last number), each
+      // chunk one indexed statement: as many rows read as are shown.
+      constexpr std::size_t k_chunk = 128;
+      std::string in_list = "?";
+      for (std::size_t i = 1; i < k_chunk; ++i) {
+        in_list += ", ?";
+      }
+      const std::string text =
+          fmt::format("{}{}AND r.id IN ({})\nORDER BY r.id", sql, where, in_list);
+      for (std::size_t first = 0; first < hits->size() && left != 0; first += k_chunk) {
+        Use use = statement(text).use();
+        bind_filters(use);
+        for (std::size_t i = 0; i < k_chunk; ++i) {
+          use.bind((*hits)[std::min(first + i, hits->size() - 1)]);
+        }
+        while (left != 0 && use.step()) {
+          visit(read_request(use));
+          left = left > 0 ? left - 1 : left;
+        }
+      }
+      return left;
     };
     if (!filter.now) {
-      sql += "ORDER BY r.id LIMIT ?";
-      Use use = statement(sql).use();
-      bind_filters(use);
-      use.bind(filter.limit.value_or(-1));
-      while (use.step()) {
-        visit(read_request(use));
-      }
+      static_cast<void>(by_number("", filter.limit.value_or(-1)));
       read.commit();
       return;
     }
@@ -1372,13 +1437,17 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
         stream.use->bind(calendar_id);
         streams.push_back(std::move(stream));
       }
-      const auto advance = [&filter](Stream& stream) {
+      const auto advance = [&filter, &is_hit](Stream& stream) {
         stream.request.reset();
-        if (stream.use->step()) {
+        while (stream.use->step()) {
+          if (!is_hit(stream.use->integer(0))) {
+            continue;
+          }
           stream.request = read_request(*stream.use);
           const Instant due = stream.request->next->due;
           stream.late = due < *filter.now ? stream.clock->open(due, *filter.now)
                                           : -stream.clock->open(*filter.now, due);
+          break;
         }
       };
       for (Stream& stream : streams) {
@@ -1405,12 +1474,7 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
       }
     }
     if (left != 0) {
-      Use use = statement(sql + "AND r.next_due_at IS NULL\nORDER BY r.id LIMIT ?").use();
-      bind_filters(use);
-      use.bind(left);
-      while (use.step()) {
-        visit(read_request(use));
-      }
+      static_cast<void>(by_number("AND r.next_due_at IS NULL\n", left));
     }
     read.commit();
   }
@@ -1557,17 +1621,36 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
     out.to = to;
     out.now = now;
     // Its requests received in the range, not resolved, or with a clock stopped in the range or
-    // running and due in it before now: what a report of the client counts (and no more).
-    static const std::string k_select = with_policy_id(k_request_select) + R"sql(
-WHERE r.client_id = ?1 AND r.voided_by IS NULL AND ((r.received_at >= ?2 AND r.received_at < ?3)
-  OR r.status IN ('open', 'waiting')
-  OR EXISTS (SELECT 1 FROM clocks s WHERE s.request_id = r.id
-    AND ((s.stop_at >= ?2 AND s.stop_at < ?3)
-      OR (s.outcome = 'running' AND s.due_at >= ?2 AND s.due_at < ?4))))
-ORDER BY r.id)sql";
+    // running and due in it before now: what a report of the client counts (and no more). Found
+    // in requests_by_client (client_id, status, resolved_at, received_at) without reading the
+    // client's other requests: a resolved request's clocks all stopped by its resolved_at (a
+    // resolve stops every clock, and only a reopen, which makes it open, starts one again), so
+    // one received before the range has a clock stopped in it only if it was resolved since the
+    // range began; one received after the range has none.
+    // Their clock runs are read in one pass beside them, in the same order.
+    static const std::string k_ids = R"sql(IN (
+  SELECT id FROM requests WHERE client_id = ?1 AND received_at >= ?2 AND received_at < ?3
+  UNION ALL
+  SELECT id FROM requests WHERE client_id = ?1 AND status IN ('open', 'waiting')
+  UNION ALL
+  SELECT q.id FROM requests q WHERE q.client_id = ?1 AND q.status = 'resolved'
+    AND q.resolved_at >= ?2 AND q.received_at < ?2
+    AND EXISTS (SELECT 1 FROM clocks s WHERE s.request_id = q.id
+      AND ((s.stop_at >= ?2 AND s.stop_at < ?3)
+        OR (s.outcome = 'running' AND s.due_at >= ?2 AND s.due_at < ?4))))
+)sql";
+    static const std::string k_select = with_policy_id(k_request_select) + "WHERE r.id " + k_ids
+                                        + "AND r.voided_by IS NULL\nORDER BY r.id";
+    static const std::string k_clocks = "SELECT request_id, metric, start_at, due_at, stop_at, "
+                                        "outcome, target_s, used_s, credit_s FROM clocks "
+                                        "WHERE request_id "
+                                        + k_ids + "ORDER BY request_id, seq";
+    const auto bind = [&](Use& use) {
+      use.bind(client->id).bind(to_db(from)).bind(to_db(to)).bind(to_db(std::min(to, now)));
+    };
     {
       Use use = statement(k_select).use();
-      use.bind(client->id).bind(to_db(from)).bind(to_db(to)).bind(to_db(std::min(to, now)));
+      bind(use);
       while (use.step()) {
         StatementRequest item;
         item.request = read_request(use);
@@ -1577,13 +1660,22 @@ ORDER BY r.id)sql";
         out.requests.push_back(std::move(item));
       }
     }
-    for (StatementRequest& item : out.requests) {
-      Use use = statement("SELECT metric, start_at, due_at, stop_at, outcome, target_s, used_s, "
-                          "credit_s FROM clocks WHERE request_id = ? ORDER BY seq")
-                    .use();
-      use.bind(item.request.id.value);
+    {
+      // A void request has no clock runs: every run read belongs to a request read above.
+      Use use = statement(k_clocks).use();
+      bind(use);
+      auto item = out.requests.begin();
       while (use.step()) {
-        item.clocks.push_back(read_clock(use, 0));
+        const std::int64_t request = use.integer(0);
+        while (item != out.requests.end() && item->request.id.value < request) {
+          ++item;
+        }
+        if (item == out.requests.end()) {
+          break;
+        }
+        if (item->request.id.value == request) {
+          item->clocks.push_back(read_clock(use, 1));
+        }
       }
     }
     read.commit();
@@ -2133,13 +2225,7 @@ VALUES (?1, (SELECT coalesce(max(number), 0) + 1 FROM events WHERE request_id = 
     // Counts again: the copies that count are voided; void again: the voids of the copies.
     std::vector<std::pair<std::int64_t, std::int64_t>> marked; // request, number
     {
-      Use use = statement(is_void ? "SELECT request_id, number FROM events WHERE merged_from = ? "
-                                    "AND kind = 'void' AND voided_by IS NULL "
-                                    "ORDER BY request_id, number"
-                                  : "SELECT request_id, number FROM events WHERE merged_from = ? "
-                                    "AND kind NOT IN ('void', 'unvoid') AND voided_by IS NULL "
-                                    "ORDER BY request_id, number")
-                    .use();
+      Use use = statement(store::merged_copies_query(is_void)).use();
       use.bind(id.value);
       while (use.step()) {
         marked.emplace_back(use.integer(0), use.integer(1));

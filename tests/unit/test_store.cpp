@@ -1093,6 +1093,26 @@ TEST_CASE("overdue reads only the covering partial index of running clocks", "[s
   }
 }
 
+TEST_CASE("void, unvoid and undo find merge's copies through their index", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("slatrack.db");
+  static_cast<void>(open_sqlite_store(path));
+  sqlite::Database db = raw(path);
+  for (const bool voids : {false, true}) {
+    sqlite::Statement plan(db, "EXPLAIN QUERY PLAN " + store::merged_copies_query(voids));
+    sqlite::Statement::Use use = plan.use();
+    std::string details;
+    while (use.step()) {
+      details += use.text(3) + "\n";
+    }
+    INFO(details);
+    // Every event was read (0.5 s at a million requests) before migration 9.
+    CHECK(details.find("SEARCH events USING INDEX events_by_merged_from (merged_from=?)")
+          != std::string::npos);
+    CHECK(details.find("SCAN events") == std::string::npos);
+  }
+}
+
 // ---- transactions ----
 
 TEST_CASE("a failing operation rolls back everything it wrote", "[store]") {
