@@ -387,8 +387,8 @@ CREATE INDEX requests_by_client ON requests (client_id, status, resolved_at, rec
 
 // k_migrations[i] takes the schema from version i to i + 1.
 constexpr std::array<std::string_view, k_schema_version> k_migrations{
-    k_migration_1, k_migration_2, k_migration_3, k_migration_4,
-    k_migration_5, k_migration_6, k_migration_7, k_migration_8, k_migration_9};
+    k_migration_1, k_migration_2, k_migration_3, k_migration_4, k_migration_5,
+    k_migration_6, k_migration_7, k_migration_8, k_migration_9};
 
 // What the header of an existing file says, read in one read transaction.
 struct Header {
