@@ -14,7 +14,9 @@
 // step over all the weeks between in O(1). The cost of add(t, d) therefore does not grow with d,
 // only with the holidays and DST changes crossed. Yearly holidays repeat every 400 Gregorian years
 // (146097 days, a whole number of weeks), so they are kept as one sorted table of day offsets in
-// that cycle; holidays on days that are closed anyway are dropped.
+// that cycle; holidays on days that are closed anyway are dropped. The zone changes and both
+// holiday tables are searched through small tables of buckets (SortedIndex), not by binary
+// search, whose mispredicted branches were a quarter of the time of add (docs/performance.md).
 //
 // Everything is computed in the constructor and never changes: a BusinessCalendar can be shared
 // by threads that only read it.
@@ -89,6 +91,101 @@ struct DayInterval {
 
 } // namespace
 
+namespace {
+
+// A sorted vector with a table of where each bucket of 2^shift values begins, so that
+// lower_bound is a table look-up and a step or two, instead of a binary search whose branches the
+// processor cannot predict (the binary searches were a quarter of the time of add). Without a
+// table (a range of more than 2^16 buckets) it is std::lower_bound.
+struct SortedIndex {
+  std::vector<i64> values;
+  int shift = 0;
+  std::vector<std::uint32_t> first; // first[b]: the first index whose value >= front + (b << shift)
+
+  void build(int bucket_shift) {
+    shift = bucket_shift;
+    first.clear();
+    if (values.empty() || ((values.back() - values.front()) >> shift) >= (i64{1} << 16)) {
+      return;
+    }
+    const auto buckets = static_cast<std::size_t>(((values.back() - values.front()) >> shift) + 1);
+    first.resize(buckets);
+    std::size_t index = 0;
+    for (std::size_t b = 0; b < buckets; ++b) {
+      const i64 start = values.front() + (static_cast<i64>(b) << shift);
+      while (values[index] < start) {
+        ++index; // values.back() >= start: stops inside the vector
+      }
+      first[b] = static_cast<std::uint32_t>(index);
+    }
+  }
+
+  // The first index whose value is >= v (values.size() when there is none).
+  [[nodiscard]] std::size_t lower_bound(i64 v) const {
+    if (first.empty()) {
+      return static_cast<std::size_t>(std::lower_bound(values.begin(), values.end(), v)
+                                      - values.begin());
+    }
+    if (v <= values.front()) {
+      return 0;
+    }
+    if (v > values.back()) {
+      return values.size();
+    }
+    std::size_t index = first[static_cast<std::size_t>((v - values.front()) >> shift)];
+    while (values[index] < v) {
+      ++index;
+    }
+    return index;
+  }
+};
+
+// Walks the holidays of a calendar in order, from a given local day on.
+class HolidayCursor {
+public:
+  HolidayCursor(const SortedIndex& cycle, const SortedIndex& once, i64 day)
+      : m_cycle(cycle.values), m_once(once.values) {
+    if (!m_cycle.empty()) {
+      m_base = floor_div(day, k_cycle_days) * k_cycle_days;
+      m_yearly = cycle.lower_bound(day - m_base);
+      if (m_yearly == m_cycle.size()) {
+        m_yearly = 0;
+        m_base += k_cycle_days;
+      }
+    }
+    m_single = once.lower_bound(day);
+  }
+
+  // The first holiday on or after `day` (k_no_holiday when there is none).
+  [[nodiscard]] i64 next(i64 day) {
+    while (true) {
+      const i64 yearly = m_cycle.empty() ? k_no_holiday : m_base + m_cycle[m_yearly];
+      const i64 single = m_single < m_once.size() ? m_once[m_single] : k_no_holiday;
+      if (yearly >= day && single >= day) {
+        return std::min(yearly, single);
+      }
+      if (yearly < day) {
+        if (++m_yearly == m_cycle.size()) {
+          m_yearly = 0;
+          m_base += k_cycle_days;
+        }
+      }
+      if (single < day) {
+        ++m_single;
+      }
+    }
+  }
+
+private:
+  const std::vector<i64>& m_cycle;
+  const std::vector<i64>& m_once;
+  i64 m_base = 0;
+  std::size_t m_yearly = 0;
+  std::size_t m_single = 0;
+};
+
+} // namespace
+
 struct BusinessCalendar::Impl {
   std::string name;
 
@@ -102,9 +199,12 @@ struct BusinessCalendar::Impl {
   std::vector<i64> starts;
   std::vector<i64> offsets;
 
+  // The zone changes, starts[1 .. size - 2], indexed: segment_of looks them up.
+  SortedIndex changes;
+
   // Holidays that close an otherwise open day, as local day numbers.
-  std::vector<i64> cycle;        // yearly ones: sorted offsets in [0, k_cycle_days)
-  std::vector<i64> once;         // sorted, none also a yearly one
+  SortedIndex cycle;             // yearly ones: sorted offsets in [0, k_cycle_days)
+  SortedIndex once;              // sorted, none also a yearly one
   std::array<i64, 7> day_open{}; // open seconds of each weekday
 
   // Business weekdays (weekdays with open hours): how many a week, how many before weekday k,
@@ -203,60 +303,9 @@ struct BusinessCalendar::Impl {
                               "(-32767 to 32767)",
                               t, name)};
     }
-    const auto it = std::upper_bound(starts.begin(), starts.end(), t);
-    return static_cast<std::size_t>(it - starts.begin()) - 1;
+    return changes.lower_bound(t + 1); // the changes at or before t
   }
 };
-
-namespace {
-
-// Walks the holidays of a calendar in order, from a given local day on.
-class HolidayCursor {
-public:
-  HolidayCursor(const std::vector<i64>& cycle, const std::vector<i64>& once, i64 day)
-      : m_cycle(cycle), m_once(once) {
-    if (!m_cycle.empty()) {
-      m_base = floor_div(day, k_cycle_days) * k_cycle_days;
-      const auto it = std::lower_bound(m_cycle.begin(), m_cycle.end(), day - m_base);
-      m_yearly = static_cast<std::size_t>(it - m_cycle.begin());
-      if (m_yearly == m_cycle.size()) {
-        m_yearly = 0;
-        m_base += k_cycle_days;
-      }
-    }
-    m_single = static_cast<std::size_t>(std::lower_bound(m_once.begin(), m_once.end(), day)
-                                        - m_once.begin());
-  }
-
-  // The first holiday on or after `day` (k_no_holiday when there is none).
-  [[nodiscard]] i64 next(i64 day) {
-    while (true) {
-      const i64 yearly = m_cycle.empty() ? k_no_holiday : m_base + m_cycle[m_yearly];
-      const i64 single = m_single < m_once.size() ? m_once[m_single] : k_no_holiday;
-      if (yearly >= day && single >= day) {
-        return std::min(yearly, single);
-      }
-      if (yearly < day) {
-        if (++m_yearly == m_cycle.size()) {
-          m_yearly = 0;
-          m_base += k_cycle_days;
-        }
-      }
-      if (single < day) {
-        ++m_single;
-      }
-    }
-  }
-
-private:
-  const std::vector<i64>& m_cycle;
-  const std::vector<i64>& m_once;
-  i64 m_base = 0;
-  std::size_t m_yearly = 0;
-  std::size_t m_single = 0;
-};
-
-} // namespace
 
 BusinessCalendar::BusinessCalendar(const CalendarRules& rules, const ZoneSource& zones)
     : m_impl(std::make_unique<Impl>()) {
@@ -328,6 +377,8 @@ BusinessCalendar::BusinessCalendar(const CalendarRules& rules, const ZoneSource&
     info = next;
   }
   impl.starts.push_back(k_end_of_time); // sentinel
+  impl.changes.values.assign(impl.starts.begin() + 1, impl.starts.end() - 1);
+  impl.changes.build(21); // buckets of 24 days: a change or two in each
 
   // Holidays.
   for (const Holiday& holiday : rules.holidays) {
@@ -347,12 +398,14 @@ BusinessCalendar::BusinessCalendar(const CalendarRules& rules, const ZoneSource&
       }
       const i64 day = date::sys_days{ymd}.time_since_epoch().count();
       if (impl.day_open[weekday_of(day)] > 0) {
-        impl.cycle.push_back(day - floor_div(day, k_cycle_days) * k_cycle_days);
+        impl.cycle.values.push_back(day - floor_div(day, k_cycle_days) * k_cycle_days);
       }
     }
   }
-  std::sort(impl.cycle.begin(), impl.cycle.end());
-  impl.cycle.erase(std::unique(impl.cycle.begin(), impl.cycle.end()), impl.cycle.end());
+  std::vector<i64>& cycle = impl.cycle.values;
+  std::sort(cycle.begin(), cycle.end());
+  cycle.erase(std::unique(cycle.begin(), cycle.end()), cycle.end());
+  impl.cycle.build(5); // buckets of 32 days
   for (const Holiday& holiday : rules.holidays) {
     if (holiday.year == 0) {
       continue;
@@ -360,12 +413,14 @@ BusinessCalendar::BusinessCalendar(const CalendarRules& rules, const ZoneSource&
     const i64 day = day_number(holiday.year, holiday.month, holiday.day);
     const i64 offset = day - floor_div(day, k_cycle_days) * k_cycle_days;
     if (impl.day_open[weekday_of(day)] > 0
-        && !std::binary_search(impl.cycle.begin(), impl.cycle.end(), offset)) {
-      impl.once.push_back(day);
+        && !std::binary_search(cycle.begin(), cycle.end(), offset)) {
+      impl.once.values.push_back(day);
     }
   }
-  std::sort(impl.once.begin(), impl.once.end());
-  impl.once.erase(std::unique(impl.once.begin(), impl.once.end()), impl.once.end());
+  std::vector<i64>& once = impl.once.values;
+  std::sort(once.begin(), once.end());
+  once.erase(std::unique(once.begin(), once.end()), once.end());
+  impl.once.build(5);
 }
 
 BusinessCalendar::~BusinessCalendar() = default;
