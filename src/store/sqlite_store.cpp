@@ -1422,8 +1422,21 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
       };
       // The covering partial index of overdue (migration 2), read in due order: no sort, and
       // memory does not grow with the requests listed.
-      std::string running_sql =
-          sql + "AND r.next_due_at IS NOT NULL AND v.calendar_id = ?\nORDER BY r.next_due_at, r.id";
+      // Few hits (up to k_bound_hits) are bound into the statement, where the index row is tested
+      // before the joins; many are matched as the rows come (a --limit then reads few rows).
+      constexpr std::size_t k_bound_hits = 2048;
+      const bool bind_hits = hits && hits->size() <= k_bound_hits;
+      std::string bound_hits;
+      if (bind_hits) {
+        bound_hits = "AND r.id IN (?";
+        for (std::size_t i = 1; i < k_bound_hits; ++i) {
+          bound_hits += ", ?";
+        }
+        bound_hits += ")\n";
+      }
+      std::string running_sql = sql + bound_hits
+                                + "AND r.next_due_at IS NOT NULL AND v.calendar_id = ?\n"
+                                  "ORDER BY r.next_due_at, r.id";
       const std::string from = "FROM requests r\n";
       running_sql.replace(running_sql.find(from), from.size(),
                           "FROM requests r INDEXED BY requests_running\n");
@@ -1434,6 +1447,11 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
         stream.statement = std::make_unique<Statement>(m_db, running_sql);
         stream.use = std::make_unique<Use>(*stream.statement);
         bind_filters(*stream.use);
+        if (bind_hits) {
+          for (std::size_t i = 0; i < k_bound_hits; ++i) {
+            stream.use->bind((*hits)[std::min(i, hits->size() - 1)]);
+          }
+        }
         stream.use->bind(calendar_id);
         streams.push_back(std::move(stream));
       }
