@@ -84,8 +84,11 @@ struct RulesPlan {
 // in the order calendars, policies, clients; with `prune`, then removes what `wanted` does not
 // name (clients, then policies, then calendars; built-in ones never). Names match
 // case-insensitively; a client whose name differs only in case is renamed. Throws
-// Error{invalid_input} for a built-in calendar in `wanted`.
-[[nodiscard]] RulesPlan plan_rules(const RuleSet& current, const RuleSet& wanted, bool prune);
+// Error{invalid_input} for a built-in calendar in `wanted`. A policy is compared by its latest
+// version; with `retroactive` by every version (a target that differs in any of them is changed,
+// in all). A changed policy's steps carry the `from` of `wanted`'s latest version, if any.
+[[nodiscard]] RulesPlan plan_rules(const RuleSet& current, const RuleSet& wanted, bool prune,
+                                   bool retroactive = false);
 
 // "add", "change", "remove"; "calendar", "sla", "client".
 [[nodiscard]] std::string_view to_string(RuleAction action);

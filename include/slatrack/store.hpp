@@ -179,10 +179,12 @@ struct RuleEffect {
   std::int64_t requests = 0; // requests whose derived state changed
   std::int64_t outcomes = 0; // requests whose stopped clocks' outcomes (met, breached) changed
   std::int64_t moved = 0;    // running clocks whose due time moved
+  std::vector<RequestId> outcome_ids; // the requests counted in `outcomes`
   RuleEffect& operator+=(const RuleEffect& other) {
     requests += other.requests;
     outcomes += other.outcomes;
     moved += other.moved;
+    outcome_ids.insert(outcome_ids.end(), other.outcome_ids.begin(), other.outcome_ids.end());
     return *this;
   }
 };

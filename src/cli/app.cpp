@@ -626,6 +626,8 @@ void build_system(Tree& tree, CLI::App& app) {
            [&tree](Context& context) { return run_config_apply(context, tree.config_apply); });
   apply->add_option("FILE", tree.config_apply.file, "The rules file, or - for stdin")->required();
   apply->add_flag("--dry-run", tree.config_apply.dry_run, "Say what would change; write nothing");
+  apply->add_flag("--retroactive", tree.config_apply.retroactive,
+                  "Changed targets correct every version, past requests included");
   apply->add_flag("--prune", tree.config_apply.prune,
                   "Also remove clients, policies and calendars the file does not name");
   leaf(tree, app, "completion", "Print a completion script for bash, zsh or fish",

@@ -68,8 +68,11 @@ std::string read_rules_file(const std::string& file) {
   return read_limited(in, file);
 }
 
-// Runs one step on the store. A refusal names the file and the step.
-void run_step(Store& store, const RuleStep& step, std::string_view source, Instant now) {
+// Runs one step on the store and adds what it changed to `effect`. A changed policy starts a
+// version from the file's `from`, else from `now`; with `retroactive` it changes every version.
+// A refusal names the file and the step.
+void run_step(Store& store, const RuleStep& step, std::string_view source, Instant now,
+              bool retroactive, RuleEffect& effect) {
   try {
     std::visit(
         [&](const auto& operation) {
@@ -77,24 +80,27 @@ void run_step(Store& store, const RuleStep& step, std::string_view source, Insta
           if constexpr (std::is_same_v<T, CalendarRules>) {
             store.add_calendar(operation);
           } else if constexpr (std::is_same_v<T, CalendarChange>) {
-            static_cast<void>(store.change_calendar(step.name, operation));
+            effect += store.change_calendar(step.name, operation);
           } else if constexpr (std::is_same_v<T, AddHolidays>) {
-            static_cast<void>(store.add_holidays(step.name, operation.days));
+            effect += store.add_holidays(step.name, operation.days);
           } else if constexpr (std::is_same_v<T, RemoveHolidays>) {
-            static_cast<void>(store.remove_holidays(step.name, operation.days));
+            effect += store.remove_holidays(step.name, operation.days);
           } else if constexpr (std::is_same_v<T, Policy>) {
             store.add_policy(operation);
           } else if constexpr (std::is_same_v<T, PolicyChange>) {
             PolicyChange change = operation;
-            if (!change.retroactive && !change.from) {
+            if (retroactive) {
+              change.retroactive = true;
+              change.from.reset();
+            } else if (!change.from) {
               change.from = now; // a changed target starts a new version from now
             }
-            static_cast<void>(store.change_policy(step.name, change));
+            effect += store.change_policy(step.name, change);
           } else if constexpr (std::is_same_v<T, ClientRules>) {
             store.add_client(NewClient{operation.name, operation.policy, operation.email,
                                        operation.owner, operation.note});
           } else if constexpr (std::is_same_v<T, ClientChange>) {
-            static_cast<void>(store.change_client(step.name, operation));
+            effect += store.change_client(step.name, operation);
           } else if constexpr (std::is_same_v<T, RemoveRule>) {
             if (step.kind == RuleKind::calendar) {
               store.remove_calendar(step.name);
@@ -110,25 +116,6 @@ void run_step(Store& store, const RuleStep& step, std::string_view source, Insta
     throw Error{error.kind(), fmt::format("{}: {} {} {}: {}", source, to_string(step.action),
                                           to_string(step.kind), step.name, error.what())};
   }
-}
-
-// How many requests use a policy or a calendar whose rules change.
-std::int64_t count_reevaluated(Store& store, const RulesPlan& plan) {
-  if (plan.reevaluated_policies.empty() && plan.reevaluated_calendars.empty()) {
-    return 0;
-  }
-  const auto has = [](const std::vector<std::string>& names, const std::string& name) {
-    return std::find(names.begin(), names.end(), to_lower(name)) != names.end();
-  };
-  std::int64_t count = 0;
-  // Streamed: a million requests must not be held in memory to be counted.
-  store.each_request(RequestFilter{}, [&](const Request& request) {
-    if (has(plan.reevaluated_policies, request.policy)
-        || has(plan.reevaluated_calendars, request.calendar)) {
-      ++count;
-    }
-  });
-  return count;
 }
 
 std::string plural(std::int64_t count, std::string_view one, std::string_view many) {
@@ -149,13 +136,12 @@ int run_config_apply(Context& context, const ConfigApplyOptions& options) {
   const RuleSet wanted = parse_rules(read_rules_file(options.file), source, zone_files());
   Store& store = context.store();
   RulesPlan plan;
-  std::int64_t reevaluated = 0;
+  RuleEffect effect;
   store.transaction(
       [&] {
-        plan = plan_rules(current_rules(store), wanted, options.prune);
-        reevaluated = count_reevaluated(store, plan);
+        plan = plan_rules(current_rules(store), wanted, options.prune, options.retroactive);
         for (const RuleStep& step : plan.steps) {
-          run_step(store, step, source, context.now());
+          run_step(store, step, source, context.now(), options.retroactive, effect);
         }
       },
       !options.dry_run);
@@ -169,13 +155,27 @@ int run_config_apply(Context& context, const ConfigApplyOptions& options) {
   if (plan.steps.empty()) {
     summary = fmt::format("{}: nothing to change", source);
   } else if (options.dry_run) {
-    summary = fmt::format("Dry run of {}: {}, {} would be re-evaluated; nothing written", source,
-                          plural(changes, "change", "changes"),
-                          plural(reevaluated, "request", "requests"));
+    // Which requests' outcomes would change: "(#3, #5)", the first ten then how many more.
+    std::string which;
+    std::sort(effect.outcome_ids.begin(), effect.outcome_ids.end());
+    for (std::size_t i = 0; i < effect.outcome_ids.size() && i < 10; ++i) {
+      which += fmt::format("{}#{}", i == 0 ? " (" : ", ", effect.outcome_ids[i].value);
+    }
+    if (effect.outcome_ids.size() > 10) {
+      which += fmt::format(" and {} more", effect.outcome_ids.size() - 10);
+    }
+    which += which.empty() ? "" : ")";
+    summary = fmt::format(
+        "Dry run of {}: {}; {} {} would change{}, {} {} would move; nothing "
+        "written",
+        source, plural(changes, "change", "changes"), effect.outcomes,
+        effect.outcomes == 1 ? "request's outcome" : "requests' outcomes", which, effect.moved,
+        effect.moved == 1 ? "running clock's due time" : "running clocks' due times");
   } else {
-    summary =
-        fmt::format("Applied {}: {}, {} re-evaluated", source, plural(changes, "change", "changes"),
-                    plural(reevaluated, "request", "requests"));
+    summary = fmt::format(
+        "Applied {}: {}; {} {} changed, {} {} moved", source, plural(changes, "change", "changes"),
+        effect.outcomes, effect.outcomes == 1 ? "request's outcome" : "requests' outcomes",
+        effect.moved, effect.moved == 1 ? "running clock's due time" : "running clocks' due times");
   }
   if (context.format() == Format::table) {
     for (const RuleStep& step : plan.steps) {

@@ -197,9 +197,10 @@ int run_check(Context& context);
 // Rules as text (docs/configuration.md): calendars, policies and clients as TOML on stdout.
 int run_config_export(Context& context);
 struct ConfigApplyOptions {
-  std::string file;     // a path, or "-" for stdin
-  bool dry_run = false; // say what would change, write nothing
-  bool prune = false;   // also remove what the file does not name
+  std::string file;         // a path, or "-" for stdin
+  bool dry_run = false;     // say what would change, write nothing
+  bool prune = false;       // also remove what the file does not name
+  bool retroactive = false; // changed targets change every version (a correction)
 };
 // Makes the database's rules match the file, in one transaction; says what changed.
 int run_config_apply(Context& context, const ConfigApplyOptions& options);

@@ -104,7 +104,8 @@ std::string targets_text(const Policy& policy) {
 
 class Planner {
 public:
-  Planner(const RuleSet& current, const RuleSet& wanted) : m_current(current), m_wanted(wanted) {}
+  Planner(const RuleSet& current, const RuleSet& wanted, bool retroactive)
+      : m_current(current), m_wanted(wanted), m_retroactive(retroactive) {}
 
   void calendars() {
     for (const CalendarRules& wanted : m_wanted.calendars) {
@@ -251,74 +252,95 @@ private:
     }
   }
 
+  // The changes that make `current`'s latest version (with m_retroactive: every version) what
+  // `wanted` gives; with m_retroactive, a field that differs in any version is set in all.
   void change_policy(const Policy& current, const Policy& wanted) {
-    bool changed = false;
+    // The changes start a version from the file's `from` (the caller's default: now).
+    const std::optional<Instant> starts =
+        wanted.versions.empty() ? std::nullopt : wanted.versions.back().from;
+    std::vector<PolicyVersion> views;
+    if (m_retroactive && !current.versions.empty()) {
+      views = current.versions;
+    } else {
+      PolicyVersion latest;
+      latest.calendar = current.calendar;
+      latest.base = current.base;
+      latest.overrides = current.overrides;
+      views.push_back(std::move(latest));
+    }
     PolicyChange base;
+    base.from = starts;
     std::string detail;
-    if (!same_name(current.calendar, wanted.calendar)) {
-      base.calendar = wanted.calendar;
-      append(detail, change_text("calendar", current.calendar, wanted.calendar));
-    }
-    if (current.base.reply != wanted.base.reply) {
-      base.reply = wanted.base.reply;
-      append(detail, change_text("reply", format_target(current.base.reply),
-                                 format_target(wanted.base.reply)));
-    }
-    if (current.base.update != wanted.base.update) {
-      base.update = wanted.base.update;
-      append(detail, change_text("update", target_or(current.base.update, "none"),
-                                 target_or(wanted.base.update, "none")));
-    }
-    if (current.base.resolve != wanted.base.resolve) {
-      base.resolve = wanted.base.resolve;
-      append(detail, change_text("resolve", target_or(current.base.resolve, "none"),
-                                 target_or(wanted.base.resolve, "none")));
+    std::map<Priority, std::pair<PolicyChange, std::string>> by_priority;
+    for (const PolicyVersion& view : views) {
+      if (!base.calendar && !same_name(view.calendar, wanted.calendar)) {
+        base.calendar = wanted.calendar;
+        append(detail, change_text("calendar", view.calendar, wanted.calendar));
+      }
+      if (!base.reply && view.base.reply != wanted.base.reply) {
+        base.reply = wanted.base.reply;
+        append(detail, change_text("reply", format_target(view.base.reply),
+                                   format_target(wanted.base.reply)));
+      }
+      if (!base.update && view.base.update != wanted.base.update) {
+        base.update = wanted.base.update;
+        append(detail, change_text("update", target_or(view.base.update, "none"),
+                                   target_or(wanted.base.update, "none")));
+      }
+      if (!base.resolve && view.base.resolve != wanted.base.resolve) {
+        base.resolve = wanted.base.resolve;
+        append(detail, change_text("resolve", target_or(view.base.resolve, "none"),
+                                   target_or(wanted.base.resolve, "none")));
+      }
+      for (const Priority priority : k_priorities) {
+        const std::optional<TargetOverride> had = effective(view.overrides, priority);
+        const std::optional<TargetOverride> wants = effective(wanted.overrides, priority);
+        if (had == wants || by_priority.count(priority) != 0) {
+          continue;
+        }
+        const TargetOverride from = had.value_or(TargetOverride{});
+        const TargetOverride to = wants.value_or(TargetOverride{});
+        PolicyChange change;
+        change.from = starts;
+        change.priority = priority;
+        change.reset = true;
+        change.reply = to.reply;
+        // PolicyChange: outer nullopt = not given (inherits after the reset), inner nullopt =
+        // none.
+        const auto given = [](const std::optional<Target>& target) {
+          std::optional<std::optional<Target>> out;
+          if (target) {
+            out = *target == Target{Seconds{0}} ? std::optional<Target>{}
+                                                : std::optional<Target>{*target};
+          }
+          return out;
+        };
+        change.update = given(to.update);
+        change.resolve = given(to.resolve);
+        std::string part;
+        if (from.reply != to.reply) {
+          append(part, change_text("reply", target_or(from.reply, "inherit"),
+                                   target_or(to.reply, "inherit")));
+        }
+        if (from.update != to.update) {
+          append(part, change_text("update", target_or(from.update, "inherit"),
+                                   target_or(to.update, "inherit")));
+        }
+        if (from.resolve != to.resolve) {
+          append(part, change_text("resolve", target_or(from.resolve, "inherit"),
+                                   target_or(to.resolve, "inherit")));
+        }
+        by_priority.emplace(priority, std::make_pair(change, part));
+      }
     }
     if (!detail.empty()) {
       add(RuleAction::change, RuleKind::policy, current.name, detail, base);
-      changed = true;
     }
-    for (const Priority priority : k_priorities) {
-      const std::optional<TargetOverride> had = effective(current.overrides, priority);
-      const std::optional<TargetOverride> wants = effective(wanted.overrides, priority);
-      if (had == wants) {
-        continue;
-      }
-      const TargetOverride from = had.value_or(TargetOverride{});
-      const TargetOverride to = wants.value_or(TargetOverride{});
-      PolicyChange change;
-      change.priority = priority;
-      change.reset = true;
-      change.reply = to.reply;
-      // PolicyChange: outer nullopt = not given (inherits after the reset), inner nullopt = none.
-      const auto given = [](const std::optional<Target>& target) {
-        std::optional<std::optional<Target>> out;
-        if (target) {
-          out = *target == Target{Seconds{0}} ? std::optional<Target>{}
-                                              : std::optional<Target>{*target};
-        }
-        return out;
-      };
-      change.update = given(to.update);
-      change.resolve = given(to.resolve);
-      std::string part;
-      if (from.reply != to.reply) {
-        append(part, change_text("reply", target_or(from.reply, "inherit"),
-                                 target_or(to.reply, "inherit")));
-      }
-      if (from.update != to.update) {
-        append(part, change_text("update", target_or(from.update, "inherit"),
-                                 target_or(to.update, "inherit")));
-      }
-      if (from.resolve != to.resolve) {
-        append(part, change_text("resolve", target_or(from.resolve, "inherit"),
-                                 target_or(to.resolve, "inherit")));
-      }
+    for (const auto& [priority, step] : by_priority) {
       add(RuleAction::change, RuleKind::policy, current.name,
-          fmt::format("{}: {}", to_string(priority), part), change);
-      changed = true;
+          fmt::format("{}: {}", to_string(priority), step.second), step.first);
     }
-    if (changed) {
+    if (!detail.empty() || !by_priority.empty()) {
       mark(m_plan.reevaluated_policies, current.name);
     }
   }
@@ -351,13 +373,14 @@ private:
 
   const RuleSet& m_current;
   const RuleSet& m_wanted;
+  bool m_retroactive = false;
   RulesPlan m_plan;
 };
 
 } // namespace
 
-RulesPlan plan_rules(const RuleSet& current, const RuleSet& wanted, bool prune) {
-  Planner planner(current, wanted);
+RulesPlan plan_rules(const RuleSet& current, const RuleSet& wanted, bool prune, bool retroactive) {
+  Planner planner(current, wanted, retroactive);
   planner.calendars();
   planner.policies();
   planner.clients();

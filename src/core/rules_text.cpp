@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <date/date.h>
 #include <fmt/format.h>
 #include <map>
 #include <set>
@@ -22,6 +23,22 @@ namespace slatrack {
 namespace {
 
 // ---- writing ----
+
+// A version's `from`: an absolute time, as export writes it ("2027-04-01T00:00:00Z", or with an
+// offset "+02:00"), so that a rules file means the same in every zone. Throws Error{invalid_input}.
+Instant absolute_time(std::string_view text) {
+  const bool zulu = !text.empty() && (text.back() == 'Z' || text.back() == 'z');
+  const bool offset = text.size() > 6
+                      && (text[text.size() - 6] == '+' || text[text.size() - 6] == '-')
+                      && text[text.size() - 3] == ':';
+  if (!zulu && !offset) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("\"{}\" is not an absolute time; write it in UTC, e.g. "
+                            "\"2027-04-01T00:00:00Z\", or with its offset",
+                            text)};
+  }
+  return parse_time(text, Instant{}, find_zone("UTC"));
+}
 
 bool bare_key(std::string_view key) {
   return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
@@ -88,20 +105,32 @@ void write_calendar(std::string& out, const CalendarRules& calendar) {
   }
 }
 
-void write_policy(std::string& out, const Policy& policy) {
-  out += fmt::format("\n[sla.{}]\n", key_text(policy.name));
-  out +=
-      fmt::format("calendar = {}\n", quoted(policy.calendar.empty() ? std::string(k_always_calendar)
-                                                                    : policy.calendar));
-  out += fmt::format("reply = {}\n", quoted(format_target(policy.base.reply)));
-  if (policy.base.update) {
-    out += fmt::format("update = {}\n", quoted(format_target(*policy.base.update)));
+// "2026-12-01T00:00:00Z": when a version starts.
+std::string version_start(Instant at) {
+  return date::format("%Y-%m-%dT%H:%M:%SZ", at);
+}
+
+// One version's keys and override tables; `table` is the TOML header of the version's table
+// ("[sla.NAME]", or "[[sla.NAME.earlier]]" for an earlier version) and `path` the prefix of its
+// override tables.
+void write_version(std::string& out, std::string_view table, std::string_view path,
+                   const std::optional<Instant>& from, const std::string& calendar,
+                   const Targets& base, const std::map<Priority, TargetOverride>& overrides) {
+  out += fmt::format("\n{}\n", table);
+  if (from) {
+    out += fmt::format("from = {}\n", quoted(version_start(*from)));
   }
-  if (policy.base.resolve) {
-    out += fmt::format("resolve = {}\n", quoted(format_target(*policy.base.resolve)));
+  out += fmt::format("calendar = {}\n",
+                     quoted(calendar.empty() ? std::string(k_always_calendar) : calendar));
+  out += fmt::format("reply = {}\n", quoted(format_target(base.reply)));
+  if (base.update) {
+    out += fmt::format("update = {}\n", quoted(format_target(*base.update)));
   }
-  for (const auto& [priority, targets] : policy.overrides) {
-    out += fmt::format("\n[sla.{}.{}]\n", key_text(policy.name), to_string(priority));
+  if (base.resolve) {
+    out += fmt::format("resolve = {}\n", quoted(format_target(*base.resolve)));
+  }
+  for (const auto& [priority, targets] : overrides) {
+    out += fmt::format("\n[{}.{}]\n", path, to_string(priority));
     if (targets.reply) {
       out += fmt::format("reply = {}\n", quoted(format_target(*targets.reply)));
     }
@@ -111,6 +140,22 @@ void write_policy(std::string& out, const Policy& policy) {
     if (targets.resolve) {
       out += fmt::format("resolve = {}\n", quoted(override_target(*targets.resolve)));
     }
+  }
+}
+
+// A policy: its latest version in [sla.NAME] (with `from` when it is not the first), then the
+// earlier ones, oldest first, as [[sla.NAME.earlier]] (written for the record: config apply
+// changes only the latest).
+void write_policy(std::string& out, const Policy& policy) {
+  const std::string name = key_text(policy.name);
+  const std::optional<Instant> from =
+      policy.versions.empty() ? std::nullopt : policy.versions.back().from;
+  write_version(out, fmt::format("[sla.{}]", name), fmt::format("sla.{}", name), from,
+                policy.calendar, policy.base, policy.overrides);
+  for (std::size_t i = 0; i + 1 < policy.versions.size(); ++i) {
+    const PolicyVersion& version = policy.versions[i];
+    write_version(out, fmt::format("[[sla.{}.earlier]]", name), fmt::format("sla.{}.earlier", name),
+                  version.from, version.calendar, version.base, version.overrides);
   }
 }
 
@@ -290,15 +335,49 @@ public:
   }
 
   Policy policy(std::string_view name, const toml::table& table) const {
-    std::vector<std::string> accepted{"calendar", "reply", "update", "resolve"};
+    Policy out = version(name, table, fmt::format("sla.{}", key_text(name)), true);
+    std::vector<PolicyVersion> versions;
+    if (const toml::node* earlier = table.get("earlier")) {
+      const toml::array* list = earlier->as_array();
+      if (list == nullptr) {
+        fail(earlier->source(),
+             fmt::format("earlier versions of sla \"{}\" are [[sla.{}.earlier]] tables", name,
+                         key_text(name)));
+      }
+      for (const toml::node& element : *list) {
+        const std::string where = fmt::format("sla.{}.earlier", key_text(name));
+        const Policy old = version(
+            name, this->table(element, where, fmt::format("[[{}]] with reply = \"4h\"", where)),
+            where, false);
+        versions.push_back(old.versions.back());
+      }
+    }
+    versions.push_back(out.versions.back());
+    out.versions = std::move(versions);
+    return out;
+  }
+
+  // One version of a policy: [sla.NAME] (`latest`: it may have earlier versions) or one of its
+  // [[sla.NAME.earlier]] tables. The result's versions hold it alone.
+  Policy version(std::string_view name, const toml::table& table, const std::string& path,
+                 bool latest) const {
+    std::vector<std::string> accepted{"from", "calendar", "reply", "update", "resolve"};
     for (const Priority priority :
          {Priority::urgent, Priority::high, Priority::normal, Priority::low}) {
       accepted.emplace_back(to_string(priority));
+    }
+    if (latest) {
+      accepted.emplace_back("earlier");
     }
     only(table, fmt::format("sla \"{}\"", name), accepted);
     Policy out;
     out.name = std::string(name);
     out.calendar = std::string(k_always_calendar);
+    std::optional<Instant> from;
+    if (const toml::node* node = table.get("from")) {
+      const std::string when = text(*node, "from", "2027-04-01T00:00:00Z");
+      from = checked(*node, "from", [&] { return absolute_time(when); });
+    }
     if (const toml::node* calendar = table.get("calendar")) {
       out.calendar = plain_value(*calendar, "calendar", "office");
     }
@@ -320,7 +399,7 @@ public:
       if (node == nullptr) {
         continue;
       }
-      const std::string where = fmt::format("sla.{}.{}", key_text(name), to_string(priority));
+      const std::string where = fmt::format("{}.{}", path, to_string(priority));
       const toml::table& targets =
           this->table(*node, where, fmt::format("[{}] with reply = \"30m\"", where));
       only(targets, fmt::format("[{}]", where), {"reply", "update", "resolve"});
@@ -337,6 +416,12 @@ public:
       }
       out.overrides.emplace(priority, override_);
     }
+    PolicyVersion version;
+    version.from = from;
+    version.calendar = out.calendar;
+    version.base = out.base;
+    version.overrides = out.overrides;
+    out.versions.push_back(std::move(version));
     return out;
   }
 

@@ -727,6 +727,9 @@ public:
         const Reevaluation done = reevaluate(id, rules);
         effect.requests += 1;
         effect.outcomes += done.outcomes_changed ? 1 : 0;
+        if (done.outcomes_changed) {
+          effect.outcome_ids.push_back(RequestId{id});
+        }
         effect.moved += done.moved;
       }
     }
@@ -2481,6 +2484,9 @@ FROM requests WHERE id = ?)sql")
       const Reevaluation done = reevaluate(id, rules);
       effect.requests += done.changed ? 1 : 0;
       effect.outcomes += done.outcomes_changed ? 1 : 0;
+      if (done.outcomes_changed) {
+        effect.outcome_ids.push_back(RequestId{id});
+      }
       effect.moved += done.moved;
     }
     return effect;

@@ -42,7 +42,7 @@ comp log x y --channel ""; expect_out "email phone chat social in-person web oth
 comp report --by w; expect_out "week"
 comp completion ""; expect_out "bash zsh fish"
 comp calendar add --h; expect_out "--help --hours" "(own options, then global ones, once each)"
-comp config apply --; expect_out "--help --dry-run --prune --version --db --now --tz --format --color --quiet --config"
+comp config apply --; expect_out "--help --dry-run --retroactive --prune --version --db --now --tz --format --color --quiet --config"
 comp --tz Europe/Lon; expect_out "Europe/London"
 # Names from the database, with the --db of the command line being completed.
 comp --db "$db" client show ""; expect_out 'Acme\ Ltd beta' "(client names, quoted for the shell)"

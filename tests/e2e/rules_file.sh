@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rules as text: `config export` prints calendars, policies and clients as TOML; `config apply`
-# makes the database match a file in one transaction, says what changed and how many requests it
-# re-evaluates; --dry-run writes nothing; --prune removes what the file does not name.
+# makes the database match a file in one transaction, says what changed and how many requests'
+# outcomes and running due times that changed; --dry-run writes nothing; --prune removes what the
+# file does not name.
 source "$(dirname "$0")/lib.sh" "$1"
 export SLATRACK_NOW="2026-11-23 09:00" # a Monday, UTC
 
@@ -10,7 +11,7 @@ st calendar add office --tz UTC --hours "mon-fri 09:00-17:00"; expect_rc 0
 st calendar holiday office 12-25 --name Christmas; expect_rc 0
 st calendar holiday office 2026-12-31; expect_rc 0
 st sla add standard --calendar office --reply 2h --update 16h; expect_rc 0
-st sla set standard --priority urgent --reply 30m --update none; expect_rc 0
+st sla set standard --priority urgent --reply 30m --update none --retroactive; expect_rc 0
 st client add "Acme Ltd" --sla standard --email ops@acme.example --owner ann --note 'Pays "late"'
 expect_rc 0
 st client add beta; expect_rc 0
@@ -59,7 +60,7 @@ expect_out 'add calendar office: tz UTC, hours mon-fri 09:00-17:00, 2 holidays
 add sla standard: calendar office, reply 2h, update 16h; urgent: reply 30m, update none
 add client Acme Ltd: sla standard, email "ops@acme.example", owner "ann", note "Pays "late""
 add client beta: sla default
-Applied '"$tmp"'/a.toml: 4 changes, 0 requests re-evaluated'
+Applied '"$tmp"'/a.toml: 4 changes; 0 requests'"'"' outcomes changed, 0 running clocks'"'"' due times moved'
 out=$("$SLATRACK_BIN" --db "$empty" config export 2>&1) && rc=0 || rc=$?
 expect_rc 0; expect_out "$expected" "(export, apply, export is the same)"
 out=$("$SLATRACK_BIN" --db "$empty" config apply "$tmp/a.toml" 2>&1) && rc=0 || rc=$?
@@ -79,12 +80,12 @@ change sla default: reply 24h -> 12h'
 before=$(db_digest)
 st config apply "$tmp/b.toml" --dry-run; expect_rc 0
 expect_out "$changes
-Dry run of $tmp/b.toml: 3 changes, 4 requests would be re-evaluated; nothing written"
+Dry run of $tmp/b.toml: 3 changes; 0 requests' outcomes would change, 4 running clocks' due times would move; nothing written"
 expect_eq "$(db_digest)" "$before" "(dry run wrote nothing)"
 st config apply "$tmp/b.toml" --dry-run -q; expect_rc 0; expect_out 3
 st config apply "$tmp/b.toml"; expect_rc 0
 expect_out "$changes
-Applied $tmp/b.toml: 3 changes, 4 requests re-evaluated"
+Applied $tmp/b.toml: 3 changes; 0 requests' outcomes changed, 4 running clocks' due times moved"
 # Office now opens at 10:00: 2h from 09:00 is 12:00, 30m is 10:30; default is 12h from 09:00.
 st show 1 --format json; expect_eq "$(json_get "$out" .reply_due_at)" 2026-11-23T12:00:00Z
 st show 4 --format json; expect_eq "$(json_get "$out" .reply_due_at)" 2026-11-23T10:30:00Z
@@ -95,7 +96,7 @@ st calendar show office --format json; expect_eq "$(json_get "$out" .holidays)" 
 sed -e '/^\[sla.standard.urgent\]/,/^$/d' "$tmp/b.toml" >"$tmp/c.toml"
 st config apply "$tmp/c.toml" --format json; expect_rc 0
 expect_out '[{"action":"change","kind":"sla","name":"standard","detail":"urgent: reply 30m -> inherit, update none -> inherit"}]'
-expect_err "Applied $tmp/c.toml: 1 change, 3 requests re-evaluated"
+expect_err "Applied $tmp/c.toml: 1 change; 0 requests' outcomes changed, 1 running clock's due time moved"
 st show 4 --format json; expect_eq "$(json_get "$out" .reply_due_at)" 2026-11-23T12:00:00Z
 st sla show standard --format json; expect_eq "$(json_get "$out" .urgent_update)" 57600
 
@@ -103,7 +104,7 @@ st sla show standard --format json; expect_eq "$(json_get "$out" .urgent_update)
 sed -e 's/^\[client."Acme Ltd"\]/[client."ACME Ltd"]/' -e '/^note = /d' "$tmp/c.toml" >"$tmp/d.toml"
 st config apply - <"$tmp/d.toml"; expect_rc 0
 expect_out 'change client Acme Ltd: name Acme Ltd -> ACME Ltd, note "Pays "late"" -> none
-Applied stdin: 1 change, 0 requests re-evaluated'
+Applied stdin: 1 change; 0 requests'"'"' outcomes changed, 0 running clocks'"'"' due times moved'
 st client show "acme ltd" --format json; expect_eq "$(json_get "$out" .name)" "ACME Ltd"
 expect_eq "$(json_get "$out" .note)" null
 
@@ -144,7 +145,7 @@ st client add gamma; expect_rc 0
 st config apply "$tmp/d.toml" --prune --dry-run; expect_rc 0
 expect_out "remove client gamma: not in the file
 remove sla spare: not in the file
-Dry run of $tmp/d.toml: 2 changes, 0 requests would be re-evaluated; nothing written"
+Dry run of $tmp/d.toml: 2 changes; 0 requests' outcomes would change, 0 running clocks' due times would move; nothing written"
 st config apply "$tmp/d.toml"; expect_out "$tmp/d.toml: nothing to change" "(without --prune nothing goes)"
 st config apply "$tmp/d.toml" --prune; expect_rc 0
 st sla list --format csv; expect_eq "$(printf '%s\n' "$out" | cut -d, -f1 | tr '\n' ' ')" "name default standard "

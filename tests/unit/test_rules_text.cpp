@@ -189,8 +189,8 @@ TEST_CASE("bad rules are refused with the file and line", "[rules]") {
   CHECK(error_of("[sla.fast]\nupdate = \"2h\"\n")
         == "rules.toml:1: sla \"fast\" needs a reply target, e.g. reply = \"2h\"");
   CHECK(error_of("[sla.fast]\nreply = \"2h\"\n[sla.fast.critical]\nreply = \"1h\"\n")
-        == "rules.toml:3: unknown key \"critical\" in sla \"fast\"; the keys are: calendar, "
-           "reply, update, resolve, urgent, high, normal, low");
+        == "rules.toml:3: unknown key \"critical\" in sla \"fast\"; the keys are: from, "
+           "calendar, reply, update, resolve, urgent, high, normal, low, earlier");
   CHECK(error_of("[client.acme]\nsla = \"x\"\n[client.Acme]\n")
         == "rules.toml:3: client \"acme\" and \"Acme\" are the same name (names ignore case)");
   CHECK(error_of("client = 3\n") == "rules.toml:1: client must be a table, e.g. [client.acme]");
@@ -365,4 +365,50 @@ TEST_CASE("the settings file gives string values for known keys", "[settings]") 
         == "c.toml:1: db must be text in double quotes, e.g. db = \"~/sla.db\"");
   CHECK(error_of_settings("[db]\n")
         == "c.toml:1: db must be text in double quotes, e.g. db = \"~/sla.db\"");
+}
+
+TEST_CASE("a policy's versions are written and read back; apply compares the latest",
+          "[rules][versions]") {
+  const std::string text = R"(
+[sla.standard]
+from = "2026-12-01T00:00:00Z"
+calendar = "24x7"
+reply = "2h"
+
+[sla.standard.urgent]
+reply = "30m"
+
+[[sla.standard.earlier]]
+calendar = "24x7"
+reply = "4h"
+)";
+  const RuleSet read = parse_rules(text, "rules.toml");
+  REQUIRE(read.policies.size() == 1);
+  const Policy& policy = read.policies[0];
+  REQUIRE(policy.versions.size() == 2);
+  CHECK_FALSE(policy.versions[0].from.has_value());
+  CHECK(policy.versions[0].base.reply == Target{hours{4}});
+  CHECK(policy.versions[1].from == std::optional<Instant>{Instant{Seconds{1796083200}}});
+  CHECK(policy.base.reply == Target{hours{2}});
+  CHECK(format_rules(read).ends_with(text));
+
+  // The database has the two versions; the file changes only the latest's reply, from its from.
+  RuleSet wanted = read;
+  wanted.policies[0].base.reply = hours{3};
+  wanted.policies[0].versions.back().base.reply = hours{3};
+  const RulesPlan forward = plan_rules(read, wanted, false);
+  REQUIRE(forward.steps.size() == 1);
+  const auto& change = std::get<PolicyChange>(forward.steps[0].operation);
+  CHECK(change.from == policy.versions[1].from);
+  CHECK(change.reply == std::optional<Target>{Target{hours{3}}});
+
+  // A file equal to the latest version changes nothing; with retroactive, the earlier 4h differs.
+  RuleSet same = read;
+  same.policies[0].versions.erase(same.policies[0].versions.begin());
+  CHECK(plan_rules(read, same, false).steps.empty());
+  const RulesPlan retroactive = plan_rules(read, same, false, true);
+  // (and the earlier version gets the file's urgent override too: every version is the file's)
+  REQUIRE(retroactive.steps.size() == 2);
+  CHECK(retroactive.steps[0].detail == "reply 4h -> 2h");
+  CHECK(retroactive.steps[1].detail == "urgent: reply inherit -> 30m");
 }
