@@ -31,6 +31,13 @@ JOIN calendars k ON k.id = v.calendar_id
 )sql";
 inline constexpr int k_request_columns = 18;
 
+// The requests a policy change from a time re-judges: those of policy ?1 received in [?2, ?3).
+// One range of requests_by_policy (policy_id, received_at): a change from now reads no request
+// (tested with EXPLAIN QUERY PLAN).
+inline constexpr std::string_view k_requests_received_between =
+    "SELECT id FROM requests WHERE policy_id = ?1 AND received_at >= ?2 AND received_at < ?3 "
+    "ORDER BY id";
+
 // The overdue query: the k_request_select columns, then the calendar id and, with `with_start`,
 // the start of the running clock named by next_metric (what `overdue --new` remembers: one more
 // page read per row, in clocks); parameters: the latest due time wanted, then the client id (when

@@ -545,9 +545,7 @@ public:
       // Only the requests received from the change on, up to the next version: an index range
       // (requests_by_policy), empty for a change from now.
       std::vector<std::int64_t> ids;
-      Use use = statement("SELECT id FROM requests WHERE policy_id = ? AND received_at >= ? "
-                          "AND received_at < ? ORDER BY id")
-                    .use();
+      Use use = statement(store::k_requests_received_between).use();
       use.bind(row->id)
           .bind(to_db(plan.from))
           .bind(plan.until ? to_db(*plan.until) : std::numeric_limits<std::int64_t>::max());

@@ -1284,3 +1284,23 @@ TEST_CASE("client edit --sla --open moves the requests not resolved", "[store][v
   CHECK(detail.events.back().kind == EventKind::edit);
   CHECK(detail.events.back().text == std::optional<std::string>{"sla: slow -> fast"});
 }
+
+TEST_CASE("a policy change from a time reads one index range of requests, no scan",
+          "[store][versions]") {
+  TempDir dir;
+  const std::string path = dir.file("slatrack.db");
+  static_cast<void>(open_sqlite_store(path));
+  sqlite::Database db = raw(path);
+  sqlite::Statement plan(db,
+                         "EXPLAIN QUERY PLAN " + std::string(store::k_requests_received_between));
+  sqlite::Statement::Use use = plan.use();
+  std::string details;
+  while (use.step()) {
+    details += use.text(3) + "\n";
+  }
+  INFO(details);
+  CHECK(details.find("SEARCH requests USING COVERING INDEX requests_by_policy (policy_id=? AND "
+                     "received_at>? AND received_at<?)")
+        != std::string::npos);
+  CHECK(details.find("SCAN") == std::string::npos);
+}
