@@ -26,7 +26,7 @@ namespace {
 
 // A version's `from`: an absolute time, as export writes it ("2027-04-01T00:00:00Z", or with an
 // offset "+02:00"), so that a rules file means the same in every zone. Throws Error{invalid_input}.
-Instant absolute_time(std::string_view text) {
+Instant absolute_time(std::string_view text, const ZoneSource& zones) {
   const bool zulu = !text.empty() && (text.back() == 'Z' || text.back() == 'z');
   const bool offset = text.size() > 6
                       && (text[text.size() - 6] == '+' || text[text.size() - 6] == '-')
@@ -37,7 +37,7 @@ Instant absolute_time(std::string_view text) {
                             "\"2027-04-01T00:00:00Z\", or with its offset",
                             text)};
   }
-  return parse_time(text, Instant{}, find_zone("UTC"));
+  return parse_time(text, Instant{}, find_zone(zones, "UTC"));
 }
 
 bool bare_key(std::string_view key) {
@@ -376,7 +376,7 @@ public:
     std::optional<Instant> from;
     if (const toml::node* node = table.get("from")) {
       const std::string when = text(*node, "from", "2027-04-01T00:00:00Z");
-      from = checked(*node, "from", [&] { return absolute_time(when); });
+      from = checked(*node, "from", [&] { return absolute_time(when, m_zones); });
     }
     if (const toml::node* calendar = table.get("calendar")) {
       out.calendar = plain_value(*calendar, "calendar", "office");

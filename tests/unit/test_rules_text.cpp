@@ -382,7 +382,7 @@ reply = "30m"
 calendar = "24x7"
 reply = "4h"
 )";
-  const RuleSet read = parse_rules(text, "rules.toml");
+  const RuleSet read = parse_rules(text, "rules.toml", zone_files());
   REQUIRE(read.policies.size() == 1);
   const Policy& policy = read.policies[0];
   REQUIRE(policy.versions.size() == 2);
