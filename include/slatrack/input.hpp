@@ -14,7 +14,7 @@
 
 namespace slatrack {
 
-inline constexpr std::size_t k_max_text_bytes = 10000;
+inline constexpr std::size_t k_max_text_bytes = 65536; // SPEC: event texts of up to 64 KiB
 inline constexpr std::size_t k_max_value_bytes = 1000;
 
 enum class ArgumentKind { path, text, value };

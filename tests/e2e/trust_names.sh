@@ -68,9 +68,9 @@ hours = "mon-fri 09:00-17:00"'
 refused "U+200F in a calendar name" \
   "$tmp/rules.toml:1: calendar name \"office\\u200f\" has a bidirectional formatting character (U+200F at offset 6); only plain text is accepted here"
 apply '[client.acme]
-note = "'"$(head -c 10001 /dev/zero | tr '\0' n)"'"'
-refused "a note over 10,000 bytes" \
-  "$tmp/rules.toml:2: note \"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn...\" is 10001 bytes long; at most 10000 bytes are accepted"
+note = "'"$(head -c 65537 /dev/zero | tr '\0' n)"'"'
+refused "a note over 64 KiB" \
+  "$tmp/rules.toml:2: note \"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn...\" is 65537 bytes long; at most 65536 bytes are accepted"
 apply '[client.acme]
 "own\u0007er" = "ann"'
 refused "an unknown key is shown escaped" \

@@ -47,10 +47,10 @@ TEST_CASE("argument_problem names the value and what is accepted", "[input]") {
   CHECK(argument_problem("SUBJECT", ArgumentKind::text, "bad\xFFsubject")
         == "SUBJECT \"bad\\xFFsubject\" is not valid UTF-8 (byte 0xFF at offset 3); give text in "
            "UTF-8");
-  CHECK(argument_problem("TEXT", ArgumentKind::text, std::string(10000, 'a')) == std::nullopt);
-  CHECK(argument_problem("TEXT", ArgumentKind::text, std::string(10001, 'a'))
+  CHECK(argument_problem("TEXT", ArgumentKind::text, std::string(65536, 'a')) == std::nullopt);
+  CHECK(argument_problem("TEXT", ArgumentKind::text, std::string(65537, 'a'))
         == "TEXT \"" + std::string(40, 'a')
-               + "...\" is 10001 bytes long; at most 10000 bytes are accepted");
+               + "...\" is 65537 bytes long; at most 65536 bytes are accepted");
   CHECK(argument_problem("NAME", ArgumentKind::value, std::string(1000, 'n')) == std::nullopt);
   CHECK(argument_problem("NAME", ArgumentKind::value, std::string(1001, 'n')).has_value());
   CHECK(argument_problem("NAME", ArgumentKind::value, "say \"hi\"\x7f")
