@@ -8,6 +8,7 @@
 #include "slatrack/error.hpp"
 #include "slatrack/input.hpp"
 #include "slatrack/report.hpp"
+#include "slatrack/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -134,16 +135,6 @@ void write_machine(Context& context, const Style& style, const std::vector<Recor
 }
 
 // ---- the table ----
-
-std::size_t width_of(std::string_view text) {
-  std::size_t width = 0;
-  for (const char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
-      ++width;
-    }
-  }
-  return width;
-}
 
 // The terminal's width: $COLUMNS when set, else the terminal's (TIOCGWINSZ), else 80.
 std::size_t terminal_columns() {
@@ -294,12 +285,12 @@ void write_table(Context& context, const Style& style, const ReportQuery& query,
   std::vector<std::vector<std::string>> cells;
   std::vector<std::size_t> widths;
   for (const TableColumn& column : columns) {
-    widths.push_back(width_of(column.header));
+    widths.push_back(display_width(column.header));
   }
   for (const ReportRow& row : rows) {
     cells.push_back(table_cells(query, row));
     for (std::size_t i = 0; i < columns.size(); ++i) {
-      widths[i] = std::max(widths[i], width_of(cells.back()[i]));
+      widths[i] = std::max(widths[i], display_width(cells.back()[i]));
     }
   }
   // Two spaces between columns, three before a new section.
@@ -311,7 +302,7 @@ void write_table(Context& context, const Style& style, const ReportQuery& query,
   for (std::size_t i = 0; i < columns.size(); ++i) {
     position += gap_before(i);
     if (!columns[i].section.empty()) {
-      sections.append(position - width_of(sections), ' ');
+      sections.append(position - display_width(sections), ' ');
       sections += columns[i].section;
     }
     position += widths[i];
@@ -320,7 +311,7 @@ void write_table(Context& context, const Style& style, const ReportQuery& query,
     std::string text;
     for (std::size_t i = 0; i < line.size(); ++i) {
       text.append(gap_before(i), ' ');
-      const std::string padding(widths[i] - width_of(line[i]), ' ');
+      const std::string padding(widths[i] - display_width(line[i]), ' ');
       text += columns[i].left ? line[i] + padding : padding + line[i];
     }
     return right_trimmed(text);
@@ -340,7 +331,7 @@ void write_table(Context& context, const Style& style, const ReportQuery& query,
   // The chart: one bar per period, as wide as the terminal allows.
   std::size_t label_width = 0;
   for (std::size_t r = 0; r + 1 < rows.size(); ++r) {
-    label_width = std::max(label_width, width_of(cells[r][0]));
+    label_width = std::max(label_width, display_width(cells[r][0]));
   }
   constexpr std::size_t k_percent_width = 6; // "100.0%"
   const std::size_t columns_wide = terminal_columns();
@@ -353,10 +344,11 @@ void write_table(Context& context, const Style& style, const ReportQuery& query,
     const std::string drawn = percent ? bar(*percent, bar_width) : std::string();
     const std::string label = cells[r][0];
     const std::string percent_text = cells[r][4]; // REPLIES MET%
-    std::string line = label + std::string(label_width - width_of(label) + 2, ' ');
+    std::string line = label + std::string(label_width - display_width(label) + 2, ' ');
     line += paint(drawn, Tone::green, style);
-    line += std::string(bar_width - width_of(drawn) + 2, ' ');
-    line += std::string(k_percent_width - std::min(k_percent_width, width_of(percent_text)), ' ');
+    line += std::string(bar_width - display_width(drawn) + 2, ' ');
+    line +=
+        std::string(k_percent_width - std::min(k_percent_width, display_width(percent_text)), ' ');
     line += percent_text;
     std::fputs((line + "\n").c_str(), out);
   }

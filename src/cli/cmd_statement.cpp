@@ -212,16 +212,6 @@ constexpr std::array<std::string_view, 7> k_line_headers{
 
 // ---- table ----
 
-std::size_t width_of(std::string_view text) {
-  std::size_t width = 0;
-  for (const char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
-      ++width;
-    }
-  }
-  return width;
-}
-
 void write_table(std::FILE* out, const Statement& statement, const Words& words, const Zone& zone,
                  Instant now) {
   std::string text = escape_control(words.title) + "\n" + words.period + "\n\nOur promises\n";
@@ -250,7 +240,7 @@ void write_table(std::FILE* out, const Statement& statement, const Words& words,
     std::array<std::size_t, 7> widths{};
     for (const auto& row : rows) {
       for (std::size_t i = 0; i < row.size(); ++i) {
-        widths[i] = std::max(widths[i], width_of(row[i]));
+        widths[i] = std::max(widths[i], display_width(row[i]));
       }
     }
     for (const auto& row : rows) {
@@ -258,7 +248,7 @@ void write_table(std::FILE* out, const Statement& statement, const Words& words,
       for (std::size_t i = 0; i < row.size(); ++i) {
         line += " " + row[i];
         if (i + 1 < row.size()) {
-          line += std::string(widths[i] - width_of(row[i]) + 1, ' ');
+          line += std::string(widths[i] - display_width(row[i]) + 1, ' ');
         }
       }
       text += line + "\n";
@@ -363,6 +353,25 @@ void write_json(std::FILE* out, const Statement& statement, const Range& range, 
   std::fputs((dump_json(object) + "\n").c_str(), out);
 }
 
+// HTML's entity for one of its special characters (< > & " '), empty for any other: markdown and
+// html text share it, markdown because it passes raw HTML through.
+std::string_view html_entity(char c) {
+  switch (c) {
+  case '<':
+    return "&lt;";
+  case '>':
+    return "&gt;";
+  case '&':
+    return "&amp;";
+  case '"':
+    return "&quot;";
+  case '\'':
+    return "&#39;";
+  default:
+    return {};
+  }
+}
+
 // ---- markdown ----
 
 // Text safe in markdown, also in a table cell: markdown's punctuation backslash-escaped, HTML's
@@ -374,13 +383,9 @@ std::string markdown_text(std::string_view raw) {
   for (const char c : text) {
     switch (c) {
     case '<':
-      out += "&lt;";
-      break;
     case '>':
-      out += "&gt;";
-      break;
     case '&':
-      out += "&amp;";
+      out += html_entity(c);
       break;
     case '\\':
     case '`':
@@ -446,24 +451,11 @@ std::string html_text(std::string_view raw) {
   const std::string text = escape_control(raw);
   std::string out;
   for (const char c : text) {
-    switch (c) {
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '&':
-      out += "&amp;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&#39;";
-      break;
-    default:
+    const std::string_view entity = html_entity(c);
+    if (entity.empty()) {
       out += c;
+    } else {
+      out += entity;
     }
   }
   return out;

@@ -1304,14 +1304,7 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
   void each_request(const RequestFilter& filter,
                     const std::function<void(const Request&)>& visit) override {
     Transaction read(m_db, Transaction::Mode::deferred);
-    std::optional<std::int64_t> client_id;
-    if (filter.client) {
-      const std::optional<ClientRow> client = short_client_row(*filter.client);
-      if (!client) {
-        no_client(*filter.client, "list them with: slatrack client list");
-      }
-      client_id = client->id;
-    }
+    const std::optional<std::int64_t> client_id = client_filter_id(filter.client);
     std::vector<std::string> statuses;
     for (const Status status : filter.statuses) {
       const std::string name(to_string(status));
@@ -1509,14 +1502,7 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
     // --new remembers what it shows, so it writes; without it this is a plain read.
     Transaction transaction(m_db, query.only_new ? Transaction::Mode::immediate
                                                  : Transaction::Mode::deferred);
-    std::optional<std::int64_t> client_id;
-    if (query.client) {
-      const std::optional<ClientRow> client = short_client_row(*query.client);
-      if (!client) {
-        no_client(*query.client, "list them with: slatrack client list");
-      }
-      client_id = client->id;
-    }
+    const std::optional<std::int64_t> client_id = client_filter_id(query.client);
     // The last due time still shown, per calendar: overdue is due < now; at risk within W is
     // now <= due <= add(now, W) on the request's calendar (for N bd: due <= addbd(now, N)).
     const Instant overdue_cutoff = query.now - Seconds{1};
@@ -1604,14 +1590,7 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
 
   // ---- report: the query lives in sqlite_report.cpp ----
   [[nodiscard]] std::vector<ReportRow> report(const ReportQuery& query) override {
-    std::optional<std::int64_t> client_id;
-    if (query.client) {
-      const std::optional<ClientRow> client = short_client_row(*query.client);
-      if (!client) {
-        no_client(*query.client, "list them with: slatrack client list");
-      }
-      client_id = client->id;
-    }
+    const std::optional<std::int64_t> client_id = client_filter_id(query.client);
     return store::run_report(m_db, query, client_id);
   }
 
@@ -1743,6 +1722,19 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
   }
 
 private:
+  // The id of the client a filter names (short forms allowed); nullopt for no filter. Throws
+  // Error{not_found} naming the client when there is none.
+  std::optional<std::int64_t> client_filter_id(const std::optional<std::string>& name) {
+    if (!name) {
+      return std::nullopt;
+    }
+    const std::optional<ClientRow> client = short_client_row(*name);
+    if (!client) {
+      no_client(*name, "list them with: slatrack client list");
+    }
+    return client->id;
+  }
+
   store::StatementSource statement_source() {
     return [this](std::string_view sql) -> Statement& { return statement(sql); };
   }

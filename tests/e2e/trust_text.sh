@@ -39,5 +39,10 @@ expect_out "$(printf '%s\n' \
   'NAME            SLA       EMAIL  OWNER  OPEN  TOTAL  NOTE' \
   'acme            standard  -      -      2     2      -' \
   '株式会社テスト  standard  -      -      1     1      -')"
+# The report's table too (it measured code points, not columns, before display_width).
+st report --by client --from 2026-12; expect_rc 0
+expect_out_has 'CLIENT          LOGGED   MET  LATE  MET%'
+expect_out_has 'acme                 2     0     1  0.0%'
+expect_out_has '株式会社テスト       1     0     0     -'
 
 finish
