@@ -87,6 +87,7 @@ Statement make_statement(const StatementInput& input) {
   const Instant breached_until = std::min(input.to, input.now);
   std::vector<Seconds> reply_times;
   std::vector<Seconds> resolve_times;
+  out.lines.reserve(input.requests.size());
   for (const StatementRequest& item : input.requests) {
     const Request& request = item.request;
     StatementLine line;

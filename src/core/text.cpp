@@ -130,9 +130,14 @@ std::size_t display_width(std::string_view text) {
   std::size_t width = 0;
   std::size_t i = 0;
   while (i < text.size()) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++width; // ASCII (most text): one column
+      ++i;
+      continue;
+    }
     const std::size_t length = utf8_sequence_length(text, i);
     if (length <= 1) {
-      ++width; // ASCII, or a byte that is not UTF-8
+      ++width; // a byte that is not UTF-8
       ++i;
       continue;
     }
