@@ -58,6 +58,7 @@ else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
       "libc6, libsqlite3-0, tzdata")
 endif()
-# `calendar holiday --ics` loads libical 3 when it runs (src/cli/ics.cpp).
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libical3")
+# `calendar holiday --ics` loads libical 3 when it runs (src/cli/ics.cpp), and a team database
+# libpq (src/store/pg.cpp).
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libical3, libpq5")
 include(CPack)

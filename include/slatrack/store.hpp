@@ -1,5 +1,5 @@
-// The store: every read and write of slatrack's data, as domain operations. The SQLite backend is
-// the only code with SQL; a PostgreSQL backend would implement the same interface. Every operation
+// The store: every read and write of slatrack's data, as domain operations. The SQLite and
+// PostgreSQL backends are the only code with SQL, behind this one interface. Every operation
 // that writes is one transaction, and keeps each request's derived state (status, due times, clock
 // runs) equal to evaluate() of its events under its current rules.
 #pragma once
@@ -328,5 +328,18 @@ public:
 // was made by a newer slatrack (then it is left untouched).
 [[nodiscard]] std::unique_ptr<Store> open_sqlite_store(const std::string& path,
                                                        OpenMode mode = OpenMode::create);
+
+// Connects to the team database at `url` (a postgresql:// or postgres:// URL, docs/teams.md) and
+// checks and migrates its schema; with OpenMode::create a database without slatrack's schema gets
+// it, otherwise it is refused naming `slatrack init`. Throws Error{storage} when the server cannot
+// be reached, refuses, holds a schema of a newer slatrack or a lock past the timeout;
+// Error{usage} for a URL libpq cannot read.
+[[nodiscard]] std::unique_ptr<Store> open_pg_store(const std::string& url,
+                                                   OpenMode mode = OpenMode::create);
+// Whether a --db value names a team database: a postgresql:// or postgres:// URL.
+[[nodiscard]] bool is_team_database(std::string_view db);
+// Whether the team database URL `url` holds a password. Throws Error{usage} for a URL libpq
+// cannot read.
+[[nodiscard]] bool team_url_has_password(const std::string& url);
 
 } // namespace slatrack

@@ -83,7 +83,9 @@ void print_error(std::string_view message) {
 }
 
 void add_global_options(CLI::App& app, GlobalOptions& global) {
-  app.add_option("--db", global.db, "Database file (default $XDG_DATA_HOME/slatrack/slatrack.db)")
+  app.add_option("--db", global.db,
+                 "Database file (default $XDG_DATA_HOME/slatrack/slatrack.db), or a "
+                 "postgresql:// URL of a team database")
       ->envname("SLATRACK_DB")
       ->type_name("PATH");
   app.add_option("--now", global.now, "Act as if it were TIME")
@@ -460,6 +462,20 @@ std::optional<std::string> first_word(int argc, char** argv) {
   return std::nullopt;
 }
 
+// Whether --db was given on the command line (not SLATRACK_DB, not the settings file).
+bool db_on_command_line(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") {
+      return false;
+    }
+    if (arg == "--db" || arg.starts_with("--db=")) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // ---- the settings file, config and completion (docs/configuration.md) ----
 
 std::optional<std::string> env_value(const char* name) {
@@ -749,6 +765,7 @@ int run(int argc, char** argv) {
       if (leaf_command.app->parsed()) {
         GlobalOptions global = tree->global;
         global.documents = leaf_command.app->get_name() == "statement";
+        global.db_on_command_line = db_on_command_line(argc, argv);
         Context context{global};
         context.set_open_mode(open_mode(command_path(app), *tree));
         const int code = leaf_command.handler(context);

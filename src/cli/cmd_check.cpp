@@ -9,8 +9,8 @@
 namespace slatrack::cli {
 
 int run_check(Context& context) {
-  const std::string path = context.db_path();
   std::FILE* out = context.out();
+  const std::string path = context.store().location(); // a URL without its password
   const CheckReport report = context.store().check([out](const std::string& line) {
     std::string clean = line;
     for (char& c : clean) {

@@ -94,7 +94,18 @@ Store& Context::store() {
     if (path.empty()) {
       throw Error{ErrorKind::usage, "empty --db path: give the database file, e.g. --db ~/sla.db"};
     }
-    m_store = open_sqlite_store(path, m_open_mode);
+    if (is_team_database(path)) {
+      // A password on the command line is in every user's `ps` and in the shell's history.
+      if (m_options.db_on_command_line && team_url_has_password(path)) {
+        throw Error{ErrorKind::usage,
+                    "the --db URL holds a password, which every user of this machine can read "
+                    "(ps); put it in ~/.pgpass (mode 0600, a line HOST:PORT:DBNAME:USER:PASSWORD) "
+                    "and give the URL without it"};
+      }
+      m_store = open_pg_store(path, m_open_mode);
+    } else {
+      m_store = open_sqlite_store(path, m_open_mode);
+    }
   }
   return *m_store;
 }

@@ -13,9 +13,10 @@
 namespace slatrack::cli {
 
 struct GlobalOptions {
-  std::optional<std::string> db;  // --db or SLATRACK_DB
-  std::optional<std::string> now; // --now or SLATRACK_NOW
-  std::optional<std::string> tz;  // --tz
+  std::optional<std::string> db;   // --db or SLATRACK_DB (or the settings file's db)
+  bool db_on_command_line = false; // db came from --db (a password in a URL there is refused)
+  std::optional<std::string> now;  // --now or SLATRACK_NOW
+  std::optional<std::string> tz;   // --tz
   std::string format = "table";
   std::string color = "auto";
   bool quiet = false;

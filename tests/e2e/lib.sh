@@ -1,5 +1,8 @@
 # Shared helpers for the end-to-end tests. Each test: `source lib.sh "$1"` with the slatrack binary
 # as $1. It gets a temporary directory $tmp (kept on failure) and a database $db in it.
+# With SLATRACK_TEST_PG set (the state file of scripts/pg-server, as ctest's PostgreSQL pass sets
+# it), $db is instead the URL of a new, empty database of its own on that server, dropped when the
+# test ends; without a server there, the test is skipped with one line (exit 77).
 set -u
 SLATRACK_BIN=$(realpath "$1")
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/slatrack-e2e.XXXXXX")
@@ -10,6 +13,27 @@ export TZ=${TZ:-UTC}
 export SLATRACK_USER=tester
 unset SLATRACK_DB SLATRACK_NOW NO_COLOR SLATRACK_CONFIG
 export XDG_CONFIG_HOME="$tmp/config" # no settings file unless a test writes one
+pg_state=${SLATRACK_TEST_PG:-}
+unset SLATRACK_TEST_PG
+pg_dir=""
+pg_db=""
+if [ -n "$pg_state" ]; then
+  if [ ! -s "$pg_state" ]; then
+    rm -rf "$tmp"
+    echo "skipped: no PostgreSQL server for this test (scripts/pg-server could not start one)"
+    exit 77
+  fi
+  pg_dir=$(sed -n 1p "$pg_state")
+  pg_bin=$(sed -n 3p "$pg_state")
+  pg_db="e2e_$$_$RANDOM"
+  # pg_sql SQL...: runs SQL as the server's superuser in the database `postgres`.
+  pg_sql() {
+    "$pg_bin/psql" -X -q -At -v ON_ERROR_STOP=1 -h "$pg_dir" -U postgres -d postgres "$@"
+  }
+  pg_sql -c "CREATE DATABASE $pg_db" >/dev/null
+  db="postgresql://postgres@/$pg_db?host=$pg_dir"
+  trap 'pg_sql -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
+fi
 
 finish() {
   if [ "$failures" -eq 0 ]; then

@@ -78,9 +78,16 @@ for package in libc6 libsqlite3-0 tzdata; do
 done
 # Zones are read by slatrack itself (src/core/zone_files.cpp): date-tz is not needed any more;
 # fmt and toml++ are compiled in header-only (libstdc++ too, except in the sanitizer build).
-for package in libdate-tz3 libfmt9 libtomlplusplus3; do
+# libpq is loaded when a team database is opened (src/store/pg.cpp): recommended, not a dependency.
+for package in libdate-tz3 libfmt9 libtomlplusplus3 libpq5; do
   checks=$((checks + 1))
   ! grep -qxF "$package" <<<"$names" || fail "Depends still has $package: $depends"
+done
+recommends=$(dpkg-deb -f "$deb" Recommends)
+for package in libical3 libpq5; do
+  checks=$((checks + 1))
+  tr ',' '\n' <<<"$recommends" | sed 's/^ *//; s/ .*//' | grep -qxF "$package" \
+    || fail "Recommends has no $package: $recommends"
 done
 dpkg -x "$deb" "$tmp/root"
 check_root "$tmp/root" deb

@@ -1,0 +1,494 @@
+#include "store/pg.hpp"
+
+#include "slatrack/error.hpp"
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <libpq-fe.h>
+#include <memory>
+#include <unistd.h>
+#include <utility>
+
+namespace slatrack::pg {
+
+namespace {
+
+// Why dlopen: libpq brings some twenty shared libraries (TLS, Kerberos, LDAP...); linked in, every
+// command would load them at start-up (docs/performance.md, "Startup") for the few that use a
+// team database. So libpq.so.5 is loaded when a team database is opened, and the package
+// recommends libpq5 instead of depending on it (as libical for `calendar holiday --ics`).
+class Libpq {
+public:
+  Libpq() : m_handle(dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL)) {
+    if (m_handle == nullptr) {
+      throw Error{ErrorKind::storage,
+                  "a team database (a postgresql:// URL) needs libpq, which is not installed; "
+                  "install it with: apt-get install libpq5"};
+    }
+    load(PQclear, "PQclear");
+    load(PQcmdTuples, "PQcmdTuples");
+    load(PQconnectdbParams, "PQconnectdbParams");
+    load(PQconninfoFree, "PQconninfoFree");
+    load(PQconninfoParse, "PQconninfoParse");
+    load(PQerrorMessage, "PQerrorMessage");
+    load(PQexec, "PQexec");
+    load(PQexecParams, "PQexecParams");
+    load(PQfinish, "PQfinish");
+    load(PQfreemem, "PQfreemem");
+    load(PQgetisnull, "PQgetisnull");
+    load(PQgetlength, "PQgetlength");
+    load(PQgetvalue, "PQgetvalue");
+    load(PQntuples, "PQntuples");
+    load(PQresultErrorField, "PQresultErrorField");
+    load(PQresultStatus, "PQresultStatus");
+    load(PQsetNoticeProcessor, "PQsetNoticeProcessor");
+    load(PQstatus, "PQstatus");
+    load(PQtransactionStatus, "PQtransactionStatus");
+  }
+  Libpq(const Libpq&) = delete;
+  Libpq& operator=(const Libpq&) = delete;
+  ~Libpq() = default; // loaded for the life of the process: connections may outlive any scope
+
+  decltype(&::PQclear) PQclear = nullptr;
+  decltype(&::PQcmdTuples) PQcmdTuples = nullptr;
+  decltype(&::PQconnectdbParams) PQconnectdbParams = nullptr;
+  decltype(&::PQconninfoFree) PQconninfoFree = nullptr;
+  decltype(&::PQconninfoParse) PQconninfoParse = nullptr;
+  decltype(&::PQerrorMessage) PQerrorMessage = nullptr;
+  decltype(&::PQexec) PQexec = nullptr;
+  decltype(&::PQexecParams) PQexecParams = nullptr;
+  decltype(&::PQfinish) PQfinish = nullptr;
+  decltype(&::PQfreemem) PQfreemem = nullptr;
+  decltype(&::PQgetisnull) PQgetisnull = nullptr;
+  decltype(&::PQgetlength) PQgetlength = nullptr;
+  decltype(&::PQgetvalue) PQgetvalue = nullptr;
+  decltype(&::PQntuples) PQntuples = nullptr;
+  decltype(&::PQresultErrorField) PQresultErrorField = nullptr;
+  decltype(&::PQresultStatus) PQresultStatus = nullptr;
+  decltype(&::PQsetNoticeProcessor) PQsetNoticeProcessor = nullptr;
+  decltype(&::PQstatus) PQstatus = nullptr;
+  decltype(&::PQtransactionStatus) PQtransactionStatus = nullptr;
+
+private:
+  template <typename Function> void load(Function& function, const char* name) {
+    void* symbol = dlsym(m_handle, name);
+    if (symbol == nullptr) {
+      throw Error{ErrorKind::storage,
+                  fmt::format("libpq.so.5 has no {}; install libpq 13 or newer with: apt-get "
+                              "install libpq5",
+                              name)};
+    }
+    function = reinterpret_cast<Function>(symbol); // NOLINT: how dlsym is used
+  }
+
+  void* m_handle;
+};
+
+// The process's libpq, loaded on first use. Throws Error{storage} when it is not installed.
+const Libpq& libpq() {
+  static const Libpq loaded;
+  return loaded;
+}
+
+// Collapses a libpq message to one line: its first line, runs of white space as one space.
+std::string one_line(std::string_view message) {
+  std::string out;
+  bool space = false;
+  for (const char c : message) {
+    if (c == '\n') {
+      break;
+    }
+    if (c == ' ' || c == '\t' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) {
+      out += ' ';
+      space = false;
+    }
+    out += c;
+  }
+  return out;
+}
+
+// "running SELECT id FROM requests": the start of a statement, for messages.
+std::string describe_sql(std::string_view sql) {
+  return "running " + one_line(sql.substr(0, std::min<std::size_t>(sql.size(), 48)));
+}
+
+bool contains(std::string_view text, std::string_view part) {
+  return text.find(part) != std::string_view::npos;
+}
+
+// Server notices (NOTICE, WARNING) go nowhere: a quiet command prints nothing (cron mails only
+// output), and slatrack's own messages say what matters.
+void drop_notice(void* /*arg*/, const char* /*message*/) {}
+
+// Runs `connect` with stderr pointed at a pipe, and returns what was written there: libpq prints
+// some warnings itself (a password file that others can read), which must not reach stderr. They
+// are a few lines: the pipe (64 KiB) never fills; a longer text would be cut, never block.
+template <class Connect> std::string capture_stderr(Connect&& connect) {
+  std::array<int, 2> fds{-1, -1};
+  std::fflush(stderr);
+  const int saved = ::dup(STDERR_FILENO);
+  if (saved < 0 || ::pipe2(fds.data(), O_CLOEXEC | O_NONBLOCK) != 0) {
+    if (saved >= 0) {
+      ::close(saved);
+    }
+    connect();
+    return {};
+  }
+  ::dup2(fds[1], STDERR_FILENO);
+  ::close(fds[1]);
+  connect();
+  std::fflush(stderr);
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+  std::string text;
+  std::array<char, 4096> buffer{};
+  for (;;) {
+    const ssize_t n = ::read(fds[0], buffer.data(), buffer.size());
+    if (n <= 0) {
+      break;
+    }
+    text.append(buffer.data(), static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  return text;
+}
+
+// The options every session runs with (appended to the URL's own `options`).
+constexpr std::string_view k_session_options =
+    "-c search_path=slatrack -c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres "
+    "-c client_min_messages=error -c lock_timeout=";
+
+struct ConninfoDeleter {
+  void operator()(PQconninfoOption* options) const noexcept {
+    libpq().PQconninfoFree(options);
+  }
+};
+using Conninfo = std::unique_ptr<PQconninfoOption, ConninfoDeleter>;
+
+// The URL's connection parameters, as libpq reads them. Throws Error{usage}.
+Conninfo parse_url(const std::string& url) {
+  char* message = nullptr;
+  Conninfo options{libpq().PQconninfoParse(url.c_str(), &message)};
+  if (!options) {
+    const std::string reason = message != nullptr ? one_line(message) : "out of memory";
+    libpq().PQfreemem(message);
+    throw Error{ErrorKind::usage,
+                fmt::format("bad database URL {}: {}; write postgresql://USER@HOST[:PORT]/DBNAME",
+                            redact(url), reason)};
+  }
+  return options;
+}
+
+std::optional<std::string> conninfo_value(const Conninfo& options, std::string_view keyword) {
+  for (const PQconninfoOption* option = options.get(); option->keyword != nullptr; ++option) {
+    if (keyword == option->keyword && option->val != nullptr) {
+      return std::string(option->val);
+    }
+  }
+  return std::nullopt;
+}
+
+// The Error for a connection that could not be made: `message` is libpq's; `warnings` what libpq
+// printed meanwhile (a password file it did not read).
+Error connect_error(const std::string& location, std::string_view message,
+                    std::string_view warnings) {
+  std::string reason = one_line(message);
+  if (const std::string warning = one_line(warnings); !warning.empty()) {
+    reason += "; " + warning;
+  }
+  if (contains(reason, "password") || contains(reason, "authentication")) {
+    return Error{ErrorKind::storage,
+                 fmt::format("authentication refused by {}: {}; give the password in ~/.pgpass "
+                             "(mode 0600), PGPASSWORD or a service file (docs/teams.md)",
+                             location, reason)};
+  }
+  if (contains(reason, "does not exist")) {
+    return Error{ErrorKind::storage,
+                 fmt::format("cannot open {}: {}; create the database first (createdb) or check "
+                             "the URL",
+                             location, reason)};
+  }
+  return Error{ErrorKind::storage,
+               fmt::format("cannot reach the database server of {}: {}; check the URL and that "
+                           "the server is running",
+                           location, reason)};
+}
+
+} // namespace
+
+bool is_url(std::string_view db) {
+  return db.starts_with("postgresql://") || db.starts_with("postgres://");
+}
+
+std::string redact(std::string_view url) {
+  const std::size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) {
+    return std::string(url);
+  }
+  const std::size_t start = scheme + 3;
+  std::size_t end = url.find_first_of("/?", start);
+  if (end == std::string_view::npos) {
+    end = url.size();
+  }
+  std::string authority(url.substr(start, end - start));
+  if (const std::size_t at = authority.rfind('@'); at != std::string::npos) {
+    if (const std::size_t colon = authority.find(':'); colon < at) {
+      authority.erase(colon, at - colon);
+    }
+  }
+  std::string out = std::string(url.substr(0, start)) + authority;
+  const std::size_t question = url.find('?', end);
+  out += url.substr(end, question == std::string_view::npos ? url.size() - end : question - end);
+  if (question != std::string_view::npos) {
+    std::string_view query = url.substr(question + 1);
+    char separator = '?';
+    while (!query.empty()) {
+      const std::size_t amp = query.find('&');
+      const std::string_view item = query.substr(0, amp);
+      if (!item.starts_with("password=") && !item.empty()) {
+        out += separator;
+        out += item;
+        separator = '&';
+      }
+      query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    }
+  }
+  return out;
+}
+
+bool has_password(const std::string& url) {
+  const Conninfo options = parse_url(url);
+  const std::optional<std::string> password = conninfo_value(options, "password");
+  return password.has_value();
+}
+
+// ---- Result ----
+
+Result::Result(Result&& other) noexcept : m_result(std::exchange(other.m_result, nullptr)) {}
+
+Result& Result::operator=(Result&& other) noexcept {
+  if (this != &other) {
+    if (m_result != nullptr) {
+      libpq().PQclear(m_result);
+    }
+    m_result = std::exchange(other.m_result, nullptr);
+  }
+  return *this;
+}
+
+Result::~Result() {
+  if (m_result != nullptr) {
+    libpq().PQclear(m_result);
+  }
+}
+
+bool Result::ok() const {
+  const ExecStatusType status = libpq().PQresultStatus(m_result);
+  return m_result != nullptr && (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK);
+}
+
+int Result::rows() const {
+  return libpq().PQntuples(m_result);
+}
+
+std::int64_t Result::changed() const {
+  const char* text = libpq().PQcmdTuples(m_result);
+  return text == nullptr || *text == '\0' ? 0 : std::stoll(text);
+}
+
+bool Result::is_null(int row, int column) const {
+  return libpq().PQgetisnull(m_result, row, column) != 0;
+}
+
+std::int64_t Result::integer(int row, int column) const {
+  const char* text = libpq().PQgetvalue(m_result, row, column);
+  return text == nullptr || *text == '\0' ? 0 : std::stoll(text);
+}
+
+std::string Result::text(int row, int column) const {
+  return std::string(libpq().PQgetvalue(m_result, row, column),
+                     static_cast<std::size_t>(libpq().PQgetlength(m_result, row, column)));
+}
+
+std::optional<std::int64_t> Result::optional_integer(int row, int column) const {
+  if (is_null(row, column)) {
+    return std::nullopt;
+  }
+  return integer(row, column);
+}
+
+std::optional<std::string> Result::optional_text(int row, int column) const {
+  if (is_null(row, column)) {
+    return std::nullopt;
+  }
+  return text(row, column);
+}
+
+// ---- Connection ----
+
+Connection::Connection(std::string url) : m_location(redact(url)) {
+  const Conninfo parsed = parse_url(url);
+  std::string options = conninfo_value(parsed, "options").value_or("");
+  if (!options.empty()) {
+    options += ' ';
+  }
+  options += fmt::format("{}{}", k_session_options, k_lock_timeout_ms);
+  const std::string timeout = std::to_string(k_connect_timeout_s);
+  // Before dbname: defaults the URL may change; after it: what every session needs.
+  const std::array<const char*, 9> keywords{
+      "connect_timeout",  "keepalives_idle",  "keepalives_interval",
+      "keepalives_count", "application_name", "dbname",
+      "options",          "client_encoding",  nullptr};
+  const std::array<const char*, 9> values{
+      timeout.c_str(), "10", "5", "3", "slatrack", url.c_str(), options.c_str(), "UTF8", nullptr};
+  const std::string warnings = capture_stderr([&] {
+    m_conn = libpq().PQconnectdbParams(keywords.data(), values.data(), /*expand_dbname=*/1);
+  });
+  if (m_conn == nullptr) {
+    throw Error{ErrorKind::storage, fmt::format("cannot connect to {}: out of memory", m_location)};
+  }
+  if (libpq().PQstatus(m_conn) != CONNECTION_OK) {
+    const Error error = connect_error(m_location, libpq().PQerrorMessage(m_conn), warnings);
+    libpq().PQfinish(m_conn);
+    m_conn = nullptr;
+    throw error;
+  }
+  libpq().PQsetNoticeProcessor(m_conn, drop_notice, nullptr);
+}
+
+Connection::Connection(Connection&& other) noexcept
+    : m_conn(std::exchange(other.m_conn, nullptr)), m_location(std::move(other.m_location)) {}
+
+Connection& Connection::operator=(Connection&& other) noexcept {
+  if (this != &other) {
+    if (m_conn != nullptr) {
+      libpq().PQfinish(m_conn);
+    }
+    m_conn = std::exchange(other.m_conn, nullptr);
+    m_location = std::move(other.m_location);
+  }
+  return *this;
+}
+
+Connection::~Connection() {
+  if (m_conn != nullptr) {
+    libpq().PQfinish(m_conn);
+  }
+}
+
+void Connection::exec(std::string_view sql, std::string_view operation) {
+  const std::string text(sql);
+  const Result result{libpq().PQexec(m_conn, text.c_str())};
+  if (!result.ok()) {
+    fail(operation, result.get());
+  }
+}
+
+Result Connection::query(std::string_view sql, std::initializer_list<Value> params) {
+  return query(sql, std::vector<Value>(params));
+}
+
+Result Connection::query(std::string_view sql, const std::vector<Value>& params) {
+  const std::string text(sql);
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Value& param : params) {
+    values.push_back(param ? param->c_str() : nullptr);
+  }
+  Result result{libpq().PQexecParams(m_conn, text.c_str(), static_cast<int>(values.size()), nullptr,
+                                     values.data(), nullptr, nullptr, 0)};
+  if (!result.ok()) {
+    fail(describe_sql(sql), result.get());
+  }
+  return result;
+}
+
+bool Connection::in_transaction() const {
+  return libpq().PQtransactionStatus(m_conn) != PQTRANS_IDLE;
+}
+
+void Connection::fail(std::string_view operation, const pg_result* result) const {
+  if (libpq().PQstatus(m_conn) != CONNECTION_OK) {
+    throw Error{ErrorKind::storage,
+                fmt::format("lost the connection to {} ({}); nothing was written: check the "
+                            "server and try again",
+                            m_location, one_line(libpq().PQerrorMessage(m_conn)))};
+  }
+  const char* state =
+      result != nullptr ? libpq().PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const char* primary =
+      result != nullptr ? libpq().PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  const std::string message =
+      one_line(primary != nullptr ? primary : libpq().PQerrorMessage(m_conn));
+  const std::string_view code = state != nullptr ? state : "";
+  if (code == "55P03" || code == "57014" || code == "40001" || code == "40P01") {
+    throw Error{
+        ErrorKind::storage,
+        fmt::format("database {} is busy (another slatrack is writing); try again", m_location)};
+  }
+  if (code == "53100") {
+    throw Error{ErrorKind::storage,
+                fmt::format("{}: the database server's disk is full ({}); nothing was written: "
+                            "free some space and try again",
+                            operation, m_location)};
+  }
+  if (code == "42501" || code == "25006") {
+    throw Error{ErrorKind::storage,
+                fmt::format("cannot write {}: {}; ask the database's owner for rights, or use "
+                            "--db",
+                            m_location, message)};
+  }
+  throw Error{ErrorKind::storage, fmt::format("{}: {} ({})", operation, message, m_location)};
+}
+
+// ---- Transaction ----
+
+Transaction::Transaction(Connection& connection, Mode mode)
+    : m_connection(connection), m_nested(connection.in_transaction()) {
+  if (m_nested) {
+    m_connection.exec("SAVEPOINT nested", "start a nested transaction");
+    return;
+  }
+  try {
+    if (mode == Mode::write) {
+      m_connection.exec(fmt::format("BEGIN; SELECT pg_advisory_xact_lock({})", k_write_lock),
+                        "start a write transaction");
+    } else {
+      m_connection.exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+                        "start a read transaction");
+    }
+  } catch (...) {
+    if (m_connection.in_transaction()) {
+      Result{libpq().PQexec(m_connection.get(), "ROLLBACK")};
+    }
+    throw;
+  }
+}
+
+Transaction::~Transaction() {
+  if (m_done || !m_connection.in_transaction()) {
+    return;
+  }
+  // Errors ignored: the connection may be gone, and the server rolls back then anyway.
+  if (m_nested) {
+    Result{libpq().PQexec(m_connection.get(),
+                          "ROLLBACK TO SAVEPOINT nested; RELEASE SAVEPOINT nested")};
+  } else {
+    Result{libpq().PQexec(m_connection.get(), "ROLLBACK")};
+  }
+}
+
+void Transaction::commit() {
+  m_connection.exec(m_nested ? "RELEASE SAVEPOINT nested" : "COMMIT", "commit");
+  m_done = true;
+}
+
+} // namespace slatrack::pg

@@ -1,0 +1,152 @@
+// Thin RAII wrappers over libpq (STYLE.md section 5), like store/sqlite.hpp for SQLite: a
+// connection, a result, statements with parameters, and a transaction that rolls back unless
+// committed. Every failed call becomes Error{storage}: one line naming the operation, the server's
+// message and the database's URL without its password; an unreachable server, refused
+// authentication, a lock held past the timeout and a lost connection get messages that say what to
+// do. Server notices and libpq's own warnings never reach stderr.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+namespace slatrack::pg {
+
+// How long connecting may take, in seconds (libpq's connect_timeout).
+inline constexpr int k_connect_timeout_s = 10;
+// How long a writer waits for the write lock or any other lock (lock_timeout), in milliseconds:
+// the busy timeout of SQLite (store/sqlite.hpp).
+inline constexpr int k_lock_timeout_ms = 10000;
+// The key of the transaction-scoped advisory lock every write takes first ("SLAT").
+inline constexpr std::int64_t k_write_lock = 0x534C4154;
+
+// Whether `db` (a --db value) names a PostgreSQL database: a postgresql:// or postgres:// URL.
+[[nodiscard]] bool is_url(std::string_view db);
+// `url` as it may be shown: a password in it (user:PASSWORD@ or password=...) left out.
+[[nodiscard]] std::string redact(std::string_view url);
+// Whether `url` holds a password. Throws Error{usage} when libpq cannot read it.
+[[nodiscard]] bool has_password(const std::string& url);
+
+// One value of a statement's parameters, as text (libpq's text format); nullopt is NULL.
+using Value = std::optional<std::string>;
+[[nodiscard]] inline Value value(std::int64_t number) {
+  return std::to_string(number);
+}
+[[nodiscard]] inline Value value(int number) {
+  return std::to_string(number);
+}
+[[nodiscard]] inline Value value(std::string_view text) {
+  return std::string(text);
+}
+[[nodiscard]] inline Value value(const char* text) {
+  return std::string(text);
+}
+[[nodiscard]] inline Value value(const std::string& text) {
+  return text;
+}
+[[nodiscard]] inline Value value(const std::optional<std::string>& text) {
+  return text;
+}
+[[nodiscard]] inline Value value(const std::optional<std::int64_t>& number) {
+  return number ? Value{std::to_string(*number)} : std::nullopt;
+}
+
+// The rows of one statement. Move-only; a moved-from Result holds null.
+class Result {
+public:
+  explicit Result(pg_result* result) noexcept : m_result(result) {}
+  Result(Result&& other) noexcept;
+  Result& operator=(Result&& other) noexcept;
+  Result(const Result&) = delete;
+  Result& operator=(const Result&) = delete;
+  ~Result();
+
+  [[nodiscard]] pg_result* get() const noexcept {
+    return m_result;
+  }
+  // Whether the statement succeeded (a null result, from a lost connection, did not).
+  [[nodiscard]] bool ok() const;
+  [[nodiscard]] int rows() const;
+  // Rows changed by an INSERT, UPDATE or DELETE.
+  [[nodiscard]] std::int64_t changed() const;
+  // Columns of row `row`, both 0-based.
+  [[nodiscard]] bool is_null(int row, int column) const;
+  [[nodiscard]] std::int64_t integer(int row, int column) const;
+  [[nodiscard]] std::string text(int row, int column) const;
+  [[nodiscard]] std::optional<std::int64_t> optional_integer(int row, int column) const;
+  [[nodiscard]] std::optional<std::string> optional_text(int row, int column) const;
+
+private:
+  pg_result* m_result = nullptr;
+};
+
+// An open connection to `url`. Move-only; a moved-from Connection holds null. Each session runs
+// in UTC with ISO dates, the search path `slatrack` (the schema that holds slatrack's tables, so
+// the database may hold others) and the lock timeout above, whatever the server's defaults.
+class Connection {
+public:
+  // Connects. Throws Error{storage} (unreachable, authentication refused, no such database).
+  explicit Connection(std::string url);
+  Connection(Connection&& other) noexcept;
+  Connection& operator=(Connection&& other) noexcept;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection();
+
+  [[nodiscard]] pg_conn* get() const noexcept {
+    return m_conn;
+  }
+  // The URL without its password, for messages.
+  [[nodiscard]] const std::string& location() const noexcept {
+    return m_location;
+  }
+
+  // Runs one or more SQL statements without parameters (schema scripts, BEGIN/COMMIT). Throws
+  // Error{storage} naming `operation`.
+  void exec(std::string_view sql, std::string_view operation);
+  // Runs one statement with parameters $1, $2... and returns its rows. Throws Error{storage}.
+  Result query(std::string_view sql, std::initializer_list<Value> params);
+  Result query(std::string_view sql, const std::vector<Value>& params);
+
+  // Whether a transaction is open.
+  [[nodiscard]] bool in_transaction() const;
+
+  // Throws the Error{storage} for `result` (null: the connection's own error) of `operation`.
+  [[noreturn]] void fail(std::string_view operation, const pg_result* result) const;
+
+private:
+  pg_conn* m_conn = nullptr;
+  std::string m_location;
+};
+
+// A transaction: for writing, BEGIN then the advisory lock k_write_lock (waiting up to the lock
+// timeout), so writers take turns as on SQLite and numbers have no gaps; for reading, one
+// REPEATABLE READ snapshot. The destructor rolls back unless commit() succeeded. Opened while
+// another transaction is open (Store::transaction), it is a SAVEPOINT inside it.
+class Transaction {
+public:
+  enum class Mode { write, read };
+
+  explicit Transaction(Connection& connection, Mode mode = Mode::write);
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  Transaction(Transaction&&) = delete;
+  Transaction& operator=(Transaction&&) = delete;
+  ~Transaction();
+
+  // Commits. Throws Error{storage}; the destructor then rolls back.
+  void commit();
+
+private:
+  Connection& m_connection;
+  bool m_nested = false;
+  bool m_done = false;
+};
+
+} // namespace slatrack::pg

@@ -1,0 +1,952 @@
+// The team database's Store (docs/teams.md): the same domain operations as the SQLite store
+// (sqlite_store.cpp) over libpq (store/pg.hpp). Every write is one transaction that first takes
+// the write lock (pg::Transaction), so writers take turns as on SQLite and numbers have no gaps;
+// reads run in one REPEATABLE READ snapshot. Operations are moving in one by one: one that is not
+// here yet fails with one line (exit 3) and writes nothing, never a wrong answer; docs/teams.md
+// lists what works.
+#include "slatrack/calendar.hpp"
+#include "slatrack/error.hpp"
+#include "slatrack/model.hpp"
+#include "slatrack/store.hpp"
+#include "slatrack/text.hpp"
+#include "store/pg.hpp"
+#include "store/pg_schema.hpp"
+#include "store/values.hpp"
+#include "system/zone_files.hpp"
+
+#include <algorithm>
+#include <date/date.h>
+#include <fmt/format.h>
+#include <limits>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+
+namespace slatrack {
+
+namespace {
+
+// What a command that needs an operation not yet on PostgreSQL says (exit 3: the database cannot
+// do it, the input is fine).
+using store::blank;
+using store::check_field;
+using store::check_name;
+using store::from_db;
+using store::non_empty;
+using store::shell_word;
+using store::to_db;
+using store::to_instant;
+using store::to_target;
+
+[[noreturn]] void unavailable(std::string_view what) {
+  throw Error{ErrorKind::storage,
+              fmt::format("{} does not work on a team database (PostgreSQL) in this slatrack yet; "
+                          "see docs/teams.md for what does, or use a database file",
+                          what)};
+}
+
+std::string plural(std::int64_t count, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", count, count == 1 ? one : many);
+}
+
+// `no client "acme" (did you mean "Acme Ltd"?); add it with: ...`
+[[noreturn]] void not_found(std::string_view what, std::string_view name,
+                            const std::vector<std::string>& names, std::string_view next) {
+  throw Error{ErrorKind::not_found, fmt::format("no {} \"{}\"{}; {}", what, name,
+                                                store::did_you_mean(name, names), next)};
+}
+
+void check_target(std::string_view policy, std::string_view metric, Target value) {
+  if (!value.in_business_days() && value.time <= Seconds{0}) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("SLA policy \"{}\": the {} target must be longer than 0; give a "
+                            "duration such as 2h",
+                            policy, metric)};
+  }
+}
+
+void check_holiday(const Holiday& day) {
+  const int year = day.year == 0 ? 2000 : day.year; // 2000 is a leap year: 02-29 is fine yearly
+  const date::year_month_day ymd{date::year{year}, date::month{day.month}, date::day{day.day}};
+  if (day.year < 0 || day.year > 9999 || !ymd.ok()) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("holiday {} is not a date; write YYYY-MM-DD (once) or MM-DD (every "
+                            "year)",
+                            format_holiday_date(day))};
+  }
+}
+
+struct LoadedPolicy {
+  Policy policy;                       // with every version
+  std::int64_t calendar_id = 0;        // of the latest version
+  std::vector<std::int64_t> calendars; // of each version
+};
+
+struct ClientRow {
+  std::int64_t id = 0;
+  std::string name;
+  std::int64_t policy_id = 0;
+  std::optional<std::string> email;
+  std::optional<std::string> owner;
+  std::optional<std::string> note;
+};
+
+struct CalendarRow {
+  std::int64_t id = 0;
+  std::string name;
+  bool builtin = false;
+};
+
+struct PolicyRow {
+  std::int64_t id = 0;
+  std::string name;
+  bool builtin = false;
+};
+
+class PgStore final : public Store {
+public:
+  PgStore(const std::string& url, OpenMode mode) : m_db(store::open_pg_database(url, mode)) {}
+
+  [[nodiscard]] std::string location() const override {
+    return m_db.location();
+  }
+
+  [[nodiscard]] int schema_version() override {
+    return store::read_pg_schema_version(m_db);
+  }
+
+  void transaction(const std::function<void()>& body, bool commit) override {
+    pg::Transaction write(m_db);
+    body();
+    if (commit) {
+      write.commit();
+    }
+  }
+
+  // ---- calendars ----
+
+  [[nodiscard]] std::vector<Calendar> calendars() override {
+    pg::Transaction read(m_db, pg::Transaction::Mode::read);
+    std::vector<Calendar> out;
+    for (const std::int64_t id : ids("SELECT id FROM calendars ORDER BY fold(name), id", {})) {
+      out.push_back(load_calendar(id));
+    }
+    read.commit();
+    return out;
+  }
+
+  [[nodiscard]] std::optional<Calendar> find_calendar(std::string_view name) override {
+    pg::Transaction read(m_db, pg::Transaction::Mode::read);
+    std::optional<Calendar> out;
+    if (const std::optional<CalendarRow> row = calendar_row(name)) {
+      out = load_calendar(row->id);
+    }
+    read.commit();
+    return out;
+  }
+
+  void add_calendar(const CalendarRules& rules) override {
+    if (blank(rules.name)) {
+      throw Error{ErrorKind::invalid_input, "a calendar needs a name"};
+    }
+    check_name("calendar name", rules.name);
+    pg::Transaction write(m_db);
+    if (const std::optional<CalendarRow> row = calendar_row(rules.name)) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("calendar \"{}\" exists; change it with: slatrack calendar edit {}",
+                              row->name, shell_word(row->name))};
+    }
+    const CalendarRules valid = checked(rules);
+    const std::int64_t id =
+        m_db.query("INSERT INTO calendars (id, name, zone, hours) SELECT coalesce(max(id), 0) + 1, "
+                   "$1, $2, $3 FROM calendars RETURNING id",
+                   {pg::value(valid.name), pg::value(valid.zone),
+                    pg::value(format_hours(valid.hours))})
+            .integer(0, 0);
+    for (const Holiday& day : valid.holidays) {
+      put_holiday(id, day);
+    }
+    write.commit();
+  }
+
+  RuleEffect change_calendar(std::string_view name, const CalendarChange& change) override {
+    pg::Transaction write(m_db);
+    const CalendarRow row = changeable_calendar(name);
+    Calendar calendar = load_calendar(row.id);
+    if (change.zone) {
+      calendar.rules.zone = *change.zone;
+    }
+    if (change.hours) {
+      calendar.rules.hours = *change.hours;
+    }
+    calendar.rules = checked(std::move(calendar.rules));
+    m_db.query("UPDATE calendars SET zone = $1, hours = $2 WHERE id = $3",
+               {pg::value(calendar.rules.zone), pg::value(format_hours(calendar.rules.hours)),
+                pg::value(row.id)});
+    const RuleEffect changed = reevaluate_calendar(row.id);
+    write.commit();
+    return changed;
+  }
+
+  RuleEffect add_holidays(std::string_view name, const std::vector<Holiday>& days) override {
+    for (const Holiday& day : days) {
+      check_holiday(day);
+    }
+    pg::Transaction write(m_db);
+    const CalendarRow row = changeable_calendar(name);
+    for (const Holiday& day : days) {
+      put_holiday(row.id, day);
+    }
+    static_cast<void>(checked(load_calendar(row.id).rules));
+    const RuleEffect changed = reevaluate_calendar(row.id);
+    write.commit();
+    return changed;
+  }
+
+  RuleEffect remove_holidays(std::string_view name, const std::vector<Holiday>& days) override {
+    pg::Transaction write(m_db);
+    const CalendarRow row = changeable_calendar(name);
+    for (const Holiday& day : days) {
+      const pg::Result removed = m_db.query(
+          "DELETE FROM holidays WHERE calendar_id = $1 AND year = $2 AND month = $3 AND day = $4",
+          {pg::value(row.id), pg::value(day.year), pg::value(static_cast<std::int64_t>(day.month)),
+           pg::value(static_cast<std::int64_t>(day.day))});
+      if (removed.changed() == 0) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("calendar \"{}\" has no holiday {}; see them with: slatrack "
+                                "calendar show {}",
+                                row.name, format_holiday_date(day), shell_word(row.name))};
+      }
+    }
+    const RuleEffect changed = reevaluate_calendar(row.id);
+    write.commit();
+    return changed;
+  }
+
+  void remove_calendar(std::string_view name) override {
+    pg::Transaction write(m_db);
+    const std::optional<CalendarRow> row = calendar_row(name);
+    if (!row) {
+      no_calendar(name, "list them with: slatrack calendar list");
+    }
+    if (row->builtin) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("calendar \"{}\" is built in and cannot be removed", row->name)};
+    }
+    const std::vector<std::string> users =
+        texts("SELECT DISTINCT fold(p.name), p.name FROM policies p JOIN policy_versions v "
+              "ON v.policy_id = p.id WHERE v.calendar_id = $1 ORDER BY fold(p.name), p.name",
+              {pg::value(row->id)}, 1);
+    if (!users.empty()) {
+      // "policy "a"", "policies "a" and "b"", "policies "a", "b", "c" and 2 more"
+      std::string named;
+      const std::size_t shown = std::min<std::size_t>(users.size(), 3);
+      for (std::size_t i = 0; i < shown; ++i) {
+        const bool last = i + 1 == shown && shown == users.size();
+        named += i == 0 ? "" : (last ? " and " : ", ");
+        named += fmt::format("\"{}\"", users[i]);
+      }
+      if (shown < users.size()) {
+        named += fmt::format(" and {} more", users.size() - shown);
+      }
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("calendar \"{}\" is used by {} {}; move {} first with: slatrack sla "
+                              "set {} --calendar OTHER",
+                              row->name, users.size() == 1 ? "policy" : "policies", named,
+                              users.size() == 1 ? "the policy" : "them", shell_word(users[0]))};
+    }
+    m_db.query("DELETE FROM calendars WHERE id = $1", {pg::value(row->id)});
+    write.commit();
+  }
+
+  // ---- SLA policies ----
+
+  [[nodiscard]] std::vector<Policy> policies() override {
+    pg::Transaction read(m_db, pg::Transaction::Mode::read);
+    std::vector<Policy> out;
+    for (const std::int64_t id : ids("SELECT id FROM policies ORDER BY fold(name), id", {})) {
+      out.push_back(load_policy(id).policy);
+    }
+    read.commit();
+    return out;
+  }
+
+  [[nodiscard]] std::optional<Policy> find_policy(std::string_view name) override {
+    pg::Transaction read(m_db, pg::Transaction::Mode::read);
+    std::optional<Policy> out;
+    if (const std::optional<PolicyRow> row = policy_row(name)) {
+      out = load_policy(row->id).policy;
+    }
+    read.commit();
+    return out;
+  }
+
+  void add_policy(const Policy& policy) override {
+    if (blank(policy.name)) {
+      throw Error{ErrorKind::invalid_input, "an SLA policy needs a name"};
+    }
+    check_name("policy name", policy.name);
+    check_target(policy.name, "reply", policy.base.reply);
+    if (policy.base.update) {
+      check_target(policy.name, "update", *policy.base.update);
+    }
+    if (policy.base.resolve) {
+      check_target(policy.name, "resolve", *policy.base.resolve);
+    }
+    for (const auto& [priority, override_] : policy.overrides) {
+      if (override_.reply) {
+        check_target(policy.name, "reply", *override_.reply);
+      }
+      for (const std::optional<Target>& target : {override_.update, override_.resolve}) {
+        if (target && !target->in_business_days() && target->time < Seconds{0}) {
+          check_target(policy.name, "update or resolve", *target);
+        }
+      }
+    }
+    pg::Transaction write(m_db);
+    if (const std::optional<PolicyRow> row = policy_row(policy.name)) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("SLA policy \"{}\" exists; change it with: slatrack sla set {}",
+                              row->name, shell_word(row->name))};
+    }
+    const std::string calendar =
+        policy.calendar.empty() ? std::string(k_always_calendar) : policy.calendar;
+    const std::int64_t calendar_id = require_calendar(calendar).id;
+    const std::int64_t id =
+        m_db.query("INSERT INTO policies (id, name, calendar_id) SELECT coalesce(max(id), 0) + 1, "
+                   "$1, $2 FROM policies RETURNING id",
+                   {pg::value(policy.name), pg::value(calendar_id)})
+            .integer(0, 0);
+    PolicyVersion first;
+    first.base = policy.base;
+    first.overrides = policy.overrides;
+    put_version(id, calendar_id, first);
+    write.commit();
+  }
+
+  RuleEffect change_policy(std::string_view name, const PolicyChange& change) override {
+    if (change.reply) {
+      check_target(name, "reply", *change.reply);
+    }
+    if (change.update && *change.update) {
+      check_target(name, "update", **change.update);
+    }
+    if (change.resolve && *change.resolve) {
+      check_target(name, "resolve", **change.resolve);
+    }
+    if (!change.retroactive && !change.from) {
+      throw Error{ErrorKind::internal, "a policy change needs a time it starts from (a bug)"};
+    }
+    pg::Transaction write(m_db);
+    const std::optional<PolicyRow> row = policy_row(name);
+    if (!row) {
+      no_policy(name, "list them with: slatrack sla list");
+    }
+    PolicyChange named = change;
+    if (change.calendar) {
+      named.calendar = require_calendar(*change.calendar).name;
+    }
+    const LoadedPolicy loaded = load_policy(row->id);
+    const VersionedChange plan =
+        change_versions(loaded.policy.versions, named, change.from.value_or(Instant{}));
+    RuleEffect effect;
+    if (!plan.changed) {
+      write.commit();
+      return effect;
+    }
+    for (const PolicyVersion& version : plan.versions) {
+      if (version.id != 0) {
+        const auto old = std::find_if(
+            loaded.policy.versions.begin(), loaded.policy.versions.end(),
+            [&version](const PolicyVersion& candidate) { return candidate.id == version.id; });
+        if (old != loaded.policy.versions.end() && old->same_rules(version)) {
+          continue;
+        }
+      }
+      put_version(row->id, require_calendar(version.calendar).id, version);
+    }
+    m_db.query("UPDATE policies SET calendar_id = (SELECT calendar_id FROM policy_versions WHERE "
+               "policy_id = $1 ORDER BY from_at DESC NULLS LAST LIMIT 1) WHERE id = $1",
+               {pg::value(row->id)});
+    if (plan.all) {
+      effect = reevaluate_ids(
+          ids("SELECT id FROM requests WHERE policy_id = $1 ORDER BY id", {pg::value(row->id)}));
+    } else {
+      effect = reevaluate_ids(ids(
+          "SELECT id FROM requests WHERE policy_id = $1 AND received_at "
+          ">= $2 AND received_at < $3 ORDER BY id",
+          {pg::value(row->id), pg::value(to_db(plan.from)),
+           pg::value(plan.until ? to_db(*plan.until) : std::numeric_limits<std::int64_t>::max())}));
+    }
+    write.commit();
+    return effect;
+  }
+
+  void remove_policy(std::string_view name) override {
+    pg::Transaction write(m_db);
+    const std::optional<PolicyRow> row = policy_row(name);
+    if (!row) {
+      no_policy(name, "list them with: slatrack sla list");
+    }
+    if (row->builtin) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("SLA policy \"{}\" is built in and cannot be removed; change its "
+                              "targets with: slatrack sla set {}",
+                              row->name, shell_word(row->name))};
+    }
+    const std::int64_t clients =
+        count("SELECT count(*) FROM clients WHERE policy_id = $1", row->id);
+    if (clients > 0) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("SLA policy \"{}\" is used by {}; move them first with: slatrack "
+                              "client edit NAME --sla OTHER",
+                              row->name, plural(clients, "client", "clients"))};
+    }
+    const std::int64_t requests =
+        count("SELECT count(*) FROM requests WHERE policy_id = $1", row->id);
+    if (requests > 0) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("SLA policy \"{}\" is used by {}; keep it, or move them first "
+                              "with: slatrack edit ID --sla OTHER",
+                              row->name, plural(requests, "request", "requests"))};
+    }
+    m_db.query("DELETE FROM policies WHERE id = $1", {pg::value(row->id)});
+    write.commit();
+  }
+
+  // ---- clients ----
+
+  [[nodiscard]] std::vector<Client> clients() override {
+    pg::Transaction read(m_db, pg::Transaction::Mode::read);
+    std::vector<Client> out;
+    const pg::Result rows =
+        m_db.query(std::string(k_client_select) + "ORDER BY fold(c.name), c.id", {});
+    for (int i = 0; i < rows.rows(); ++i) {
+      out.push_back(read_client(rows, i));
+    }
+    read.commit();
+    return out;
+  }
+
+  [[nodiscard]] std::optional<Client> find_client(std::string_view name) override {
+    pg::Transaction read(m_db, pg::Transaction::Mode::read);
+    std::optional<Client> out;
+    if (const std::optional<ClientRow> row = short_client_row(name)) {
+      const pg::Result rows =
+          m_db.query(std::string(k_client_select) + "WHERE c.id = $1", {pg::value(row->id)});
+      if (rows.rows() > 0) {
+        out = read_client(rows, 0);
+      }
+    }
+    read.commit();
+    return out;
+  }
+
+  void add_client(const NewClient& client) override {
+    if (blank(client.name)) {
+      throw Error{ErrorKind::invalid_input, "a client needs a name"};
+    }
+    check_name("client name", client.name);
+    check_field("--email", client.email, false);
+    check_field("--owner", client.owner, false);
+    check_field("--note", client.note, true);
+    pg::Transaction write(m_db);
+    if (const std::optional<ClientRow> row = client_row(client.name)) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("client \"{}\" exists; change it with: slatrack client edit {}",
+                              row->name, shell_word(row->name))};
+    }
+    const std::int64_t policy_id =
+        require_policy(client.policy.value_or(std::string(k_default_policy))).id;
+    m_db.query("INSERT INTO clients (id, name, policy_id, email, owner, note, created_at) "
+               "SELECT coalesce(max(id), 0) + 1, $1, $2, $3, $4, $5, "
+               "floor(extract(epoch FROM clock_timestamp()))::bigint FROM clients",
+               {pg::value(client.name), pg::value(policy_id), pg::value(non_empty(client.email)),
+                pg::value(non_empty(client.owner)), pg::value(non_empty(client.note))});
+    write.commit();
+  }
+
+  RuleEffect change_client(std::string_view name, const ClientChange& change) override {
+    if (change.policy && change.open) {
+      unavailable("client edit --sla --open");
+    }
+    pg::Transaction write(m_db);
+    std::optional<ClientRow> row = short_client_row(name);
+    if (!row) {
+      no_client(name, "list them with: slatrack client list");
+    }
+    if (change.rename) {
+      if (blank(*change.rename)) {
+        throw Error{ErrorKind::invalid_input, "a client needs a name"};
+      }
+      check_name("client name", *change.rename);
+      const std::optional<ClientRow> other = client_row(*change.rename);
+      if (other && other->id != row->id) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("client \"{}\" exists; pick another name", other->name)};
+      }
+      row->name = *change.rename;
+    }
+    if (change.policy) {
+      row->policy_id = require_policy(*change.policy).id;
+    }
+    check_field("--email", change.email, false);
+    check_field("--owner", change.owner, false);
+    check_field("--note", change.note, true);
+    if (change.email) {
+      row->email = non_empty(change.email);
+    }
+    if (change.owner) {
+      row->owner = non_empty(change.owner);
+    }
+    if (change.note) {
+      row->note = non_empty(change.note);
+    }
+    m_db.query("UPDATE clients SET name = $1, policy_id = $2, email = $3, owner = $4, note = $5 "
+               "WHERE id = $6",
+               {pg::value(row->name), pg::value(row->policy_id), pg::value(row->email),
+                pg::value(row->owner), pg::value(row->note), pg::value(row->id)});
+    write.commit();
+    return RuleEffect{};
+  }
+
+  void remove_client(std::string_view name) override {
+    pg::Transaction write(m_db);
+    const std::optional<ClientRow> row = short_client_row(name);
+    if (!row) {
+      no_client(name, "list them with: slatrack client list");
+    }
+    const std::int64_t requests =
+        count("SELECT count(*) FROM requests WHERE client_id = $1", row->id);
+    if (requests > 0) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("client \"{}\" has {}; keep it, or move them first with: slatrack "
+                              "edit ID --client OTHER",
+                              row->name, plural(requests, "request", "requests"))};
+    }
+    m_db.query("DELETE FROM clients WHERE id = $1", {pg::value(row->id)});
+    write.commit();
+  }
+
+  // ---- requests ----
+
+  LogResult log_request(const NewRequest& /*request*/) override {
+    unavailable("log");
+  }
+  Request add_event(const NewEvent& /*event*/) override {
+    unavailable("recording an event");
+  }
+  Request edit_request(const RequestEdit& /*edit*/) override {
+    unavailable("edit");
+  }
+  RequestDetail void_event(const VoidChange& change) override {
+    unavailable(change.restore ? "unvoid" : "void");
+  }
+  UndoResult undo(const UndoChange& /*change*/) override {
+    unavailable("undo");
+  }
+  RequestDetail merge(const MergeChange& /*change*/) override {
+    unavailable("merge");
+  }
+  [[nodiscard]] std::optional<SameSubject> same_subject(std::string_view /*client*/,
+                                                        std::string_view /*subject*/,
+                                                        Instant /*since*/,
+                                                        RequestId /*except*/) override {
+    unavailable("reading requests");
+  }
+  [[nodiscard]] std::optional<Request> find_request(RequestId /*id*/) override {
+    unavailable("reading requests");
+  }
+  [[nodiscard]] RequestDetail request_detail(RequestId /*id*/) override {
+    unavailable("reading requests");
+  }
+  [[nodiscard]] std::vector<Request> list_requests(const RequestFilter& /*filter*/) override {
+    unavailable("reading requests");
+  }
+  void each_request(const RequestFilter& /*filter*/,
+                    const std::function<void(const Request&)>& /*visit*/) override {
+    unavailable("reading requests");
+  }
+  [[nodiscard]] std::vector<OverdueItem> overdue(const OverdueQuery& /*query*/) override {
+    unavailable("overdue");
+  }
+  void each_overdue(const OverdueQuery& /*query*/,
+                    const std::function<void(const OverdueItem&)>& /*visit*/) override {
+    unavailable("overdue");
+  }
+
+  // ---- reports, transfer, check ----
+
+  [[nodiscard]] std::vector<ReportRow> report(const ReportQuery& /*query*/) override {
+    unavailable("report");
+  }
+  [[nodiscard]] StatementInput statement_input(std::string_view /*client*/, Instant /*from*/,
+                                               Instant /*to*/, Instant /*now*/) override {
+    unavailable("statement");
+  }
+  void export_requests(const std::function<void(const RequestDetail&)>& /*visit*/) override {
+    unavailable("export");
+  }
+  ImportResult import_requests(std::span<const ImportRequest> /*batch*/,
+                               const ImportOptions& /*options*/) override {
+    unavailable("import");
+  }
+  void backup(const std::string& /*path*/) override {
+    unavailable("backup");
+  }
+  CheckReport check(const std::function<void(const std::string&)>& /*problem*/) override {
+    unavailable("check");
+  }
+
+private:
+  static constexpr std::string_view k_client_select = R"sql(SELECT c.name, p.name, c.email,
+  c.owner, c.note,
+  (SELECT count(*) FROM requests r WHERE r.client_id = c.id AND r.status <> 'resolved'
+     AND r.voided_by IS NULL),
+  (SELECT count(*) FROM requests r WHERE r.client_id = c.id AND r.voided_by IS NULL)
+FROM clients c JOIN policies p ON p.id = c.policy_id
+)sql";
+
+  static Client read_client(const pg::Result& rows, int row) {
+    Client out;
+    out.name = rows.text(row, 0);
+    out.policy = rows.text(row, 1);
+    out.email = rows.optional_text(row, 2);
+    out.owner = rows.optional_text(row, 3);
+    out.note = rows.optional_text(row, 4);
+    out.open_requests = rows.integer(row, 5);
+    out.total_requests = rows.integer(row, 6);
+    return out;
+  }
+
+  std::vector<std::int64_t> ids(std::string_view sql, const std::vector<pg::Value>& params) {
+    const pg::Result rows = m_db.query(sql, params);
+    std::vector<std::int64_t> out;
+    out.reserve(static_cast<std::size_t>(rows.rows()));
+    for (int i = 0; i < rows.rows(); ++i) {
+      out.push_back(rows.integer(i, 0));
+    }
+    return out;
+  }
+
+  std::vector<std::string> texts(std::string_view sql, const std::vector<pg::Value>& params,
+                                 int column = 0) {
+    const pg::Result rows = m_db.query(sql, params);
+    std::vector<std::string> out;
+    out.reserve(static_cast<std::size_t>(rows.rows()));
+    for (int i = 0; i < rows.rows(); ++i) {
+      out.push_back(rows.text(i, column));
+    }
+    return out;
+  }
+
+  std::int64_t count(std::string_view sql, std::int64_t parameter) {
+    const pg::Result rows = m_db.query(sql, {pg::value(parameter)});
+    return rows.rows() > 0 ? rows.integer(0, 0) : 0;
+  }
+
+  // ---- lookups by name (ignoring ASCII case, as SQLite's NOCASE: fold()) ----
+
+  std::optional<CalendarRow> calendar_row(std::string_view name) {
+    const pg::Result rows = m_db.query(
+        "SELECT id, name, builtin FROM calendars WHERE fold(name) = fold($1)", {pg::value(name)});
+    if (rows.rows() == 0) {
+      return std::nullopt;
+    }
+    return CalendarRow{rows.integer(0, 0), rows.text(0, 1), rows.integer(0, 2) != 0};
+  }
+
+  std::optional<PolicyRow> policy_row(std::string_view name) {
+    const pg::Result rows = m_db.query(
+        "SELECT id, name, builtin FROM policies WHERE fold(name) = fold($1)", {pg::value(name)});
+    if (rows.rows() == 0) {
+      return std::nullopt;
+    }
+    return PolicyRow{rows.integer(0, 0), rows.text(0, 1), rows.integer(0, 2) != 0};
+  }
+
+  std::optional<ClientRow> client_row(std::string_view name) {
+    const pg::Result rows = m_db.query("SELECT id, name, policy_id, email, owner, note FROM "
+                                       "clients WHERE fold(name) = fold($1)",
+                                       {pg::value(name)});
+    if (rows.rows() == 0) {
+      return std::nullopt;
+    }
+    return ClientRow{rows.integer(0, 0),       rows.text(0, 1),          rows.integer(0, 2),
+                     rows.optional_text(0, 3), rows.optional_text(0, 4), rows.optional_text(0, 5)};
+  }
+
+  // The client a command names, by the contract's short forms (match_short_name).
+  std::optional<ClientRow> short_client_row(std::string_view name) {
+    if (std::optional<ClientRow> row = client_row(name)) {
+      return row;
+    }
+    const std::vector<std::string> matches = match_short_name(name, client_names());
+    if (matches.empty()) {
+      return std::nullopt;
+    }
+    if (matches.size() > 1) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("\"{}\" could be {}; give more of the client's name", name,
+                              quoted_list(matches))};
+    }
+    return client_row(matches.front());
+  }
+
+  std::vector<std::string> client_names() {
+    return texts("SELECT name FROM clients ORDER BY fold(name), name", {});
+  }
+
+  [[noreturn]] void no_calendar(std::string_view name, std::string_view next) {
+    not_found("calendar", name, texts("SELECT name FROM calendars ORDER BY fold(name), name", {}),
+              next);
+  }
+
+  [[noreturn]] void no_policy(std::string_view name, std::string_view next) {
+    not_found("SLA policy", name, texts("SELECT name FROM policies ORDER BY fold(name), name", {}),
+              next);
+  }
+
+  [[noreturn]] void no_client(std::string_view name, std::string_view next) {
+    not_found("client", name, client_names(), next);
+  }
+
+  CalendarRow require_calendar(std::string_view name) {
+    std::optional<CalendarRow> row = calendar_row(name);
+    if (!row) {
+      no_calendar(name, fmt::format("add it with: slatrack calendar add {} --tz ZONE --hours SPEC",
+                                    shell_word(name)));
+    }
+    return *row;
+  }
+
+  PolicyRow require_policy(std::string_view name) {
+    std::optional<PolicyRow> row = policy_row(name);
+    if (!row) {
+      no_policy(name,
+                fmt::format("add it with: slatrack sla add {} --reply DUR", shell_word(name)));
+    }
+    return *row;
+  }
+
+  // A calendar the user may change: it exists and is not the built-in 24x7.
+  CalendarRow changeable_calendar(std::string_view name) {
+    std::optional<CalendarRow> row = calendar_row(name);
+    if (!row) {
+      no_calendar(name, "list them with: slatrack calendar list");
+    }
+    if (row->builtin) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("calendar \"{}\" is built in and cannot be changed; add your own "
+                              "with: slatrack calendar add NAME --tz ZONE --hours SPEC",
+                              row->name)};
+    }
+    return *row;
+  }
+
+  // ---- calendars and policies by id ----
+
+  Calendar load_calendar(std::int64_t id) {
+    Calendar out;
+    const pg::Result row = m_db.query(
+        "SELECT name, zone, hours, builtin FROM calendars WHERE id = $1", {pg::value(id)});
+    if (row.rows() == 0) {
+      throw Error{ErrorKind::storage,
+                  fmt::format("calendar {} is missing from {}", id, m_db.location())};
+    }
+    out.rules.name = row.text(0, 0);
+    out.rules.zone = row.text(0, 1);
+    out.builtin = row.integer(0, 3) != 0;
+    try {
+      out.rules.hours = parse_hours(row.text(0, 2));
+    } catch (const Error& error) {
+      throw Error{ErrorKind::storage,
+                  fmt::format("calendar \"{}\" in {} has hours slatrack cannot read ({}); set "
+                              "them with: slatrack calendar edit {} --hours SPEC",
+                              out.rules.name, m_db.location(), error.what(),
+                              shell_word(out.rules.name))};
+    }
+    const pg::Result days = m_db.query("SELECT year, month, day, name FROM holidays WHERE "
+                                       "calendar_id = $1 ORDER BY year, month, day",
+                                       {pg::value(id)});
+    for (int i = 0; i < days.rows(); ++i) {
+      out.rules.holidays.push_back(
+          Holiday{static_cast<int>(days.integer(i, 0)), static_cast<unsigned>(days.integer(i, 1)),
+                  static_cast<unsigned>(days.integer(i, 2)), days.text(i, 3)});
+    }
+    return out;
+  }
+
+  LoadedPolicy load_policy(std::int64_t id) {
+    LoadedPolicy out;
+    {
+      const pg::Result row =
+          m_db.query("SELECT name, builtin FROM policies WHERE id = $1", {pg::value(id)});
+      if (row.rows() == 0) {
+        throw Error{ErrorKind::storage,
+                    fmt::format("SLA policy {} is missing from {}", id, m_db.location())};
+      }
+      out.policy.name = row.text(0, 0);
+      out.policy.builtin = row.integer(0, 1) != 0;
+    }
+    {
+      // Oldest first: the first version (from the beginning of time, NULL) sorts first.
+      const pg::Result rows = m_db.query(
+          "SELECT v.id, v.from_at, v.calendar_id, k.name FROM policy_versions v JOIN calendars k "
+          "ON k.id = v.calendar_id WHERE v.policy_id = $1 ORDER BY v.from_at IS NOT NULL, "
+          "v.from_at",
+          {pg::value(id)});
+      for (int i = 0; i < rows.rows(); ++i) {
+        PolicyVersion version;
+        version.id = rows.integer(i, 0);
+        version.from = to_instant(rows.optional_integer(i, 1));
+        version.calendar = rows.text(i, 3);
+        out.calendars.push_back(rows.integer(i, 2));
+        out.policy.versions.push_back(std::move(version));
+      }
+    }
+    if (out.policy.versions.empty() || out.policy.versions.front().from) {
+      throw Error{ErrorKind::storage,
+                  fmt::format("SLA policy \"{}\" in {} has no version from the beginning; "
+                              "restore a backup",
+                              out.policy.name, m_db.location())};
+    }
+    for (PolicyVersion& version : out.policy.versions) {
+      bool has_base = false;
+      const pg::Result rows = m_db.query("SELECT priority, reply_s, update_s, resolve_s FROM "
+                                         "policy_targets WHERE version_id = $1",
+                                         {pg::value(version.id)});
+      for (int i = 0; i < rows.rows(); ++i) {
+        const std::string priority = rows.text(i, 0);
+        if (priority == "*") {
+          has_base = true;
+          version.base =
+              Targets{to_target(rows.integer(i, 1)), to_target(rows.optional_integer(i, 2)),
+                      to_target(rows.optional_integer(i, 3))};
+        } else {
+          version.overrides[from_db(priority_from(priority), "priority", priority)] =
+              TargetOverride{to_target(rows.optional_integer(i, 1)),
+                             to_target(rows.optional_integer(i, 2)),
+                             to_target(rows.optional_integer(i, 3))};
+        }
+      }
+      if (!has_base) {
+        throw Error{ErrorKind::storage,
+                    fmt::format("SLA policy \"{}\" in {} has no targets; set them with: slatrack "
+                                "sla set {} --reply DUR --retroactive",
+                                out.policy.name, m_db.location(), shell_word(out.policy.name))};
+      }
+    }
+    const PolicyVersion& latest = out.policy.versions.back();
+    out.policy.calendar = latest.calendar;
+    out.policy.base = latest.base;
+    out.policy.overrides = latest.overrides;
+    out.calendar_id = out.calendars.back();
+    return out;
+  }
+
+  // 2000-01-01T00:00:00Z: where checked() looks for open time.
+  static constexpr std::int64_t k_open_time_probe = 946684800;
+
+  // Checks `rules` and returns them with the zone's canonical IANA name. Throws
+  // Error{invalid_input} for an unknown zone, a bad holiday or hours with no open time.
+  static CalendarRules checked(CalendarRules rules) {
+    rules.zone = find_zone(rules.zone).name();
+    for (const Holiday& day : rules.holidays) {
+      check_holiday(day);
+    }
+    const std::unique_ptr<Clock> made = make_clock(rules, zone_files());
+    try {
+      static_cast<void>(made->add(Instant{std::chrono::seconds{k_open_time_probe}}, Seconds{60}));
+    } catch (const Error&) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("calendar \"{}\" would never be open: its holidays close every day "
+                              "it has open hours; nothing was changed: keep some days open",
+                              rules.name)};
+    }
+    return rules;
+  }
+
+  void put_holiday(std::int64_t calendar_id, const Holiday& day) {
+    check_holiday(day);
+    m_db.query("INSERT INTO holidays (calendar_id, year, month, day, name) VALUES ($1, $2, $3, "
+               "$4, $5) ON CONFLICT (calendar_id, year, month, day) DO UPDATE SET name = "
+               "excluded.name",
+               {pg::value(calendar_id), pg::value(day.year),
+                pg::value(static_cast<std::int64_t>(day.month)),
+                pg::value(static_cast<std::int64_t>(day.day)), pg::value(day.name)});
+  }
+
+  // Writes `version` of policy `policy_id` on calendar `calendar_id`: in place when it has an
+  // id (its requests keep it), else as a new version.
+  void put_version(std::int64_t policy_id, std::int64_t calendar_id, const PolicyVersion& version) {
+    const std::optional<std::int64_t> from =
+        version.from ? std::optional<std::int64_t>{to_db(*version.from)} : std::nullopt;
+    std::int64_t id = version.id;
+    if (id != 0) {
+      m_db.query("UPDATE policy_versions SET from_at = $1, calendar_id = $2 WHERE id = $3",
+                 {pg::value(from), pg::value(calendar_id), pg::value(id)});
+      m_db.query("DELETE FROM policy_targets WHERE version_id = $1", {pg::value(id)});
+    } else {
+      id = m_db.query("INSERT INTO policy_versions (id, policy_id, from_at, calendar_id) SELECT "
+                      "coalesce(max(id), 0) + 1, $1, $2, $3 FROM policy_versions RETURNING id",
+                      {pg::value(policy_id), pg::value(from), pg::value(calendar_id)})
+               .integer(0, 0);
+    }
+    put_targets(id, "*", to_db(version.base.reply), to_db(version.base.update),
+                to_db(version.base.resolve));
+    for (const auto& [priority, override_] : version.overrides) {
+      put_targets(id, to_string(priority), to_db(override_.reply), to_db(override_.update),
+                  to_db(override_.resolve));
+    }
+  }
+
+  void put_targets(std::int64_t version_id, std::string_view priority,
+                   std::optional<std::int64_t> reply, std::optional<std::int64_t> update,
+                   std::optional<std::int64_t> resolve) {
+    if (priority != "*" && !reply && !update && !resolve) {
+      return;
+    }
+    m_db.query("INSERT INTO policy_targets (version_id, priority, reply_s, update_s, resolve_s) "
+               "VALUES ($1, $2, $3, $4, $5)",
+               {pg::value(version_id), pg::value(priority), pg::value(reply), pg::value(update),
+                pg::value(resolve)});
+  }
+
+  // ---- re-evaluation ----
+
+  // Requests cannot be recorded on a team database yet (log is unavailable), so a change of rules
+  // has none to re-judge; one that has (written by other means) is refused rather than left
+  // judged by the old rules.
+  RuleEffect reevaluate_ids(const std::vector<std::int64_t>& requests) {
+    if (!requests.empty()) {
+      unavailable("re-judging requests after a change of rules");
+    }
+    return RuleEffect{};
+  }
+
+  RuleEffect reevaluate_calendar(std::int64_t calendar_id) {
+    return reevaluate_ids(ids("SELECT r.id FROM requests r JOIN policy_versions v ON v.id = "
+                              "r.version_id WHERE v.calendar_id = $1 ORDER BY r.id",
+                              {pg::value(calendar_id)}));
+  }
+
+  pg::Connection m_db;
+};
+
+} // namespace
+
+std::unique_ptr<Store> open_pg_store(const std::string& url, OpenMode mode) {
+  return std::make_unique<PgStore>(url, mode);
+}
+
+bool is_team_database(std::string_view db) {
+  return pg::is_url(db);
+}
+
+bool team_url_has_password(const std::string& url) {
+  return pg::has_password(url);
+}
+
+} // namespace slatrack
