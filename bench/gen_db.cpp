@@ -17,6 +17,7 @@
 #include "slatrack/error.hpp"
 #include "slatrack/model.hpp"
 #include "slatrack/store.hpp"
+#include "store/sqlite_store.hpp"
 
 #include <algorithm>
 #include <array>

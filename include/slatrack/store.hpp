@@ -1,7 +1,9 @@
-// The store: every read and write of slatrack's data, as domain operations. The SQLite and
-// PostgreSQL backends are the only code with SQL, behind this one interface. Every operation
-// that writes is one transaction, and keeps each request's derived state (status, due times, clock
-// runs) equal to evaluate() of its events under its current rules.
+// The store: every read and write of slatrack's data, as domain operations. A backend implements
+// this interface (SQLite: src/store/sqlite_store.hpp; PostgreSQL: src/store/pg_store.hpp; the
+// backends are the only code with SQL) and is held to it by the Store contract suite
+// (tests/unit/store_contract.hpp), which knows nothing else of it. Every operation that writes is
+// one transaction, and keeps each request's derived state (status, due times, clock runs) equal to
+// evaluate() of its events under its current rules.
 #pragma once
 
 #include "slatrack/model.hpp"
@@ -196,8 +198,9 @@ public:
   Store& operator=(const Store&) = delete;
   virtual ~Store() = default;
 
-  // Where the data lives, for messages.
+  // Where the data lives, for messages (a file's path; a server and database name).
   [[nodiscard]] virtual std::string location() const = 0;
+  // The version of the stored schema, as this backend numbers its migrations (`init` shows it).
   [[nodiscard]] virtual int schema_version() = 0;
 
   // Runs `body` in one write transaction: the store operations it calls join it (each as a
@@ -299,47 +302,31 @@ public:
   virtual ImportResult import_requests(std::span<const ImportRequest> batch,
                                        const ImportOptions& options) = 0;
   // Starts a bulk import of about `expected` requests (what the input holds, estimated) when the
-  // database is small next to it (it holds fewer requests than that) and no transaction is open:
-  // one write transaction for all its batches, in which the secondary indexes are dropped and
-  // built again at commit (one sort each instead of a random insertion per row). Other writers
-  // wait until it commits; a crash or an exception before then leaves the database as it was,
-  // indexes included. Returns nullptr when a bulk import would not pay (or the store has none):
-  // then import batch by batch. The store must outlive the BulkImport. Throws Error{storage}.
+  // store is small next to it (it holds fewer requests than that) and no transaction is open:
+  // one write transaction for all its batches, which the backend may make cheaper than batch by
+  // batch (SQLite drops its secondary indexes and builds them again at commit: one sort each
+  // instead of a random insertion per row). Other writers wait until it commits; a crash or an
+  // exception before then leaves the store as it was. Returns nullptr when a bulk import would not
+  // pay (or the backend has none): then import batch by batch. The store must outlive the
+  // BulkImport. Throws Error{storage}.
   [[nodiscard]] virtual std::unique_ptr<BulkImport> start_bulk_import(std::int64_t /*expected*/,
                                                                       const ImportOptions&) {
     return nullptr;
   }
-  // Writes a consistent copy of the database to a new file `path` (mode 0600) while others may
-  // go on writing. Throws Error{invalid_input} when `path` exists, Error{storage} when it cannot
-  // be written (then no file is left behind).
+  // Writes a consistent copy of the whole store to a new file `path` (mode 0600), in a form this
+  // backend can be given back (SQLite: a database file to open), while others may go on writing.
+  // Throws Error{invalid_input} when `path` exists, Error{storage} when it cannot be written (then
+  // no file is left behind).
   virtual void backup(const std::string& path) = 0;
 
-  // Verifies the database without writing: PRAGMA integrity_check, PRAGMA foreign_key_check, and
-  // every request's stored derived state (requests columns and clock runs) against evaluate() of
-  // its events under its current rules. Calls `problem` with one line per problem found (one per
-  // request for derived state, e.g. "#42: reply_due_at stored ... expected ..."), streaming: memory
-  // does not grow with the database. Throws Error{storage} when the database cannot be read.
+  // Verifies the stored data without writing: the backend's own integrity checks (SQLite: PRAGMA
+  // integrity_check and foreign_key_check), and every request's stored derived state (times, due
+  // times, clock runs, void marks) against evaluate_history() of its events under its current
+  // rules. Calls `problem` with one line per problem found (one per request for derived state,
+  // e.g. "#42: reply_due_at stored ... expected ..."), streaming: memory does not grow with the
+  // store. Returns in `requests` how many requests were compared (all of them). Throws
+  // Error{storage} when the data cannot be read.
   virtual CheckReport check(const std::function<void(const std::string&)>& problem) = 0;
 };
-
-// Opens and migrates the SQLite database at `path`; with OpenMode::create a missing one is created
-// (mode 0600), otherwise it is refused naming `slatrack init` (see store::open_database). Throws
-// Error{storage} when it cannot be opened or created, is not a slatrack database or is corrupt, or
-// was made by a newer slatrack (then it is left untouched).
-[[nodiscard]] std::unique_ptr<Store> open_sqlite_store(const std::string& path,
-                                                       OpenMode mode = OpenMode::create);
-
-// Connects to the team database at `url` (a postgresql:// or postgres:// URL, docs/teams.md) and
-// checks and migrates its schema; with OpenMode::create a database without slatrack's schema gets
-// it, otherwise it is refused naming `slatrack init`. Throws Error{storage} when the server cannot
-// be reached, refuses, holds a schema of a newer slatrack or a lock past the timeout;
-// Error{usage} for a URL libpq cannot read.
-[[nodiscard]] std::unique_ptr<Store> open_pg_store(const std::string& url,
-                                                   OpenMode mode = OpenMode::create);
-// Whether a --db value names a team database: a postgresql:// or postgres:// URL.
-[[nodiscard]] bool is_team_database(std::string_view db);
-// Whether the team database URL `url` holds a password. Throws Error{usage} for a URL libpq
-// cannot read.
-[[nodiscard]] bool team_url_has_password(const std::string& url);
 
 } // namespace slatrack

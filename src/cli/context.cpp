@@ -2,6 +2,8 @@
 
 #include "slatrack/error.hpp"
 #include "slatrack/parse.hpp"
+#include "store/pg_store.hpp"
+#include "store/sqlite_store.hpp"
 #include "system/zone_files.hpp"
 
 #include <chrono>

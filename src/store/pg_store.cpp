@@ -4,6 +4,8 @@
 // reads run in one REPEATABLE READ snapshot. Operations are moving in one by one: one that is not
 // here yet fails with one line (exit 3) and writes nothing, never a wrong answer; docs/teams.md
 // lists what works.
+#include "store/pg_store.hpp"
+
 #include "slatrack/calendar.hpp"
 #include "slatrack/error.hpp"
 #include "slatrack/model.hpp"

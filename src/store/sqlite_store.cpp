@@ -4,6 +4,8 @@
 // evaluate() inside the same transaction as the change that affects it, so what is stored always
 // equals evaluate() of the events under the current rules. Statements are prepared once per Store
 // and cached by their SQL text.
+#include "store/sqlite_store.hpp"
+
 #include "slatrack/calendar.hpp"
 #include "slatrack/error.hpp"
 #include "slatrack/evaluate.hpp"

@@ -5,6 +5,7 @@
 // database as it was; duplicates are found across batches, with or without ref.
 #include "slatrack/model.hpp"
 #include "slatrack/store.hpp"
+#include "store/sqlite_store.hpp"
 #include "support.hpp"
 
 #include <catch2/catch.hpp>

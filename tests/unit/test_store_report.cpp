@@ -8,6 +8,7 @@
 #include "slatrack/store.hpp"
 #include "store/sqlite.hpp"
 #include "store/sqlite_report.hpp"
+#include "store/sqlite_store.hpp"
 #include "system/zone_files.hpp"
 
 #include <array>

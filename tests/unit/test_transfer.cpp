@@ -5,6 +5,7 @@
 #include "slatrack/model.hpp"
 #include "slatrack/store.hpp"
 #include "store/sqlite.hpp"
+#include "store/sqlite_store.hpp"
 #include "support.hpp"
 
 #include <atomic>
