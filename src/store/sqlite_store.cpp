@@ -12,6 +12,7 @@
 #include "slatrack/history.hpp"
 #include "slatrack/model.hpp"
 #include "slatrack/parse.hpp"
+#include "slatrack/request_rules.hpp"
 #include "slatrack/store.hpp"
 #include "slatrack/text.hpp"
 #include "store/schema.hpp"
@@ -79,49 +80,6 @@ std::string plural(std::int64_t count, std::string_view one, std::string_view ma
                             const std::vector<std::string>& names, std::string_view next) {
   throw Error{ErrorKind::not_found, fmt::format("no {} \"{}\"{}; {}", what, name,
                                                 store::did_you_mean(name, names), next)};
-}
-
-[[noreturn]] void no_request(RequestId id) {
-  throw Error{ErrorKind::not_found,
-              fmt::format("no request #{}; list them with: slatrack list --status all", id.value)};
-}
-
-std::string_view verb_for(EventKind kind) {
-  switch (kind) {
-  case EventKind::message:
-    return "follow up";
-  case EventKind::reply:
-    return "reply to";
-  case EventKind::pause:
-    return "pause";
-  case EventKind::resume:
-    return "resume";
-  case EventKind::resolve:
-    return "resolve";
-  case EventKind::reopen:
-    return "reopen";
-  case EventKind::note:
-    return "add a note to";
-  case EventKind::assign:
-    return "assign";
-  case EventKind::edit:
-    return "edit";
-  case EventKind::void_event:
-    return "void";
-  case EventKind::unvoid:
-    return "unvoid";
-  }
-  return "change";
-}
-
-// The reason of the void events `undo` records: undo passes over them, so that a second undo goes
-// one further back.
-constexpr std::string_view k_undo_reason = "undo";
-
-[[noreturn]] void void_request_refused(RequestId id) {
-  throw Error{
-      ErrorKind::invalid_input,
-      fmt::format("#{} is void; take it back first with: slatrack unvoid {}", id.value, id.value)};
 }
 
 // The stored form of a request's derived state, compared to tell whether re-evaluation changed it.
@@ -761,18 +719,7 @@ public:
   // ---- requests ----
 
   LogResult log_request(const NewRequest& request) override {
-    if (request.at > request.now) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("the request time {} is in the future (now is {}); give an --at "
-                              "that is not later than now",
-                              iso(request.at), iso(request.now))};
-    }
-    if (blank(request.subject)) {
-      throw Error{ErrorKind::invalid_input, "a request needs a subject"};
-    }
-    if (blank(request.client)) {
-      throw Error{ErrorKind::invalid_input, "a request needs a client"};
-    }
+    check_new_request(request.at, request.now, request.subject, request.client);
     Transaction write(m_db);
     if (request.ref) {
       if (const std::optional<std::int64_t> existing = request_by_ref(*request.ref)) {
@@ -831,40 +778,19 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
   }
 
   Request add_event(const NewEvent& event) override {
-    if (event.kind == EventKind::edit) {
-      throw Error{ErrorKind::invalid_input, fmt::format("change request #{} with: slatrack edit {}",
-                                                        event.id.value, event.id.value)};
-    }
-    if (event.at > event.now) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("an event cannot be later than now ({} is after {}); give an --at "
-                              "that is not later than now",
-                              iso(event.at), iso(event.now))};
-    }
-    if (event.kind == EventKind::assign && (!event.text || blank(*event.text))) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("assign #{} needs the new assignee", event.id.value)};
-    }
-    if (marks_events(event.kind)) {
-      throw Error{ErrorKind::invalid_input, fmt::format("use: slatrack {} {} [EVENT]",
-                                                        to_string(event.kind), event.id.value)};
-    }
+    check_new_event(event.id, event.kind, event.at, event.now, event.text);
     Transaction write(m_db);
     if (!request_exists(event.id)) {
-      no_request(event.id);
+      throw no_request(event.id);
     }
     if (request_voided_by(event.id)) {
-      void_request_refused(event.id);
+      throw request_is_void(event.id);
     }
     {
-      // No event before the request's first message: a follow-up there would silently move the
-      // time the request was received (and its clocks) instead of being refused.
       Use use = statement("SELECT received_at FROM requests WHERE id = ?").use();
       use.bind(event.id.value);
-      if (use.step() && to_db(event.at) < use.integer(0)) {
-        throw Error{ErrorKind::invalid_input,
-                    fmt::format("cannot {} #{}: {}", verb_for(event.kind), event.id.value,
-                                describe(Conflict::before_first_message))};
+      if (use.step()) {
+        check_after_first_message(event.id, event.kind, event.at, to_instant(use.integer(0)));
       }
     }
     std::string author = event.author;
@@ -873,12 +799,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
     }
     RulesCache rules;
     // Events that already had no effect (a void can leave some) are not this event's fault.
-    std::vector<std::int64_t> before;
+    std::vector<Rejection> before;
     if (moves_clocks(event.kind)) {
-      for (const Rejection& rejection :
-           evaluate_stored(event.id.value, rules).evaluation.rejections) {
-        before.push_back(rejection.seq);
-      }
+      before = evaluate_stored(event.id.value, rules).evaluation.rejections;
     }
     const std::int64_t seq = insert_event(event.id, event.kind, event.at, author, event.text,
                                           event.now, recorder_of(event.recorder, author))
@@ -887,27 +810,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
       update_assignee(event.id.value);
     }
     if (moves_clocks(event.kind)) {
-      std::vector<Rejection> rejections = reevaluate(event.id.value, rules).rejections;
-      std::erase_if(rejections, [&before](const Rejection& rejection) {
-        return std::find(before.begin(), before.end(), rejection.seq) != before.end();
-      });
-      for (const Rejection& rejection : rejections) {
-        if (rejection.seq == seq) {
-          throw Error{ErrorKind::invalid_input,
-                      fmt::format("cannot {} #{}: {}", verb_for(event.kind), event.id.value,
-                                  describe(rejection.conflict))};
-        }
-      }
-      // Every stored event was valid before this one: a back-dated event that makes a later one
-      // impossible (a resolve before an existing resolve) is refused too.
-      if (!rejections.empty()) {
-        const StoredEvent later = stored_event(rejections.front().seq);
-        throw Error{ErrorKind::invalid_input,
-                    fmt::format("cannot {} #{} at that time: the {} at {} would then be impossible "
-                                "({}); enter events so that each can happen",
-                                verb_for(event.kind), event.id.value, later.kind, iso(later.at),
-                                describe(rejections.front().conflict))};
-      }
+      check_event_fits(event.id, event.kind, seq, before,
+                       reevaluate(event.id.value, rules).rejections,
+                       [this](std::int64_t id) { return stored_event(id); });
     }
     Request result = load_request(event.id);
     write.commit();
@@ -918,10 +823,10 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
     Transaction write(m_db);
     std::optional<RequestRow> found = request_row(edit.id);
     if (!found) {
-      no_request(edit.id);
+      throw no_request(edit.id);
     }
     if (request_voided_by(edit.id)) {
-      void_request_refused(edit.id);
+      throw request_is_void(edit.id);
     }
     RequestRow row = *found;
     std::vector<std::string> changes;
@@ -1046,14 +951,14 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
   RequestDetail void_event(const VoidChange& change) override {
     Transaction write(m_db);
     if (!request_exists(change.id)) {
-      no_request(change.id);
+      throw no_request(change.id);
     }
     const std::int64_t id = change.id.value;
     const std::optional<std::int64_t> request_void = request_voided_by(change.id);
     std::int64_t target = k_whole_request;
     if (change.event) {
       if (request_void) {
-        void_request_refused(change.id);
+        throw request_is_void(change.id);
       }
       const std::int64_t number = *change.event;
       std::optional<Event> found;
@@ -1066,42 +971,14 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
           found = read_event(use, 0);
         }
       }
-      if (!found) {
-        throw Error{ErrorKind::not_found,
-                    fmt::format("#{} has no event {}; see its events with: slatrack show {}", id,
-                                number, id)};
-      }
-      if (!change.restore && number == 1) {
-        throw Error{ErrorKind::invalid_input,
-                    fmt::format("event 1 of #{} is the request itself; void the whole request "
-                                "with: slatrack void {}",
-                                id, id)};
-      }
-      if (!change.restore && found->kind == EventKind::edit) {
-        throw Error{ErrorKind::invalid_input,
-                    fmt::format("event {} of #{} is an edit, which cannot be voided; change the "
-                                "request back with: slatrack edit {}",
-                                number, id, id)};
-      }
-      if (!change.restore && found->voided_by) {
-        throw Error{ErrorKind::invalid_input,
-                    fmt::format("event {} of #{} is already void (by event {}); take it back "
-                                "with: slatrack unvoid {} {}",
-                                number, id, *found->voided_by, id, number)};
-      }
-      if (change.restore && !found->voided_by) {
-        throw Error{ErrorKind::invalid_input,
-                    fmt::format("event {} of #{} is not void; nothing to take back", number, id)};
-      }
+      check_void_event(change.id, number,
+                       found
+                           ? std::optional<MarkedEvent>{MarkedEvent{found->kind, found->voided_by}}
+                           : std::nullopt,
+                       change.restore);
       target = number;
-    } else if (!change.restore && request_void) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("#{} is already void (by event {}); take it back with: slatrack "
-                              "unvoid {}",
-                              id, *request_void, id)};
-    } else if (change.restore && !request_void) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("#{} is not void; nothing to take back", id)};
+    } else {
+      check_void_request(change.id, request_void, change.restore);
     }
     mark(change.id, change.restore ? EventKind::unvoid : EventKind::void_event, target,
          change.reason, change.recorder, change.now);
@@ -1138,9 +1015,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
       }
     }
     if (!found) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("nothing to undo: {} recorded nothing in {} that still counts",
-                              change.recorder, m_db.path())};
+      throw nothing_to_undo(change.recorder, m_db.path());
     }
     UndoResult result;
     result.id = found->first;
@@ -1162,17 +1037,14 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
   }
 
   RequestDetail merge(const MergeChange& change) override {
-    if (change.id == change.into) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("cannot merge #{} into itself; name two requests", change.id.value)};
-    }
+    check_merge(change.id, change.into);
     Transaction write(m_db);
     for (const RequestId id : {change.id, change.into}) {
       if (!request_exists(id)) {
-        no_request(id);
+        throw no_request(id);
       }
       if (request_voided_by(id)) {
-        void_request_refused(id);
+        throw request_is_void(id);
       }
     }
     std::vector<Event> events;
@@ -1194,8 +1066,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
     RulesCache rules;
     static_cast<void>(reevaluate(change.into.value, rules));
     static_cast<void>(insert_event(change.id, EventKind::void_event, change.now, change.recorder,
-                                   fmt::format("merged into #{}", change.into.value), change.now,
-                                   change.recorder, k_whole_request));
+                                   merged_into_text(change.into), change.now, change.recorder,
+                                   k_whole_request));
     static_cast<void>(reevaluate(change.id.value, rules));
     RequestDetail out = detail(change.into);
     write.commit();
@@ -1227,7 +1099,7 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
   // The request, its events and its clock runs.
   RequestDetail detail(RequestId id) {
     if (!request_exists(id)) {
-      no_request(id);
+      throw no_request(id);
     }
     RequestDetail out;
     out.request = load_request(id);
@@ -1897,7 +1769,7 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
     Use use = statement(std::string(k_request_select) + "WHERE r.id = ?").use();
     use.bind(id.value);
     if (!use.step()) {
-      no_request(id);
+      throw no_request(id);
     }
     return read_request(use);
   }
@@ -2250,19 +2122,15 @@ VALUES (?1, (SELECT coalesce(max(number), 0) + 1 FROM events WHERE request_id = 
     }
   }
 
-  struct StoredEvent {
-    std::string kind;
-    Instant at;
-  };
-
   // The kind and time of event `id`.
-  StoredEvent stored_event(std::int64_t id) {
+  std::pair<EventKind, Instant> stored_event(std::int64_t id) {
     Use use = statement("SELECT kind, at FROM events WHERE id = ?").use();
     use.bind(id);
     if (!use.step()) {
       throw Error{ErrorKind::internal, fmt::format("event {} vanished", id)};
     }
-    return StoredEvent{use.text(0), to_instant(use.integer(1))};
+    return {from_db(event_kind_from(use.text(0)), "event", use.text(0)),
+            to_instant(use.integer(1))};
   }
 
   struct Reevaluation {
@@ -2294,7 +2162,7 @@ FROM requests WHERE id = ?)sql")
                     .use();
       use.bind(id);
       if (!use.step()) {
-        no_request(RequestId{id});
+        throw no_request(RequestId{id});
       }
       out.policy_id = use.integer(0);
       priority = use.text(1);

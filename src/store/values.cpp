@@ -2,6 +2,7 @@
 
 #include "slatrack/error.hpp"
 #include "slatrack/input.hpp"
+#include "slatrack/request_rules.hpp"
 #include "slatrack/text.hpp"
 
 #include <algorithm>
@@ -81,7 +82,7 @@ void check_field(std::string_view what, const std::optional<std::string>& value,
 }
 
 std::string iso(Instant value) {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", value);
+  return utc_text(value);
 }
 
 std::string shell_word(std::string_view text) {
