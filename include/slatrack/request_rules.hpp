@@ -16,6 +16,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace slatrack {
 
@@ -53,6 +55,40 @@ void check_after_first_message(RequestId id, EventKind kind, Instant at, Instant
 void check_event_fits(RequestId id, EventKind kind, std::int64_t seq,
                       std::span<const Rejection> before, std::span<const Rejection> after,
                       const std::function<std::pair<EventKind, Instant>(std::int64_t)>& stored);
+
+// A request's fields as `edit` changes them (the policy: what users call the SLA).
+struct EditedFields {
+  std::string subject;
+  std::string client;
+  Channel channel = Channel::email;
+  Priority priority = Priority::normal;
+  std::string policy;
+  std::optional<std::string> ref;
+};
+
+// A subject that is not blank. Throws Error{invalid_input}.
+void check_subject(std::string_view subject);
+
+// When `edit --client` moves a request: the old client's owner gives way to the new client's
+// owner, unless someone assigned the request by hand (`assigned_by_hand`: an assign event; or an
+// assignee other than the old owner). Returns the new assignee (an inner nullopt: nobody), or
+// nullopt when the assignee stays.
+[[nodiscard]] std::optional<std::optional<std::string>>
+assignee_after_move(const std::optional<std::string>& assignee,
+                    const std::optional<std::string>& old_owner,
+                    const std::optional<std::string>& new_owner, bool assigned_by_hand);
+
+// The text of the edit event that records `edit` (and `client edit --sla --open`): each field
+// that changed, in the order subject, client, assignee, channel, priority, sla, ref, e.g.
+// `subject: "Hello" -> "Hi"; client: Acme -> Beta; sla: default -> gold`; empty when nothing
+// changed (then no edit is recorded). `assignee`: the assignee before and after, when it changed.
+[[nodiscard]] std::string
+edit_text(const EditedFields& before, const EditedFields& after,
+          const std::optional<std::pair<std::optional<std::string>, std::optional<std::string>>>&
+              assignee = std::nullopt);
+
+// Error{invalid_input}: `ref "R1" is already used by #12`.
+[[nodiscard]] Error ref_in_use(std::string_view ref, RequestId other);
 
 // An event as `void ID EVENT` and `unvoid ID EVENT` need it.
 struct MarkedEvent {

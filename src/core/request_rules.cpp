@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <vector>
 
 namespace slatrack {
 
@@ -62,6 +64,60 @@ Error request_is_void(RequestId id) {
       fmt::format("#{} is void; take it back first with: slatrack unvoid {}", id.value, id.value)};
 }
 
+void check_subject(std::string_view subject) {
+  if (blank(subject)) {
+    throw Error{ErrorKind::invalid_input, "a request needs a subject"};
+  }
+}
+
+std::optional<std::optional<std::string>>
+assignee_after_move(const std::optional<std::string>& assignee,
+                    const std::optional<std::string>& old_owner,
+                    const std::optional<std::string>& new_owner, bool assigned_by_hand) {
+  if (assigned_by_hand || assignee != old_owner || assignee == new_owner) {
+    return std::nullopt;
+  }
+  return std::optional<std::optional<std::string>>{new_owner};
+}
+
+std::string
+edit_text(const EditedFields& before, const EditedFields& after,
+          const std::optional<std::pair<std::optional<std::string>, std::optional<std::string>>>&
+              assignee) {
+  std::vector<std::string> changes;
+  if (after.subject != before.subject) {
+    changes.push_back(fmt::format("subject: \"{}\" -> \"{}\"", before.subject, after.subject));
+  }
+  if (after.client != before.client) {
+    changes.push_back(fmt::format("client: {} -> {}", before.client, after.client));
+  }
+  if (assignee) {
+    changes.push_back(fmt::format("assignee: {} -> {}", assignee->first.value_or("none"),
+                                  assignee->second.value_or("none")));
+  }
+  if (after.channel != before.channel) {
+    changes.push_back(
+        fmt::format("channel: {} -> {}", to_string(before.channel), to_string(after.channel)));
+  }
+  if (after.priority != before.priority) {
+    changes.push_back(
+        fmt::format("priority: {} -> {}", to_string(before.priority), to_string(after.priority)));
+  }
+  if (after.policy != before.policy) {
+    changes.push_back(fmt::format("sla: {} -> {}", before.policy, after.policy));
+  }
+  if (after.ref != before.ref) {
+    changes.push_back(
+        fmt::format("ref: {} -> {}", before.ref.value_or("none"), after.ref.value_or("none")));
+  }
+  return fmt::format("{}", fmt::join(changes, "; "));
+}
+
+Error ref_in_use(std::string_view ref, RequestId other) {
+  return Error{ErrorKind::invalid_input,
+               fmt::format("ref \"{}\" is already used by #{}", ref, other.value)};
+}
+
 void check_new_request(Instant at, Instant now, std::string_view subject, std::string_view client) {
   if (at > now) {
     throw Error{ErrorKind::invalid_input,
@@ -69,9 +125,7 @@ void check_new_request(Instant at, Instant now, std::string_view subject, std::s
                             "that is not later than now",
                             utc_text(at), utc_text(now))};
   }
-  if (blank(subject)) {
-    throw Error{ErrorKind::invalid_input, "a request needs a subject"};
-  }
+  check_subject(subject);
   if (blank(client)) {
     throw Error{ErrorKind::invalid_input, "a request needs a client"};
   }

@@ -679,9 +679,12 @@ public:
           Use use = statement("UPDATE requests SET policy_id = ? WHERE id = ?").use();
           use.bind(row->policy_id).bind(id).run();
         }
+        EditedFields was;
+        was.policy = from;
+        EditedFields moved = was;
+        moved.policy = to;
         static_cast<void>(insert_event(RequestId{id}, EventKind::edit, change.now, change.recorder,
-                                       fmt::format("sla: {} -> {}", from, to), change.now,
-                                       change.recorder));
+                                       edit_text(was, moved), change.now, change.recorder));
         const Reevaluation done = reevaluate(id, rules);
         effect.requests += 1;
         effect.outcomes += done.outcomes_changed ? 1 : 0;
@@ -829,17 +832,20 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
       throw request_is_void(edit.id);
     }
     RequestRow row = *found;
-    std::vector<std::string> changes;
+    const EditedFields before{row.subject,
+                              row.client,
+                              from_db(channel_from(row.channel), "channel", row.channel),
+                              from_db(priority_from(row.priority), "priority", row.priority),
+                              row.policy,
+                              row.ref};
+    EditedFields after = before;
     if (edit.subject && *edit.subject != row.subject) {
-      if (blank(*edit.subject)) {
-        throw Error{ErrorKind::invalid_input, "a request needs a subject"};
-      }
-      changes.push_back(fmt::format("subject: \"{}\" -> \"{}\"", row.subject, *edit.subject));
-      row.subject = *edit.subject;
+      check_subject(*edit.subject);
+      after.subject = *edit.subject;
     }
     std::optional<std::int64_t> policy_id;
     std::string policy_name;
-    std::optional<std::optional<std::string>> assignee; // set: the new assignee (or nobody)
+    std::optional<std::pair<std::optional<std::string>, std::optional<std::string>>> assignee;
     if (edit.client) {
       const std::optional<ClientRow> client = short_client_row(*edit.client);
       if (!client) {
@@ -847,22 +853,20 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
                   fmt::format("add it with: slatrack client add {}", shell_word(*edit.client)));
       }
       if (client->id != row.client_id) {
-        changes.push_back(fmt::format("client: {} -> {}", row.client, client->name));
-        // The old client's owner, unless someone assigned the request by hand (an assign event,
-        // or an assignee other than that owner), gives way to the new client's owner.
         Use use = statement(R"sql(SELECT r.assignee, c.owner, EXISTS (SELECT 1 FROM events e
   WHERE e.request_id = r.id AND e.kind = 'assign') FROM requests r JOIN clients c
   ON c.id = r.client_id WHERE r.id = ?)sql")
                       .use();
         use.bind(edit.id.value);
-        if (use.step() && use.integer(2) == 0 && use.optional_text(0) == use.optional_text(1)
-            && use.optional_text(0) != client->owner) {
-          changes.push_back(fmt::format("assignee: {} -> {}", use.optional_text(0).value_or("none"),
-                                        client->owner.value_or("none")));
-          assignee = client->owner;
+        if (use.step()) {
+          const std::optional<std::string> current = use.optional_text(0);
+          if (const std::optional<std::optional<std::string>> next = assignee_after_move(
+                  current, use.optional_text(1), client->owner, use.integer(2) != 0)) {
+            assignee.emplace(current, *next);
+          }
         }
         row.client_id = client->id;
-        row.client = client->name;
+        after.client = client->name;
         if (!edit.policy) {
           policy_id = client->policy_id;
           policy_name = load_policy(client->policy_id).policy.name;
@@ -874,53 +878,46 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?))sql")
       policy_id = policy.id;
       policy_name = policy.name;
     }
-    if (edit.channel && to_string(*edit.channel) != row.channel) {
-      changes.push_back(fmt::format("channel: {} -> {}", row.channel, to_string(*edit.channel)));
-      row.channel = to_string(*edit.channel);
+    if (edit.channel) {
+      after.channel = *edit.channel;
     }
-    if (edit.priority && to_string(*edit.priority) != row.priority) {
-      changes.push_back(fmt::format("priority: {} -> {}", row.priority, to_string(*edit.priority)));
-      row.priority = to_string(*edit.priority);
+    if (edit.priority) {
+      after.priority = *edit.priority;
     }
     if (policy_id && *policy_id != row.policy_id) {
-      changes.push_back(fmt::format("sla: {} -> {}", row.policy, policy_name));
       row.policy_id = *policy_id;
-      row.policy = policy_name;
+      after.policy = policy_name;
     }
     if (edit.ref && non_empty(edit.ref) != row.ref) {
-      const std::optional<std::string> ref = non_empty(edit.ref);
-      if (ref) {
-        const std::optional<std::int64_t> other = request_by_ref(*ref);
+      after.ref = non_empty(edit.ref);
+      if (after.ref) {
+        const std::optional<std::int64_t> other = request_by_ref(*after.ref);
         if (other && *other != edit.id.value) {
-          throw Error{ErrorKind::invalid_input,
-                      fmt::format("ref \"{}\" is already used by #{}", *ref, *other)};
+          throw ref_in_use(*after.ref, RequestId{*other});
         }
       }
-      changes.push_back(
-          fmt::format("ref: {} -> {}", row.ref.value_or("none"), ref.value_or("none")));
-      row.ref = ref;
     }
+    const std::string changes = edit_text(before, after, assignee);
     if (!changes.empty()) {
       {
         Use use = statement("UPDATE requests SET client_id = ?, subject = ?, channel = ?, "
                             "priority = ?, policy_id = ?, ref = ? WHERE id = ?")
                       .use();
         use.bind(row.client_id)
-            .bind(row.subject)
-            .bind(row.channel)
-            .bind(row.priority)
+            .bind(after.subject)
+            .bind(to_string(after.channel))
+            .bind(to_string(after.priority))
             .bind(row.policy_id)
-            .bind(row.ref)
+            .bind(after.ref)
             .bind(edit.id.value)
             .run();
       }
       if (assignee) {
         Use use = statement("UPDATE requests SET assignee = ? WHERE id = ?").use();
-        use.bind(*assignee).bind(edit.id.value).run();
+        use.bind(assignee->second).bind(edit.id.value).run();
       }
-      static_cast<void>(insert_event(edit.id, EventKind::edit, edit.now, edit.author,
-                                     fmt::format("{}", fmt::join(changes, "; ")), edit.now,
-                                     recorder_of(edit.recorder, edit.author)));
+      static_cast<void>(insert_event(edit.id, EventKind::edit, edit.now, edit.author, changes,
+                                     edit.now, recorder_of(edit.recorder, edit.author)));
       RulesCache rules;
       static_cast<void>(reevaluate(edit.id.value, rules));
     }

@@ -171,3 +171,46 @@ TEST_CASE("the messages of requests that are missing, void, merged or not undoab
   CHECK(event_verb(EventKind::message) == "follow up");
   CHECK(event_verb(EventKind::note) == "add a note to");
 }
+
+TEST_CASE("an edit's text names each field that changed, in one order", "[rules]") {
+  const EditedFields before{"Hello", "Acme", Channel::email, Priority::normal, "default", {}};
+  CHECK(edit_text(before, before).empty());
+  EditedFields after = before;
+  after.priority = Priority::high;
+  after.policy = "gold";
+  CHECK(edit_text(before, after) == "priority: normal -> high; sla: default -> gold");
+  after = before;
+  after.ref = "R-2";
+  after.channel = Channel::in_person;
+  after.client = "Beta";
+  after.subject = "Hello there";
+  CHECK(edit_text(
+            before, after,
+            std::pair<std::optional<std::string>, std::optional<std::string>>{"ann", std::nullopt})
+        == "subject: \"Hello\" -> \"Hello there\"; client: Acme -> Beta; assignee: ann -> none; "
+           "channel: email -> in-person; ref: none -> R-2");
+  EditedFields with_ref = before;
+  with_ref.ref = "R-1";
+  CHECK(edit_text(with_ref, before) == "ref: R-1 -> none");
+  CHECK(refusal([] { check_subject(" "); }, ErrorKind::invalid_input)
+        == "a request needs a subject");
+  CHECK(std::string(ref_in_use("R1", RequestId{3}).what()) == "ref \"R1\" is already used by #3");
+}
+
+TEST_CASE("a moved request takes the new client's owner unless assigned by hand", "[rules]") {
+  const std::optional<std::string> ann{"ann"};
+  const std::optional<std::string> bob{"bob"};
+  const std::optional<std::string> nobody;
+  // The old client's owner gives way, to someone or to nobody.
+  CHECK(assignee_after_move(ann, ann, bob, false)
+        == std::optional<std::optional<std::string>>{bob});
+  CHECK(assignee_after_move(ann, ann, nobody, false)
+        == std::optional<std::optional<std::string>>{nobody});
+  CHECK(assignee_after_move(nobody, nobody, bob, false)
+        == std::optional<std::optional<std::string>>{bob});
+  // Assigned by hand (an assign event, or someone other than the old owner): it stays.
+  CHECK(!assignee_after_move(ann, ann, bob, true).has_value());
+  CHECK(!assignee_after_move(bob, ann, nobody, false).has_value());
+  // Already the new owner: nothing changes.
+  CHECK(!assignee_after_move(bob, bob, bob, false).has_value());
+}
