@@ -26,14 +26,12 @@ const std::vector<std::string>& event_keys() {
 }
 
 Record clock_record(const ClockRun& run) {
-  return Record{{"metric", std::string(to_string(run.metric))},
-                {"start_at", run.start},
-                {"due_at", instant_or_null(run.due)},
-                {"stop_at", instant_or_null(run.stop)},
-                {"outcome", std::string(to_string(run.outcome))},
-                {"target_seconds", target_value(run.target)},
-                {"used_seconds", run.used},
-                {"credit_seconds", run.credit}};
+  return make_record(Field{"metric", std::string(to_string(run.metric))},
+                     Field{"start_at", run.start}, Field{"due_at", instant_or_null(run.due)},
+                     Field{"stop_at", instant_or_null(run.stop)},
+                     Field{"outcome", std::string(to_string(run.outcome))},
+                     Field{"target_seconds", target_value(run.target)},
+                     Field{"used_seconds", run.used}, Field{"credit_seconds", run.credit});
 }
 
 // The request as one JSON object: its record, voided_by, its events and its clocks; written as it

@@ -46,6 +46,20 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
   std::size_t i = 0;
   while (i < text.size()) {
+    // A run of printable ASCII other than '"' and '\\' (most text) is copied at once.
+    std::size_t end = i;
+    while (end < text.size()) {
+      const auto plain = static_cast<unsigned char>(text[end]);
+      if (plain < 0x20U || plain >= 0x80U || plain == '"' || plain == '\\') {
+        break;
+      }
+      ++end;
+    }
+    if (end > i) {
+      out.append(text.substr(i, end - i));
+      i = end;
+      continue;
+    }
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80U) {
       const std::size_t length = utf8_length(text, i);
@@ -101,13 +115,17 @@ void append_json(std::string& out, const Value& value) {
   } else if (const bool* flag = std::get_if<bool>(&value)) {
     out += *flag ? "true" : "false";
   } else if (const std::int64_t* number = std::get_if<std::int64_t>(&value)) {
-    fmt::format_to(std::back_inserter(out), "{}", *number);
+    const fmt::format_int digits(*number);
+    out.append(digits.data(), digits.size());
   } else if (const std::string* text = std::get_if<std::string>(&value)) {
     append_json_string(out, *text);
   } else if (const Instant* instant = std::get_if<Instant>(&value)) {
-    append_json_string(out, iso_utc(*instant));
+    out += '"'; // an ISO time needs no escaping
+    append_iso_utc(out, *instant);
+    out += '"';
   } else {
-    fmt::format_to(std::back_inserter(out), "{}", std::get<Seconds>(value).count());
+    const fmt::format_int digits(std::get<Seconds>(value).count());
+    out.append(digits.data(), digits.size());
   }
 }
 

@@ -32,15 +32,44 @@ std::string human_duration(Seconds duration) {
   return fmt::format("{}s", total);
 }
 
-std::string iso_utc(Instant instant) {
-  // By hand rather than with date::format, which builds a stream and a locale for every call:
-  // export writes a dozen times per request.
+void append_iso_utc(std::string& out, Instant instant) {
+  // By hand rather than with date::format (a stream and a locale per call) or fmt (a format
+  // string parsed per call): export writes a dozen per request.
   const date::sys_days day = date::floor<date::days>(instant);
   const date::year_month_day ymd{day};
+  const int year = static_cast<int>(ymd.year());
   const std::int64_t seconds = (instant - day).count();
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                     seconds / 3600, seconds % 3600 / 60, seconds % 60);
+  if (year < 0 || year > 9999) {
+    fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", year,
+                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                   seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    return;
+  }
+  std::array<char, 20> text{};
+  const auto two = [&text](std::size_t at, unsigned value) {
+    text[at] = static_cast<char>('0' + value / 10);
+    text[at + 1] = static_cast<char>('0' + value % 10);
+  };
+  two(0, static_cast<unsigned>(year) / 100);
+  two(2, static_cast<unsigned>(year) % 100);
+  text[4] = '-';
+  two(5, static_cast<unsigned>(ymd.month()));
+  text[7] = '-';
+  two(8, static_cast<unsigned>(ymd.day()));
+  text[10] = 'T';
+  two(11, static_cast<unsigned>(seconds / 3600));
+  text[13] = ':';
+  two(14, static_cast<unsigned>(seconds % 3600 / 60));
+  text[16] = ':';
+  two(17, static_cast<unsigned>(seconds % 60));
+  out.append(text.data(), text.size() - 1);
+  out += 'Z';
+}
+
+std::string iso_utc(Instant instant) {
+  std::string out;
+  append_iso_utc(out, instant);
+  return out;
 }
 
 std::string local_short(Instant instant, const Zone& zone, Instant now) {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -30,6 +31,15 @@ struct Field {
   Value value;
 };
 using Record = std::vector<Field>;
+
+// A record made of `fields`, moved in: a braced list would copy every field, its text included
+// (export builds a record per request, event and clock run).
+template <typename... Fields> [[nodiscard]] Record make_record(Fields&&... fields) {
+  Record record;
+  record.reserve(sizeof...(fields));
+  (record.push_back(std::forward<Fields>(fields)), ...);
+  return record;
+}
 
 // How a table row is painted when color is on.
 enum class Tone { none, red, yellow, green, dim };
@@ -59,6 +69,8 @@ struct Style {
 
 // "2026-11-23T10:30:00Z".
 [[nodiscard]] std::string iso_utc(Instant instant);
+// The same text appended to `out` (export writes a dozen per request).
+void append_iso_utc(std::string& out, Instant instant);
 
 // "Mon 23 Nov 10:30" in `zone` (with the year when it is not the year of `now`).
 [[nodiscard]] std::string local_short(Instant instant, const Zone& zone, Instant now);

@@ -38,36 +38,28 @@ Value target_or_null(const std::optional<Target>& target) {
 }
 
 Record request_record(const Request& request) {
-  return Record{
-      {"id", request.id.value},
-      {"client", request.client},
-      {"subject", request.subject},
-      {"channel", std::string(to_string(request.channel))},
-      {"priority", std::string(to_string(request.priority))},
-      {"status", std::string(to_string(request.status))},
-      {"assignee", text_or_null(request.assignee)},
-      {"sla", request.policy},
-      {"calendar", request.calendar},
-      {"ref", text_or_null(request.ref)},
-      {"received_at", request.received_at},
-      {"replied_at", instant_or_null(request.replied_at)},
-      {"resolved_at", instant_or_null(request.resolved_at)},
-      {"reply_due_at", instant_or_null(request.reply_due)},
-      {"update_due_at", instant_or_null(request.update_due)},
-      {"resolve_due_at", instant_or_null(request.resolve_due)},
-  };
+  return make_record(
+      Field{"id", request.id.value}, Field{"client", request.client},
+      Field{"subject", request.subject}, Field{"channel", std::string(to_string(request.channel))},
+      Field{"priority", std::string(to_string(request.priority))},
+      Field{"status", std::string(to_string(request.status))},
+      Field{"assignee", text_or_null(request.assignee)}, Field{"sla", request.policy},
+      Field{"calendar", request.calendar}, Field{"ref", text_or_null(request.ref)},
+      Field{"received_at", request.received_at},
+      Field{"replied_at", instant_or_null(request.replied_at)},
+      Field{"resolved_at", instant_or_null(request.resolved_at)},
+      Field{"reply_due_at", instant_or_null(request.reply_due)},
+      Field{"update_due_at", instant_or_null(request.update_due)},
+      Field{"resolve_due_at", instant_or_null(request.resolve_due)});
 }
 
 Record event_record(const Event& event) {
-  return Record{{"number", event.number},
-                {"kind", std::string(to_string(event.kind))},
-                {"at", event.at},
-                {"author", event.author},
-                {"recorder", event.recorder},
-                {"text", text_or_null(event.text)},
-                {"recorded_at", event.recorded_at},
-                {"target", event.target ? Value{*event.target} : Value{}},
-                {"voided_by", event.voided_by ? Value{*event.voided_by} : Value{}}};
+  return make_record(
+      Field{"number", event.number}, Field{"kind", std::string(to_string(event.kind))},
+      Field{"at", event.at}, Field{"author", event.author}, Field{"recorder", event.recorder},
+      Field{"text", text_or_null(event.text)}, Field{"recorded_at", event.recorded_at},
+      Field{"target", event.target ? Value{*event.target} : Value{}},
+      Field{"voided_by", event.voided_by ? Value{*event.voided_by} : Value{}});
 }
 
 std::string history_line(const Event& event, const Style& style) {

@@ -6,6 +6,7 @@
 #include "cli/json_writer.hpp"
 
 #include <catch2/catch.hpp>
+#include <date/date.h>
 #include <random>
 #include <string>
 #include <vector>
@@ -102,4 +103,23 @@ TEST_CASE("json values and records are written as nlohmann dumped them", "[json]
   std::string empty;
   slatrack::cli::append_json(empty, Record{});
   CHECK(empty == "{}");
+}
+
+TEST_CASE("times are written as date::format writes them, digit by digit", "[json]") {
+  // iso_utc builds the text by hand (export writes a dozen a request); date's own formatting is
+  // the reference, on seeded random seconds from 1900 to 2200 and the edges of each field.
+  std::mt19937_64 random(20261207);
+  std::uniform_int_distribution<std::int64_t> seconds(-2208988800, 7258118400);
+  std::vector<std::int64_t> cases = {0,          -1,         59,          60,          3599,
+                                     86399,      86400,      951782400,   951868799,   1795186800,
+                                     4102444799, 4102444800, -2208988800, 253402300799};
+  for (int i = 0; i < 20000; ++i) {
+    cases.push_back(seconds(random));
+  }
+  for (const std::int64_t value : cases) {
+    const Instant instant{Seconds{value}};
+    const std::string expected = date::format("%FT%TZ", instant);
+    CHECK(slatrack::cli::iso_utc(instant) == expected);
+    CHECK(ours(Value{instant}) == "\"" + expected + "\"");
+  }
 }
