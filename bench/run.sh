@@ -334,6 +334,9 @@ for n in $sizes; do
   bench "statement --month last $n" "$s statement '$big_client' --month last"
   bench "statement --month last --format html $n" \
     "$s statement '$big_client' --month last --format html"
+  # Everything out (issue 17 item 5), beside the sqlite3 shell printing the same reads as JSON.
+  bench "export --format jsonl $n" --with --runs "${runs:-3}" -- "$s export --format jsonl" \
+    "sqlite3 -json export $n" "sqlite3 -json $work <$repo/bench/sql/export.sql"
 done
 mv "$data/sizes.tsv.new" "$data/sizes.tsv"
 
