@@ -145,6 +145,11 @@ private:
   std::unique_ptr<Impl> m_impl;
 };
 
+// Open time on `clock` between a due time and `now`: positive when `now` is past `due` (how late
+// in open time), negative when not yet due (minus the open time left), 0 when no open time lies
+// between them. What overdue sorts by, and what every "late"/"left" in the output says.
+[[nodiscard]] Seconds open_late(const Clock& clock, Instant due, Instant now);
+
 // The clock for `rules`: AlwaysOpen when the hours are always open and there are no holidays,
 // else a BusinessCalendar; the zone named in `rules` comes from `zones`. Throws as
 // BusinessCalendar does.

@@ -87,4 +87,13 @@ struct NextDue {
 };
 [[nodiscard]] std::optional<NextDue> next_due(const Evaluation& evaluation);
 
+// The open time on `clock` between a stopped run's due time and its stop: how early a met run
+// stopped, or by how much a breached one missed (what a target in business days is judged by);
+// 0 for a run without a due time or a stop.
+[[nodiscard]] Seconds open_margin(const ClockRun& run, const Clock& clock);
+
+// How much a breached run missed its target by, in open time: the open time it used past its
+// target, or for a target in business days the open time from its due time to its stop.
+[[nodiscard]] Seconds missed_by(const ClockRun& run, const Clock& clock);
+
 } // namespace slatrack

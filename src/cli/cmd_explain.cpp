@@ -139,10 +139,10 @@ std::string ending(const ClockRun& run, const RunExplanation& explanation,
                            when(explanation.waiting_now->from, style));
       }
       return fmt::format("running, overdue by {} of open time",
-                         human_duration(clock.open(*run.due, style.now)));
+                         human_duration(open_late(clock, *run.due, style.now)));
     }
     return fmt::format("running: {} of open time left",
-                       human_duration(clock.open(style.now, *run.due)));
+                       human_duration(-open_late(clock, *run.due, style.now)));
   }
   std::string stopped = fmt::format("stopped {}", run.stop ? when(*run.stop, style) : "-");
   const std::string by = event_phrase(explanation.stop_event, events);
@@ -150,10 +150,7 @@ std::string ending(const ClockRun& run, const RunExplanation& explanation,
     stopped += " (" + by + ")";
   }
   if (run.target.in_business_days()) {
-    const Seconds margin = run.due && run.stop
-                               ? (run.outcome == Outcome::met ? clock.open(*run.stop, *run.due)
-                                                              : clock.open(*run.due, *run.stop))
-                               : Seconds{0};
+    const Seconds margin = open_margin(run, clock);
     return fmt::format("{}: {}; {} of open time used, {} of open time {} the due time",
                        run.outcome == Outcome::met ? "met" : "breached", stopped,
                        human_duration(run.used), human_duration(margin),
@@ -164,7 +161,7 @@ std::string ending(const ClockRun& run, const RunExplanation& explanation,
                        target, human_duration(run.target.time - run.used));
   }
   return fmt::format("breached: {}; {} of {} used, {} over", stopped, human_duration(run.used),
-                     target, human_duration(run.used - run.target.time));
+                     target, human_duration(missed_by(run, clock)));
 }
 
 // "Sat 28 Nov" of a local day number.

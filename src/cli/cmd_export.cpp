@@ -74,7 +74,7 @@ std::string clock_phrase(const ClockRun& run, const Style& style, const Clock& c
       return fmt::format("breached ({} used, target {})", human_duration(run.used),
                          target_text(run.target));
     }
-    return fmt::format("breached (by {})", human_duration(run.used - run.target.time));
+    return fmt::format("breached (by {})", human_duration(missed_by(run, clock)));
   case Outcome::running:
     break;
   }

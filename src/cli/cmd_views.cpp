@@ -101,12 +101,7 @@ std::string clock_state(const ClockRun& run, const Style& style, const Clock& cl
   if (run.outcome == Outcome::met) {
     return fmt::format("met, {} of {} used", human_duration(run.used), target_text(run.target));
   }
-  if (run.target.in_business_days()) {
-    return fmt::format(
-        "breached by {}",
-        human_duration(run.due && run.stop ? clock.open(*run.due, *run.stop) : Seconds{0}));
-  }
-  return fmt::format("breached by {}", human_duration(run.used - run.target.time));
+  return fmt::format("breached by {}", human_duration(missed_by(run, clock)));
 }
 
 // The STATE of an overdue row, in open time on the request's calendar: "3h 10m late", "at risk,

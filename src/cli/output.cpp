@@ -104,14 +104,14 @@ std::string local_full(Instant instant, const Zone& zone) {
 }
 
 std::string due_phrase(Instant due, const Zone& zone, Instant now, const Clock& clock) {
+  const Seconds late = open_late(clock, due, now);
   if (due < now) {
-    const Seconds late = clock.open(due, now);
     if (late == Seconds{0}) {
       return fmt::format("{} (late since closing)", local_short(due, zone, now));
     }
     return fmt::format("{} ({} late)", local_short(due, zone, now), human_duration(late));
   }
-  const Seconds left = clock.open(now, due);
+  const Seconds left = -late;
   if (left == Seconds{0}) {
     return due > now ? fmt::format("at opening, {}", local_short(due, zone, now))
                      : fmt::format("{} (now)", local_short(due, zone, now));

@@ -618,6 +618,10 @@ Clock::BusinessDayWalk BusinessCalendar::walk_business_days(Instant t, std::int6
   return walk;
 }
 
+Seconds open_late(const Clock& clock, Instant due, Instant now) {
+  return due < now ? clock.open(due, now) : -clock.open(now, due);
+}
+
 std::unique_ptr<Clock> make_clock(const CalendarRules& rules, const ZoneSource& zones) {
   if (is_always_open(rules.hours) && rules.holidays.empty()) {
     // Business days follow the zone's local dates; UTC (the built-in 24x7) needs no zone.

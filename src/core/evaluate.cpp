@@ -352,6 +352,18 @@ Evaluation evaluate(std::span<const ClockEvent> events, const Targets& targets,
   return std::move(replay).finish();
 }
 
+Seconds open_margin(const ClockRun& run, const Clock& clock) {
+  if (!run.due || !run.stop) {
+    return Seconds{0};
+  }
+  return run.outcome == Outcome::met ? clock.open(*run.stop, *run.due)
+                                     : clock.open(*run.due, *run.stop);
+}
+
+Seconds missed_by(const ClockRun& run, const Clock& clock) {
+  return run.target.in_business_days() ? open_margin(run, clock) : run.used - run.target.time;
+}
+
 std::optional<NextDue> next_due(const Evaluation& evaluation) {
   std::optional<NextDue> next;
   const auto consider = [&next](Metric metric, const std::optional<Instant>& due) {

@@ -1424,8 +1424,7 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
           continue;
         }
         const Clock& request_clock = clock(calendar_id, rules);
-        const Seconds open_late = next.due < query.now ? request_clock.open(next.due, query.now)
-                                                       : -request_clock.open(query.now, next.due);
+        const Seconds open_late = slatrack::open_late(request_clock, next.due, query.now);
         OverdueItem item{std::move(request), next.metric, next.due, open_late};
         if (query.only_new) {
           Use remember = statement("INSERT INTO overdue_seen (request_id, metric, start_at, "

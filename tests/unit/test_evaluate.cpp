@@ -1138,3 +1138,38 @@ TEST_CASE("business days: the resolve clock is due at add(addbd(first, N), w)", 
     REQUIRE(runs_of(evaluate(list, t, office), Metric::resolve)[0].outcome == Outcome::breached);
   }
 }
+
+TEST_CASE("open lateness, the margin of a stopped run and what a breach missed by, in open time",
+          "[evaluate]") {
+  const OfficeHours office;
+  const Instant friday_16 = on(k_fri, 16);
+  const Instant monday_10 = mon(10);
+  // Late: open time from due to now (Fri 16:00 -> Mon 10:00 = 1h + 1h).
+  CHECK(open_late(office, friday_16, monday_10) == std::chrono::hours{2});
+  // Not yet due: minus the open time left.
+  CHECK(open_late(office, monday_10, friday_16) == -std::chrono::hours{2});
+  // Past due but no open time since (the weekend): 0, "late since closing".
+  CHECK(open_late(office, friday_16 + std::chrono::hours{1}, monday_10 - std::chrono::hours{2})
+        == Seconds{0});
+  CHECK(open_late(office, monday_10, monday_10) == Seconds{0});
+
+  ClockRun run;
+  run.due = friday_16;
+  run.stop = monday_10;
+  run.outcome = Outcome::breached;
+  run.target = slatrack::Target::days(1);
+  CHECK(open_margin(run, office) == std::chrono::hours{2});
+  CHECK(missed_by(run, office) == std::chrono::hours{2});
+  run.outcome = Outcome::met;
+  run.due = monday_10;
+  run.stop = friday_16;
+  CHECK(open_margin(run, office) == std::chrono::hours{2});
+  run.stop.reset();
+  CHECK(open_margin(run, office) == Seconds{0});
+  // A target in open time: what was used past it.
+  ClockRun timed;
+  timed.outcome = Outcome::breached;
+  timed.target = slatrack::Target{std::chrono::hours{4}};
+  timed.used = std::chrono::hours{5};
+  CHECK(missed_by(timed, office) == std::chrono::hours{1});
+}
