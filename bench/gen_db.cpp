@@ -261,7 +261,8 @@ void set_up_rules(slatrack::Store& store) {
             slatrack::NewClient client;
             client.name = fmt::format("Client {:04}", next + 1);
             client.policy = std::string(k_policies[p].name);
-            client.email = fmt::format("support@client{:04}.example", next + 1);
+            client.emails = {fmt::format("support@client{:04}.example", next + 1)};
+            client.domains = {fmt::format("client{:04}.example", next + 1)};
             client.owner = std::string(k_people[next % k_people.size()]);
             store.add_client(client);
           }

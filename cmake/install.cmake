@@ -49,14 +49,16 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 # The shared libraries come from dpkg-shlibdeps (dpkg-dev) when it is there; tzdata is data that
-# slatrack reads at run time (src/core/zone_files.cpp), so it is named by hand.
+# slatrack reads at run time (src/core/zone_files.cpp), and GMime 3 is loaded when `mail` reads a
+# message (src/mail/mime.cpp): a mail server's delivery must not fail for want of it, so it is a
+# dependency, named by hand (dpkg-shlibdeps cannot see a library loaded with dlopen).
 find_program(SLATRACK_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(SLATRACK_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata")
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata, libgmime-3.0-0")
 else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
-      "libc6, libsqlite3-0, tzdata")
+      "libc6, libsqlite3-0, tzdata, libgmime-3.0-0")
 endif()
 # `calendar holiday --ics` loads libical 3 when it runs (src/cli/ics.cpp), and a team database
 # libpq (src/store/pg.cpp).

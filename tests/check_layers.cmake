@@ -5,6 +5,7 @@
 #          Store interface; no SQL, CLI, mail or calendar-file library; no file or process I/O.
 #   system (src/system): the core and itself; no SQL or CLI.
 #   store  (src/store): the core, the system edge, itself; no CLI.
+#   mail   (src/mail): the core and itself (and GMime); no SQL or CLI.
 # ctest runs it on the tree ("layers") and on tests/fixtures/layers-bad, where it must fail.
 if(NOT ROOT)
   message(FATAL_ERROR "usage: cmake -DROOT=<source tree> -P check_layers.cmake")
@@ -44,8 +45,9 @@ check(core "src/core/*pp" "slatrack/" "${libraries}|${io_headers}")
 check(core "include/slatrack/*.hpp" "slatrack/" "${libraries}|${io_headers}")
 check(system "src/system/*pp" "slatrack/|system/" "sqlite3\\.h|CLI/|libpq|postgresql/")
 check(store "src/store/*pp" "slatrack/|system/|store/" "CLI/")
+check(mail "src/mail/*pp" "slatrack/|mail/" "sqlite3\\.h|CLI/|libpq|postgresql/")
 
 if(violations)
   message(FATAL_ERROR "layers broken (docs/architecture.md):${violations}")
 endif()
-message(STATUS "layers: core, system, store and cli include only what they may")
+message(STATUS "layers: core, system, mail, store and cli include only what they may")

@@ -114,7 +114,8 @@ struct VersionedChange {
 struct Client {
   std::string name;
   std::string policy;
-  std::optional<std::string> email;
+  std::vector<std::string> emails;  // mail addresses, lower case, sorted (`mail` finds it by them)
+  std::vector<std::string> domains; // mail domains, lower case, sorted
   std::optional<std::string> owner;
   std::optional<std::string> note;
   std::int64_t open_requests = 0; // not resolved
@@ -125,7 +126,10 @@ struct Client {
 struct ClientChange {
   std::optional<std::string> rename;
   std::optional<std::string> policy;
-  std::optional<std::string> email;
+  // The client's whole list of addresses and of domains (`client edit --email A --email B`);
+  // an empty list removes them all.
+  std::optional<std::vector<std::string>> emails;
+  std::optional<std::vector<std::string>> domains;
   std::optional<std::string> owner;
   std::optional<std::string> note;
   // With `policy`: also move the client's requests that are not resolved (`client edit --open`),

@@ -17,7 +17,8 @@ namespace slatrack {
 struct ClientRules {
   std::string name;
   std::string policy = std::string(k_default_policy);
-  std::optional<std::string> email;
+  std::vector<std::string> emails;  // lower case, sorted
+  std::vector<std::string> domains; // lower case, sorted
   std::optional<std::string> owner;
   std::optional<std::string> note;
   friend bool operator==(const ClientRules&, const ClientRules&) = default;
@@ -32,8 +33,8 @@ struct RuleSet {
 
 // The TOML text of `rules`, in the order given: [calendar.NAME] tables (tz, hours in SPEC form,
 // holidays), [sla.NAME] tables (calendar, reply, update, resolve as DUR, and [sla.NAME.PRIORITY]
-// overrides), [client.NAME] tables (sla, email, owner, note). parse_rules(format_rules(r)) == r.
-// Throws Error{invalid_input} for a target that DUR cannot write (not whole minutes).
+// overrides), [client.NAME] tables (sla, email, domain, owner, note). parse_rules(format_rules(r))
+// == r. Throws Error{invalid_input} for a target that DUR cannot write (not whole minutes).
 [[nodiscard]] std::string format_rules(const RuleSet& rules);
 
 // Parses a rules document. Every value is checked (zones, looked up in `zones`, SPEC, holiday

@@ -32,7 +32,8 @@ enum class OpenMode {
 struct NewClient {
   std::string name;
   std::optional<std::string> policy; // default: "default"
-  std::optional<std::string> email;
+  std::vector<std::string> emails;   // mail addresses (checked and put in lower case by the store)
+  std::vector<std::string> domains;  // mail domains (the same)
   std::optional<std::string> owner;
   std::optional<std::string> note;
 };
@@ -237,6 +238,21 @@ public:
   // void) move to the new policy too, each with an edit event, and are re-evaluated.
   virtual RuleEffect change_client(std::string_view name, const ClientChange& change) = 0;
   virtual void remove_client(std::string_view name) = 0;
+
+  // Mail in (docs/mail.md): the facts `mail` decides on, and where it notes what it recorded.
+  // Whether `message_id` ("<id>") is recorded: by `mail`, or as a request's ref (`log --ref`).
+  [[nodiscard]] virtual bool message_recorded(std::string_view message_id) = 0;
+  // The request of the first of `message_ids` that is recorded (by `mail`, or as a ref); a void
+  // request that was merged stands for the request it went into, another void one for none.
+  [[nodiscard]] virtual std::optional<RequestId>
+  request_for_messages(std::span<const std::string> message_ids) = 0;
+  // The client with `address` (lower case) among its emails, else with its domain among its
+  // domains; nullopt when none.
+  [[nodiscard]] virtual std::optional<std::string> client_for_address(std::string_view address) = 0;
+  // Notes that `message_id` was recorded on `request` (nothing when it is noted already).
+  virtual void record_message(std::string_view message_id, RequestId request) = 0;
+  // Whether request `id` exists and is not void.
+  [[nodiscard]] virtual bool request_counts(RequestId id) = 0;
 
   // Requests.
   virtual LogResult log_request(const NewRequest& request) = 0;

@@ -57,12 +57,16 @@ struct Tree {
   StatementOptions statement;
   ImportFileOptions import_file;
   ConfigApplyOptions config_apply;
+  MailOptions mail;
   std::string shell; // completion SHELL
   std::string name;  // NAME or ID of list/show/rm style commands
   std::vector<Leaf> leaves;
 };
 
-int exit_code_for(ErrorKind kind) {
+// `mail` is run by a mail server, for which 75 (EX_TEMPFAIL) means "try again later": it says 75
+// wherever another command says 3 (SPEC.md "Mail in").
+int exit_code_for(ErrorKind kind, bool mail = false) {
+  constexpr int k_tempfail = 75;
   switch (kind) {
   case ErrorKind::usage:
   case ErrorKind::not_found:
@@ -70,9 +74,9 @@ int exit_code_for(ErrorKind kind) {
     return 2;
   case ErrorKind::storage:
   case ErrorKind::internal:
-    return 3;
+    return mail ? k_tempfail : 3;
   }
-  return 3;
+  return mail ? k_tempfail : 3;
 }
 
 // One line on stderr. The message may carry a file name or a value as given (a path with an escape
@@ -220,7 +224,12 @@ void build_client(Tree& tree, CLI::App& app) {
   add->add_option("NAME", tree.client_add.name, "Client name")->required();
   add->add_option("--sla", tree.client_add.sla, "SLA policy (default: default)")
       ->type_name("POLICY");
-  add->add_option("--email", tree.client_add.email, "Email address")->type_name("ADDR");
+  add->add_option("--email", tree.client_add.emails, "Mail address (once per address)")
+      ->type_name("ADDR")
+      ->allow_extra_args(false);
+  add->add_option("--domain", tree.client_add.domains, "Mail domain (once per domain)")
+      ->type_name("DOMAIN")
+      ->allow_extra_args(false);
   add->add_option("--owner", tree.client_add.owner, "Account manager, default assignee")
       ->type_name("WHO");
   add->add_option("--note", tree.client_add.note, "A note")->type_name("TEXT");
@@ -231,7 +240,14 @@ void build_client(Tree& tree, CLI::App& app) {
   edit->add_option("--rename", tree.client_edit.rename, "New name")->type_name("NEW");
   edit->add_option("--sla", tree.client_edit.sla, "SLA policy for new requests")
       ->type_name("POLICY");
-  edit->add_option("--email", tree.client_edit.email, "Email address")->type_name("ADDR");
+  edit->add_option("--email", tree.client_edit.emails,
+                   "Its mail addresses, all of them (once per address; \"\" for none)")
+      ->type_name("ADDR")
+      ->allow_extra_args(false);
+  edit->add_option("--domain", tree.client_edit.domains,
+                   "Its mail domains, all of them (once per domain; \"\" for none)")
+      ->type_name("DOMAIN")
+      ->allow_extra_args(false);
   edit->add_option("--owner", tree.client_edit.owner, "Account manager")->type_name("WHO");
   edit->add_option("--note", tree.client_edit.note, "A note")->type_name("TEXT");
   edit->add_flag("--open", tree.client_edit.open,
@@ -404,6 +420,14 @@ void build_transfer(Tree& tree, CLI::App& app) {
   import->add_option("FILE", tree.import_file.file, "The file, or - for stdin")->required();
   import->add_flag("--create-clients,--create-client", tree.import_file.create_clients,
                    "Add clients that do not exist yet");
+  CLI::App* mail =
+      leaf(tree, app, "mail", "Record an email from stdin: a request, a follow-up or our reply",
+           [&tree](Context& context) { return run_mail(context, tree.mail); });
+  mail->add_option("--maildir", tree.mail.maildir,
+                   "Every message of a Maildir (cur and new), in Date order")
+      ->type_name("DIR");
+  mail->add_flag("--dry-run", tree.mail.dry_run, "Say what would be done; write nothing");
+  mail->add_flag("-v,--verbose", tree.mail.verbose, "A line on stderr for each message");
   leaf(tree, app, "check", "Verify the database (integrity, derived state); writes nothing",
        [](Context& context) { return run_check(context); });
   leaf(tree, app, "backup", "A consistent copy of the database while others use it",
@@ -510,8 +534,9 @@ constexpr std::size_t k_max_settings_bytes = std::size_t{1} << 20;
 // setting is dropped here when SLATRACK_DB is set: flag > SLATRACK_DB > file > default.
 class SettingsFile final : public CLI::Config {
 public:
-  SettingsFile(const CLI::App* app, const CLI::Option* option, std::string default_path)
-      : m_app(app), m_option(option), m_default(std::move(default_path)) {}
+  SettingsFile(const CLI::App* app, const CLI::Option* option, std::string default_path,
+               MailSettings* mail)
+      : m_app(app), m_option(option), m_default(std::move(default_path)), m_mail(mail) {}
 
   std::string to_config(const CLI::App* /*app*/, bool /*defaults*/, bool /*descriptions*/,
                         std::string /*prefix*/) const override {
@@ -535,6 +560,7 @@ public:
                               file, k_max_settings_bytes >> 10)};
     }
     std::vector<CLI::ConfigItem> out;
+    *m_mail = parse_mail_settings(text, file);
     for (const Setting& setting : parse_settings(text, file, k_setting_keys)) {
       std::string value = setting.value;
       const auto bad = [&](std::string_view accepted) {
@@ -588,6 +614,7 @@ private:
   const CLI::App* m_app;
   const CLI::Option* m_option;
   std::string m_default;
+  MailSettings* m_mail; // the [mail] table, for `mail`
 };
 
 // The command tree as plain data, for the completion scripts.
@@ -621,13 +648,13 @@ CommandSpec describe(const CLI::App& app) {
 }
 
 // --config PATH: CLI11 reads the settings file through SettingsFile.
-const CLI::Option* add_settings_option(CLI::App& app) {
+const CLI::Option* add_settings_option(CLI::App& app, MailSettings& mail) {
   const std::string path = default_settings_path();
   CLI::Option* option = app.set_config(
       "--config", path,
       "Settings file (default $XDG_CONFIG_HOME/slatrack/config.toml; env SLATRACK_CONFIG)");
   option->type_name("PATH")->option_text("PATH"); // help: not this user's default path
-  app.config_formatter(std::make_shared<SettingsFile>(&app, option, path));
+  app.config_formatter(std::make_shared<SettingsFile>(&app, option, path, &mail));
   return option;
 }
 
@@ -688,6 +715,11 @@ OpenMode open_mode(std::string_view path, const Tree& tree) {
   if (path == "config export" || (path == "config apply" && tree.config_apply.dry_run)) {
     return OpenMode::read;
   }
+  // `mail --dry-run` runs its writes in a transaction it rolls back: an existing database, to
+  // write, never created.
+  if (path == "mail" && tree.mail.dry_run) {
+    return OpenMode::write;
+  }
   return std::find(readers.begin(), readers.end(), path) != readers.end() ? OpenMode::read
                                                                           : OpenMode::create;
 }
@@ -708,7 +740,7 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", k_version);
   app.footer("Exit codes: 0 done, 1 overdue found something overdue, 2 bad usage or input, "
-             "3 database or environment trouble.\nDocs: docs/usage.md");
+             "3 database or environment trouble (mail: 75).\nDocs: docs/usage.md");
   add_global_options(app, tree->global);
   leaf(*tree, app, "init", "Create the database (harmless when it exists)",
        [](Context& context) { return run_init(context); });
@@ -721,7 +753,8 @@ int run(int argc, char** argv) {
   build_transfer(*tree, app);
   build_system(*tree, app);
   trim_values(app);
-  const CLI::Option* settings = add_settings_option(app);
+  const CLI::Option* settings = add_settings_option(app, tree->mail.settings);
+  bool mail = false; // the command is `mail`: 75 instead of 3
 
   try {
     try {
@@ -761,6 +794,7 @@ int run(int argc, char** argv) {
                                                 *named)};
     }
     check_arguments(app);
+    mail = command_path(app) == "slatrack mail";
     for (const Leaf& leaf_command : tree->leaves) {
       if (leaf_command.app->parsed()) {
         GlobalOptions global = tree->global;
@@ -776,13 +810,13 @@ int run(int argc, char** argv) {
     throw Error{ErrorKind::usage, "no command given; see: slatrack --help"};
   } catch (const Error& error) {
     print_error(error.what());
-    return exit_code_for(error.kind());
+    return exit_code_for(error.kind(), mail);
   } catch (const std::exception& error) {
     print_error(fmt::format("internal error: {}; please report it", error.what()));
-    return exit_code_for(ErrorKind::internal);
+    return exit_code_for(ErrorKind::internal, mail);
   } catch (...) {
     print_error("internal error; please report it");
-    return exit_code_for(ErrorKind::internal);
+    return exit_code_for(ErrorKind::internal, mail);
   }
 }
 

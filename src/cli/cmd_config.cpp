@@ -30,8 +30,8 @@ RuleSet current_rules(Store& store) {
   }
   out.policies = store.policies();
   for (const Client& client : store.clients()) {
-    out.clients.push_back(
-        ClientRules{client.name, client.policy, client.email, client.owner, client.note});
+    out.clients.push_back(ClientRules{client.name, client.policy, client.emails, client.domains,
+                                      client.owner, client.note});
   }
   return out;
 }
@@ -97,8 +97,8 @@ void run_step(Store& store, const RuleStep& step, std::string_view source, Insta
             }
             effect += store.change_policy(step.name, change);
           } else if constexpr (std::is_same_v<T, ClientRules>) {
-            store.add_client(NewClient{operation.name, operation.policy, operation.email,
-                                       operation.owner, operation.note});
+            store.add_client(NewClient{operation.name, operation.policy, operation.emails,
+                                       operation.domains, operation.owner, operation.note});
           } else if constexpr (std::is_same_v<T, ClientChange>) {
             effect += store.change_client(step.name, operation);
           } else if constexpr (std::is_same_v<T, RemoveRule>) {

@@ -233,10 +233,24 @@ Client need_client(Context& context, const std::string& name) {
                   name)};
 }
 
+// A client's emails or domains as one text ("a@x.example, b@x.example"), null for none.
+Value list_or_null(const std::vector<std::string>& values) {
+  if (values.empty()) {
+    return std::monostate{};
+  }
+  std::string out;
+  for (const std::string& value : values) {
+    out += out.empty() ? "" : ", ";
+    out += value;
+  }
+  return out;
+}
+
 Record client_record(const Client& client) {
   return Record{{"name", client.name},
                 {"sla", client.policy},
-                {"email", text_or_null(client.email)},
+                {"email", list_or_null(client.emails)},
+                {"domain", list_or_null(client.domains)},
                 {"owner", text_or_null(client.owner)},
                 {"note", text_or_null(client.note)},
                 {"open_requests", client.open_requests},
@@ -244,9 +258,13 @@ Record client_record(const Client& client) {
 }
 
 const std::vector<Column>& client_columns() {
-  static const std::vector<Column> columns{{"name", "NAME"},          {"sla", "SLA"},
-                                           {"email", "EMAIL"},        {"owner", "OWNER"},
-                                           {"open_requests", "OPEN"}, {"total_requests", "TOTAL"},
+  static const std::vector<Column> columns{{"name", "NAME"},
+                                           {"sla", "SLA"},
+                                           {"email", "EMAIL"},
+                                           {"domain", "DOMAIN"},
+                                           {"owner", "OWNER"},
+                                           {"open_requests", "OPEN"},
+                                           {"total_requests", "TOTAL"},
                                            {"note", "NOTE"}};
   return columns;
 }
@@ -667,7 +685,8 @@ int run_sla_rm(Context& context, const std::string& name) {
 
 int run_client_add(Context& context, const ClientAddOptions& options) {
   require_name("client", options.name);
-  NewClient client{options.name, std::nullopt, options.email, options.owner, options.note};
+  NewClient client{options.name,    std::nullopt,  options.emails,
+                   options.domains, options.owner, options.note};
   if (options.sla) {
     client.policy = need_policy(context, *options.sla).name;
   }
@@ -682,7 +701,12 @@ int run_client_edit(Context& context, const ClientEditOptions& options) {
   const Client before = need_client(context, options.name);
   ClientChange change;
   change.rename = options.rename;
-  change.email = options.email;
+  if (!options.emails.empty()) {
+    change.emails = options.emails;
+  }
+  if (!options.domains.empty()) {
+    change.domains = options.domains;
+  }
   change.owner = options.owner;
   change.note = options.note;
   change.open = options.open;
@@ -698,9 +722,10 @@ int run_client_edit(Context& context, const ClientEditOptions& options) {
   if (options.sla) {
     change.policy = need_policy(context, *options.sla).name;
   }
-  if (!change.rename && !change.policy && !change.email && !change.owner && !change.note) {
+  if (!change.rename && !change.policy && !change.emails && !change.domains && !change.owner
+      && !change.note) {
     throw Error{ErrorKind::usage,
-                "nothing to change: give --rename, --sla, --email, --owner or --note"};
+                "nothing to change: give --rename, --sla, --email, --domain, --owner or --note"};
   }
   const RuleEffect changed = context.store().change_client(before.name, change);
   const Client client = need_client(context, options.rename.value_or(before.name));
@@ -720,8 +745,9 @@ int run_client_list(Context& context) {
   for (const Client& client : context.store().clients()) {
     rows.push_back(Row{client_record(client)});
   }
-  write_rows(context.out(), context.style(), client_columns(), rows,
-             {"name", "sla", "email", "owner", "note", "open_requests", "total_requests"});
+  write_rows(
+      context.out(), context.style(), client_columns(), rows,
+      {"name", "sla", "email", "domain", "owner", "note", "open_requests", "total_requests"});
   return 0;
 }
 
@@ -731,6 +757,7 @@ int run_client_show(Context& context, const std::string& name) {
                {{"name", "Client"},
                 {"sla", "SLA"},
                 {"email", "Email"},
+                {"domain", "Domain"},
                 {"owner", "Owner"},
                 {"note", "Note"},
                 {"open_requests", "Open"},

@@ -4,6 +4,7 @@
 
 #include "cli/context.hpp"
 #include "slatrack/domain.hpp"
+#include "slatrack/mail.hpp"
 
 #include <optional>
 #include <string>
@@ -55,7 +56,8 @@ struct SlaSetOptions {
 struct ClientAddOptions {
   std::string name;
   Text sla;
-  Text email;
+  std::vector<std::string> emails;  // --email, once per address
+  std::vector<std::string> domains; // --domain, once per domain
   Text owner;
   Text note;
 };
@@ -63,7 +65,8 @@ struct ClientEditOptions {
   std::string name;
   Text rename;
   Text sla;
-  Text email;
+  std::vector<std::string> emails;  // given: the whole new list ("" alone: none)
+  std::vector<std::string> domains; // the same
   Text owner;
   Text note;
   bool open = false; // with sla: also its requests not resolved
@@ -189,6 +192,16 @@ int run_export(Context& context);
 int run_import(Context& context, const ImportFileOptions& options);
 // A consistent copy of the database in a new file (mode 0600).
 int run_backup(Context& context, const std::string& file);
+
+// mail (docs/mail.md): one message on stdin, or every message of a Maildir, recorded as a
+// request, a follow-up, our reply or a note, or left alone; silent on success.
+struct MailOptions {
+  Text maildir;          // --maildir DIR
+  bool dry_run = false;  // say what would be done, write nothing
+  bool verbose = false;  // -v: a line on stderr for each message
+  MailSettings settings; // the [mail] table of the settings file
+};
+int run_mail(Context& context, const MailOptions& options);
 
 // Verifies the database, read-only: integrity, foreign keys, derived state against the events.
 // Exit 0 and "ok: N requests checked"; problems one a line on stdout, then Error{storage}.

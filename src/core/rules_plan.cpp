@@ -44,6 +44,15 @@ std::string text_or_none(const std::optional<std::string>& value) {
   return value ? fmt::format("\"{}\"", *value) : std::string("none");
 }
 
+// Addresses or domains for a step's detail: "a@x.example" "b@x.example".
+std::string list_text(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& value : values) {
+    out += fmt::format("{}\"{}\"", out.empty() ? "" : " ", value);
+  }
+  return out;
+}
+
 std::string target_or(const std::optional<Target>& value, std::string_view absent) {
   if (!value) {
     return std::string(absent);
@@ -147,8 +156,11 @@ public:
       const ClientRules* current = find(m_current.clients, wanted.name);
       if (current == nullptr) {
         std::string detail = fmt::format("sla {}", wanted.policy);
-        if (wanted.email) {
-          append(detail, fmt::format("email \"{}\"", *wanted.email));
+        if (!wanted.emails.empty()) {
+          append(detail, fmt::format("email {}", list_text(wanted.emails)));
+        }
+        if (!wanted.domains.empty()) {
+          append(detail, fmt::format("domain {}", list_text(wanted.domains)));
         }
         if (wanted.owner) {
           append(detail, fmt::format("owner \"{}\"", *wanted.owner));
@@ -363,7 +375,17 @@ private:
         append(detail, change_text(key, text_or_none(from), text_or_none(to)));
       }
     };
-    field("email", current.email, wanted.email, change.email);
+    const auto list = [&](std::string_view key, const std::vector<std::string>& from,
+                          const std::vector<std::string>& to,
+                          std::optional<std::vector<std::string>>& out) {
+      if (from != to) {
+        out = to;
+        append(detail, change_text(key, from.empty() ? "none" : list_text(from),
+                                   to.empty() ? "none" : list_text(to)));
+      }
+    };
+    list("email", current.emails, wanted.emails, change.emails);
+    list("domain", current.domains, wanted.domains, change.domains);
     field("owner", current.owner, wanted.owner, change.owner);
     field("note", current.note, wanted.note, change.note);
     if (!detail.empty()) {

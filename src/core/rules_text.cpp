@@ -4,6 +4,7 @@
 // re-export of an applied file is byte for byte the same.
 #include "slatrack/rules_text.hpp"
 
+#include "slatrack/address.hpp"
 #include "slatrack/error.hpp"
 #include "slatrack/input.hpp"
 #include "slatrack/parse.hpp"
@@ -159,11 +160,29 @@ void write_policy(std::string& out, const Policy& policy) {
   }
 }
 
+// `key = "one"`, or `key = ["a", "b"]` for several; nothing for none.
+void write_list(std::string& out, std::string_view key, const std::vector<std::string>& values) {
+  if (values.empty()) {
+    return;
+  }
+  if (values.size() == 1) {
+    out += fmt::format("{} = {}\n", key, quoted(values.front()));
+    return;
+  }
+  out += fmt::format("{} = [", key);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    out += fmt::format("{}{}", i == 0 ? "" : ", ", quoted(values[i]));
+  }
+  out += "]\n";
+}
+
 void write_client(std::string& out, const ClientRules& client) {
   out += fmt::format("\n[client.{}]\n", key_text(client.name));
   out += fmt::format("sla = {}\n", quoted(client.policy));
-  const std::array<std::pair<std::string_view, const std::optional<std::string>*>, 3> fields{
-      {{"email", &client.email}, {"owner", &client.owner}, {"note", &client.note}}};
+  write_list(out, "email", client.emails);
+  write_list(out, "domain", client.domains);
+  const std::array<std::pair<std::string_view, const std::optional<std::string>*>, 2> fields{
+      {{"owner", &client.owner}, {"note", &client.note}}};
   for (const auto& [key, value] : fields) {
     if (*value && !(*value)->empty()) {
       out += fmt::format("{} = {}\n", key, quoted(**value));
@@ -426,7 +445,7 @@ public:
   }
 
   ClientRules client(std::string_view name, const toml::table& table) const {
-    only(table, fmt::format("client \"{}\"", name), {"sla", "email", "owner", "note"});
+    only(table, fmt::format("client \"{}\"", name), {"sla", "email", "domain", "owner", "note"});
     ClientRules out;
     out.name = std::string(name);
     if (const toml::node* sla = table.get("sla")) {
@@ -443,9 +462,45 @@ public:
       }
       return out_value;
     };
-    out.email = optional("email", "ops@acme.example", false);
+    out.emails = addresses(table, "email", "ops@acme.example", checked_address);
+    out.domains = addresses(table, "domain", "acme.example", checked_domain);
     out.owner = optional("owner", "ann", false);
     out.note = optional("note", "pays late", true);
+    return out;
+  }
+
+  // A client's emails or domains: one as text, or a list of them; each checked by `check`, put
+  // in lower case; sorted, each once.
+  std::vector<std::string>
+  addresses(const toml::table& table, std::string_view key, std::string_view example,
+            std::string (*check)(std::string_view, std::string_view)) const {
+    std::vector<std::string> out;
+    const toml::node* node = table.get(key);
+    if (node == nullptr) {
+      return out;
+    }
+    const auto one = [&](const toml::node& item) {
+      const std::string value = plain_value(item, key, example);
+      if (!value.empty()) {
+        try {
+          out.push_back(check(key, value));
+        } catch (const Error& error) {
+          fail(item.source(), error.what());
+        }
+      }
+    };
+    if (const toml::array* list = node->as_array()) {
+      for (const toml::node& item : *list) {
+        one(item);
+      }
+    } else if (node->is_string()) {
+      one(*node);
+    } else {
+      fail(node->source(),
+           fmt::format("{} must be text or a list of text, e.g. {} = [\"{}\"]", key, key, example));
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
   }
 

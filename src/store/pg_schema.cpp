@@ -179,8 +179,30 @@ INSERT INTO slatrack.policy_targets (version_id, priority, reply_s, update_s, re
   VALUES (1, '*', 86400, NULL, NULL);
 )sql";
 
+// Migration 10 (SQLite's 10, store/schema.cpp): a client's mail addresses and domains, and the
+// Message-IDs `mail` recorded.
+constexpr std::string_view k_pg_migration_10 = R"sql(
+CREATE TABLE slatrack.client_addresses (
+  kind      text COLLATE "C" NOT NULL CHECK (kind IN ('email', 'domain')),
+  address   text COLLATE "C" NOT NULL CHECK (address <> ''),
+  client_id bigint NOT NULL REFERENCES slatrack.clients (id) ON DELETE CASCADE,
+  PRIMARY KEY (kind, address)
+);
+CREATE INDEX client_addresses_by_client ON slatrack.client_addresses (client_id);
+INSERT INTO slatrack.client_addresses (kind, address, client_id)
+  SELECT 'email', slatrack.fold(btrim(email)), id FROM slatrack.clients
+  WHERE btrim(coalesce(email, '')) <> '' ORDER BY id
+  ON CONFLICT DO NOTHING;
+ALTER TABLE slatrack.clients DROP COLUMN email;
+CREATE TABLE slatrack.mail_messages (
+  message_id text COLLATE "C" PRIMARY KEY CHECK (message_id <> ''),
+  request_id bigint NOT NULL REFERENCES slatrack.requests (id) ON DELETE CASCADE
+);
+CREATE INDEX mail_messages_by_request ON slatrack.mail_messages (request_id);
+)sql";
+
 // k_pg_migrations[i] takes the schema from version k_pg_base_version + i to the next.
-constexpr std::array<std::string_view, 0> k_pg_migrations{};
+constexpr std::array<std::string_view, 1> k_pg_migrations{k_pg_migration_10};
 static_assert(k_pg_base_version + k_pg_migrations.size() == k_schema_version,
               "a new SQLite migration needs its PostgreSQL one (src/store/pg_schema.cpp)");
 

@@ -34,9 +34,11 @@ namespace {
 using store::blank;
 using store::check_field;
 using store::check_name;
+using store::checked_addresses;
 using store::from_db;
 using store::non_empty;
 using store::shell_word;
+using store::split_words;
 using store::to_db;
 using store::to_instant;
 using store::to_target;
@@ -89,7 +91,6 @@ struct ClientRow {
   std::int64_t id = 0;
   std::string name;
   std::int64_t policy_id = 0;
-  std::optional<std::string> email;
   std::optional<std::string> owner;
   std::optional<std::string> note;
 };
@@ -450,7 +451,8 @@ public:
       throw Error{ErrorKind::invalid_input, "a client needs a name"};
     }
     check_name("client name", client.name);
-    check_field("--email", client.email, false);
+    const std::vector<std::string> emails = checked_addresses("--email", client.emails, false);
+    const std::vector<std::string> domains = checked_addresses("--domain", client.domains, true);
     check_field("--owner", client.owner, false);
     check_field("--note", client.note, true);
     pg::Transaction write(m_db);
@@ -461,11 +463,15 @@ public:
     }
     const std::int64_t policy_id =
         require_policy(client.policy.value_or(std::string(k_default_policy))).id;
-    m_db.query("INSERT INTO clients (id, name, policy_id, email, owner, note, created_at) "
-               "SELECT coalesce(max(id), 0) + 1, $1, $2, $3, $4, $5, "
-               "floor(extract(epoch FROM clock_timestamp()))::bigint FROM clients",
-               {pg::value(client.name), pg::value(policy_id), pg::value(non_empty(client.email)),
-                pg::value(non_empty(client.owner)), pg::value(non_empty(client.note))});
+    const pg::Result added =
+        m_db.query("INSERT INTO clients (id, name, policy_id, owner, note, created_at) "
+                   "SELECT coalesce(max(id), 0) + 1, $1, $2, $3, $4, "
+                   "floor(extract(epoch FROM clock_timestamp()))::bigint FROM clients RETURNING id",
+                   {pg::value(client.name), pg::value(policy_id),
+                    pg::value(non_empty(client.owner)), pg::value(non_empty(client.note))});
+    const std::int64_t id = added.integer(0, 0);
+    set_addresses(id, "email", "--email", emails);
+    set_addresses(id, "domain", "--domain", domains);
     write.commit();
   }
 
@@ -493,11 +499,15 @@ public:
     if (change.policy) {
       row->policy_id = require_policy(*change.policy).id;
     }
-    check_field("--email", change.email, false);
     check_field("--owner", change.owner, false);
     check_field("--note", change.note, true);
-    if (change.email) {
-      row->email = non_empty(change.email);
+    if (change.emails) {
+      set_addresses(row->id, "email", "--email",
+                    checked_addresses("--email", *change.emails, false));
+    }
+    if (change.domains) {
+      set_addresses(row->id, "domain", "--domain",
+                    checked_addresses("--domain", *change.domains, true));
     }
     if (change.owner) {
       row->owner = non_empty(change.owner);
@@ -505,10 +515,9 @@ public:
     if (change.note) {
       row->note = non_empty(change.note);
     }
-    m_db.query("UPDATE clients SET name = $1, policy_id = $2, email = $3, owner = $4, note = $5 "
-               "WHERE id = $6",
-               {pg::value(row->name), pg::value(row->policy_id), pg::value(row->email),
-                pg::value(row->owner), pg::value(row->note), pg::value(row->id)});
+    m_db.query("UPDATE clients SET name = $1, policy_id = $2, owner = $3, note = $4 WHERE id = $5",
+               {pg::value(row->name), pg::value(row->policy_id), pg::value(row->owner),
+                pg::value(row->note), pg::value(row->id)});
     write.commit();
     return RuleEffect{};
   }
@@ -529,6 +538,24 @@ public:
     }
     m_db.query("DELETE FROM clients WHERE id = $1", {pg::value(row->id)});
     write.commit();
+  }
+
+  // ---- mail in (not on a team database yet: docs/teams.md) ----
+
+  bool message_recorded(std::string_view /*message_id*/) override {
+    unavailable("mail");
+  }
+  std::optional<RequestId> request_for_messages(std::span<const std::string> /*ids*/) override {
+    unavailable("mail");
+  }
+  std::optional<std::string> client_for_address(std::string_view /*address*/) override {
+    unavailable("mail");
+  }
+  void record_message(std::string_view /*message_id*/, RequestId /*request*/) override {
+    unavailable("mail");
+  }
+  bool request_counts(RequestId /*id*/) override {
+    unavailable("mail");
   }
 
   // ---- requests ----
@@ -602,23 +629,54 @@ public:
   }
 
 private:
-  static constexpr std::string_view k_client_select = R"sql(SELECT c.name, p.name, c.email,
+  // Its emails and domains each as one text, separated by spaces (neither holds a space).
+  static constexpr std::string_view k_client_select = R"sql(SELECT c.name, p.name,
+  (SELECT string_agg(a.address, ' ' ORDER BY a.address) FROM client_addresses a
+     WHERE a.client_id = c.id AND a.kind = 'email'),
   c.owner, c.note,
   (SELECT count(*) FROM requests r WHERE r.client_id = c.id AND r.status <> 'resolved'
      AND r.voided_by IS NULL),
-  (SELECT count(*) FROM requests r WHERE r.client_id = c.id AND r.voided_by IS NULL)
+  (SELECT count(*) FROM requests r WHERE r.client_id = c.id AND r.voided_by IS NULL),
+  (SELECT string_agg(a.address, ' ' ORDER BY a.address) FROM client_addresses a
+     WHERE a.client_id = c.id AND a.kind = 'domain')
 FROM clients c JOIN policies p ON p.id = c.policy_id
 )sql";
+
+  // Makes `values` the client's whole list of `kind` ("email", "domain"); refuses one that
+  // belongs to another client (an address finds one client).
+  void set_addresses(std::int64_t client_id, std::string_view kind, std::string_view option,
+                     const std::vector<std::string>& values) {
+    for (const std::string& value : values) {
+      const pg::Result rows =
+          m_db.query("SELECT c.name FROM client_addresses a JOIN clients c ON c.id = a.client_id "
+                     "WHERE a.kind = $1 AND a.address = $2 AND a.client_id <> $3",
+                     {pg::value(kind), pg::value(value), pg::value(client_id)});
+      if (rows.rows() > 0) {
+        const std::string owner = rows.text(0, 0);
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("{} {} is client \"{}\"'s already (mail from it must find one "
+                                "client); change that client first: slatrack client edit {} {} ...",
+                                option, value, owner, shell_word(owner), option)};
+      }
+    }
+    m_db.query("DELETE FROM client_addresses WHERE client_id = $1 AND kind = $2",
+               {pg::value(client_id), pg::value(kind)});
+    for (const std::string& value : values) {
+      m_db.query("INSERT INTO client_addresses (kind, address, client_id) VALUES ($1, $2, $3)",
+                 {pg::value(kind), pg::value(value), pg::value(client_id)});
+    }
+  }
 
   static Client read_client(const pg::Result& rows, int row) {
     Client out;
     out.name = rows.text(row, 0);
     out.policy = rows.text(row, 1);
-    out.email = rows.optional_text(row, 2);
+    out.emails = split_words(rows.optional_text(row, 2));
     out.owner = rows.optional_text(row, 3);
     out.note = rows.optional_text(row, 4);
     out.open_requests = rows.integer(row, 5);
     out.total_requests = rows.integer(row, 6);
+    out.domains = split_words(rows.optional_text(row, 7));
     return out;
   }
 
@@ -669,14 +727,14 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
   }
 
   std::optional<ClientRow> client_row(std::string_view name) {
-    const pg::Result rows = m_db.query("SELECT id, name, policy_id, email, owner, note FROM "
+    const pg::Result rows = m_db.query("SELECT id, name, policy_id, owner, note FROM "
                                        "clients WHERE fold(name) = fold($1)",
                                        {pg::value(name)});
     if (rows.rows() == 0) {
       return std::nullopt;
     }
-    return ClientRow{rows.integer(0, 0),       rows.text(0, 1),          rows.integer(0, 2),
-                     rows.optional_text(0, 3), rows.optional_text(0, 4), rows.optional_text(0, 5)};
+    return ClientRow{rows.integer(0, 0), rows.text(0, 1), rows.integer(0, 2),
+                     rows.optional_text(0, 3), rows.optional_text(0, 4)};
   }
 
   // The client a command names, by the contract's short forms (match_short_name).

@@ -385,10 +385,35 @@ DROP INDEX requests_by_client;
 CREATE INDEX requests_by_client ON requests (client_id, status, resolved_at, received_at);
 )sql";
 
+// Migration 10: mail in (docs/mail.md). A client has any number of mail addresses and mail
+// domains (`client add/edit --email --domain`), each belonging to one client, in lower case, found
+// by the primary key when `mail` looks up a sender; the one `email` of a client moves there and
+// its column goes. `mail_messages` holds the Message-ID of every message `mail` recorded, with
+// the request it went to: a message delivered twice is recorded once, and a reply's
+// In-Reply-To/References find the request of the message it answers (one primary-key look-up each).
+constexpr std::string_view k_migration_10 = R"sql(
+CREATE TABLE client_addresses (
+  kind      TEXT NOT NULL CHECK (kind IN ('email', 'domain')),
+  address   TEXT NOT NULL CHECK (address <> ''),
+  client_id INTEGER NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+  PRIMARY KEY (kind, address)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX client_addresses_by_client ON client_addresses (client_id);
+INSERT OR IGNORE INTO client_addresses (kind, address, client_id)
+  SELECT 'email', lower(trim(email)), id FROM clients WHERE trim(coalesce(email, '')) <> ''
+  ORDER BY id;
+ALTER TABLE clients DROP COLUMN email;
+CREATE TABLE mail_messages (
+  message_id TEXT PRIMARY KEY CHECK (message_id <> ''),
+  request_id INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE
+) STRICT, WITHOUT ROWID;
+CREATE INDEX mail_messages_by_request ON mail_messages (request_id);
+)sql";
+
 // k_migrations[i] takes the schema from version i to i + 1.
 constexpr std::array<std::string_view, k_schema_version> k_migrations{
     k_migration_1, k_migration_2, k_migration_3, k_migration_4, k_migration_5,
-    k_migration_6, k_migration_7, k_migration_8, k_migration_9};
+    k_migration_6, k_migration_7, k_migration_8, k_migration_9, k_migration_10};
 
 // What the header of an existing file says, read in one read transaction.
 struct Header {

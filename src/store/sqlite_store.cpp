@@ -6,10 +6,12 @@
 // and cached by their SQL text.
 #include "store/sqlite_store.hpp"
 
+#include "slatrack/address.hpp"
 #include "slatrack/calendar.hpp"
 #include "slatrack/error.hpp"
 #include "slatrack/evaluate.hpp"
 #include "slatrack/history.hpp"
+#include "slatrack/input.hpp"
 #include "slatrack/model.hpp"
 #include "slatrack/parse.hpp"
 #include "slatrack/request_rules.hpp"
@@ -43,6 +45,7 @@ using Use = sqlite::Statement::Use;
 using store::blank;
 using store::check_field;
 using store::check_name;
+using store::checked_addresses;
 using store::ClockRow;
 using store::from_db;
 using store::iso;
@@ -50,6 +53,7 @@ using store::non_empty;
 using store::read_clock;
 using store::read_event;
 using store::shell_word;
+using store::split_words;
 using store::to_db;
 using store::to_instant;
 using store::to_row;
@@ -146,7 +150,6 @@ struct ClientRow {
   std::int64_t id = 0;
   std::string name;
   std::int64_t policy_id = 0;
-  std::optional<std::string> email;
   std::optional<std::string> owner;
   std::optional<std::string> note;
 };
@@ -587,7 +590,8 @@ public:
       throw Error{ErrorKind::invalid_input, "a client needs a name"};
     }
     check_name("client name", client.name);
-    check_field("--email", client.email, false);
+    const std::vector<std::string> emails = checked_addresses("--email", client.emails, false);
+    const std::vector<std::string> domains = checked_addresses("--domain", client.domains, true);
     check_field("--owner", client.owner, false);
     check_field("--note", client.note, true);
     Transaction write(m_db);
@@ -599,16 +603,18 @@ public:
     const std::int64_t policy_id =
         require_policy(client.policy.value_or(std::string(k_default_policy))).id;
     {
-      Use use = statement("INSERT INTO clients (name, policy_id, email, owner, note, created_at) "
-                          "VALUES (?, ?, ?, ?, ?, unixepoch())")
+      Use use = statement("INSERT INTO clients (name, policy_id, owner, note, created_at) "
+                          "VALUES (?, ?, ?, ?, unixepoch())")
                     .use();
       use.bind(client.name)
           .bind(policy_id)
-          .bind(non_empty(client.email))
           .bind(non_empty(client.owner))
           .bind(non_empty(client.note))
           .run();
     }
+    const std::int64_t id = m_db.last_insert_rowid();
+    set_addresses(id, "email", "--email", emails);
+    set_addresses(id, "domain", "--domain", domains);
     write.commit();
   }
 
@@ -633,11 +639,15 @@ public:
     if (change.policy) {
       row->policy_id = require_policy(*change.policy).id;
     }
-    check_field("--email", change.email, false);
     check_field("--owner", change.owner, false);
     check_field("--note", change.note, true);
-    if (change.email) {
-      row->email = non_empty(change.email);
+    if (change.emails) {
+      set_addresses(row->id, "email", "--email",
+                    checked_addresses("--email", *change.emails, false));
+    }
+    if (change.domains) {
+      set_addresses(row->id, "domain", "--domain",
+                    checked_addresses("--domain", *change.domains, true));
     }
     if (change.owner) {
       row->owner = non_empty(change.owner);
@@ -646,16 +656,10 @@ public:
       row->note = non_empty(change.note);
     }
     {
-      Use use = statement("UPDATE clients SET name = ?, policy_id = ?, email = ?, owner = ?, "
-                          "note = ? WHERE id = ?")
+      Use use = statement("UPDATE clients SET name = ?, policy_id = ?, owner = ?, note = ? "
+                          "WHERE id = ?")
                     .use();
-      use.bind(row->name)
-          .bind(row->policy_id)
-          .bind(row->email)
-          .bind(row->owner)
-          .bind(row->note)
-          .bind(row->id)
-          .run();
+      use.bind(row->name).bind(row->policy_id).bind(row->owner).bind(row->note).bind(row->id).run();
     }
     RuleEffect effect;
     if (change.policy && change.open) {
@@ -717,6 +721,104 @@ public:
       use.bind(row->id).run();
     }
     write.commit();
+  }
+
+  // ---- mail in ----
+
+  [[nodiscard]] bool message_recorded(std::string_view message_id) override {
+    Transaction read(m_db, Transaction::Mode::deferred);
+    const bool out = message_request(message_id).has_value();
+    read.commit();
+    return out;
+  }
+
+  [[nodiscard]] std::optional<RequestId>
+  request_for_messages(std::span<const std::string> message_ids) override {
+    Transaction read(m_db, Transaction::Mode::deferred);
+    std::optional<RequestId> out;
+    for (const std::string& id : message_ids) {
+      std::optional<std::int64_t> request = message_request(id);
+      // A merged request's messages belong to the request it went into (a chain of merges is
+      // short; the bound guards against a loop in a damaged database).
+      for (int hops = 0; request && hops < 16; ++hops) {
+        {
+          Use use = statement("SELECT voided_by IS NULL FROM requests WHERE id = ?").use();
+          use.bind(*request);
+          if (!use.step()) {
+            request.reset();
+            break;
+          }
+          if (use.integer(0) != 0) {
+            break;
+          }
+        }
+        Use use = statement("SELECT request_id FROM events WHERE merged_from = ? AND voided_by "
+                            "IS NULL ORDER BY id LIMIT 1")
+                      .use();
+        use.bind(*request);
+        request = use.step() ? std::optional<std::int64_t>{use.integer(0)} : std::nullopt;
+      }
+      if (request && request_counts_row(*request)) {
+        out = RequestId{*request};
+        break;
+      }
+    }
+    read.commit();
+    return out;
+  }
+
+  [[nodiscard]] std::optional<std::string> client_for_address(std::string_view address) override {
+    Transaction read(m_db, Transaction::Mode::deferred);
+    std::optional<std::string> out;
+    const std::string_view domain = address_domain(address);
+    for (const auto& [kind, value] : {std::pair{"email", address}, std::pair{"domain", domain}}) {
+      Use use = statement("SELECT c.name FROM client_addresses a JOIN clients c ON c.id = "
+                          "a.client_id WHERE a.kind = ? AND a.address = ?")
+                    .use();
+      use.bind(std::string_view(kind)).bind(value);
+      if (use.step()) {
+        out = use.text(0);
+        break;
+      }
+    }
+    read.commit();
+    return out;
+  }
+
+  void record_message(std::string_view message_id, RequestId request) override {
+    Transaction write(m_db);
+    {
+      Use use = statement("INSERT OR IGNORE INTO mail_messages (message_id, request_id) "
+                          "VALUES (?, ?)")
+                    .use();
+      use.bind(message_id).bind(request.value).run();
+    }
+    write.commit();
+  }
+
+  [[nodiscard]] bool request_counts(RequestId id) override {
+    Transaction read(m_db, Transaction::Mode::deferred);
+    const bool out = request_counts_row(id.value);
+    read.commit();
+    return out;
+  }
+
+  // The request a message id was recorded on (mail_messages, else a request's ref).
+  std::optional<std::int64_t> message_request(std::string_view message_id) {
+    {
+      Use use = statement("SELECT request_id FROM mail_messages WHERE message_id = ?").use();
+      use.bind(message_id);
+      if (use.step()) {
+        return use.integer(0);
+      }
+    }
+    return request_by_ref(message_id);
+  }
+
+  bool request_counts_row(std::int64_t id) {
+    Use use = statement("SELECT 1 FROM requests WHERE id = ? AND voided_by IS NULL").use();
+    use.bind(id);
+    return use.step();
   }
 
   // ---- requests ----
@@ -1605,11 +1707,16 @@ private:
     };
   }
 
-  static constexpr std::string_view k_client_select = R"sql(SELECT c.name, p.name, c.email,
+  // Its emails and domains each as one text, separated by spaces (neither holds a space).
+  static constexpr std::string_view k_client_select = R"sql(SELECT c.name, p.name,
+  (SELECT group_concat(address, ' ') FROM (SELECT address FROM client_addresses a
+     WHERE a.client_id = c.id AND a.kind = 'email' ORDER BY address)),
   c.owner, c.note,
   (SELECT count(*) FROM requests r WHERE r.client_id = c.id AND r.status <> 'resolved'
      AND r.voided_by IS NULL),
-  (SELECT count(*) FROM requests r WHERE r.client_id = c.id AND r.voided_by IS NULL)
+  (SELECT count(*) FROM requests r WHERE r.client_id = c.id AND r.voided_by IS NULL),
+  (SELECT group_concat(address, ' ') FROM (SELECT address FROM client_addresses a
+     WHERE a.client_id = c.id AND a.kind = 'domain' ORDER BY address))
 FROM clients c JOIN policies p ON p.id = c.policy_id
 )sql";
 
@@ -1671,15 +1778,14 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
   }
 
   std::optional<ClientRow> client_row(std::string_view name) {
-    Use use = statement("SELECT id, name, policy_id, email, owner, note FROM clients "
-                        "WHERE name = ?")
-                  .use();
+    Use use =
+        statement("SELECT id, name, policy_id, owner, note FROM clients WHERE name = ?").use();
     use.bind(name);
     if (!use.step()) {
       return std::nullopt;
     }
-    return ClientRow{use.integer(0),       use.text(1),          use.integer(2),
-                     use.optional_text(3), use.optional_text(4), use.optional_text(5)};
+    return ClientRow{use.integer(0), use.text(1), use.integer(2), use.optional_text(3),
+                     use.optional_text(4)};
   }
 
   // The client a command names, by the contract's short forms (match_short_name): nullopt when
@@ -1788,12 +1894,42 @@ WHERE r.id = ?)sql")
     Client out;
     out.name = use.text(0);
     out.policy = use.text(1);
-    out.email = use.optional_text(2);
+    out.emails = split_words(use.optional_text(2));
     out.owner = use.optional_text(3);
     out.note = use.optional_text(4);
     out.open_requests = use.integer(5);
     out.total_requests = use.integer(6);
+    out.domains = split_words(use.optional_text(7));
     return out;
+  }
+
+  // Makes `values` the client's whole list of `kind` ("email", "domain"); refuses one that
+  // belongs to another client (an address finds one client).
+  void set_addresses(std::int64_t client_id, std::string_view kind, std::string_view option,
+                     const std::vector<std::string>& values) {
+    for (const std::string& value : values) {
+      Use use = statement("SELECT c.name FROM client_addresses a JOIN clients c ON c.id = "
+                          "a.client_id WHERE a.kind = ? AND a.address = ? AND a.client_id <> ?")
+                    .use();
+      use.bind(kind).bind(value).bind(client_id);
+      if (use.step()) {
+        const std::string owner = use.text(0);
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("{} {} is client \"{}\"'s already (mail from it must find one "
+                                "client); change that client first: slatrack client edit {} {} ...",
+                                option, value, owner, shell_word(owner), option)};
+      }
+    }
+    {
+      Use use = statement("DELETE FROM client_addresses WHERE client_id = ? AND kind = ?").use();
+      use.bind(client_id).bind(kind).run();
+    }
+    for (const std::string& value : values) {
+      Use use =
+          statement("INSERT INTO client_addresses (kind, address, client_id) VALUES (?, ?, ?)")
+              .use();
+      use.bind(kind).bind(value).bind(client_id).run();
+    }
   }
 
   // ---- calendars and policies by id ----

@@ -1,5 +1,6 @@
 #include "store/values.hpp"
 
+#include "slatrack/address.hpp"
 #include "slatrack/error.hpp"
 #include "slatrack/input.hpp"
 #include "slatrack/request_rules.hpp"
@@ -69,6 +70,39 @@ void check_name(std::string_view what, std::string_view name) {
   if (std::optional<std::string> problem = name_problem(what, name)) {
     throw Error{ErrorKind::invalid_input, *problem};
   }
+}
+
+std::vector<std::string> checked_addresses(std::string_view option,
+                                           const std::vector<std::string>& values, bool domains) {
+  std::vector<std::string> out;
+  for (const std::string& value : values) {
+    if (!blank(value)) {
+      const std::string_view trimmed = trim_value(value);
+      out.push_back(domains ? checked_domain(option, trimmed) : checked_address(option, trimmed));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<std::string> split_words(const std::optional<std::string>& text) {
+  std::vector<std::string> out;
+  if (!text) {
+    return out;
+  }
+  std::size_t start = 0;
+  while (start < text->size()) {
+    std::size_t end = text->find(' ', start);
+    if (end == std::string::npos) {
+      end = text->size();
+    }
+    if (end > start) {
+      out.push_back(text->substr(start, end - start));
+    }
+    start = end + 1;
+  }
+  return out;
 }
 
 void check_field(std::string_view what, const std::optional<std::string>& value, bool text) {

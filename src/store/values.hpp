@@ -56,6 +56,15 @@ template <typename T>
 void check_name(std::string_view what, std::string_view name);
 void check_field(std::string_view what, const std::optional<std::string>& value, bool text);
 
+// A client's emails (`domains` false) or mail domains as given to the store: each checked
+// (slatrack/address.hpp) naming `option` ("--email"), in lower case, sorted, each once; blank
+// values left out. Throws Error{invalid_input}.
+[[nodiscard]] std::vector<std::string>
+checked_addresses(std::string_view option, const std::vector<std::string>& values, bool domains);
+
+// The words of a list the store reads as one text separated by spaces ("a b"); none for NULL.
+[[nodiscard]] std::vector<std::string> split_words(const std::optional<std::string>& text);
+
 // "2026-11-23T10:30:00Z".
 [[nodiscard]] std::string iso(Instant value);
 

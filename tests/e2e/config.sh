@@ -55,8 +55,8 @@ fi
 st client add acme; expect_rc 0
 printf 'format = "tsv"\n' >"$settings"
 st client list; expect_rc 0
-expect_out "$(printf 'name\tsla\temail\towner\tnote\topen_requests\ttotal_requests\nacme\tdefault\t\t\t\t0\t0')" "(settings format)"
-st client list --format csv; expect_out "$(printf 'name,sla,email,owner,note,open_requests,total_requests\nacme,default,,,,0,0')" "(flag beats settings)"
+expect_out "$(printf 'name\tsla\temail\tdomain\towner\tnote\topen_requests\ttotal_requests\nacme\tdefault\t\t\t\t\t0\t0')" "(settings format)"
+st client list --format csv; expect_out "$(printf 'name,sla,email,domain,owner,note,open_requests,total_requests\nacme,default,,,,,0,0')" "(flag beats settings)"
 rm "$settings"
 st client list; expect_out_has "acme" ; expect_out_has "NAME" "(table by default)"
 

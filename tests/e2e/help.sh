@@ -15,7 +15,7 @@ done
 for option in "--db PATH" "--now TIME" "--tz ZONE" "--format FORMAT" "--color WHEN" "-q,--quiet"; do
   expect_out_has "$option" "(--help lists $option)"
 done
-expect_out_has "Exit codes: 0 done, 1 overdue found something overdue, 2 bad usage or input, 3 database or environment trouble."
+expect_out_has "Exit codes: 0 done, 1 overdue found something overdue, 2 bad usage or input, 3 database or environment trouble (mail: 75)."
 st log --help; expect_rc 0
 expect_out_has "Usage: slatrack log [OPTIONS] CLIENT SUBJECT"
 expect_out_has "--create-client"

@@ -72,7 +72,7 @@ expect_eq "$(dpkg-deb -f "$deb" Package)" slatrack
 expect_eq "$(dpkg-deb -f "$deb" Version)" "$version"
 depends=$(dpkg-deb -f "$deb" Depends)
 names=$(tr ',' '\n' <<<"$depends" | sed 's/^ *//; s/ .*//')
-for package in libc6 libsqlite3-0 tzdata; do
+for package in libc6 libsqlite3-0 tzdata libgmime-3.0-0; do
   checks=$((checks + 1))
   grep -qxF "$package" <<<"$names" || fail "Depends has no $package: $depends"
 done

@@ -131,7 +131,7 @@ st config apply "$tmp/e.toml"; expect_rc 2
 expect_err_has "slatrack: error: $tmp/e.toml:2: reply: bad duration \"2 hours\""
 printf '[client.x]\nemial = "a@b"\n' >"$tmp/f.toml"
 st config apply "$tmp/f.toml"; expect_rc 2
-expect_err "slatrack: error: $tmp/f.toml:2: unknown key \"emial\" in client \"x\" (did you mean \"email\"?); the keys are: sla, email, owner, note"
+expect_err "slatrack: error: $tmp/f.toml:2: unknown key \"emial\" in client \"x\" (did you mean \"email\"?); the keys are: sla, email, domain, owner, note"
 printf '[calendar.x]\ntz = "UTC"\nhours = "mon 09:00-17:00"\n[calendar.x]\n' >"$tmp/g.toml"
 st config apply "$tmp/g.toml"; expect_rc 2
 expect_err_has "slatrack: error: $tmp/g.toml:4: "

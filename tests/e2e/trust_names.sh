@@ -74,7 +74,7 @@ refused "a note over 64 KiB" \
 apply '[client.acme]
 "own\u0007er" = "ann"'
 refused "an unknown key is shown escaped" \
-  "$tmp/rules.toml:2: unknown key \"own\\x07er\" in client \"acme\" (did you mean \"owner\"?); the keys are: sla, email, owner, note"
+  "$tmp/rules.toml:2: unknown key \"own\\x07er\" in client \"acme\" (did you mean \"owner\"?); the keys are: sla, email, domain, owner, note"
 # --dry-run checks as much.
 printf '[client."x\\u0007y"]\n' >"$tmp/rules.toml"
 st config apply "$tmp/rules.toml" --dry-run

@@ -36,9 +36,9 @@ st client add "株式会社テスト" --sla standard; expect_rc 0
 st log "株式会社テスト" "請求書" --at 2026-12-29T11:00:00Z -q; expect_rc 0
 st client list; expect_rc 0
 expect_out "$(printf '%s\n' \
-  'NAME            SLA       EMAIL  OWNER  OPEN  TOTAL  NOTE' \
-  'acme            standard  -      -      2     2      -' \
-  '株式会社テスト  standard  -      -      1     1      -')"
+  'NAME            SLA       EMAIL  DOMAIN  OWNER  OPEN  TOTAL  NOTE' \
+  'acme            standard  -      -       -      2     2      -' \
+  '株式会社テスト  standard  -      -       -      1     1      -')"
 # The report's table too (it measured code points, not columns, before display_width).
 st report --by client --from 2026-12; expect_rc 0
 expect_out_has 'CLIENT          LOGGED   MET  LATE  MET%'

@@ -161,6 +161,21 @@ public:
   void remove_client(std::string_view) override {
     unexpected();
   }
+  bool message_recorded(std::string_view) override {
+    unexpected();
+  }
+  std::optional<RequestId> request_for_messages(std::span<const std::string>) override {
+    unexpected();
+  }
+  std::optional<std::string> client_for_address(std::string_view) override {
+    unexpected();
+  }
+  void record_message(std::string_view, RequestId) override {
+    unexpected();
+  }
+  bool request_counts(RequestId) override {
+    unexpected();
+  }
   LogResult log_request(const NewRequest&) override {
     unexpected();
   }

@@ -6,6 +6,7 @@
 # server, refused authentication and a lock held past the timeout exit 3 with one line, nothing
 # written; server notices and libpq's warnings never reach stderr.
 source "$(dirname "$0")/../e2e/lib.sh" "$1"
+current=$(sed -n 's/.*k_schema_version = \([0-9]*\);.*/\1/p' "$(dirname "$0")/../../src/store/schema.hpp") # this slatrack's schema
 
 # pg ARGS...: psql on the test's own database (raw output).
 pg() {
@@ -48,20 +49,20 @@ expect_eq "$(pg -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'slatrack'
 # init creates the schema, at the version of a file's; again, it is harmless. Nothing on stderr
 # (the server's notices, e.g. "schema already exists", are not shown).
 st init; expect_rc 0; expect_no_err
-expect_out "Database ready: $base (schema 9)"
-expect_eq "$(pg -c "SELECT value FROM slatrack.meta WHERE key = 'schema_version'")" 9
+expect_out "Database ready: $base (schema $current)"
+expect_eq "$(pg -c "SELECT value FROM slatrack.meta WHERE key = 'schema_version'")" "$current"
 expect_eq "$(pg -c "SELECT name FROM slatrack.calendars ORDER BY id")" 24x7 "(the built-ins)"
-st init; expect_rc 0; expect_no_err; expect_out "Database ready: $base (schema 9)"
+st init; expect_rc 0; expect_no_err; expect_out "Database ready: $base (schema $current)"
 st init --format json; expect_rc 0
-expect_out "{\"db\":\"$base\",\"schema\":9}"
+expect_out "{\"db\":\"$base\",\"schema\":$current}"
 stx --db "postgres://postgres@/$pg_db?host=$pg_dir" init; expect_rc 0; expect_no_err
-expect_out "Database ready: postgres://postgres@/$pg_db?host=$pg_dir (schema 9)"
+expect_out "Database ready: postgres://postgres@/$pg_db?host=$pg_dir (schema $current)"
 
 # SLATRACK_DB and the settings file name a team database too (flag > SLATRACK_DB > file).
-SLATRACK_DB=$base stx init; expect_rc 0; expect_out "Database ready: $base (schema 9)"
+SLATRACK_DB=$base stx init; expect_rc 0; expect_out "Database ready: $base (schema $current)"
 mkdir -p "$XDG_CONFIG_HOME/slatrack"
 printf 'db = "%s"\n' "$base" >"$XDG_CONFIG_HOME/slatrack/config.toml"
-stx init; expect_rc 0; expect_out "Database ready: $base (schema 9)"
+stx init; expect_rc 0; expect_out "Database ready: $base (schema $current)"
 rm "$XDG_CONFIG_HOME/slatrack/config.toml"
 
 # A password in a --db URL is refused (exit 2), never echoed; one in SLATRACK_DB or the settings
@@ -73,9 +74,9 @@ for url in "postgresql://postgres:s3cret@/$pg_db?host=$pg_dir" \
   stx --db="$url" list; expect_rc 2; expect_err "$hint"
 done
 SLATRACK_DB="postgresql://postgres:s3cret@/$pg_db?host=$pg_dir" stx init; expect_rc 0
-expect_out "Database ready: $base (schema 9)"
+expect_out "Database ready: $base (schema $current)"
 SLATRACK_DB="postgresql://postgres@/$pg_db?password=s3cret&host=$pg_dir" stx init; expect_rc 0
-expect_out "Database ready: postgresql://postgres@/$pg_db?host=$pg_dir (schema 9)"
+expect_out "Database ready: postgresql://postgres@/$pg_db?host=$pg_dir (schema $current)"
 SLATRACK_DB="postgresql://postgres:s3cret@/nosuchdb?host=$pg_dir" stx list; expect_rc 3
 expect_err "slatrack: error: cannot open postgresql://postgres@/nosuchdb?host=$pg_dir: connection to server on socket \"$pg_dir/.s.PGSQL.5432\" failed: FATAL: database \"nosuchdb\" does not exist; create the database first (createdb) or check the URL"
 
@@ -105,11 +106,11 @@ HOME=$tmp/home stx --db "$refused" list; expect_rc 3
 expect_err "slatrack: error: authentication refused by $refused: connection to server on socket \"$pg_dir/.s.PGSQL.5432\" failed: FATAL: password authentication failed for user \"refused\"; give the password in ~/.pgpass (mode 0600), PGPASSWORD or a service file (docs/teams.md)"
 
 # A schema that a newer slatrack made: refused, nothing written.
-pg -c "UPDATE slatrack.meta SET value = 10 WHERE key = 'schema_version'" >/dev/null
+pg -c "UPDATE slatrack.meta SET value = $((current + 1)) WHERE key = 'schema_version'" >/dev/null
 st list; expect_rc 3
-expect_err "slatrack: error: $base was made by a newer slatrack (schema 10, this one knows 9); upgrade slatrack"
+expect_err "slatrack: error: $base was made by a newer slatrack (schema $((current + 1)), this one knows $current); upgrade slatrack"
 st init; expect_rc 3
-expect_eq "$(pg -c "SELECT value FROM slatrack.meta WHERE key = 'schema_version'")" 10
-pg -c "UPDATE slatrack.meta SET value = 9 WHERE key = 'schema_version'" >/dev/null
+expect_eq "$(pg -c "SELECT value FROM slatrack.meta WHERE key = 'schema_version'")" "$((current + 1))"
+pg -c "UPDATE slatrack.meta SET value = $current WHERE key = 'schema_version'" >/dev/null
 
 finish

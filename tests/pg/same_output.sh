@@ -5,6 +5,7 @@
 # ignored, then by code point). A command that does not work on a team database yet fails with
 # one line, exit 3, and writes nothing.
 source "$(dirname "$0")/../e2e/lib.sh" "$1"
+current=$(sed -n 's/.*k_schema_version = \([0-9]*\);.*/\1/p' "$(dirname "$0")/../../src/store/schema.hpp") # this slatrack's schema
 export SLATRACK_NOW="2026-11-23 10:00"
 file="$tmp/db.sqlite"
 
@@ -27,7 +28,7 @@ both() {
   fi
 }
 
-both init; expect_rc 0; expect_out "Database ready: DB (schema 9)"
+both init; expect_rc 0; expect_out "Database ready: DB (schema $current)"
 both calendar add office --tz Europe/London --hours "mon-fri 09:00-12:30 13:30-17:00"
 expect_rc 0
 both calendar add Office --tz Europe/London --hours "mon-fri 09:00-17:00"; expect_rc 2
@@ -78,6 +79,15 @@ both client edit hudson --owner bob --note "Lawyers"; expect_rc 0
 both client edit beta --rename Beta2; expect_rc 0
 both client edit Beta2 --rename acme; expect_rc 2
 both client edit ac --owner x; expect_rc 2
+# Mail addresses and domains (migration 10): several, checked, each belonging to one client.
+both client add Bloom --email Jo@Bloom.example --email orders@bloom.example --domain bloom.example
+expect_rc 0
+both client edit bloom --domain bloom.co.uk --domain BLOOM.example; expect_rc 0
+both client edit hudson --email ops@acme.example; expect_rc 2
+both client edit hudson --domain bloom.co.uk; expect_rc 2
+both client add Bad --email nobody; expect_rc 2
+both client edit bloom --email ""; expect_rc 0
+both client edit bloom --email jo@bloom.example; expect_rc 0
 for format in table csv tsv json jsonl; do
   both client list --format "$format"; expect_rc 0
   both client show ltd --format "$format"; expect_rc 0

@@ -7,6 +7,7 @@
 #include "system/zone_files.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <map>
 #include <optional>
 
@@ -93,9 +94,10 @@ std::string describe_store(Store& store) {
     }
   }
   for (const Client& client : store.clients()) {
-    out += fmt::format("client {} {} {} {} {} {}/{}\n", client.name, client.policy,
-                       text(client.email), text(client.owner), text(client.note),
-                       client.open_requests, client.total_requests);
+    out += fmt::format("client {} {} [{}] [{}] {} {} {}/{}\n", client.name, client.policy,
+                       fmt::join(client.emails, " "), fmt::join(client.domains, " "),
+                       text(client.owner), text(client.note), client.open_requests,
+                       client.total_requests);
   }
   store.export_requests([&](const RequestDetail& detail) {
     out +=

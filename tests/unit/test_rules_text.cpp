@@ -45,9 +45,13 @@ RuleSet sample() {
   fallback.base = Targets{hours{24}, std::nullopt, std::nullopt};
   fallback.builtin = true;
   rules.policies = {fallback, standard};
-  rules.clients.push_back(
-      ClientRules{"Acme Ltd", "standard", "ops@acme.example", "ann", "Says \"hi\"\tat 9"});
-  rules.clients.push_back(ClientRules{"beta", "default", std::nullopt, std::nullopt, std::nullopt});
+  rules.clients.push_back(ClientRules{"Acme Ltd",
+                                      "standard",
+                                      {"ops@acme.example"},
+                                      {"acme.co.uk", "acme.example"},
+                                      "ann",
+                                      "Says \"hi\"\tat 9"});
+  rules.clients.push_back(ClientRules{"beta", "default", {}, {}, std::nullopt, std::nullopt});
   return rules;
 }
 
@@ -84,6 +88,7 @@ resolve = "80h"
 [client."Acme Ltd"]
 sla = "standard"
 email = "ops@acme.example"
+domain = ["acme.co.uk", "acme.example"]
 owner = "ann"
 note = "Says \"hi\"\tat 9"
 
@@ -156,8 +161,7 @@ email = ""
   CHECK(rules.policies[0].calendar == "24x7");
   CHECK(rules.policies[0].base == Targets{minutes{90}, std::nullopt, std::nullopt});
   REQUIRE(rules.clients.size() == 1);
-  CHECK(rules.clients[0]
-        == ClientRules{"walk-in", "default", std::nullopt, std::nullopt, std::nullopt});
+  CHECK(rules.clients[0] == ClientRules{"walk-in", "default", {}, {}, std::nullopt, std::nullopt});
 }
 
 TEST_CASE("bad rules are refused with the file and line", "[rules]") {
@@ -214,6 +218,13 @@ TEST_CASE("the rules file is checked as the command line is, with its line", "[r
   CHECK(error_of("[client.acme]\nemail = \"ops\\u0000@x\"\n")
         == "rules.toml:2: email \"ops\\x00@x\" has a control character (0x00 at offset 3); only "
            "printable text is accepted here");
+  CHECK(error_of("[client.acme]\nemail = [\"ops@acme.example\", \"ops\"]\n")
+        == "rules.toml:2: bad email \"ops\": give a mail address such as ops@acme.example");
+  CHECK(error_of("[client.acme]\ndomain = \"@acme.example\"\n")
+        == "rules.toml:2: bad domain \"@acme.example\": give a mail domain such as acme.example "
+           "(no @)");
+  CHECK(error_of("[client.acme]\ndomain = 3\n")
+        == "rules.toml:2: domain must be text or a list of text, e.g. domain = [\"acme.example\"]");
   CHECK(error_of("[client.acme]\nowner = \"" + long_value + "\"\n")
         == "rules.toml:2: owner \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" is 20000 bytes "
            "long; at most 1000 bytes are accepted");
@@ -225,7 +236,7 @@ TEST_CASE("the rules file is checked as the command line is, with its line", "[r
             .starts_with("rules.toml:1: calendar name \"c\xE2\x80\x8E\" has a bidirectional"));
   CHECK(error_of("[client.acme]\n\"own\\u0007er\" = \"ann\"\n")
         == "rules.toml:2: unknown key \"own\\x07er\" in client \"acme\" (did you mean "
-           "\"owner\"?); the keys are: sla, email, owner, note");
+           "\"owner\"?); the keys are: sla, email, domain, owner, note");
 }
 
 TEST_CASE("the rules file trims names and values as the command line does", "[rules]") {
@@ -237,7 +248,7 @@ TEST_CASE("the rules file trims names and values as the command line does", "[ru
   CHECK(rules.clients[0].name == "Acme Ltd");
   CHECK(rules.clients[0].policy == "std");
   CHECK(rules.clients[0].owner == "ann");
-  CHECK(rules.clients[0].email == "ops@acme.example");
+  CHECK(rules.clients[0].emails == std::vector<std::string>{"ops@acme.example"});
   CHECK(rules.clients[0].note == " as written ");
   REQUIRE(rules.policies.size() == 1);
   CHECK(rules.policies[0].name == "std");
@@ -266,7 +277,8 @@ TEST_CASE("applying a document to an empty database adds everything in order", "
             "holidays",
             "add sla standard: calendar office, reply 2h, update 16h, resolve 40h; urgent: reply "
             "30m, update none; low: resolve 80h",
-            "add client Acme Ltd: sla standard, email \"ops@acme.example\", owner \"ann\", note "
+            "add client Acme Ltd: sla standard, email \"ops@acme.example\", domain "
+            "\"acme.co.uk\" \"acme.example\", owner \"ann\", note "
             "\"Says \"hi\"\tat 9\"",
             "add client beta: sla default",
         });
@@ -289,7 +301,9 @@ TEST_CASE("changes name what changes, and only that", "[rules]") {
   wanted.policies[1].overrides[Priority::high] = TargetOverride{hours{1}, std::nullopt, Seconds{0}};
   wanted.clients[0].name = "ACME LTD";
   wanted.clients[0].note = std::nullopt;
+  wanted.clients[0].domains = {"acme.example"};
   wanted.clients[1].policy = "Standard";
+  wanted.clients[1].emails = {"b@beta.example", "a@beta.example"};
   const RulesPlan plan = plan_rules(current, wanted, false);
   CHECK(lines(plan)
         == std::vector<std::string>{
@@ -300,8 +314,10 @@ TEST_CASE("changes name what changes, and only that", "[rules]") {
             "change sla standard: calendar office -> 24x7, update 16h -> none",
             "change sla standard: urgent: reply 30m -> inherit, update none -> inherit",
             "change sla standard: high: reply inherit -> 1h, resolve inherit -> none",
-            "change client Acme Ltd: name Acme Ltd -> ACME LTD, note \"Says \"hi\"\tat 9\" -> none",
-            "change client beta: sla default -> Standard",
+            "change client Acme Ltd: name Acme Ltd -> ACME LTD, domain \"acme.co.uk\" "
+            "\"acme.example\" -> \"acme.example\", note \"Says \"hi\"\tat 9\" -> none",
+            "change client beta: sla default -> Standard, email none -> \"b@beta.example\" "
+            "\"a@beta.example\"",
         });
   CHECK(plan.reevaluated_calendars == std::vector<std::string>{"office"});
   CHECK(plan.reevaluated_policies == std::vector<std::string>{"standard"});
@@ -319,7 +335,8 @@ TEST_CASE("changes name what changes, and only that", "[rules]") {
   const auto& client = std::get<ClientChange>(plan.steps[6].operation);
   CHECK(client.rename == std::optional<std::string>{"ACME LTD"});
   CHECK(client.note == std::optional<std::string>{""}); // cleared
-  CHECK(!client.email);
+  CHECK(!client.emails);
+  CHECK(client.domains == std::optional<std::vector<std::string>>{{"acme.example"}});
 }
 
 TEST_CASE("prune removes what the document does not name, built-ins never", "[rules]") {

@@ -131,7 +131,7 @@ TEST_CASE("reopening a database is harmless", "[store]") {
   const std::string path = dir.file("slatrack.db");
   {
     const std::unique_ptr<Store> store = open_sqlite_store(path);
-    store->add_client(NewClient{"Acme", {}, {}, {}, {}});
+    store->add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
   }
   const std::unique_ptr<Store> store = open_sqlite_store(path);
   CHECK(store->schema_version() == store::k_schema_version);
@@ -273,7 +273,7 @@ TEST_CASE("a writer waits for another; busy past the timeout says what to do", "
     std::this_thread::sleep_for(std::chrono::milliseconds{300});
     holder.exec("COMMIT", "test");
   });
-  CHECK_NOTHROW(store->add_client(NewClient{"Acme", {}, {}, {}, {}}));
+  CHECK_NOTHROW(store->add_client(NewClient{"Acme", {}, {}, {}, {}, {}}));
   release.join();
   CHECK(store->clients().size() == 1);
 
@@ -388,4 +388,67 @@ TEST_CASE("a policy change from a time reads one index range of requests, no sca
                      "received_at>? AND received_at<?)")
         != std::string::npos);
   CHECK(details.find("SCAN") == std::string::npos);
+}
+
+TEST_CASE("clients have mail addresses and domains; mail finds them", "[store][mail]") {
+  const std::unique_ptr<Store> store = open_sqlite_store(":memory:");
+  store->add_client(NewClient{"Acme Ltd",
+                              {},
+                              {"Ops@Acme.example", "ann@acme.example", "ann@acme.example"},
+                              {"acme.example", "ACME.co.uk"},
+                              {},
+                              {}});
+  const Client acme = *store->find_client("acme");
+  CHECK(acme.emails == std::vector<std::string>{"ann@acme.example", "ops@acme.example"});
+  CHECK(acme.domains == std::vector<std::string>{"acme.co.uk", "acme.example"});
+  CHECK(store->client_for_address("ops@acme.example") == std::optional<std::string>{"Acme Ltd"});
+  CHECK(store->client_for_address("zoe@acme.co.uk") == std::optional<std::string>{"Acme Ltd"});
+  CHECK(!store->client_for_address("zoe@sub.acme.co.uk"));
+
+  // An address belongs to one client.
+  CHECK(message_of(
+            [&] {
+              store->add_client(NewClient{"Beta", {}, {"ann@acme.example"}, {}, {}, {}});
+            },
+            ErrorKind::invalid_input)
+        == "--email ann@acme.example is client \"Acme Ltd\"'s already (mail from it must find one "
+           "client); change that client first: slatrack client edit 'Acme Ltd' --email ...");
+  CHECK(!store->find_client("Beta"));
+  store->add_client(NewClient{"Beta", {}, {"b@beta.example"}, {"beta.example"}, {}, {}});
+  CHECK(store->client_for_address("ann@beta.example") == std::optional<std::string>{"Beta"});
+  // An email wins over a domain.
+  ClientChange change;
+  change.emails = std::vector<std::string>{"ann@beta.example"};
+  static_cast<void>(store->change_client("Beta", change));
+  CHECK(store->find_client("Beta")->emails == std::vector<std::string>{"ann@beta.example"});
+  change.emails = std::vector<std::string>{};
+  change.domains = std::vector<std::string>{"acme.example"};
+  CHECK(message_of([&] { static_cast<void>(store->change_client("Beta", change)); },
+                   ErrorKind::invalid_input)
+            .starts_with("--domain acme.example is client \"Acme Ltd\"'s already"));
+  CHECK(store->find_client("Beta")->emails == std::vector<std::string>{"ann@beta.example"});
+
+  // Message ids: recorded by mail, or a request's ref; a merged request stands for its target.
+  const Instant at = k_t0;
+  NewRequest wanted;
+  wanted.client = "Acme Ltd";
+  wanted.subject = "Invoice";
+  wanted.ref = "<a@x>";
+  wanted.at = at;
+  wanted.now = at + hours{1};
+  const RequestId first = store->log_request(wanted).request.id;
+  wanted.ref = "<b@x>";
+  const RequestId second = store->log_request(wanted).request.id;
+  store->record_message("<c@x>", second);
+  store->record_message("<c@x>", first); // noted once: the first stays
+  CHECK(store->message_recorded("<a@x>"));
+  CHECK(store->message_recorded("<c@x>"));
+  CHECK(!store->message_recorded("<d@x>"));
+  const std::vector<std::string> ids{"<d@x>", "<c@x>", "<a@x>"};
+  CHECK(store->request_for_messages(ids) == std::optional<RequestId>{second});
+  static_cast<void>(store->merge(MergeChange{second, first, "ann", at + hours{2}}));
+  CHECK(!store->request_counts(second));
+  CHECK(store->request_counts(first));
+  CHECK(store->request_for_messages(ids) == std::optional<RequestId>{first});
+  CHECK(!store->request_for_messages(std::vector<std::string>{"<d@x>"}));
 }

@@ -155,8 +155,8 @@ STORE_CONTRACT("the built-ins cannot be changed or removed, but default's target
 STORE_CONTRACT("a short client name that matches several clients is refused, naming them",
                "[store]") {
   Store& store = backend.store();
-  store.add_client(NewClient{"Acme Ltd", {}, {}, {}, {}});
-  store.add_client(NewClient{"Acorn Co", {}, {}, {}, {}});
+  store.add_client(NewClient{"Acme Ltd", {}, {}, {}, {}, {}});
+  store.add_client(NewClient{"Acorn Co", {}, {}, {}, {}, {}});
   const std::string ambiguous =
       "\"ac\" could be \"Acme Ltd\" or \"Acorn Co\"; give more of the client's name";
   CHECK(message_of([&] { static_cast<void>(store.find_client("ac")); }, ErrorKind::invalid_input)
@@ -167,7 +167,7 @@ STORE_CONTRACT("a short client name that matches several clients is refused, nam
         == ambiguous);
   CHECK(store.clients().size() == 2);
   // An exact name wins over a longer one it starts: "Acme" is its own client.
-  store.add_client(NewClient{"Acme", {}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
   CHECK(store.find_client("acme")->name == "Acme");
   NewRequest by_client = new_request("acor", "Hi", k_t0, k_t0);
   by_client.author = ""; // the client's own message
@@ -178,12 +178,12 @@ STORE_CONTRACT("a short client name that matches several clients is refused, nam
 
 STORE_CONTRACT("clients are found case-insensitively, with suggestions when unknown", "[store]") {
   Store& store = backend.store();
-  store.add_client(NewClient{"Acme Ltd", {}, std::string{"ops@acme.test"}, std::string{"ann"}, {}});
+  store.add_client(NewClient{"Acme Ltd", {}, {std::string{"ops@acme.test"}}, {}, std::string{"ann"}, {}});
   const std::optional<Client> found = store.find_client("ACME ltd");
   REQUIRE(found.has_value());
   CHECK(found->name == "Acme Ltd");
   CHECK(found->policy == "default");
-  CHECK(found->email == "ops@acme.test");
+  CHECK(found->emails == std::vector<std::string>{"ops@acme.test"});
   CHECK(found->owner == "ann");
   CHECK(!store.find_client("Acmex").has_value());
   // Short forms: the start of the name or of a word of it.
@@ -192,13 +192,13 @@ STORE_CONTRACT("clients are found case-insensitively, with suggestions when unkn
 
   CHECK(message_of(
             [&] {
-              store.add_client(NewClient{"acme LTD", {}, {}, {}, {}});
+              store.add_client(NewClient{"acme LTD", {}, {}, {}, {}, {}});
             },
             ErrorKind::invalid_input)
         == "client \"Acme Ltd\" exists; change it with: slatrack client edit 'Acme Ltd'");
   CHECK(message_of(
             [&] {
-              store.add_client(NewClient{"Beta", std::string{"gold"}, {}, {}, {}});
+              store.add_client(NewClient{"Beta", std::string{"gold"}, {}, {}, {}, {}});
             },
             ErrorKind::not_found)
         == "no SLA policy \"gold\"; add it with: slatrack sla add gold --reply DUR");
@@ -219,8 +219,8 @@ STORE_CONTRACT("clients are found case-insensitively, with suggestions when unkn
 
 STORE_CONTRACT("clients are listed by name with request counts, and changed", "[store]") {
   Store& store = backend.store();
-  store.add_client(NewClient{"beta", {}, {}, {}, {}});
-  store.add_client(NewClient{"Alpha", {}, {}, std::string{"bob"}, {}});
+  store.add_client(NewClient{"beta", {}, {}, {}, {}, {}});
+  store.add_client(NewClient{"Alpha", {}, {}, {}, std::string{"bob"}, {}});
   store.add_policy(make_policy("gold", hours{1}));
   const LogResult one = store.log_request(new_request("alpha", "One", k_t0, k_t0));
   CHECK(one.request.assignee == "bob"); // the client's owner
@@ -415,8 +415,8 @@ STORE_CONTRACT("assign sets the assignee from the latest assign event", "[store]
 STORE_CONTRACT("edit changes fields, records one edit event and re-evaluates", "[store]") {
   Store& store = backend.store();
   store.add_policy(make_policy("gold", hours{2}));
-  store.add_client(NewClient{"Acme", {}, {}, {}, {}});
-  store.add_client(NewClient{"Beta", std::string{"gold"}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
+  store.add_client(NewClient{"Beta", std::string{"gold"}, {}, {}, {}, {}});
   NewRequest request = new_request("Acme", "Hello", k_t0, k_t0);
   request.ref = "R1";
   const RequestId first = store.log_request(request).request.id;
@@ -474,8 +474,8 @@ STORE_CONTRACT("edit changes fields, records one edit event and re-evaluates", "
 
 STORE_CONTRACT("list filters by status, client, assignee, priority and time, by id", "[store]") {
   Store& store = backend.store();
-  store.add_client(NewClient{"Acme", {}, {}, std::string{"Ann"}, {}});
-  store.add_client(NewClient{"Beta", {}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", {}, {}, {}, std::string{"Ann"}, {}});
+  store.add_client(NewClient{"Beta", {}, {}, {}, {}, {}});
   const Instant now = k_t0 + hours{10};
   std::vector<RequestId> ids;
   for (int i = 0; i < 6; ++i) {
@@ -526,7 +526,7 @@ STORE_CONTRACT("list filters by status, client, assignee, priority and time, by 
 STORE_CONTRACT("changing a policy re-evaluates its requests, past ones included", "[store]") {
   Store& store = backend.store();
   store.add_policy(make_policy("fast", hours{1}));
-  store.add_client(NewClient{"Acme", std::string{"fast"}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", std::string{"fast"}, {}, {}, {}, {}});
   const Instant now = k_t0 + hours{10};
   const RequestId open_one = store.log_request(new_request("Acme", "a", k_t0, now)).request.id;
   const RequestId done = store.log_request(new_request("Acme", "b", k_t0, now)).request.id;
@@ -599,7 +599,7 @@ STORE_CONTRACT("policies are validated, listed by name and removed only when unu
   CHECK(policies[2].overrides.at(Priority::urgent).reply == hours{1});
   CHECK(targets_for(policies[2], Priority::urgent).reply == hours{1});
 
-  store.add_client(NewClient{"Acme", std::string{"silver"}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", std::string{"silver"}, {}, {}, {}, {}});
   CHECK(message_of([&] { store.remove_policy("silver"); }, ErrorKind::invalid_input)
         == "SLA policy \"silver\" is used by 1 client; move them first with: slatrack client "
            "edit NAME --sla OTHER");
@@ -678,7 +678,7 @@ STORE_CONTRACT("changing a calendar's hours or holidays re-evaluates requests on
   office.hours = parse_hours("mon-fri 09:00-17:00");
   store.add_calendar(office);
   store.add_policy(make_policy("biz", hours{2}, "office"));
-  store.add_client(NewClient{"Acme", std::string{"biz"}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", std::string{"biz"}, {}, {}, {}, {}});
   const Instant friday = utc(2026, 11, 20, 16, 30); // London is on UTC in November
   const RequestId id = store.log_request(new_request("Acme", "x", friday, friday)).request.id;
   CHECK(store.find_request(id)->reply_due == utc(2026, 11, 23, 10, 30));
@@ -711,8 +711,8 @@ STORE_CONTRACT("changing a calendar's hours or holidays re-evaluates requests on
 
 STORE_CONTRACT("overdue lists running clocks most late first, with at risk within W", "[store]") {
   Store& store = backend.store();
-  store.add_client(NewClient{"Acme", {}, {}, std::string{"ann"}, {}});
-  store.add_client(NewClient{"Beta", {}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", {}, {}, {}, std::string{"ann"}, {}});
+  store.add_client(NewClient{"Beta", {}, {}, {}, {}, {}});
   const Instant now = k_t0 + hours{30};
   // reply due at at + 24h: due at now-6h, now-2h, now (exactly), now+3h, now+10h
   const RequestId late2 =
@@ -759,7 +759,7 @@ STORE_CONTRACT("overdue lists running clocks most late first, with at risk withi
 
 STORE_CONTRACT("overdue --new shows each breach once, and each at-risk clock once", "[store]") {
   Store& store = backend.store();
-  store.add_client(NewClient{"Acme", {}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
   const Instant now = k_t0 + hours{30};
   const RequestId late = store.log_request(new_request("Acme", "a", k_t0, now)).request.id;
   const RequestId soon =
@@ -809,7 +809,7 @@ STORE_CONTRACT("overdue at risk is measured in open time on the request's calend
   office.hours = parse_hours("mon-fri 09:00-17:00");
   store.add_calendar(office);
   store.add_policy(make_policy("biz", hours{2}, "office"));
-  store.add_client(NewClient{"Acme", std::string{"biz"}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", std::string{"biz"}, {}, {}, {}, {}});
   const Instant friday = utc(2026, 11, 20, 16, 0);
   const Instant now = utc(2026, 11, 20, 16, 30);
   static_cast<void>(store.log_request(new_request("Acme", "x", friday, now))); // due Mon 10:00
@@ -825,7 +825,7 @@ STORE_CONTRACT("overdue at risk is measured in open time on the request's calend
 
 STORE_CONTRACT("a failing operation rolls back everything it wrote", "[store]") {
   Store& store = backend.store();
-  store.add_client(NewClient{"Acme", {}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
   const RequestId id = store.log_request(new_request("Acme", "a", k_t0, k_t0)).request.id;
   const std::string before = describe_store(store);
   // The event is inserted, then evaluation refuses it.
@@ -846,35 +846,35 @@ STORE_CONTRACT("the store checks names whatever brought them: rules file, comman
   Store& store = backend.store();
   CHECK(message_of(
             [&] {
-              store.add_client(NewClient{"x\ay", {}, {}, {}, {}});
+              store.add_client(NewClient{"x\ay", {}, {}, {}, {}, {}});
             },
             ErrorKind::invalid_input)
         == "client name \"x\\x07y\" has a control character (0x07 at offset 1); only printable "
            "text is accepted here");
   CHECK(message_of(
             [&] {
-              store.add_client(NewClient{" acme ", {}, {}, {}, {}});
+              store.add_client(NewClient{" acme ", {}, {}, {}, {}, {}});
             },
             ErrorKind::invalid_input)
         == "client name \" acme \" begins or ends with a space; give it without");
   CHECK(message_of(
             [&] {
-              store.add_client(NewClient{"acme", {}, {}, std::string(20000, 'a'), {}});
+              store.add_client(NewClient{"acme", {}, {}, {}, std::string(20000, 'a'), {}});
             },
             ErrorKind::invalid_input)
         == "--owner \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" is 20000 bytes long; at most "
            "1000 bytes are accepted");
   CHECK(message_of(
             [&] {
-              store.add_client(NewClient{"acme", {}, std::string("ops\0@x", 6), {}, {}});
+              store.add_client(NewClient{"acme", {}, {std::string("ops\0@x", 6)}, {}, {}, {}});
             },
             ErrorKind::invalid_input)
-            .starts_with("--email \"ops\\x00@x\" has a control character"));
+            == "bad --email \"ops\\x00@x\": give a mail address such as ops@acme.example");
   CHECK(message_of([&] { store.add_policy(make_policy("a\xE2\x80\xAE", Seconds{3600})); },
                    ErrorKind::invalid_input)
             .starts_with("policy name \"a\xE2\x80\xAE\" has a bidirectional formatting character"));
   CHECK(store.clients().empty());
-  store.add_client(NewClient{"acme", {}, {}, {}, {}});
+  store.add_client(NewClient{"acme", {}, {}, {}, {}, {}});
   CHECK(message_of(
             [&] {
               ClientChange change;
@@ -914,7 +914,7 @@ STORE_CONTRACT("a change from now touches no past request; one from a past time 
                "[store][versions]") {
   Store& store = backend.store();
   store.add_policy(make_policy("std", hours{4}));
-  store.add_client(NewClient{"Acme", std::string{"std"}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", std::string{"std"}, {}, {}, {}, {}});
   const Instant now = k_t0 + hours{48};
   const RequestId old_one = store.log_request(new_request("Acme", "old", k_t0, now)).request.id;
   static_cast<void>(
@@ -964,7 +964,7 @@ STORE_CONTRACT("client edit --sla --open moves the requests not resolved", "[sto
   Store& store = backend.store();
   store.add_policy(make_policy("slow", hours{8}));
   store.add_policy(make_policy("fast", hours{1}));
-  store.add_client(NewClient{"Acme", std::string{"slow"}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", std::string{"slow"}, {}, {}, {}, {}});
   const Instant now = k_t0 + hours{10};
   const RequestId open_one = store.log_request(new_request("Acme", "a", k_t0, now)).request.id;
   const RequestId done = store.log_request(new_request("Acme", "b", k_t0, now)).request.id;
@@ -1000,8 +1000,8 @@ STORE_CONTRACT("derived state is the core's evaluation after every kind of write
   office.hours = parse_hours("mon-fri 09:00-17:00");
   store.add_calendar(office);
   store.add_policy(make_policy("biz", hours{2}, "office"));
-  store.add_client(NewClient{"Acme", std::string{"gold"}, {}, {}, {}});
-  store.add_client(NewClient{"Beta", std::string{"biz"}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", std::string{"gold"}, {}, {}, {}, {}});
+  store.add_client(NewClient{"Beta", std::string{"biz"}, {}, {}, {}, {}});
   const Instant now = k_t0 + hours{72};
   const RequestId a = store.log_request(new_request("Acme", "a", k_t0, now)).request.id;
   const RequestId b = store.log_request(new_request("Beta", "b", k_t0 + hours{1}, now)).request.id;
@@ -1044,7 +1044,7 @@ STORE_CONTRACT("derived state is the core's evaluation after every kind of write
 STORE_CONTRACT("requests and events are numbered without gaps; refused writes take no number",
                "[store]") {
   Store& store = backend.store();
-  store.add_client(NewClient{"Acme", {}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
   const Instant now = k_t0 + hours{5};
   CHECK(store.log_request(new_request("Acme", "a", k_t0, now)).request.id == RequestId{1});
   CHECK_THROWS_AS(store.log_request(new_request("Acme", "late", now + hours{1}, now)), Error);
@@ -1088,7 +1088,7 @@ STORE_CONTRACT("note, assign and edit move no clock", "[store]") {
   gold.base.update = hours{8};
   gold.base.resolve = hours{48};
   store.add_policy(gold);
-  store.add_client(NewClient{"Acme", std::string{"gold"}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", std::string{"gold"}, {}, {}, {}, {}});
   const Instant now = k_t0 + hours{10};
   const RequestId id = store.log_request(new_request("Acme", "a", k_t0, now)).request.id;
   static_cast<void>(store.add_event(new_event(id.value, EventKind::reply, k_t0 + hours{1}, now)));
@@ -1136,7 +1136,7 @@ STORE_CONTRACT("note, assign and edit move no clock", "[store]") {
 STORE_CONTRACT("void and unvoid mark events and whole requests, and say what cannot be done",
                "[store]") {
   Store& store = backend.store();
-  store.add_client(NewClient{"Acme", {}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
   const Instant now = k_t0 + hours{5};
   const RequestId id = store.log_request(new_request("Acme", "a", k_t0, now)).request.id;
   static_cast<void>(store.add_event(new_event(id.value, EventKind::reply, k_t0 + hours{1}, now)));
@@ -1222,7 +1222,7 @@ STORE_CONTRACT("void and unvoid mark events and whole requests, and say what can
 STORE_CONTRACT("undo voids what its recorder recorded last, and refuses what is old or an edit",
                "[store]") {
   Store& store = backend.store();
-  store.add_client(NewClient{"Acme", {}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
   const Instant now = k_t0 + hours{2};
   CHECK(message_of(
             [&] {
@@ -1280,7 +1280,7 @@ STORE_CONTRACT("undo voids what its recorder recorded last, and refuses what is 
 
 STORE_CONTRACT("merge copies a request's events into another and voids it", "[store]") {
   Store& store = backend.store();
-  store.add_client(NewClient{"Acme", {}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
   const Instant now = k_t0 + hours{5};
   const RequestId into = store.log_request(new_request("Acme", "a", k_t0, now)).request.id;
   NewRequest again = new_request("Acme", "a again", k_t0 + hours{1}, now);
@@ -1320,8 +1320,8 @@ STORE_CONTRACT("merge copies a request's events into another and voids it", "[st
 
 STORE_CONTRACT("same_subject finds the latest request of a client with that subject", "[store]") {
   Store& store = backend.store();
-  store.add_client(NewClient{"Acme", {}, {}, {}, {}});
-  store.add_client(NewClient{"Beta", {}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
+  store.add_client(NewClient{"Beta", {}, {}, {}, {}, {}});
   const RequestId first =
       store.log_request(new_request("Acme", "Printer broken", k_t0, k_t0)).request.id;
   const RequestId second =
@@ -1352,8 +1352,8 @@ STORE_CONTRACT("each_request and each_overdue visit what list_requests and overd
   office.hours = parse_hours("mon-fri 09:00-17:00");
   store.add_calendar(office);
   store.add_policy(make_policy("biz", hours{2}, "office"));
-  store.add_client(NewClient{"Acme", {}, {}, {}, {}});
-  store.add_client(NewClient{"Beta", std::string{"biz"}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
+  store.add_client(NewClient{"Beta", std::string{"biz"}, {}, {}, {}, {}});
   const Instant now = k_t0 + hours{40};
   for (int i = 0; i < 8; ++i) {
     const RequestId id =
@@ -1403,7 +1403,7 @@ STORE_CONTRACT("each_request and each_overdue visit what list_requests and overd
 
 STORE_CONTRACT("overdue --new remembers only what was delivered, for every connection", "[store]") {
   Store& store = backend.store();
-  store.add_client(NewClient{"Acme", {}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
   const Instant now = k_t0 + hours{30};
   const RequestId late = store.log_request(new_request("Acme", "a", k_t0, now)).request.id;
   OverdueQuery query;
@@ -1432,8 +1432,8 @@ STORE_CONTRACT("overdue --new remembers only what was delivered, for every conne
 
 STORE_CONTRACT("report counts the stored clock outcomes by group, then the total", "[store]") {
   Store& store = backend.store();
-  store.add_client(NewClient{"Acme", {}, {}, {}, {}});
-  store.add_client(NewClient{"Beta", {}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
+  store.add_client(NewClient{"Beta", {}, {}, {}, {}, {}});
   const Instant now = k_t0 + hours{30};
   const RequestId a = store.log_request(new_request("Acme", "a", k_t0, now)).request.id;
   static_cast<void>(store.add_event(new_event(a.value, EventKind::reply, k_t0 + hours{1}, now)));
@@ -1474,7 +1474,7 @@ STORE_CONTRACT("report counts the stored clock outcomes by group, then the total
 STORE_CONTRACT("statement_input gives a client's requests with their rules", "[store]") {
   Store& store = backend.store();
   store.add_policy(make_policy("gold", hours{2}));
-  store.add_client(NewClient{"Acme Ltd", std::string{"gold"}, {}, {}, {}});
+  store.add_client(NewClient{"Acme Ltd", std::string{"gold"}, {}, {}, {}, {}});
   const Instant now = k_t0 + hours{30};
   static_cast<void>(store.log_request(new_request("Acme Ltd", "a", k_t0, now)));
   const StatementInput input = store.statement_input("acme", k_t0 - hours{24}, now, now);
@@ -1490,7 +1490,7 @@ STORE_CONTRACT("statement_input gives a client's requests with their rules", "[s
 
 STORE_CONTRACT("an export imported again is skipped whole; import refuses alone", "[store]") {
   Store& store = backend.store();
-  store.add_client(NewClient{"Acme", {}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
   const Instant now = k_t0 + hours{5};
   NewRequest with_ref = new_request("Acme", "a", k_t0, now);
   with_ref.ref = "R-1";
@@ -1530,7 +1530,7 @@ STORE_CONTRACT("an export imported again is skipped whole; import refuses alone"
 STORE_CONTRACT("backup writes a new file readable by its owner only and never overwrites",
                "[store]") {
   Store& store = backend.store();
-  store.add_client(NewClient{"Acme", {}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
   const TempDir dir;
   const std::string path = dir.file("copy");
   store.backup(path);
@@ -1546,7 +1546,7 @@ STORE_CONTRACT("backup writes a new file readable by its owner only and never ov
 
 STORE_CONTRACT("writers on several connections at once number everything without gaps",
                "[store][concurrency]") {
-  backend.store().add_client(NewClient{"Acme", {}, {}, {}, {}});
+  backend.store().add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
   constexpr int k_threads = 4;
   constexpr int k_each = 10;
   std::atomic<int> failures{0};
@@ -1586,7 +1586,7 @@ STORE_CONTRACT("writers on several connections at once number everything without
 STORE_CONTRACT("overdue --new on several connections at once tells each breach once",
                "[store][concurrency]") {
   Store& first = backend.store();
-  first.add_client(NewClient{"Acme", {}, {}, {}, {}});
+  first.add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
   const Instant now = k_t0 + hours{30};
   for (int i = 0; i < 5; ++i) {
     static_cast<void>(first.log_request(new_request("Acme", fmt::format("r{}", i), k_t0, now)));
@@ -1626,7 +1626,7 @@ STORE_CONTRACT("overdue --new on several connections at once tells each breach o
 STORE_CONTRACT("what one connection commits the next read of another sees", "[store]") {
   Store& store = backend.store();
   const std::unique_ptr<Store> other = backend.connect();
-  store.add_client(NewClient{"Acme", {}, {}, {}, {}});
+  store.add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
   CHECK(other->find_client("acme").has_value());
   const RequestId id = other->log_request(new_request("Acme", "a", k_t0, k_t0)).request.id;
   CHECK(store.find_request(id)->subject == "a");

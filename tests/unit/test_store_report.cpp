@@ -251,9 +251,9 @@ void check_same(const std::vector<ReportRow>& actual, const std::vector<ReportRo
 TEST_CASE("report: exact figures of a small history", "[report][store]") {
   const std::unique_ptr<Store> store = open_sqlite_store(":memory:");
   store->add_policy(make_policy("fast", hours{2}, hours{8}));
-  store->add_client(NewClient{"Acme", std::string{"fast"}, {}, std::string{"ann"}, {}});
-  store->add_client(NewClient{"beta", std::string{"fast"}, {}, {}, {}});
-  store->add_client(NewClient{"Idle", std::string{"fast"}, {}, {}, {}});
+  store->add_client(NewClient{"Acme", std::string{"fast"}, {}, {}, std::string{"ann"}, {}});
+  store->add_client(NewClient{"beta", std::string{"fast"}, {}, {}, {}, {}});
+  store->add_client(NewClient{"Idle", std::string{"fast"}, {}, {}, {}, {}});
   const Instant t0 = utc(2026, 3, 2, 9); // Monday
   const Instant now = utc(2026, 3, 9, 12);
   // Acme #1: replied after 30m (met), resolved after 3h (met).
@@ -357,9 +357,10 @@ TEST_CASE("report: every grouping equals a reference computed from the clock run
   store->add_calendar(office);
   store->add_policy(make_policy("fast", hours{2}, hours{12}));
   store->add_policy(make_policy("biz", hours{3}, hours{16}, "office"));
-  store->add_client(NewClient{"Acme", std::string{"fast"}, {}, std::string{"ann"}, {}});
-  store->add_client(NewClient{"bloom", std::string{"biz"}, {}, {}, {}});
-  store->add_client(NewClient{"Corp", {}, {}, std::string{"Bob"}, {}}); // default: 24h, no resolve
+  store->add_client(NewClient{"Acme", std::string{"fast"}, {}, {}, std::string{"ann"}, {}});
+  store->add_client(NewClient{"bloom", std::string{"biz"}, {}, {}, {}, {}});
+  store->add_client(
+      NewClient{"Corp", {}, {}, {}, std::string{"Bob"}, {}}); // default: 24h, no resolve
 
   std::mt19937 random(20260329);
   const Instant start = utc(2026, 3, 20);
@@ -413,7 +414,7 @@ TEST_CASE("report: open times past 4 bytes, and clocks of requests received befo
   // The store keeps open times in 4 bytes while they fit and reads again with 8 when one does
   // not: a request received in 1860 and answered in 2026 took more than 2^32 s on 24x7.
   const std::unique_ptr<Store> store = open_sqlite_store(":memory:");
-  store->add_client(NewClient{"Old", {}, {}, {}, {}}); // default: 24x7, reply 24h
+  store->add_client(NewClient{"Old", {}, {}, {}, {}, {}}); // default: 24x7, reply 24h
   const Instant now = utc(2026, 1, 2);
   const Instant old_at = utc(1860, 1, 1);
   const Instant answered = utc(2026, 1, 1, 12);
