@@ -178,7 +178,8 @@ STORE_CONTRACT("a short client name that matches several clients is refused, nam
 
 STORE_CONTRACT("clients are found case-insensitively, with suggestions when unknown", "[store]") {
   Store& store = backend.store();
-  store.add_client(NewClient{"Acme Ltd", {}, {std::string{"ops@acme.test"}}, {}, std::string{"ann"}, {}});
+  store.add_client(
+      NewClient{"Acme Ltd", {}, {std::string{"ops@acme.test"}}, {}, std::string{"ann"}, {}});
   const std::optional<Client> found = store.find_client("ACME ltd");
   REQUIRE(found.has_value());
   CHECK(found->name == "Acme Ltd");
@@ -869,7 +870,7 @@ STORE_CONTRACT("the store checks names whatever brought them: rules file, comman
               store.add_client(NewClient{"acme", {}, {std::string("ops\0@x", 6)}, {}, {}, {}});
             },
             ErrorKind::invalid_input)
-            == "bad --email \"ops\\x00@x\": give a mail address such as ops@acme.example");
+        == "bad --email \"ops\\x00@x\": give a mail address such as ops@acme.example");
   CHECK(message_of([&] { store.add_policy(make_policy("a\xE2\x80\xAE", Seconds{3600})); },
                    ErrorKind::invalid_input)
             .starts_with("policy name \"a\xE2\x80\xAE\" has a bidirectional formatting character"));
