@@ -46,16 +46,22 @@ st log Acme "Printer on fire" --at "2026-11-23 06:00"; expect_rc 0     # due 08:
 mailer overdue --within 4h; expect_rc 0; expect_no_out; expect_no_err
 expect_eq "$(mails)" 1 "(one mail)"
 mail=$(last_mail)
-expect_eq "$(printf '%s\n' "$mail" | sed -n 1,6p)" "To: ann@example.com
+expect_eq "$(printf '%s\n' "$mail" | sed -n 1,7p)" "To: ann@example.com
 Subject: [slatrack] 1 overdue, 1 at risk
 MIME-Version: 1.0
 Content-Type: text/plain; charset=UTF-8
 Content-Transfer-Encoding: 8bit
-Auto-Submitted: auto-generated"
-expect_eq "$(printf '%s\n' "$mail" | sed -n 7p)" "" "(a blank line ends the header)"
+Auto-Submitted: auto-generated
+X-Slatrack-Loop: slatrack-mail"
+expect_eq "$(printf '%s\n' "$mail" | sed -n 8p)" "" "(a blank line ends the header)"
+# Delivered back to a tracked address, slatrack mail never records it (a loop).
+out=$(printf 'From: slatrack@example.com\n%s\n' "$mail" | "$SLATRACK_BIN" --db "$db" mail -v 2>&1) &&
+  rc=0 || rc=$?
+expect_rc 0
+expect_out_has "dropped, not a person (X-Slatrack-Loop)"
 # The body is the overdue table, without color codes.
 st overdue --within 4h --color never
-expect_eq "$(printf '%s\n' "$mail" | sed -n '8,$p')" "$out" "(body is the table)"
+expect_eq "$(printf '%s\n' "$mail" | sed -n '9,$p')" "$out" "(body is the table)"
 case "$mail" in *"Printer on fire"*"30m late"*"Later"*"at risk"*) checks=$((checks + 1)) ;;
   *) out=$mail; fail "the mail lists both rows" ;; esac
 case "$mail" in *$'\e'*) out=$mail; fail "no escape codes in mail" ;; *) checks=$((checks + 1)) ;; esac
