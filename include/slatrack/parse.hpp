@@ -6,6 +6,7 @@
 #include "slatrack/time.hpp"
 #include "slatrack/zone.hpp"
 
+#include <optional>
 #include <string_view>
 
 namespace slatrack {
@@ -36,6 +37,11 @@ inline constexpr Seconds k_max_duration{36500LL * 24 * 3600};
 // parse_time, and also YYYY-MM (the first of the month, local midnight): for where a range starts
 // or ends (--since, --until, --from, --to). parse_time refuses YYYY-MM with a message saying so.
 [[nodiscard]] Instant parse_range_time(std::string_view text, Instant now, const Zone& zone);
+
+// Reads exactly the form export writes, 2026-11-23T10:30:00Z (from 1970), without trying every
+// TIME form in turn as parse_time does: what large imports hold. nullopt for anything else (then
+// parse_time reads it, and says what is wrong).
+[[nodiscard]] std::optional<Instant> parse_export_time(std::string_view text);
 
 // Converts a local wall-clock reading to an instant with the rule above (gap -> first instant
 // after it, ambiguous -> earlier instant).

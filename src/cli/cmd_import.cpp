@@ -13,6 +13,7 @@
 #include "slatrack/csv.hpp"
 #include "slatrack/error.hpp"
 #include "slatrack/input.hpp"
+#include "slatrack/parse.hpp"
 #include "slatrack/text.hpp"
 
 #include <algorithm>
@@ -581,48 +582,9 @@ private:
 
 // ---- values ----
 
-bool digits(std::string_view text, std::size_t from, std::size_t count) {
-  for (std::size_t i = from; i < from + count; ++i) {
-    if (text[i] < '0' || text[i] > '9') {
-      return false;
-    }
-  }
-  return true;
-}
-
-int number(std::string_view text, std::size_t from, std::size_t count) {
-  int out = 0;
-  for (std::size_t i = from; i < from + count; ++i) {
-    out = out * 10 + (text[i] - '0');
-  }
-  return out;
-}
-
-// The form export writes, 2026-11-23T10:30:00Z, read without the general parser: it is what
-// large files hold, and the general parser tries every TIME form in turn.
-std::optional<Instant> iso_utc_fast(std::string_view text) {
-  if (text.size() != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':'
-      || text[16] != ':' || text[19] != 'Z' || !digits(text, 0, 4) || !digits(text, 5, 2)
-      || !digits(text, 8, 2) || !digits(text, 11, 2) || !digits(text, 14, 2)
-      || !digits(text, 17, 2)) {
-    return std::nullopt;
-  }
-  const date::year_month_day day{date::year{number(text, 0, 4)},
-                                 date::month{static_cast<unsigned>(number(text, 5, 2))},
-                                 date::day{static_cast<unsigned>(number(text, 8, 2))}};
-  const int hour = number(text, 11, 2);
-  const int minute = number(text, 14, 2);
-  const int second = number(text, 17, 2);
-  if (!day.ok() || hour > 23 || minute > 59 || second > 59 || day.year() < date::year{1970}) {
-    return std::nullopt;
-  }
-  return Instant{date::sys_days{day}.time_since_epoch()} + std::chrono::hours{hour}
-         + std::chrono::minutes{minute} + Seconds{second};
-}
-
 Instant time_value(Context& context, std::string_view column, std::string_view text) {
   const std::string_view value = trim(text);
-  if (const std::optional<Instant> fast = iso_utc_fast(value)) {
+  if (const std::optional<Instant> fast = parse_export_time(value)) {
     return *fast;
   }
   try {

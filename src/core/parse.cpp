@@ -490,7 +490,44 @@ std::optional<Instant> day_word_time(std::string_view original, std::string_view
   throw Error{ErrorKind::internal, "no weekday found in eight days (a bug; please report it)"};
 }
 
+bool digits_at(std::string_view text, std::size_t from, std::size_t count) {
+  for (std::size_t i = from; i < from + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') {
+      return false;
+    }
+  }
+  return true;
+}
+
+int number_at(std::string_view text, std::size_t from, std::size_t count) {
+  int out = 0;
+  for (std::size_t i = from; i < from + count; ++i) {
+    out = out * 10 + (text[i] - '0');
+  }
+  return out;
+}
+
 } // namespace
+
+std::optional<Instant> parse_export_time(std::string_view text) {
+  if (text.size() != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':'
+      || text[16] != ':' || text[19] != 'Z' || !digits_at(text, 0, 4) || !digits_at(text, 5, 2)
+      || !digits_at(text, 8, 2) || !digits_at(text, 11, 2) || !digits_at(text, 14, 2)
+      || !digits_at(text, 17, 2)) {
+    return std::nullopt;
+  }
+  const date::year_month_day day{date::year{number_at(text, 0, 4)},
+                                 date::month{static_cast<unsigned>(number_at(text, 5, 2))},
+                                 date::day{static_cast<unsigned>(number_at(text, 8, 2))}};
+  const int hour = number_at(text, 11, 2);
+  const int minute = number_at(text, 14, 2);
+  const int second = number_at(text, 17, 2);
+  if (!day.ok() || hour > 23 || minute > 59 || second > 59 || day.year() < date::year{1970}) {
+    return std::nullopt;
+  }
+  return Instant{date::sys_days{day}.time_since_epoch()} + std::chrono::hours{hour}
+         + std::chrono::minutes{minute} + Seconds{second};
+}
 
 Seconds parse_duration(std::string_view text) {
   const std::string_view dur = trim(text);

@@ -663,3 +663,16 @@ TEST_CASE("targets: business days alone, or a DUR", "[parse][bd]") {
   // Business days are not a DUR where a TIME or an amount of time is meant.
   REQUIRE_THROWS(slatrack::parse_duration("5bd"));
 }
+
+TEST_CASE("the form export writes is read directly, anything else is left to parse_time",
+          "[parse]") {
+  CHECK(slatrack::parse_export_time("2026-11-23T10:30:05Z") == utc(2026, 11, 23, 10, 30, 5));
+  CHECK(slatrack::parse_export_time("1970-01-01T00:00:00Z") == slatrack::Instant{});
+  for (const char* other :
+       {"2026-11-23 10:30:05Z", "2026-11-23T10:30:05+00:00", "2026-11-23T10:30Z",
+        "2026-02-30T10:30:05Z", "2026-11-23T24:00:00Z", "1969-12-31T23:59:59Z",
+        "2026-11-23T10:30:05z", "2026-1a-23T10:30:05Z", ""}) {
+    INFO(other);
+    CHECK(!slatrack::parse_export_time(other).has_value());
+  }
+}
