@@ -8,11 +8,15 @@
 
 #include "slatrack/calendar.hpp"
 #include "slatrack/error.hpp"
+#include "slatrack/evaluate.hpp"
+#include "slatrack/history.hpp"
 #include "slatrack/model.hpp"
 #include "slatrack/store.hpp"
 #include "slatrack/text.hpp"
 #include "store/pg.hpp"
 #include "store/pg_schema.hpp"
+#include "store/schema.hpp"
+#include "store/transfer.hpp"
 #include "store/values.hpp"
 #include "system/zone_files.hpp"
 
@@ -23,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 
 namespace slatrack {
@@ -35,13 +40,17 @@ using store::blank;
 using store::check_field;
 using store::check_name;
 using store::checked_addresses;
+using store::ClockRow;
 using store::from_db;
+using store::iso;
 using store::non_empty;
 using store::shell_word;
 using store::split_words;
 using store::to_db;
 using store::to_instant;
+using store::to_row;
 using store::to_target;
+using store::VersionedHistory;
 
 [[noreturn]] void unavailable(std::string_view what) {
   throw Error{ErrorKind::storage,
@@ -81,10 +90,120 @@ void check_holiday(const Holiday& day) {
   }
 }
 
+[[noreturn]] void no_request(RequestId id) {
+  throw Error{ErrorKind::not_found,
+              fmt::format("no request #{}; list them with: slatrack list --status all", id.value)};
+}
+
+[[noreturn]] void void_request_refused(RequestId id) {
+  throw Error{
+      ErrorKind::invalid_input,
+      fmt::format("#{} is void; take it back first with: slatrack unvoid {}", id.value, id.value)};
+}
+
+std::string_view verb_for(EventKind kind) {
+  switch (kind) {
+  case EventKind::message:
+    return "follow up";
+  case EventKind::reply:
+    return "reply to";
+  case EventKind::pause:
+    return "pause";
+  case EventKind::resume:
+    return "resume";
+  case EventKind::resolve:
+    return "resolve";
+  case EventKind::reopen:
+    return "reopen";
+  case EventKind::note:
+    return "add a note to";
+  case EventKind::assign:
+    return "assign";
+  case EventKind::edit:
+    return "edit";
+  case EventKind::void_event:
+    return "void";
+  case EventKind::unvoid:
+    return "unvoid";
+  }
+  return "change";
+}
+
+// The stored form of a request's derived state, compared to tell whether re-evaluation changed it.
+struct Derived {
+  std::string status;
+  std::int64_t received_at = 0;
+  std::optional<std::int64_t> replied_at;
+  std::optional<std::int64_t> resolved_at;
+  std::optional<std::int64_t> reply_due_at;
+  std::optional<std::int64_t> update_due_at;
+  std::optional<std::int64_t> resolve_due_at;
+  std::optional<std::int64_t> next_due_at;
+  std::optional<std::string> next_metric;
+  std::optional<std::int64_t> voided_by;
+  std::int64_t version_id = 0;
+  bool operator==(const Derived&) const = default;
+};
+
+// k_request_select with the calendar id of the request's version after its columns (column
+// k_request_columns).
+std::string with_calendar_id(std::string_view select) {
+  std::string out(select);
+  out.insert(out.find("\nFROM requests r"), ", v.calendar_id");
+  return out;
+}
+
+// A Request from the columns of store::k_request_select in row `row`.
+Request read_request(const pg::Result& rows, int row) {
+  Request out;
+  out.id = RequestId{rows.integer(row, 0)};
+  out.client = rows.text(row, 1);
+  out.subject = rows.text(row, 2);
+  out.channel = from_db(channel_from(rows.text(row, 3)), "channel", rows.text(row, 3));
+  out.priority = from_db(priority_from(rows.text(row, 4)), "priority", rows.text(row, 4));
+  out.status = from_db(status_from(rows.text(row, 5)), "status", rows.text(row, 5));
+  out.assignee = rows.optional_text(row, 6);
+  out.policy = rows.text(row, 7);
+  out.calendar = rows.text(row, 8);
+  out.ref = rows.optional_text(row, 9);
+  out.received_at = to_instant(rows.integer(row, 10));
+  out.replied_at = to_instant(rows.optional_integer(row, 11));
+  out.resolved_at = to_instant(rows.optional_integer(row, 12));
+  out.reply_due = to_instant(rows.optional_integer(row, 13));
+  out.update_due = to_instant(rows.optional_integer(row, 14));
+  out.resolve_due = to_instant(rows.optional_integer(row, 15));
+  if (const std::optional<std::int64_t> due = rows.optional_integer(row, 16)) {
+    out.next = NextDue{from_db(metric_from(rows.text(row, 17)), "metric", rows.text(row, 17)),
+                       to_instant(*due)};
+  }
+  return out;
+}
+
+// An event from the columns store::k_event_columns of row `row`.
+Event read_event(const pg::Result& rows, int row) {
+  Event out;
+  out.id = rows.integer(row, 0);
+  out.kind = from_db(event_kind_from(rows.text(row, 1)), "event", rows.text(row, 1));
+  out.at = to_instant(rows.integer(row, 2));
+  out.author = rows.text(row, 3);
+  out.text = rows.optional_text(row, 4);
+  out.recorded_at = to_instant(rows.integer(row, 5));
+  out.number = rows.integer(row, 6);
+  out.recorder = rows.text(row, 7);
+  out.target = rows.optional_integer(row, 8);
+  out.voided_by = rows.optional_integer(row, 9);
+  return out;
+}
+
 struct LoadedPolicy {
   Policy policy;                       // with every version
   std::int64_t calendar_id = 0;        // of the latest version
   std::vector<std::int64_t> calendars; // of each version
+};
+
+struct RulesCache {
+  std::map<std::int64_t, LoadedPolicy> policies;
+  std::map<std::int64_t, std::unique_ptr<Clock>> clocks;
 };
 
 struct ClientRow {
@@ -476,9 +595,6 @@ public:
   }
 
   RuleEffect change_client(std::string_view name, const ClientChange& change) override {
-    if (change.policy && change.open) {
-      unavailable("client edit --sla --open");
-    }
     pg::Transaction write(m_db);
     std::optional<ClientRow> row = short_client_row(name);
     if (!row) {
@@ -518,8 +634,34 @@ public:
     m_db.query("UPDATE clients SET name = $1, policy_id = $2, owner = $3, note = $4 WHERE id = $5",
                {pg::value(row->name), pg::value(row->policy_id), pg::value(row->owner),
                 pg::value(row->note), pg::value(row->id)});
+    RuleEffect effect;
+    if (change.policy && change.open) {
+      // Its requests not resolved move too, each recorded as an edit, and are judged anew.
+      const std::string to = load_policy(row->policy_id).policy.name;
+      const pg::Result moving = m_db.query(
+          "SELECT r.id, p.name FROM requests r JOIN policies p ON p.id = r.policy_id WHERE "
+          "r.client_id = $1 AND r.status <> 'resolved' AND r.voided_by IS NULL AND r.policy_id "
+          "<> $2 ORDER BY r.id",
+          {pg::value(row->id), pg::value(row->policy_id)});
+      RulesCache rules;
+      for (int i = 0; i < moving.rows(); ++i) {
+        const std::int64_t id = moving.integer(i, 0);
+        m_db.query("UPDATE requests SET policy_id = $1 WHERE id = $2",
+                   {pg::value(row->policy_id), pg::value(id)});
+        static_cast<void>(insert_event(RequestId{id}, EventKind::edit, change.now, change.recorder,
+                                       fmt::format("sla: {} -> {}", moving.text(i, 1), to),
+                                       change.now, change.recorder));
+        const Reevaluation done = reevaluate(id, rules);
+        effect.requests += 1;
+        effect.outcomes += done.outcomes_changed ? 1 : 0;
+        if (done.outcomes_changed) {
+          effect.outcome_ids.push_back(RequestId{id});
+        }
+        effect.moved += done.moved;
+      }
+    }
     write.commit();
-    return RuleEffect{};
+    return effect;
   }
 
   void remove_client(std::string_view name) override {
@@ -560,12 +702,153 @@ public:
 
   // ---- requests ----
 
-  LogResult log_request(const NewRequest& /*request*/) override {
-    unavailable("log");
+  LogResult log_request(const NewRequest& request) override {
+    if (request.at > request.now) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("the request time {} is in the future (now is {}); give an --at "
+                              "that is not later than now",
+                              iso(request.at), iso(request.now))};
+    }
+    if (blank(request.subject)) {
+      throw Error{ErrorKind::invalid_input, "a request needs a subject"};
+    }
+    if (blank(request.client)) {
+      throw Error{ErrorKind::invalid_input, "a request needs a client"};
+    }
+    pg::Transaction write(m_db);
+    if (request.ref) {
+      const pg::Result existing =
+          m_db.query("SELECT id FROM requests WHERE ref = $1", {pg::value(*request.ref)});
+      if (existing.rows() > 0) {
+        LogResult result{load_request(RequestId{existing.integer(0, 0)}), false};
+        write.commit();
+        return result;
+      }
+    }
+    std::optional<ClientRow> client = short_client_row(request.client);
+    if (!client) {
+      if (!request.create_client) {
+        no_client(request.client,
+                  fmt::format("add it with: slatrack client add {}, or pass --create-client",
+                              shell_word(request.client)));
+      }
+      check_name("client name", request.client);
+      m_db.query(
+          "INSERT INTO clients (id, name, policy_id, created_at) SELECT coalesce(max(id), "
+          "0) + 1, $1, (SELECT id FROM policies WHERE fold(name) = fold($2)), $3 FROM "
+          "clients",
+          {pg::value(request.client), pg::value(k_default_policy), pg::value(to_db(request.now))});
+      client = client_row(request.client);
+      if (!client) {
+        throw Error{ErrorKind::internal, "the new client vanished (a bug; please report it)"};
+      }
+    }
+    const std::optional<std::string> assignee =
+        request.assignee ? non_empty(request.assignee) : client->owner;
+    const RequestId id{
+        m_db.query("INSERT INTO requests (id, client_id, subject, channel, priority, assignee, "
+                   "logged_assignee, ref, policy_id, created_at, status, received_at, version_id) "
+                   "SELECT coalesce(max(id), 0) + 1, $1, $2, $3, $4, $5, $5, $6, $7, $8, 'open', "
+                   "$9, 0 FROM requests RETURNING id",
+                   {pg::value(client->id), pg::value(request.subject),
+                    pg::value(to_string(request.channel)), pg::value(to_string(request.priority)),
+                    pg::value(assignee), pg::value(non_empty(request.ref)),
+                    pg::value(client->policy_id), pg::value(to_db(request.now)),
+                    pg::value(to_db(request.at))})
+            .integer(0, 0)};
+    const std::string author = request.author.empty() ? client->name : request.author;
+    static_cast<void>(insert_event(id, EventKind::message, request.at, author, request.text,
+                                   request.now, recorder_of(request.recorder, author)));
+    RulesCache rules;
+    static_cast<void>(reevaluate(id.value, rules));
+    LogResult result{load_request(id), true};
+    write.commit();
+    return result;
   }
-  Request add_event(const NewEvent& /*event*/) override {
-    unavailable("recording an event");
+
+  Request add_event(const NewEvent& event) override {
+    if (event.kind == EventKind::edit) {
+      throw Error{ErrorKind::invalid_input, fmt::format("change request #{} with: slatrack edit {}",
+                                                        event.id.value, event.id.value)};
+    }
+    if (event.at > event.now) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("an event cannot be later than now ({} is after {}); give an --at "
+                              "that is not later than now",
+                              iso(event.at), iso(event.now))};
+    }
+    if (event.kind == EventKind::assign && (!event.text || blank(*event.text))) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("assign #{} needs the new assignee", event.id.value)};
+    }
+    if (marks_events(event.kind)) {
+      throw Error{ErrorKind::invalid_input, fmt::format("use: slatrack {} {} [EVENT]",
+                                                        to_string(event.kind), event.id.value)};
+    }
+    pg::Transaction write(m_db);
+    const pg::Result row = m_db.query(
+        "SELECT r.received_at, r.voided_by, c.name FROM requests r JOIN clients c ON c.id = "
+        "r.client_id WHERE r.id = $1",
+        {pg::value(event.id.value)});
+    if (row.rows() == 0) {
+      no_request(event.id);
+    }
+    if (!row.is_null(0, 1)) {
+      void_request_refused(event.id);
+    }
+    // No event before the request's first message (see the SQLite store).
+    if (to_db(event.at) < row.integer(0, 0)) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("cannot {} #{}: {}", verb_for(event.kind), event.id.value,
+                              describe(Conflict::before_first_message))};
+    }
+    std::string author = event.author;
+    if (author.empty() && event.kind == EventKind::message) {
+      author = row.text(0, 2);
+    }
+    RulesCache rules;
+    // Events that already had no effect (a void can leave some) are not this event's fault.
+    std::vector<std::int64_t> before;
+    if (moves_clocks(event.kind)) {
+      for (const Rejection& rejection :
+           evaluate_stored(event.id.value, rules).evaluation.rejections) {
+        before.push_back(rejection.seq);
+      }
+    }
+    const std::int64_t seq = insert_event(event.id, event.kind, event.at, author, event.text,
+                                          event.now, recorder_of(event.recorder, author))
+                                 .id;
+    if (event.kind == EventKind::assign) {
+      update_assignee(event.id.value);
+    }
+    if (moves_clocks(event.kind)) {
+      std::vector<Rejection> rejections = reevaluate(event.id.value, rules).rejections;
+      std::erase_if(rejections, [&before](const Rejection& rejection) {
+        return std::find(before.begin(), before.end(), rejection.seq) != before.end();
+      });
+      for (const Rejection& rejection : rejections) {
+        if (rejection.seq == seq) {
+          throw Error{ErrorKind::invalid_input,
+                      fmt::format("cannot {} #{}: {}", verb_for(event.kind), event.id.value,
+                                  describe(rejection.conflict))};
+        }
+      }
+      if (!rejections.empty()) {
+        const pg::Result later = m_db.query("SELECT kind, at FROM events WHERE id = $1",
+                                            {pg::value(rejections.front().seq)});
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("cannot {} #{} at that time: the {} at {} would then be impossible "
+                                "({}); enter events so that each can happen",
+                                verb_for(event.kind), event.id.value, later.text(0, 0),
+                                iso(to_instant(later.integer(0, 1))),
+                                describe(rejections.front().conflict))};
+      }
+    }
+    Request result = load_request(event.id);
+    write.commit();
+    return result;
   }
+
   Request edit_request(const RequestEdit& /*edit*/) override {
     unavailable("edit");
   }
@@ -578,31 +861,232 @@ public:
   RequestDetail merge(const MergeChange& /*change*/) override {
     unavailable("merge");
   }
-  [[nodiscard]] std::optional<SameSubject> same_subject(std::string_view /*client*/,
-                                                        std::string_view /*subject*/,
-                                                        Instant /*since*/,
-                                                        RequestId /*except*/) override {
-    unavailable("reading requests");
+
+  [[nodiscard]] std::optional<SameSubject> same_subject(std::string_view client,
+                                                        std::string_view subject, Instant since,
+                                                        RequestId except) override {
+    pg::Transaction read(m_db, pg::Transaction::Mode::read);
+    std::optional<SameSubject> out;
+    const pg::Result row = m_db.query(
+        "SELECT r.id, r.created_at FROM requests r WHERE r.received_at >= $1 - 604800 "
+        "AND r.created_at >= $1 AND r.id <> $2 AND r.client_id = (SELECT id FROM "
+        "clients WHERE fold(name) = fold($3)) AND fold(r.subject) = fold($4) AND "
+        "r.voided_by IS NULL ORDER BY r.created_at DESC, r.id DESC LIMIT 1",
+        {pg::value(to_db(since)), pg::value(except.value), pg::value(client), pg::value(subject)});
+    if (row.rows() > 0) {
+      out = SameSubject{RequestId{row.integer(0, 0)}, to_instant(row.integer(0, 1))};
+    }
+    read.commit();
+    return out;
   }
-  [[nodiscard]] std::optional<Request> find_request(RequestId /*id*/) override {
-    unavailable("reading requests");
+
+  [[nodiscard]] std::optional<Request> find_request(RequestId id) override {
+    pg::Transaction read(m_db, pg::Transaction::Mode::read);
+    std::optional<Request> out;
+    const pg::Result row =
+        m_db.query(std::string(store::k_request_select) + "WHERE r.id = $1", {pg::value(id.value)});
+    if (row.rows() > 0) {
+      out = read_request(row, 0);
+    }
+    read.commit();
+    return out;
   }
-  [[nodiscard]] RequestDetail request_detail(RequestId /*id*/) override {
-    unavailable("reading requests");
+
+  [[nodiscard]] RequestDetail request_detail(RequestId id) override {
+    pg::Transaction read(m_db, pg::Transaction::Mode::read);
+    RequestDetail out = detail(id);
+    read.commit();
+    return out;
   }
-  [[nodiscard]] std::vector<Request> list_requests(const RequestFilter& /*filter*/) override {
-    unavailable("reading requests");
+
+  [[nodiscard]] std::vector<Request> list_requests(const RequestFilter& filter) override {
+    std::vector<Request> out;
+    each_request(filter, [&out](const Request& request) { out.push_back(request); });
+    return out;
   }
-  void each_request(const RequestFilter& /*filter*/,
-                    const std::function<void(const Request&)>& /*visit*/) override {
-    unavailable("reading requests");
+
+  // The requests of `filter`, read whole and ordered here (a team's database is read over the
+  // network: one statement; the SQLite store streams per calendar instead).
+  void each_request(const RequestFilter& filter,
+                    const std::function<void(const Request&)>& visit) override {
+    if (!filter.search.empty()) {
+      unavailable("list --search");
+    }
+    pg::Transaction read(m_db, pg::Transaction::Mode::read);
+    const std::optional<std::int64_t> client_id = client_filter_id(filter.client);
+    std::string sql(with_calendar_id(store::k_request_select));
+    sql += "WHERE r.voided_by IS NULL\n";
+    std::vector<pg::Value> params;
+    const auto param = [&params](pg::Value value) {
+      params.push_back(std::move(value));
+      return fmt::format("${}", params.size());
+    };
+    if (!filter.statuses.empty()) {
+      std::string in;
+      for (const Status status : filter.statuses) {
+        in += (in.empty() ? "" : ", ") + param(pg::value(to_string(status)));
+      }
+      sql += fmt::format("AND r.status IN ({})\n", in);
+    }
+    if (client_id) {
+      sql += fmt::format("AND r.client_id = {}\n", param(pg::value(*client_id)));
+    }
+    if (filter.assignee) {
+      sql += fmt::format("AND fold(r.assignee) = fold({})\n", param(pg::value(*filter.assignee)));
+    }
+    if (filter.priority) {
+      sql += fmt::format("AND r.priority = {}\n", param(pg::value(to_string(*filter.priority))));
+    }
+    if (filter.since) {
+      sql += fmt::format("AND r.received_at >= {}\n", param(pg::value(to_db(*filter.since))));
+    }
+    if (filter.until) {
+      sql += fmt::format("AND r.received_at < {}\n", param(pg::value(to_db(*filter.until))));
+    }
+    sql += "ORDER BY r.id";
+    if (!filter.now && filter.limit && *filter.limit >= 0) {
+      sql += " LIMIT " + param(pg::value(*filter.limit));
+    }
+    const pg::Result rows = m_db.query(sql, params);
+    struct Row {
+      Request request;
+      Seconds late{0};
+    };
+    std::vector<Row> running;
+    std::vector<Request> others;
+    RulesCache rules;
+    for (int i = 0; i < rows.rows(); ++i) {
+      Request request = read_request(rows, i);
+      if (!filter.now) {
+        others.push_back(std::move(request));
+        continue;
+      }
+      if (!request.next) {
+        others.push_back(std::move(request));
+        continue;
+      }
+      const Clock& calendar = clock(rows.integer(i, store::k_request_columns), rules);
+      const Instant due = request.next->due;
+      const Seconds late =
+          due < *filter.now ? calendar.open(due, *filter.now) : -calendar.open(*filter.now, due);
+      running.push_back(Row{std::move(request), late});
+    }
+    read.commit();
+    // By open lateness at filter.now, then due time and number; then the others by number.
+    std::sort(running.begin(), running.end(), [](const Row& a, const Row& b) {
+      if (a.late != b.late) {
+        return a.late > b.late;
+      }
+      return std::make_pair(a.request.next->due, a.request.id.value)
+             < std::make_pair(b.request.next->due, b.request.id.value);
+    });
+    std::int64_t left = filter.limit.value_or(-1);
+    for (const Row& row : running) {
+      if (left == 0) {
+        return;
+      }
+      visit(row.request);
+      left = left > 0 ? left - 1 : left;
+    }
+    for (const Request& request : others) {
+      if (left == 0) {
+        return;
+      }
+      visit(request);
+      left = left > 0 ? left - 1 : left;
+    }
   }
-  [[nodiscard]] std::vector<OverdueItem> overdue(const OverdueQuery& /*query*/) override {
-    unavailable("overdue");
+
+  [[nodiscard]] std::vector<OverdueItem> overdue(const OverdueQuery& query) override {
+    std::vector<OverdueItem> out;
+    each_overdue(query, [&out](const OverdueItem& item) { out.push_back(item); });
+    return out;
   }
-  void each_overdue(const OverdueQuery& /*query*/,
-                    const std::function<void(const OverdueItem&)>& /*visit*/) override {
-    unavailable("overdue");
+
+  void each_overdue(const OverdueQuery& query,
+                    const std::function<void(const OverdueItem&)>& visit) override {
+    // --new remembers what it shows, so it writes (under the write lock); else a plain read.
+    pg::Transaction transaction(m_db, query.only_new ? pg::Transaction::Mode::write
+                                                     : pg::Transaction::Mode::read);
+    const std::optional<std::int64_t> client_id = client_filter_id(query.client);
+    const Instant overdue_cutoff = query.now - Seconds{1};
+    std::map<std::int64_t, Instant> cutoffs;
+    Instant max_cutoff = overdue_cutoff;
+    RulesCache rules;
+    if (query.within) {
+      for (const std::int64_t calendar_id : ids("SELECT id FROM calendars", {})) {
+        try {
+          const Clock& calendar = clock(calendar_id, rules);
+          const Instant cutoff =
+              query.within->in_business_days()
+                  ? calendar.add_business_days(query.now, query.within->business_days)
+                  : calendar.add(query.now, query.within->time);
+          cutoffs[calendar_id] = cutoff;
+          max_cutoff = std::max(max_cutoff, cutoff);
+        } catch (const Error&) {
+          cutoffs[calendar_id] = overdue_cutoff;
+        }
+      }
+    }
+    std::string sql(store::k_request_select);
+    sql.insert(sql.find("\nFROM"), R"sql(, v.calendar_id,
+  (SELECT s.start_at FROM clocks s WHERE s.request_id = r.id AND s.metric = r.next_metric
+     AND s.outcome = 'running' ORDER BY s.seq DESC LIMIT 1))sql");
+    sql += "WHERE r.next_due_at IS NOT NULL AND r.next_due_at <= $1\n";
+    std::vector<pg::Value> params{pg::value(to_db(max_cutoff))};
+    if (client_id) {
+      params.push_back(pg::value(*client_id));
+      sql += fmt::format("AND r.client_id = ${}\n", params.size());
+    }
+    if (query.assignee) {
+      params.push_back(pg::value(*query.assignee));
+      sql += fmt::format("AND fold(r.assignee) = fold(${})\n", params.size());
+    }
+    sql += "ORDER BY r.next_due_at, r.id";
+    const pg::Result rows = m_db.query(sql, params);
+    std::vector<OverdueItem> items;
+    for (int i = 0; i < rows.rows(); ++i) {
+      Request request = read_request(rows, i);
+      if (!request.next) {
+        continue;
+      }
+      const std::int64_t calendar_id = rows.integer(i, store::k_request_columns);
+      const auto found = cutoffs.find(calendar_id);
+      const Instant cutoff = found == cutoffs.end() ? overdue_cutoff : found->second;
+      const NextDue next = *request.next;
+      if (next.due > overdue_cutoff && next.due > cutoff) {
+        continue;
+      }
+      const Clock& request_clock = clock(calendar_id, rules);
+      const Seconds open_late = next.due < query.now ? request_clock.open(next.due, query.now)
+                                                     : -request_clock.open(query.now, next.due);
+      OverdueItem item{std::move(request), next.metric, next.due, open_late};
+      if (query.only_new) {
+        // Told once: a row that exists already (an earlier --new showed this clock in this
+        // state) inserts nothing and returns no row.
+        const pg::Result told = m_db.query(
+            "INSERT INTO overdue_seen (request_id, metric, start_at, state, seen_at) VALUES ($1, "
+            "$2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1",
+            {pg::value(item.request.id.value), pg::value(to_string(item.metric)),
+             pg::value(
+                 rows.optional_integer(i, store::k_request_columns + 1).value_or(to_db(next.due))),
+             pg::value(item.due < query.now ? "overdue" : "at-risk"), pg::value(to_db(query.now))});
+        if (told.rows() == 0) {
+          continue;
+        }
+      }
+      items.push_back(std::move(item));
+    }
+    std::stable_sort(items.begin(), items.end(), [](const OverdueItem& a, const OverdueItem& b) {
+      return a.open_late > b.open_late;
+    });
+    for (const OverdueItem& item : items) {
+      visit(item);
+    }
+    if (query.delivered) {
+      query.delivered();
+    }
+    transaction.commit();
   }
 
   // ---- reports, transfer, check ----
@@ -974,21 +1458,323 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
                 pg::value(resolve)});
   }
 
-  // ---- re-evaluation ----
+  // ---- requests by id, events and derived state ----
 
-  // Requests cannot be recorded on a team database yet (log is unavailable), so a change of rules
-  // has none to re-judge; one that has (written by other means) is refused rather than left
-  // judged by the old rules.
-  RuleEffect reevaluate_ids(const std::vector<std::int64_t>& requests) {
-    if (!requests.empty()) {
-      unavailable("re-judging requests after a change of rules");
-    }
-    return RuleEffect{};
+  static std::string recorder_of(const std::string& recorder, const std::string& author) {
+    return recorder.empty() ? author : recorder;
   }
 
+  std::optional<std::int64_t> client_filter_id(const std::optional<std::string>& name) {
+    if (!name) {
+      return std::nullopt;
+    }
+    const std::optional<ClientRow> client = short_client_row(*name);
+    if (!client) {
+      no_client(*name, "list them with: slatrack client list");
+    }
+    return client->id;
+  }
+
+  Request load_request(RequestId id) {
+    const pg::Result row =
+        m_db.query(std::string(store::k_request_select) + "WHERE r.id = $1", {pg::value(id.value)});
+    if (row.rows() == 0) {
+      no_request(id);
+    }
+    return read_request(row, 0);
+  }
+
+  RequestDetail detail(RequestId id) {
+    RequestDetail out;
+    out.request = load_request(id);
+    const pg::Result row =
+        m_db.query("SELECT policy_id, version_id, voided_by FROM requests WHERE id = $1",
+                   {pg::value(id.value)});
+    RulesCache rules;
+    out.targets = targets_for(stored_version(row.integer(0, 0), row.integer(0, 1), rules),
+                              out.request.priority);
+    out.voided_by = row.optional_integer(0, 2);
+    const pg::Result events =
+        m_db.query(fmt::format("SELECT {} FROM events WHERE request_id = $1 ORDER BY at, id",
+                               store::k_event_columns),
+                   {pg::value(id.value)});
+    for (int i = 0; i < events.rows(); ++i) {
+      out.events.push_back(read_event(events, i));
+    }
+    for (const ClockRow& clock_row : stored_clocks(id.value)) {
+      ClockRun run;
+      run.metric = from_db(metric_from(clock_row.metric), "metric", clock_row.metric);
+      run.start = to_instant(clock_row.start_at);
+      run.due = to_instant(clock_row.due_at);
+      run.stop = to_instant(clock_row.stop_at);
+      run.outcome = from_db(outcome_from(clock_row.outcome), "outcome", clock_row.outcome);
+      run.target = to_target(clock_row.target_s);
+      run.used = Seconds{clock_row.used_s};
+      run.credit = Seconds{clock_row.credit_s};
+      out.clocks.push_back(run);
+    }
+    return out;
+  }
+
+  struct Inserted {
+    std::int64_t id = 0;     // also its seq for evaluate()
+    std::int64_t number = 0; // within its request
+  };
+
+  // Inserts an event with the next id and the next number of its request (under the write lock:
+  // no gaps, no duplicates).
+  Inserted insert_event(RequestId id, EventKind kind, Instant at, std::string_view author,
+                        const std::optional<std::string>& text, Instant now,
+                        std::string_view recorder,
+                        std::optional<std::int64_t> target = std::nullopt,
+                        std::optional<std::int64_t> merged_from = std::nullopt) {
+    const pg::Result row = m_db.query(
+        "INSERT INTO events (id, request_id, number, kind, at, author, text, recorded_at, "
+        "recorder, target, merged_from) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM events), "
+        "$1, (SELECT coalesce(max(number), 0) + 1 FROM events WHERE request_id = $1), $2, $3, $4, "
+        "$5, $6, $7, $8, $9) RETURNING id, number",
+        {pg::value(id.value), pg::value(to_string(kind)), pg::value(to_db(at)), pg::value(author),
+         pg::value(text), pg::value(to_db(now)), pg::value(recorder), pg::value(target),
+         pg::value(merged_from)});
+    return Inserted{row.integer(0, 0), row.integer(0, 1)};
+  }
+
+  // The assignee is the latest assignment that counts, else what the request was logged with.
+  void update_assignee(std::int64_t id) {
+    m_db.query("UPDATE requests SET assignee = coalesce((SELECT text FROM events WHERE request_id "
+               "= $1 AND kind = 'assign' AND voided_by IS NULL ORDER BY at DESC, id DESC LIMIT 1), "
+               "logged_assignee) WHERE id = $1",
+               {pg::value(id)});
+  }
+
+  // The rules of policy `policy_id` for a request received at `received`.
+  store::PolicyRules rules_at(std::int64_t policy_id, Instant received, RulesCache& rules) {
+    const LoadedPolicy& loaded = policy(policy_id, rules);
+    const std::size_t index = version_in_force(loaded.policy.versions, received);
+    return store::PolicyRules{&loaded.policy.versions[index],
+                              &clock(loaded.calendars[index], rules),
+                              loaded.policy.versions[index].id};
+  }
+
+  const PolicyVersion& stored_version(std::int64_t policy_id, std::int64_t version_id,
+                                      RulesCache& rules) {
+    const LoadedPolicy& loaded = policy(policy_id, rules);
+    for (const PolicyVersion& version : loaded.policy.versions) {
+      if (version.id == version_id) {
+        return version;
+      }
+    }
+    throw Error{ErrorKind::storage,
+                fmt::format("SLA policy \"{}\" has no version {} in {}; run: slatrack check",
+                            loaded.policy.name, version_id, m_db.location())};
+  }
+
+  const LoadedPolicy& policy(std::int64_t id, RulesCache& rules) {
+    auto found = rules.policies.find(id);
+    if (found == rules.policies.end()) {
+      found = rules.policies.emplace(id, load_policy(id)).first;
+    }
+    return found->second;
+  }
+
+  const Clock& clock(std::int64_t calendar_id, RulesCache& rules) {
+    auto found = rules.clocks.find(calendar_id);
+    if (found == rules.clocks.end()) {
+      found = rules.clocks
+                  .emplace(calendar_id, make_clock(load_calendar(calendar_id).rules, zone_files()))
+                  .first;
+    }
+    return *found->second;
+  }
+
+  struct Reevaluation {
+    bool changed = false;
+    std::vector<Rejection> rejections;
+    bool outcomes_changed = false; // a stopped clock's outcome (met, breached) changed
+    std::int64_t moved = 0;        // running clocks whose due time moved
+  };
+
+  // A request's events as stored, evaluated under its current rules (nothing written).
+  struct Stored {
+    std::int64_t policy_id = 0;
+    Derived old;
+    Derived now;
+    Evaluation evaluation;
+    std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> remarked;
+    bool assignment_remarked = false;
+  };
+
+  Stored evaluate_stored(std::int64_t id, RulesCache& rules) {
+    Stored out;
+    const pg::Result row = m_db.query(
+        "SELECT policy_id, priority, status, received_at, replied_at, resolved_at, reply_due_at, "
+        "update_due_at, resolve_due_at, next_due_at, next_metric, voided_by, version_id FROM "
+        "requests WHERE id = $1",
+        {pg::value(id)});
+    if (row.rows() == 0) {
+      no_request(RequestId{id});
+    }
+    out.policy_id = row.integer(0, 0);
+    const std::string priority = row.text(0, 1);
+    out.old = Derived{row.text(0, 2),
+                      row.integer(0, 3),
+                      row.optional_integer(0, 4),
+                      row.optional_integer(0, 5),
+                      row.optional_integer(0, 6),
+                      row.optional_integer(0, 7),
+                      row.optional_integer(0, 8),
+                      row.optional_integer(0, 9),
+                      row.optional_text(0, 10),
+                      row.optional_integer(0, 11),
+                      row.integer(0, 12)};
+    std::vector<RecordedEvent> events;
+    std::vector<std::optional<std::int64_t>> stored_marks;
+    const pg::Result rows = m_db.query("SELECT kind, at, id, number, target, voided_by FROM events "
+                                       "WHERE request_id = $1 ORDER BY at, id",
+                                       {pg::value(id)});
+    for (int i = 0; i < rows.rows(); ++i) {
+      events.push_back(
+          RecordedEvent{from_db(event_kind_from(rows.text(i, 0)), "event", rows.text(i, 0)),
+                        to_instant(rows.integer(i, 1)), rows.integer(i, 2), rows.integer(i, 3),
+                        rows.optional_integer(i, 4)});
+      stored_marks.push_back(rows.optional_integer(i, 5));
+    }
+    VersionedHistory versioned = store::evaluate_versioned(
+        events, from_db(priority_from(priority), "priority", priority), out.policy_id,
+        to_instant(out.old.received_at), [this, &rules](std::int64_t policy_id, Instant received) {
+          return rules_at(policy_id, received, rules);
+        });
+    HistoryEvaluation& history = versioned.history;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const std::optional<std::int64_t> voided_by = history.marks.voided_by(events[i].number);
+      if (voided_by != stored_marks[i]) {
+        out.remarked.emplace_back(events[i].seq, voided_by);
+        out.assignment_remarked = out.assignment_remarked || events[i].kind == EventKind::assign;
+      }
+    }
+    out.evaluation = std::move(history.evaluation);
+    const Evaluation& evaluation = out.evaluation;
+    const std::optional<NextDue> next = next_due(evaluation);
+    out.now = Derived{std::string(to_string(evaluation.status)),
+                      evaluation.received_at ? to_db(*evaluation.received_at) : out.old.received_at,
+                      to_db(evaluation.replied_at),
+                      to_db(evaluation.resolved_at),
+                      to_db(evaluation.reply_due),
+                      to_db(evaluation.update_due),
+                      to_db(evaluation.resolve_due),
+                      next ? std::optional<std::int64_t>{to_db(next->due)} : std::nullopt,
+                      next ? std::optional<std::string>{to_string(next->metric)} : std::nullopt,
+                      history.marks.request,
+                      versioned.rules.version_id};
+    return out;
+  }
+
+  // Recomputes request `id`'s derived state from its events under its current rules and stores
+  // what differs from what is stored.
+  Reevaluation reevaluate(std::int64_t id, RulesCache& rules) {
+    const Stored stored = evaluate_stored(id, rules);
+    const Evaluation& evaluation = stored.evaluation;
+    for (const auto& [event, voided_by] : stored.remarked) {
+      m_db.query("UPDATE events SET voided_by = $1 WHERE id = $2",
+                 {pg::value(voided_by), pg::value(event)});
+    }
+    if (stored.assignment_remarked) {
+      update_assignee(id);
+    }
+    const Derived& now = stored.now;
+    std::vector<ClockRow> clocks;
+    clocks.reserve(evaluation.clocks.size());
+    for (const ClockRun& run : evaluation.clocks) {
+      clocks.push_back(to_row(run));
+    }
+    Reevaluation out{!stored.remarked.empty(), evaluation.rejections};
+    if (now != stored.old) {
+      out.changed = true;
+      m_db.query("UPDATE requests SET status = $1, received_at = $2, replied_at = $3, "
+                 "resolved_at = $4, reply_due_at = $5, update_due_at = $6, resolve_due_at = $7, "
+                 "next_due_at = $8, next_metric = $9, voided_by = $10, version_id = $11 WHERE id = "
+                 "$12",
+                 {pg::value(now.status), pg::value(now.received_at), pg::value(now.replied_at),
+                  pg::value(now.resolved_at), pg::value(now.reply_due_at),
+                  pg::value(now.update_due_at), pg::value(now.resolve_due_at),
+                  pg::value(now.next_due_at), pg::value(now.next_metric), pg::value(now.voided_by),
+                  pg::value(now.version_id), pg::value(id)});
+    }
+    const std::vector<ClockRow> old_clocks = stored_clocks(id);
+    if (old_clocks != clocks) {
+      out.changed = true;
+      out.outcomes_changed = stopped_outcomes(old_clocks) != stopped_outcomes(clocks);
+      for (const ClockRow& row : clocks) {
+        if (row.outcome != "running") {
+          continue;
+        }
+        const bool same =
+            std::any_of(old_clocks.begin(), old_clocks.end(), [&row](const ClockRow& old) {
+              return old.outcome == "running" && old.metric == row.metric
+                     && old.start_at == row.start_at && old.due_at == row.due_at;
+            });
+        if (!same) {
+          ++out.moved;
+        }
+      }
+      m_db.query("DELETE FROM clocks WHERE request_id = $1", {pg::value(id)});
+      std::int64_t seq = 0;
+      for (const ClockRow& row : clocks) {
+        m_db.query("INSERT INTO clocks (request_id, seq, metric, start_at, due_at, stop_at, "
+                   "outcome, target_s, used_s, credit_s) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+                   "$9, $10)",
+                   {pg::value(id), pg::value(++seq), pg::value(row.metric), pg::value(row.start_at),
+                    pg::value(row.due_at), pg::value(row.stop_at), pg::value(row.outcome),
+                    pg::value(row.target_s), pg::value(row.used_s), pg::value(row.credit_s)});
+      }
+    }
+    return out;
+  }
+
+  std::vector<ClockRow> stored_clocks(std::int64_t id) {
+    std::vector<ClockRow> out;
+    const pg::Result rows = m_db.query("SELECT metric, start_at, due_at, stop_at, outcome, "
+                                       "target_s, used_s, credit_s FROM clocks WHERE request_id = "
+                                       "$1 ORDER BY seq",
+                                       {pg::value(id)});
+    for (int i = 0; i < rows.rows(); ++i) {
+      out.push_back(ClockRow{rows.text(i, 0), rows.integer(i, 1), rows.optional_integer(i, 2),
+                             rows.optional_integer(i, 3), rows.text(i, 4), rows.integer(i, 5),
+                             rows.integer(i, 6), rows.integer(i, 7)});
+    }
+    return out;
+  }
+
+  static std::vector<std::tuple<std::string, std::int64_t, std::string>>
+  stopped_outcomes(const std::vector<ClockRow>& clocks) {
+    std::vector<std::tuple<std::string, std::int64_t, std::string>> out;
+    for (const ClockRow& row : clocks) {
+      if (row.outcome != "running") {
+        out.emplace_back(row.metric, row.start_at, row.outcome);
+      }
+    }
+    return out;
+  }
+
+  RuleEffect reevaluate_ids(const std::vector<std::int64_t>& requests) {
+    RulesCache rules;
+    RuleEffect effect;
+    for (const std::int64_t id : requests) {
+      const Reevaluation done = reevaluate(id, rules);
+      effect.requests += done.changed ? 1 : 0;
+      effect.outcomes += done.outcomes_changed ? 1 : 0;
+      if (done.outcomes_changed) {
+        effect.outcome_ids.push_back(RequestId{id});
+      }
+      effect.moved += done.moved;
+    }
+    return effect;
+  }
+
+  // Re-evaluates every request whose policy has a version on calendar `calendar_id`.
   RuleEffect reevaluate_calendar(std::int64_t calendar_id) {
-    return reevaluate_ids(ids("SELECT r.id FROM requests r JOIN policy_versions v ON v.id = "
-                              "r.version_id WHERE v.calendar_id = $1 ORDER BY r.id",
+    return reevaluate_ids(ids("SELECT id FROM requests WHERE policy_id IN (SELECT policy_id FROM "
+                              "policy_versions WHERE calendar_id = $1) ORDER BY id",
                               {pg::value(calendar_id)}));
   }
 

@@ -28,12 +28,15 @@ st check; expect_rc 3
 expect_err "slatrack: error: no database at $base; create it with: slatrack init (or point --db at your database)"
 expect_eq "$(pg -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'slatrack'")" 0 "(nothing created)"
 
-# A lock held past the timeout (another writer): exit 3 within seconds of it, nothing written.
+# A lock held past the timeout (another writer): this database's advisory locks only (other tests
+# run beside this one on the same server).
+here="database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+# (the lock): exit 3 within seconds of it, nothing written.
 "$pg_bin/psql" -X -q "$db" -c "SELECT pg_advisory_lock(1397506388)" -c "SELECT pg_sleep(40)" \
   >/dev/null 2>&1 &
 holder=$!
 for _ in $(seq 50); do
-  [ "$(pg -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")" = 1 ] && break
+  [ "$(pg -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND $here")" = 1 ] && break
   sleep 0.1
 done
 start=$(date +%s)
@@ -42,7 +45,8 @@ expect_err "slatrack: error: database $base is busy (another slatrack is writing
 took=$(($(date +%s) - start))
 checks=$((checks + 1))
 [ "$took" -ge 9 ] && [ "$took" -le 20 ] || fail "waited the lock timeout (10 s), not ${took} s"
-pg -c "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'" >/dev/null
+pg -c "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND $here" \
+  >/dev/null
 wait "$holder" 2>/dev/null
 expect_eq "$(pg -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'slatrack'")" 0 "(nothing written)"
 

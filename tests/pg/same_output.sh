@@ -100,18 +100,69 @@ both sla rm vip; expect_rc 2
 both sla add tmp --reply 4h; expect_rc 0
 both sla rm tmp; expect_rc 0
 
+# Requests: log, every event command, show, list and overdue, in every format.
+both log acme "Invoice is wrong" --at "2026-11-20 09:00" --ref m-1; expect_rc 0
+both log ltd "Login broken" --at "2026-11-20 16:30" --priority urgent --channel phone; expect_rc 0
+both log ltd "Login broken" --at "2026-11-20 16:45"; expect_rc 0
+both log hudson "Contract review" --at "2026-11-19 11:00" -m "Please look at clause 4" --by "Mary Vale"
+expect_rc 0
+both log Émile "Question" --at "2026-11-23 09:55" -q; expect_rc 0
+both log nobody "New" --at "2026-11-23 08:00"; expect_rc 2
+both log nobody "New" --at "2026-11-23 08:00" --create-client; expect_rc 0
+both log acme "Again" --ref m-1; expect_rc 0
+both log acme "Future" --at "2026-11-24 09:00"; expect_rc 2
+both reply 1 --at "2026-11-20 10:30" -m "Looking"; expect_rc 0
+both reply 1 --at "2026-11-20 08:00"; expect_rc 2
+both pause 2 --at "2026-11-20 17:00"; expect_rc 0
+both resume 2 --at "2026-11-21 10:00"; expect_rc 0
+both followup 1 --at "2026-11-21 09:00" -m "Any news?"; expect_rc 0
+both note 3 "Called back" --at "2026-11-22 10:00"; expect_rc 0
+both assign 3 carol --at "2026-11-22 11:00"; expect_rc 0
+both resolve 4 --at "2026-11-20 12:00"; expect_rc 0
+both resolve 4 --at "2026-11-20 13:00"; expect_rc 2
+both reopen 4 --at "2026-11-21 09:30" -m "Still wrong"; expect_rc 0
+both reply 99; expect_rc 2
+both client edit hudson --sla std --open; expect_rc 0
+both sla set std --reply 90m --from "2026-11-20"; expect_rc 0
+both calendar holiday office 2026-11-20; expect_rc 0
+for format in table csv tsv json jsonl; do
+  both show 1 --format "$format"; expect_rc 0
+  both show 4 --format "$format"; expect_rc 0
+  both list --format "$format"; expect_rc 0
+  both list --status all --format "$format"; expect_rc 0
+  both overdue --format "$format"
+  both overdue --within 8h --format "$format"
+  both overdue --within 2bd --client acme --format "$format"
+  both client list --format "$format"; expect_rc 0
+done
+both list --status all --assignee CAROL --priority normal --since 2026-11-19 --until 2026-11-22
+expect_rc 0
+both list --client ltd --limit 1; expect_rc 0
+both list --status resolved; expect_rc 0
+both list --client nosuch; expect_rc 2
+both overdue --assignee ANN --within 1h; expect_rc 0; expect_out_has "Login broken"
+both overdue --new --within 4h; expect_rc 1
+both overdue --new --within 4h; expect_rc 0; expect_no_out
+SLATRACK_NOW="2026-11-25 10:00" both overdue --new --within 4h; expect_rc 1
+both sla rm std; expect_rc 2
+both client rm acme; expect_rc 2
+
 # Not on a team database yet: one line, exit 3, nothing written.
 count_requests() {
   "$pg_bin/psql" -X -q -At "$db" -c "SELECT count(*) FROM slatrack.requests"
 }
-st log acme "Invoice is wrong"; expect_rc 3; expect_no_out
-expect_err "slatrack: error: log does not work on a team database (PostgreSQL) in this slatrack yet; see docs/teams.md for what does, or use a database file"
-expect_eq "$(count_requests)" 0 "(nothing written)"
-st list; expect_rc 3
-expect_err "slatrack: error: reading requests does not work on a team database (PostgreSQL) in this slatrack yet; see docs/teams.md for what does, or use a database file"
-st overdue --new; expect_rc 3
-expect_err "slatrack: error: overdue does not work on a team database (PostgreSQL) in this slatrack yet; see docs/teams.md for what does, or use a database file"
+before=$(count_requests)
+st edit 1 --subject "Changed"; expect_rc 3; expect_no_out
+expect_err "slatrack: error: edit does not work on a team database (PostgreSQL) in this slatrack yet; see docs/teams.md for what does, or use a database file"
+st list --search invoice; expect_rc 3
+expect_err "slatrack: error: list --search does not work on a team database (PostgreSQL) in this slatrack yet; see docs/teams.md for what does, or use a database file"
+st report; expect_rc 3
+expect_err "slatrack: error: report does not work on a team database (PostgreSQL) in this slatrack yet; see docs/teams.md for what does, or use a database file"
+st void 1; expect_rc 3
 st check; expect_rc 3
 expect_err "slatrack: error: check does not work on a team database (PostgreSQL) in this slatrack yet; see docs/teams.md for what does, or use a database file"
+expect_eq "$(count_requests)" "$before" "(nothing written)"
+expect_eq "$("$pg_bin/psql" -X -q -At "$db" -c "SELECT subject FROM slatrack.requests WHERE id = 1")" \
+  "Invoice is wrong" "(nothing written)"
 
 finish
