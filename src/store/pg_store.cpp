@@ -90,6 +90,9 @@ void check_holiday(const Holiday& day) {
   }
 }
 
+// The reason of the void events `undo` records: undo passes over them.
+constexpr std::string_view k_undo_reason = "undo";
+
 [[noreturn]] void no_request(RequestId id) {
   throw Error{ErrorKind::not_found,
               fmt::format("no request #{}; list them with: slatrack list --status all", id.value)};
@@ -179,21 +182,41 @@ Request read_request(const pg::Result& rows, int row) {
   return out;
 }
 
-// An event from the columns store::k_event_columns of row `row`.
-Event read_event(const pg::Result& rows, int row) {
+// An event from the columns store::k_event_columns of row `row`, from column `first` on.
+Event read_event(const pg::Result& rows, int row, int first = 0) {
   Event out;
-  out.id = rows.integer(row, 0);
-  out.kind = from_db(event_kind_from(rows.text(row, 1)), "event", rows.text(row, 1));
-  out.at = to_instant(rows.integer(row, 2));
-  out.author = rows.text(row, 3);
-  out.text = rows.optional_text(row, 4);
-  out.recorded_at = to_instant(rows.integer(row, 5));
-  out.number = rows.integer(row, 6);
-  out.recorder = rows.text(row, 7);
-  out.target = rows.optional_integer(row, 8);
-  out.voided_by = rows.optional_integer(row, 9);
+  out.id = rows.integer(row, first);
+  out.kind =
+      from_db(event_kind_from(rows.text(row, first + 1)), "event", rows.text(row, first + 1));
+  out.at = to_instant(rows.integer(row, first + 2));
+  out.author = rows.text(row, first + 3);
+  out.text = rows.optional_text(row, first + 4);
+  out.recorded_at = to_instant(rows.integer(row, first + 5));
+  out.number = rows.integer(row, first + 6);
+  out.recorder = rows.text(row, first + 7);
+  out.target = rows.optional_integer(row, first + 8);
+  out.voided_by = rows.optional_integer(row, first + 9);
   return out;
 }
+
+// A clock run from the columns metric, start_at, due_at, stop_at, outcome, target_s, used_s,
+// credit_s of row `row`, from column `first` on.
+ClockRun read_clock(const pg::Result& rows, int row, int first) {
+  ClockRun run;
+  run.metric = from_db(metric_from(rows.text(row, first)), "metric", rows.text(row, first));
+  run.start = to_instant(rows.integer(row, first + 1));
+  run.due = to_instant(rows.optional_integer(row, first + 2));
+  run.stop = to_instant(rows.optional_integer(row, first + 3));
+  run.outcome =
+      from_db(outcome_from(rows.text(row, first + 4)), "outcome", rows.text(row, first + 4));
+  run.target = to_target(rows.integer(row, first + 5));
+  run.used = Seconds{rows.integer(row, first + 6)};
+  run.credit = Seconds{rows.integer(row, first + 7)};
+  return run;
+}
+
+// How many requests export reads per page.
+constexpr std::int64_t k_export_page = 1000;
 
 struct LoadedPolicy {
   Policy policy;                       // with every version
@@ -849,17 +872,273 @@ public:
     return result;
   }
 
-  Request edit_request(const RequestEdit& /*edit*/) override {
-    unavailable("edit");
+  Request edit_request(const RequestEdit& edit) override {
+    pg::Transaction write(m_db);
+    const pg::Result found = m_db.query(
+        "SELECT r.client_id, c.name, r.subject, r.channel, r.priority, r.policy_id, p.name, r.ref, "
+        "r.voided_by, r.assignee, c.owner, EXISTS (SELECT 1 FROM events e WHERE e.request_id = "
+        "r.id AND e.kind = 'assign') FROM requests r JOIN clients c ON c.id = r.client_id JOIN "
+        "policies p ON p.id = r.policy_id WHERE r.id = $1",
+        {pg::value(edit.id.value)});
+    if (found.rows() == 0) {
+      no_request(edit.id);
+    }
+    if (!found.is_null(0, 8)) {
+      void_request_refused(edit.id);
+    }
+    std::int64_t client_id = found.integer(0, 0);
+    std::string client_name = found.text(0, 1);
+    std::string subject = found.text(0, 2);
+    std::string channel = found.text(0, 3);
+    std::string priority = found.text(0, 4);
+    std::int64_t row_policy_id = found.integer(0, 5);
+    std::string row_policy = found.text(0, 6);
+    std::optional<std::string> row_ref = found.optional_text(0, 7);
+    std::vector<std::string> changes;
+    if (edit.subject && *edit.subject != subject) {
+      if (blank(*edit.subject)) {
+        throw Error{ErrorKind::invalid_input, "a request needs a subject"};
+      }
+      changes.push_back(fmt::format("subject: \"{}\" -> \"{}\"", subject, *edit.subject));
+      subject = *edit.subject;
+    }
+    std::optional<std::int64_t> policy_id;
+    std::string policy_name;
+    std::optional<std::optional<std::string>> assignee; // set: the new assignee (or nobody)
+    if (edit.client) {
+      const std::optional<ClientRow> client = short_client_row(*edit.client);
+      if (!client) {
+        no_client(*edit.client,
+                  fmt::format("add it with: slatrack client add {}", shell_word(*edit.client)));
+      }
+      if (client->id != client_id) {
+        changes.push_back(fmt::format("client: {} -> {}", client_name, client->name));
+        // The old client's owner, unless someone assigned the request by hand, gives way to the
+        // new client's owner.
+        if (found.text(0, 11) != "t" && found.optional_text(0, 9) == found.optional_text(0, 10)
+            && found.optional_text(0, 9) != client->owner) {
+          changes.push_back(fmt::format("assignee: {} -> {}",
+                                        found.optional_text(0, 9).value_or("none"),
+                                        client->owner.value_or("none")));
+          assignee = client->owner;
+        }
+        client_id = client->id;
+        client_name = client->name;
+        if (!edit.policy) {
+          policy_id = client->policy_id;
+          policy_name = load_policy(client->policy_id).policy.name;
+        }
+      }
+    }
+    if (edit.policy) {
+      const PolicyRow policy = require_policy(*edit.policy);
+      policy_id = policy.id;
+      policy_name = policy.name;
+    }
+    if (edit.channel && to_string(*edit.channel) != channel) {
+      changes.push_back(fmt::format("channel: {} -> {}", channel, to_string(*edit.channel)));
+      channel = to_string(*edit.channel);
+    }
+    if (edit.priority && to_string(*edit.priority) != priority) {
+      changes.push_back(fmt::format("priority: {} -> {}", priority, to_string(*edit.priority)));
+      priority = to_string(*edit.priority);
+    }
+    if (policy_id && *policy_id != row_policy_id) {
+      changes.push_back(fmt::format("sla: {} -> {}", row_policy, policy_name));
+      row_policy_id = *policy_id;
+    }
+    if (edit.ref && non_empty(edit.ref) != row_ref) {
+      const std::optional<std::string> ref = non_empty(edit.ref);
+      if (ref) {
+        const pg::Result other =
+            m_db.query("SELECT id FROM requests WHERE ref = $1", {pg::value(*ref)});
+        if (other.rows() > 0 && other.integer(0, 0) != edit.id.value) {
+          throw Error{ErrorKind::invalid_input,
+                      fmt::format("ref \"{}\" is already used by #{}", *ref, other.integer(0, 0))};
+        }
+      }
+      changes.push_back(
+          fmt::format("ref: {} -> {}", row_ref.value_or("none"), ref.value_or("none")));
+      row_ref = ref;
+    }
+    if (!changes.empty()) {
+      m_db.query("UPDATE requests SET client_id = $1, subject = $2, channel = $3, priority = $4, "
+                 "policy_id = $5, ref = $6 WHERE id = $7",
+                 {pg::value(client_id), pg::value(subject), pg::value(channel), pg::value(priority),
+                  pg::value(row_policy_id), pg::value(row_ref), pg::value(edit.id.value)});
+      if (assignee) {
+        m_db.query("UPDATE requests SET assignee = $1 WHERE id = $2",
+                   {pg::value(*assignee), pg::value(edit.id.value)});
+      }
+      std::string text;
+      for (const std::string& change : changes) {
+        text += (text.empty() ? "" : "; ") + change;
+      }
+      static_cast<void>(insert_event(edit.id, EventKind::edit, edit.now, edit.author, text,
+                                     edit.now, recorder_of(edit.recorder, edit.author)));
+      RulesCache rules;
+      static_cast<void>(reevaluate(edit.id.value, rules));
+    }
+    Request result = load_request(edit.id);
+    write.commit();
+    return result;
   }
+
+  // ---- void, unvoid, undo, merge ----
+
   RequestDetail void_event(const VoidChange& change) override {
-    unavailable(change.restore ? "unvoid" : "void");
+    pg::Transaction write(m_db);
+    const std::int64_t id = change.id.value;
+    const pg::Result request =
+        m_db.query("SELECT voided_by FROM requests WHERE id = $1", {pg::value(id)});
+    if (request.rows() == 0) {
+      no_request(change.id);
+    }
+    const std::optional<std::int64_t> request_void = request.optional_integer(0, 0);
+    std::int64_t target = k_whole_request;
+    if (change.event) {
+      if (request_void) {
+        void_request_refused(change.id);
+      }
+      const std::int64_t number = *change.event;
+      const pg::Result rows =
+          m_db.query(fmt::format("SELECT {} FROM events WHERE request_id = $1 AND number = $2",
+                                 store::k_event_columns),
+                     {pg::value(id), pg::value(number)});
+      if (rows.rows() == 0) {
+        throw Error{ErrorKind::not_found,
+                    fmt::format("#{} has no event {}; see its events with: slatrack show {}", id,
+                                number, id)};
+      }
+      const Event found = read_event(rows, 0);
+      if (!change.restore && number == 1) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("event 1 of #{} is the request itself; void the whole request "
+                                "with: slatrack void {}",
+                                id, id)};
+      }
+      if (!change.restore && found.kind == EventKind::edit) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("event {} of #{} is an edit, which cannot be voided; change the "
+                                "request back with: slatrack edit {}",
+                                number, id, id)};
+      }
+      if (!change.restore && found.voided_by) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("event {} of #{} is already void (by event {}); take it back "
+                                "with: slatrack unvoid {} {}",
+                                number, id, *found.voided_by, id, number)};
+      }
+      if (change.restore && !found.voided_by) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("event {} of #{} is not void; nothing to take back", number, id)};
+      }
+      target = number;
+    } else if (!change.restore && request_void) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("#{} is already void (by event {}); take it back with: slatrack "
+                              "unvoid {}",
+                              id, *request_void, id)};
+    } else if (change.restore && !request_void) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("#{} is not void; nothing to take back", id)};
+    }
+    mark(change.id, change.restore ? EventKind::unvoid : EventKind::void_event, target,
+         change.reason, change.recorder, change.now);
+    RequestDetail out = detail(change.id);
+    write.commit();
+    return out;
   }
-  UndoResult undo(const UndoChange& /*change*/) override {
-    unavailable("undo");
+
+  UndoResult undo(const UndoChange& change) override {
+    pg::Transaction write(m_db);
+    std::optional<std::pair<RequestId, Event>> found;
+    {
+      const pg::Result rows =
+          m_db.query(fmt::format("SELECT {}, request_id, merged_from FROM events WHERE recorder "
+                                 "= $1 ORDER BY id DESC",
+                                 store::k_event_columns),
+                     {pg::value(change.recorder)});
+      for (int i = 0; i < rows.rows(); ++i) {
+        Event event = read_event(rows, i);
+        if (event.voided_by
+            || (event.kind == EventKind::void_event
+                && (event.text == k_undo_reason || !rows.is_null(i, 11)))) {
+          continue;
+        }
+        const RequestId request{rows.integer(i, 10)};
+        const std::optional<std::int64_t> request_void = request_voided_by(request);
+        if (request_void && *request_void != event.number) {
+          continue; // inside a void request: only the void itself can be taken back
+        }
+        found.emplace(request, std::move(event));
+        break;
+      }
+    }
+    if (!found) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("nothing to undo: {} recorded nothing in {} that still counts",
+                              change.recorder, m_db.location())};
+    }
+    UndoResult result;
+    result.id = found->first;
+    result.event = found->second;
+    result.client = load_request(result.id).client;
+    result.request = result.event.number == 1;
+    if (result.event.kind == EventKind::edit) {
+      result.refusal = UndoRefusal::edit;
+      return result;
+    }
+    if (result.event.recorded_at + change.limit < change.now) {
+      result.refusal = UndoRefusal::too_old;
+      return result;
+    }
+    mark(result.id, EventKind::void_event, result.request ? k_whole_request : result.event.number,
+         std::string(k_undo_reason), change.recorder, change.now);
+    write.commit();
+    return result;
   }
-  RequestDetail merge(const MergeChange& /*change*/) override {
-    unavailable("merge");
+
+  RequestDetail merge(const MergeChange& change) override {
+    if (change.id == change.into) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("cannot merge #{} into itself; name two requests", change.id.value)};
+    }
+    pg::Transaction write(m_db);
+    for (const RequestId id : {change.id, change.into}) {
+      const pg::Result row =
+          m_db.query("SELECT voided_by FROM requests WHERE id = $1", {pg::value(id.value)});
+      if (row.rows() == 0) {
+        no_request(id);
+      }
+      if (!row.is_null(0, 0)) {
+        void_request_refused(id);
+      }
+    }
+    std::vector<Event> events;
+    {
+      const pg::Result rows = m_db.query(
+          fmt::format("SELECT {} FROM events WHERE request_id = $1 AND voided_by IS NULL AND kind "
+                      "NOT IN ('assign', 'edit', 'void', 'unvoid') ORDER BY number",
+                      store::k_event_columns),
+          {pg::value(change.id.value)});
+      for (int i = 0; i < rows.rows(); ++i) {
+        events.push_back(read_event(rows, i));
+      }
+    }
+    for (const Event& event : events) {
+      static_cast<void>(insert_event(change.into, event.kind, event.at, event.author, event.text,
+                                     change.now, change.recorder, std::nullopt, change.id.value));
+    }
+    RulesCache rules;
+    static_cast<void>(reevaluate(change.into.value, rules));
+    static_cast<void>(insert_event(change.id, EventKind::void_event, change.now, change.recorder,
+                                   fmt::format("merged into #{}", change.into.value), change.now,
+                                   change.recorder, k_whole_request));
+    static_cast<void>(reevaluate(change.id.value, rules));
+    RequestDetail out = detail(change.into);
+    write.commit();
+    return out;
   }
 
   [[nodiscard]] std::optional<SameSubject> same_subject(std::string_view client,
@@ -1098,8 +1377,59 @@ public:
                                                Instant /*to*/, Instant /*now*/) override {
     unavailable("statement");
   }
-  void export_requests(const std::function<void(const RequestDetail&)>& /*visit*/) override {
-    unavailable("export");
+  // Every request by number with its events and clock runs, in pages of k_export_page requests
+  // (three statements a page) in one snapshot: memory does not grow with the database.
+  void export_requests(const std::function<void(const RequestDetail&)>& visit) override {
+    pg::Transaction read(m_db, pg::Transaction::Mode::read);
+    std::string request_sql(store::k_request_select);
+    request_sql.insert(request_sql.find("\nFROM"), ", r.policy_id, r.voided_by, r.received_at");
+    request_sql += "WHERE r.id > $1 ORDER BY r.id LIMIT $2";
+    const std::string event_sql =
+        fmt::format("SELECT request_id, {} FROM events WHERE request_id > $1 AND request_id <= "
+                    "$2 ORDER BY request_id, at, id",
+                    store::k_event_columns);
+    const std::string clock_sql =
+        "SELECT request_id, metric, start_at, due_at, stop_at, outcome, target_s, used_s, "
+        "credit_s FROM clocks WHERE request_id > $1 AND request_id <= $2 ORDER BY request_id, seq";
+    RulesCache rules;
+    std::int64_t after = 0;
+    for (;;) {
+      const pg::Result requests =
+          m_db.query(request_sql, {pg::value(after), pg::value(k_export_page)});
+      if (requests.rows() == 0) {
+        break;
+      }
+      const std::int64_t last = requests.integer(requests.rows() - 1, 0);
+      const pg::Result events = m_db.query(event_sql, {pg::value(after), pg::value(last)});
+      const pg::Result clocks = m_db.query(clock_sql, {pg::value(after), pg::value(last)});
+      int event_row = 0;
+      int clock_row = 0;
+      RequestDetail detail;
+      for (int i = 0; i < requests.rows(); ++i) {
+        detail.request = read_request(requests, i);
+        const std::int64_t id = detail.request.id.value;
+        const store::PolicyRules policy =
+            rules_at(requests.integer(i, store::k_request_columns),
+                     to_instant(requests.integer(i, store::k_request_columns + 2)), rules);
+        detail.targets = targets_for(*policy.version, detail.request.priority);
+        detail.voided_by = requests.optional_integer(i, store::k_request_columns + 1);
+        detail.events.clear();
+        detail.clocks.clear();
+        for (; event_row < events.rows() && events.integer(event_row, 0) <= id; ++event_row) {
+          if (events.integer(event_row, 0) == id) {
+            detail.events.push_back(read_event(events, event_row, 1));
+          }
+        }
+        for (; clock_row < clocks.rows() && clocks.integer(clock_row, 0) <= id; ++clock_row) {
+          if (clocks.integer(clock_row, 0) == id) {
+            detail.clocks.push_back(read_clock(clocks, clock_row, 1));
+          }
+        }
+        visit(detail);
+      }
+      after = last;
+    }
+    read.commit();
   }
   ImportResult import_requests(std::span<const ImportRequest> /*batch*/,
                                const ImportOptions& /*options*/) override {
@@ -1108,8 +1438,46 @@ public:
   void backup(const std::string& /*path*/) override {
     unavailable("backup");
   }
-  CheckReport check(const std::function<void(const std::string&)>& /*problem*/) override {
-    unavailable("check");
+  // The server keeps its own pages and foreign keys whole; what check verifies here is the
+  // derived state of every request against a fresh evaluation of its events (as on a file, the
+  // same lines), one request at a time in one snapshot.
+  CheckReport check(const std::function<void(const std::string&)>& problem) override {
+    pg::Transaction read(m_db, pg::Transaction::Mode::read);
+    CheckReport report;
+    RulesCache rules;
+    for (const std::int64_t id : ids("SELECT id FROM requests ORDER BY id", {})) {
+      ++report.requests;
+      std::vector<std::string> differences;
+      try {
+        const Stored stored = evaluate_stored(id, rules);
+        compare_derived(stored, differences);
+        std::vector<ClockRow> expected;
+        for (const ClockRun& run : stored.evaluation.clocks) {
+          expected.push_back(to_row(run));
+        }
+        const std::vector<ClockRow> clocks = stored_clocks(id);
+        if (expected.size() != clocks.size()) {
+          differences.push_back(
+              fmt::format("clocks stored {} runs expected {}", clocks.size(), expected.size()));
+        } else {
+          for (std::size_t i = 0; i < expected.size(); ++i) {
+            if (expected[i] != clocks[i]) {
+              differences.push_back(fmt::format("clock run {} stored {} expected {}", i + 1,
+                                                describe_clock(clocks[i]),
+                                                describe_clock(expected[i])));
+            }
+          }
+        }
+      } catch (const Error& error) {
+        differences.emplace_back(error.what());
+      }
+      if (!differences.empty()) {
+        ++report.problems;
+        problem(fmt::format("#{}: {}", id, join(differences)));
+      }
+    }
+    read.commit();
+    return report;
   }
 
 private:
@@ -1539,6 +1907,47 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
     return Inserted{row.integer(0, 0), row.integer(0, 1)};
   }
 
+  // The void event that voids request `id`, if any.
+  std::optional<std::int64_t> request_voided_by(RequestId id) {
+    const pg::Result row =
+        m_db.query("SELECT voided_by FROM requests WHERE id = $1", {pg::value(id.value)});
+    return row.rows() > 0 ? row.optional_integer(0, 0) : std::nullopt;
+  }
+
+  // Records a void or unvoid event on request `id` marking `target` and re-evaluates it; taking a
+  // merge back voids the copies it made, making it again voids those voids (as the SQLite store).
+  void mark(RequestId id, EventKind kind, std::int64_t target,
+            const std::optional<std::string>& reason, const std::string& recorder, Instant now) {
+    const bool was_void = request_voided_by(id).has_value();
+    static_cast<void>(insert_event(id, kind, now, recorder, reason, now, recorder, target));
+    RulesCache rules;
+    static_cast<void>(reevaluate(id.value, rules));
+    const bool is_void = request_voided_by(id).has_value();
+    if (was_void == is_void) {
+      return;
+    }
+    const pg::Result marked =
+        m_db.query(fmt::format("SELECT request_id, number FROM events WHERE merged_from = $1 AND "
+                               "{} AND voided_by IS NULL ORDER BY request_id, number",
+                               is_void ? "kind = 'void'" : "kind NOT IN ('void', 'unvoid')"),
+                   {pg::value(id.value)});
+    const std::string why = is_void ? fmt::format("#{} merged again", id.value)
+                                    : fmt::format("#{} is its own request again", id.value);
+    std::optional<std::int64_t> last;
+    for (int i = 0; i < marked.rows(); ++i) {
+      const std::int64_t request = marked.integer(i, 0);
+      static_cast<void>(insert_event(RequestId{request}, EventKind::void_event, now, recorder, why,
+                                     now, recorder, marked.integer(i, 1), id.value));
+      if (last && *last != request) {
+        static_cast<void>(reevaluate(*last, rules));
+      }
+      last = request;
+    }
+    if (last) {
+      static_cast<void>(reevaluate(*last, rules));
+    }
+  }
+
   // The assignee is the latest assignment that counts, else what the request was logged with.
   void update_assignee(std::int64_t id) {
     m_db.query("UPDATE requests SET assignee = coalesce((SELECT text FROM events WHERE request_id "
@@ -1727,6 +2136,58 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
                     pg::value(row.due_at), pg::value(row.stop_at), pg::value(row.outcome),
                     pg::value(row.target_s), pg::value(row.used_s), pg::value(row.credit_s)});
       }
+    }
+    return out;
+  }
+
+  // What check says when the stored derived state of a request is not its evaluation.
+  static void compare_derived(const Stored& stored, std::vector<std::string>& out) {
+    const auto time = [](const std::optional<std::int64_t>& value) {
+      return value ? iso(to_instant(*value)) : std::string("null");
+    };
+    const auto number = [](const std::optional<std::int64_t>& value) {
+      return value ? std::to_string(*value) : std::string("null");
+    };
+    const auto compare = [&out](std::string_view field, const std::string& old,
+                                const std::string& now) {
+      if (old != now) {
+        out.push_back(fmt::format("{} stored {} expected {}", field, old, now));
+      }
+    };
+    const Derived& a = stored.old;
+    const Derived& b = stored.now;
+    compare("voided_by", number(a.voided_by), number(b.voided_by));
+    for (const auto& [event, voided_by] : stored.remarked) {
+      out.push_back(fmt::format("event {} voided_by expected {}", event, number(voided_by)));
+    }
+    if (!stored.evaluation.received_at) {
+      out.emplace_back("no client message among its events");
+    }
+    compare("version_id", std::to_string(a.version_id), std::to_string(b.version_id));
+    compare("status", a.status, b.status);
+    compare("received_at", time(a.received_at), time(b.received_at));
+    compare("replied_at", time(a.replied_at), time(b.replied_at));
+    compare("resolved_at", time(a.resolved_at), time(b.resolved_at));
+    compare("reply_due_at", time(a.reply_due_at), time(b.reply_due_at));
+    compare("update_due_at", time(a.update_due_at), time(b.update_due_at));
+    compare("resolve_due_at", time(a.resolve_due_at), time(b.resolve_due_at));
+    compare("next_due_at", time(a.next_due_at), time(b.next_due_at));
+    compare("next_metric", a.next_metric.value_or("null"), b.next_metric.value_or("null"));
+  }
+
+  static std::string describe_clock(const ClockRow& row) {
+    const auto time = [](const std::optional<std::int64_t>& value) {
+      return value ? iso(to_instant(*value)) : std::string("null");
+    };
+    return fmt::format("{} {}..{} due {} {} target {}s used {}s credit {}s", row.metric,
+                       iso(to_instant(row.start_at)), time(row.stop_at), time(row.due_at),
+                       row.outcome, row.target_s, row.used_s, row.credit_s);
+  }
+
+  static std::string join(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const std::string& part : parts) {
+      out += (out.empty() ? "" : "; ") + part;
     }
     return out;
   }

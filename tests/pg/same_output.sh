@@ -147,22 +147,41 @@ SLATRACK_NOW="2026-11-25 10:00" both overdue --new --within 4h; expect_rc 1
 both sla rm std; expect_rc 2
 both client rm acme; expect_rc 2
 
+# Edit, void, unvoid, undo, merge, check and export.
+both edit 1 --subject "Invoice is wrong (March)" --priority high; expect_rc 0
+both edit 2 --client hudson; expect_rc 0
+both edit 3 --ref m-1; expect_rc 2
+both edit 99 --subject x; expect_rc 2
+both void 3 2; expect_rc 0
+both void 3 1; expect_rc 2
+both unvoid 3 2; expect_rc 0
+both void 5 -m "Spam"; expect_rc 0
+both reply 5; expect_rc 2
+both unvoid 5; expect_rc 0
+both merge 6 INTO 1; expect_rc 2
+both merge 6 1; expect_rc 0
+both merge 6 1; expect_rc 2
+both undo; expect_rc 0
+both undo; expect_rc 0
+both check; expect_rc 0; expect_out "ok: 6 requests checked"
+for format in table csv tsv json jsonl; do
+  both export --format "$format"; expect_rc 0
+  both show 6 --format "$format"; expect_rc 0
+  both list --status all --format "$format"; expect_rc 0
+done
+
 # Not on a team database yet: one line, exit 3, nothing written.
 count_requests() {
   "$pg_bin/psql" -X -q -At "$db" -c "SELECT count(*) FROM slatrack.requests"
 }
 before=$(count_requests)
-st edit 1 --subject "Changed"; expect_rc 3; expect_no_out
-expect_err "slatrack: error: edit does not work on a team database (PostgreSQL) in this slatrack yet; see docs/teams.md for what does, or use a database file"
 st list --search invoice; expect_rc 3
 expect_err "slatrack: error: list --search does not work on a team database (PostgreSQL) in this slatrack yet; see docs/teams.md for what does, or use a database file"
 st report; expect_rc 3
 expect_err "slatrack: error: report does not work on a team database (PostgreSQL) in this slatrack yet; see docs/teams.md for what does, or use a database file"
-st void 1; expect_rc 3
-st check; expect_rc 3
-expect_err "slatrack: error: check does not work on a team database (PostgreSQL) in this slatrack yet; see docs/teams.md for what does, or use a database file"
+st backup "$tmp/b.db"; expect_rc 3
+expect_err "slatrack: error: backup does not work on a team database (PostgreSQL) in this slatrack yet; see docs/teams.md for what does, or use a database file"
 expect_eq "$(count_requests)" "$before" "(nothing written)"
-expect_eq "$("$pg_bin/psql" -X -q -At "$db" -c "SELECT subject FROM slatrack.requests WHERE id = 1")" \
-  "Invoice is wrong" "(nothing written)"
+expect_eq "$([ -e "$tmp/b.db" ] && echo made || echo none)" none "(no backup file)"
 
 finish
