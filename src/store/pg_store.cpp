@@ -16,18 +16,23 @@
 #include "store/pg.hpp"
 #include "store/pg_schema.hpp"
 #include "store/schema.hpp"
+#include "store/sqlite.hpp"
 #include "store/transfer.hpp"
 #include "store/values.hpp"
 #include "system/zone_files.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <date/date.h>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <limits>
 #include <map>
 #include <memory>
 #include <string>
 #include <tuple>
+#include <unistd.h>
 #include <utility>
 
 namespace slatrack {
@@ -1435,8 +1440,48 @@ public:
                                const ImportOptions& /*options*/) override {
     unavailable("import");
   }
-  void backup(const std::string& /*path*/) override {
-    unavailable("backup");
+  // A new SQLite file (mode 0600) of the same schema version holding every row of the team
+  // database, read in one REPEATABLE READ snapshot (others go on writing meanwhile): what
+  // `backup` of a file gives, opened by slatrack as a database file. Nothing is left behind when
+  // it fails.
+  void backup(const std::string& path) override {
+    if (path.empty()) {
+      throw Error{ErrorKind::invalid_input, "no backup file given; name a new file"};
+    }
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+      const int error = errno;
+      if (error == EEXIST) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("{} exists; a backup never overwrites a file: remove it first or "
+                                "name a new file",
+                                path)};
+      }
+      throw Error{ErrorKind::storage,
+                  fmt::format("cannot create {}: {}; check the directory's permissions or name "
+                              "another file",
+                              path, std::strerror(error))};
+    }
+    ::close(fd);
+    try {
+      sqlite::Database target = store::open_database(path, OpenMode::create);
+      pg::Transaction snapshot(m_db, pg::Transaction::Mode::read);
+      sqlite::Transaction write(target);
+      // The built-ins come with the rows of the team database.
+      target.exec("DELETE FROM policy_targets; DELETE FROM policy_versions; DELETE FROM policies; "
+                  "DELETE FROM calendars",
+                  "emptying the backup");
+      for (const BackupTable& table : k_backup_tables) {
+        copy_table(target, table);
+      }
+      write.commit();
+      snapshot.commit();
+    } catch (...) {
+      for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+        static_cast<void>(::unlink((path + suffix).c_str()));
+      }
+      throw;
+    }
   }
   // The server keeps its own pages and foreign keys whole; what check verifies here is the
   // derived state of every request against a fresh evaluation of its events (as on a file, the
@@ -2138,6 +2183,73 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
       }
     }
     return out;
+  }
+
+  // A table copied by backup: its columns, those holding text marked with '$' (the others are
+  // integers), in the order of its primary key.
+  struct BackupTable {
+    std::string_view name;
+    std::vector<std::string_view> columns;
+    std::string_view order;
+  };
+  inline static const std::vector<BackupTable> k_backup_tables = {
+      {"calendars", {"id", "$name", "$zone", "$hours", "builtin"}, "id"},
+      {"holidays",
+       {"calendar_id", "year", "month", "day", "$name"},
+       "calendar_id, year, month, day"},
+      {"policies", {"id", "$name", "calendar_id", "builtin"}, "id"},
+      {"policy_versions", {"id", "policy_id", "from_at", "calendar_id"}, "id"},
+      {"policy_targets",
+       {"version_id", "$priority", "reply_s", "update_s", "resolve_s"},
+       "version_id, priority"},
+      {"clients", {"id", "$name", "policy_id", "$email", "$owner", "$note", "created_at"}, "id"},
+      {"requests",
+       {"id",          "client_id",    "$subject",      "$channel",
+        "$priority",   "$assignee",    "$ref",          "policy_id",
+        "created_at",  "$status",      "received_at",   "replied_at",
+        "resolved_at", "reply_due_at", "update_due_at", "resolve_due_at",
+        "next_due_at", "$next_metric", "voided_by",     "$logged_assignee",
+        "version_id"},
+       "id"},
+      {"events",
+       {"id", "request_id", "number", "$kind", "at", "$author", "$text", "recorded_at", "$recorder",
+        "target", "voided_by", "merged_from"},
+       "id"},
+      {"clocks",
+       {"request_id", "seq", "$metric", "start_at", "due_at", "stop_at", "$outcome", "target_s",
+        "used_s", "credit_s"},
+       "request_id, seq"},
+      {"overdue_seen",
+       {"request_id", "$metric", "start_at", "$state", "seen_at"},
+       "request_id, metric, start_at, state"},
+  };
+
+  // Copies every row of `table` from the team database into the SQLite file `target`.
+  void copy_table(sqlite::Database& target, const BackupTable& table) {
+    std::string names;
+    std::string marks;
+    for (const std::string_view column : table.columns) {
+      names += (names.empty() ? "" : ", ") + std::string(column.substr(column.starts_with('$')));
+      marks += marks.empty() ? "?" : ", ?";
+    }
+    const pg::Result rows = m_db.query(
+        fmt::format("SELECT {} FROM {} ORDER BY {}", names, table.name, table.order), {});
+    sqlite::Statement insert(
+        target, fmt::format("INSERT INTO {} ({}) VALUES ({})", table.name, names, marks));
+    for (int row = 0; row < rows.rows(); ++row) {
+      sqlite::Statement::Use use = insert.use();
+      for (std::size_t i = 0; i < table.columns.size(); ++i) {
+        const int column = static_cast<int>(i);
+        if (rows.is_null(row, column)) {
+          use.bind(std::nullopt);
+        } else if (table.columns[i].starts_with('$')) {
+          use.bind(rows.text(row, column));
+        } else {
+          use.bind(rows.integer(row, column));
+        }
+      }
+      use.run();
+    }
   }
 
   // What check says when the stored derived state of a request is not its evaluation.

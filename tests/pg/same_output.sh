@@ -179,9 +179,8 @@ st list --search invoice; expect_rc 3
 expect_err "slatrack: error: list --search does not work on a team database (PostgreSQL) in this slatrack yet; see docs/teams.md for what does, or use a database file"
 st report; expect_rc 3
 expect_err "slatrack: error: report does not work on a team database (PostgreSQL) in this slatrack yet; see docs/teams.md for what does, or use a database file"
-st backup "$tmp/b.db"; expect_rc 3
-expect_err "slatrack: error: backup does not work on a team database (PostgreSQL) in this slatrack yet; see docs/teams.md for what does, or use a database file"
+st statement acme; expect_rc 3
+expect_err "slatrack: error: statement does not work on a team database (PostgreSQL) in this slatrack yet; see docs/teams.md for what does, or use a database file"
 expect_eq "$(count_requests)" "$before" "(nothing written)"
-expect_eq "$([ -e "$tmp/b.db" ] && echo made || echo none)" none "(no backup file)"
 
 finish
