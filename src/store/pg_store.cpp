@@ -2202,7 +2202,8 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
       {"policy_targets",
        {"version_id", "$priority", "reply_s", "update_s", "resolve_s"},
        "version_id, priority"},
-      {"clients", {"id", "$name", "policy_id", "$email", "$owner", "$note", "created_at"}, "id"},
+      {"clients", {"id", "$name", "policy_id", "$owner", "$note", "created_at"}, "id"},
+      {"client_addresses", {"$kind", "$address", "client_id"}, "kind, address"},
       {"requests",
        {"id",          "client_id",    "$subject",      "$channel",
         "$priority",   "$assignee",    "$ref",          "policy_id",
@@ -2222,6 +2223,7 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
       {"overdue_seen",
        {"request_id", "$metric", "start_at", "$state", "seen_at"},
        "request_id, metric, start_at, state"},
+      {"mail_messages", {"$message_id", "request_id"}, "message_id"},
   };
 
   // Copies every row of `table` from the team database into the SQLite file `target`.

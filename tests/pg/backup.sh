@@ -10,7 +10,7 @@ st calendar add office --tz Europe/London --hours "mon-fri 09:00-17:00"; expect_
 st calendar holiday office 12-25 --name Christmas; expect_rc 0
 st sla add std --calendar office --reply 2h --resolve 5bd; expect_rc 0
 st sla set std --priority urgent --reply 1h --from "2026-11-01"; expect_rc 0
-st client add "Acme Ltd" --sla std --owner ann --email ops@acme.example; expect_rc 0
+st client add "Acme Ltd" --sla std --owner ann --email ops@acme.example --domain acme.example; expect_rc 0
 st log acme "First" --at "2026-11-27 09:00" --ref b1 -m "Hello, ünïcode" -q; expect_rc 0
 st log acme "Second" --at "2026-11-27 10:00" --priority urgent -q; expect_rc 0
 st reply 1 --at "2026-11-27 10:00"; expect_rc 0
