@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,13 +38,70 @@ struct Holiday {
   friend bool operator==(const Holiday&, const Holiday&) = default;
 };
 
-// Everything that defines a calendar.
+// One version of a calendar's zone and weekly hours (SPEC.md "Rules have dates"): in force from
+// local midnight of `from_day` (days since 1970-01-01) in the zone of the version before it, until
+// the next version starts; nullopt: from the beginning of time (the first version).
+struct CalendarVersion {
+  std::optional<std::int64_t> from_day;
+  std::string zone; // IANA name
+  WeeklyHours hours;
+  friend bool operator==(const CalendarVersion&, const CalendarVersion&) = default;
+};
+
+// Everything that defines a calendar. `zone` and `hours` are those of its latest version;
+// `versions` holds every version, oldest first (the first from the beginning of time), or is
+// empty for a calendar that has one version (`zone` and `hours`, from the beginning of time).
+// Holidays are dated already and belong to every version.
 struct CalendarRules {
   std::string name;
   std::string zone; // IANA name
   WeeklyHours hours;
   std::vector<Holiday> holidays;
+  std::vector<CalendarVersion> versions;
 };
+
+class ZoneSource;
+
+// The local date (days since 1970-01-01) of `at` in the zone of the version of `rules` in force at
+// `at` ("today" for `calendar edit` when at is now). Zones come from `zones`; throws
+// Error{invalid_input} for an unknown one.
+[[nodiscard]] std::int64_t calendar_date(const CalendarRules& rules, Instant at,
+                                         const ZoneSource& zones);
+
+// A date as YYYY-MM-DD, the day number (days since 1970-01-01) of a version's start. Throws
+// Error{invalid_input} naming the text.
+[[nodiscard]] std::int64_t parse_day(std::string_view text);
+[[nodiscard]] std::string format_day(std::int64_t day);
+
+// The versions of `rules`: rules.versions, or the one version {nullopt, zone, hours}.
+[[nodiscard]] std::vector<CalendarVersion> calendar_versions(const CalendarRules& rules);
+
+// The index in calendar_versions(rules) of the version in force on local date `day`: the last
+// one whose from_day is at or before it.
+[[nodiscard]] std::size_t calendar_version_on(const std::vector<CalendarVersion>& versions,
+                                              std::int64_t day);
+
+// What `calendar edit` changes. zone/hours: nullopt = unchanged. With `retroactive` every
+// version changes; else a version starts on local date `from_day` (the version in force then,
+// changed), lasting until the next version that starts later, which stays as it is (a version
+// that starts on that very date is changed in place). A new version equal to the one before it is
+// not added.
+struct CalendarVersionChange {
+  std::optional<std::string> zone;
+  std::optional<WeeklyHours> hours;
+  std::int64_t from_day = 0;
+  bool retroactive = false;
+};
+struct CalendarVersionsChanged {
+  std::vector<CalendarVersion> versions; // oldest first
+  bool changed = false;                  // false: the versions are what they were
+};
+[[nodiscard]] CalendarVersionsChanged change_calendar_versions(const CalendarRules& rules,
+                                                               const CalendarVersionChange& change);
+
+// `rules` with `versions` (oldest first, at least one): zone and hours become the latest's; a
+// single version from the beginning leaves `versions` empty.
+void set_calendar_versions(CalendarRules& rules, std::vector<CalendarVersion> versions);
 
 // Parses the contract's SPEC form: "mon-fri 09:00-12:30 13:30-17:00; sat 10:00-14:00".
 // Throws Error{invalid_input} naming the bad clause and how to write it (for an overnight
@@ -105,6 +163,25 @@ public:
     Instant due;
   };
   [[nodiscard]] virtual BusinessDayWalk walk_business_days(Instant t, std::int64_t n) const = 0;
+
+  // Business days on local dates (days since 1970-01-01) of the calendar's zone, for calendars
+  // made of versions: whether `day` is one (it has open hours and is not a holiday), how many
+  // there are in [first, end), and the n-th after `day0` (n >= 1; cost: the holidays crossed).
+  [[nodiscard]] virtual bool business_day(std::int64_t day) const = 0;
+  [[nodiscard]] virtual std::int64_t business_days_in(std::int64_t first,
+                                                      std::int64_t end) const = 0;
+  [[nodiscard]] virtual std::int64_t nth_business_day(std::int64_t day0, std::int64_t n) const = 0;
+
+  // Where a calendar's versions change inside (a, b]: the instant and the index of the version
+  // that starts there (none for a calendar of one version).
+  struct VersionStart {
+    Instant at;
+    std::size_t version = 0;
+  };
+  [[nodiscard]] virtual std::vector<VersionStart> version_starts(Instant /*a*/,
+                                                                 Instant /*b*/) const {
+    return {};
+  }
 };
 
 class Zone;
@@ -120,6 +197,9 @@ public:
   [[nodiscard]] std::vector<OpenSpan> open_spans(Instant a, Instant b) const override;
   [[nodiscard]] Instant add_business_days(Instant t, std::int64_t n) const override;
   [[nodiscard]] BusinessDayWalk walk_business_days(Instant t, std::int64_t n) const override;
+  [[nodiscard]] bool business_day(std::int64_t day) const override;
+  [[nodiscard]] std::int64_t business_days_in(std::int64_t first, std::int64_t end) const override;
+  [[nodiscard]] std::int64_t nth_business_day(std::int64_t day0, std::int64_t n) const override;
 
 private:
   const Zone* m_zone;
@@ -139,6 +219,9 @@ public:
   [[nodiscard]] std::vector<OpenSpan> open_spans(Instant a, Instant b) const override;
   [[nodiscard]] Instant add_business_days(Instant t, std::int64_t n) const override;
   [[nodiscard]] BusinessDayWalk walk_business_days(Instant t, std::int64_t n) const override;
+  [[nodiscard]] bool business_day(std::int64_t day) const override;
+  [[nodiscard]] std::int64_t business_days_in(std::int64_t first, std::int64_t end) const override;
+  [[nodiscard]] std::int64_t nth_business_day(std::int64_t day0, std::int64_t n) const override;
 
 private:
   struct Impl;
@@ -151,8 +234,9 @@ private:
 [[nodiscard]] Seconds open_late(const Clock& clock, Instant due, Instant now);
 
 // The clock for `rules`: AlwaysOpen when the hours are always open and there are no holidays,
-// else a BusinessCalendar; the zone named in `rules` comes from `zones`. Throws as
-// BusinessCalendar does.
+// else a BusinessCalendar; the zone named in `rules` comes from `zones`. A calendar of several
+// versions gives a clock that uses each version's clock from its start to the next version's
+// (src/core/calendar_versions.cpp). Throws as BusinessCalendar does.
 [[nodiscard]] std::unique_ptr<Clock> make_clock(const CalendarRules& rules,
                                                 const ZoneSource& zones);
 

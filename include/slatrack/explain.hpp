@@ -20,16 +20,17 @@ namespace slatrack {
 
 class Zone;
 
-enum class StepKind { open, closed, weekend, holiday, waiting, dst };
+// version: a calendar's hours or zone change there (a new version of the calendar starts).
+enum class StepKind { open, closed, weekend, holiday, waiting, dst, version };
 
-// "open", "closed", "weekend", "holiday", "waiting", "dst".
+// "open", "closed", "weekend", "holiday", "waiting", "dst", "version".
 [[nodiscard]] std::string_view to_string(StepKind kind);
 
 // One step of an explanation.
 struct ExplainStep {
   StepKind kind = StepKind::open;
   Instant from;
-  Instant to;       // == from for a DST change
+  Instant to;       // == from for a DST change or a new version of the calendar
   Seconds used{0};  // the open time the run had counted at `to` (credit included)
   Seconds open{0};  // open calendar time inside [from, to) (open: to - from; waiting: what did not
                     // count, or for a reply clock what kept counting; closed kinds: zero)

@@ -24,10 +24,14 @@ struct Calendar {
   bool builtin = false;
 };
 
-// What `calendar edit` changes; nullopt = unchanged.
+// What `calendar edit` changes; nullopt = unchanged. When: a new version from local date
+// `from_day` (days since 1970-01-01), or with `retroactive` every version changed in place
+// (SPEC.md "Rules have dates"); one of the two is required.
 struct CalendarChange {
   std::optional<std::string> zone;
   std::optional<WeeklyHours> hours;
+  std::optional<std::int64_t> from_day;
+  bool retroactive = false;
 };
 
 // A per-priority override of a policy's targets. nullopt = inherit the policy's base target;

@@ -146,6 +146,11 @@ void build_calendar(Tree& tree, CLI::App& app) {
   edit->add_option("NAME", tree.calendar_edit.name, "Calendar name")->required();
   edit->add_option("--tz", tree.calendar_edit.tz, "IANA time zone")->type_name("ZONE");
   edit->add_option("--hours", tree.calendar_edit.hours, "Open hours")->type_name("SPEC");
+  edit->add_option("--from", tree.calendar_edit.from,
+                   "The change starts at local midnight of DATE (default today)")
+      ->type_name("DATE");
+  edit->add_flag("--retroactive", tree.calendar_edit.retroactive,
+                 "Correct every version, past requests included");
   CLI::App* holiday =
       leaf(tree, *calendar, "holiday", "Add (or --remove) holidays", [&tree](Context& context) {
         return run_calendar_holiday(context, tree.calendar_holiday);

@@ -80,7 +80,17 @@ void run_step(Store& store, const RuleStep& step, std::string_view source, Insta
           if constexpr (std::is_same_v<T, CalendarRules>) {
             store.add_calendar(operation);
           } else if constexpr (std::is_same_v<T, CalendarChange>) {
-            effect += store.change_calendar(step.name, operation);
+            CalendarChange change = operation;
+            if (retroactive) {
+              change.retroactive = true;
+              change.from_day.reset();
+            } else if (!change.from_day) {
+              // Changed hours or zone start a new version today, in the calendar's zone.
+              if (const std::optional<Calendar> calendar = store.find_calendar(step.name)) {
+                change.from_day = calendar_date(calendar->rules, now, zone_files());
+              }
+            }
+            effect += store.change_calendar(step.name, change);
           } else if constexpr (std::is_same_v<T, AddHolidays>) {
             effect += store.add_holidays(step.name, operation.days);
           } else if constexpr (std::is_same_v<T, RemoveHolidays>) {

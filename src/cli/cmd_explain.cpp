@@ -74,6 +74,7 @@ std::string step_note(const ExplainStep& step, Metric metric) {
   case StepKind::weekend:
   case StepKind::holiday:
   case StepKind::dst:
+  case StepKind::version:
     return step.note;
   }
   return step.note;
@@ -87,6 +88,8 @@ std::string_view step_label(StepKind kind) {
     return "waiting";
   case StepKind::dst:
     return "dst";
+  case StepKind::version:
+    return "version";
   case StepKind::closed:
   case StepKind::weekend:
   case StepKind::holiday:
@@ -96,7 +99,7 @@ std::string_view step_label(StepKind kind) {
 }
 
 Seconds step_seconds(const ExplainStep& step) {
-  return step.kind == StepKind::dst ? step.shift : step.to - step.from;
+  return step.kind == StepKind::dst ? step.shift : step.to - step.from; // a version: zero
 }
 
 // Which steps a table hides: with more than k_max_stretches open stretches, the open stretches
@@ -274,7 +277,7 @@ void print_run(std::FILE* out, const ClockRun& run, const RunExplanation& explan
   const std::vector<bool> hidden = hidden_steps(steps);
   std::size_t width = 0;
   for (std::size_t i = 0; i < steps.size(); ++i) {
-    if (!hidden[i] && steps[i].kind != StepKind::dst) {
+    if (!hidden[i] && steps[i].kind != StepKind::dst && steps[i].kind != StepKind::version) {
       width = std::max(width, range(steps[i].from, steps[i].to, style).size());
     }
   }
@@ -304,8 +307,8 @@ void print_run(std::FILE* out, const ClockRun& run, const RunExplanation& explan
       continue;
     }
     flush();
-    if (step.kind == StepKind::dst) {
-      line("dst", escape_control(step.note));
+    if (step.kind == StepKind::dst || step.kind == StepKind::version) {
+      line(step_label(step.kind), escape_control(step.note));
       continue;
     }
     line(step_label(step.kind),

@@ -1,14 +1,17 @@
 // init, calendar, sla and client: the rules requests are measured by.
 #include "cli/commands.hpp"
 #include "cli/ics.hpp"
+#include "cli/json.hpp"
 #include "cli/records.hpp"
 #include "slatrack/error.hpp"
 #include "slatrack/parse.hpp"
 #include "slatrack/text.hpp"
+#include "slatrack/zone.hpp"
 #include "system/zone_files.hpp"
 
 #include <cerrno>
 #include <cstring>
+#include <date/date.h>
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
@@ -41,6 +44,29 @@ std::string requests_changed(const RuleEffect& effect) {
                      effect.outcomes == 1 ? "request's outcome" : "requests' outcomes",
                      effect.moved,
                      effect.moved == 1 ? "running clock's due time" : "running clocks' due times");
+}
+
+// A rule-changing command's record in machine formats, with what the change did (the table's
+// sentence says it in words): outcomes_changed, clocks_moved.
+Record with_effect(Record record, const RuleEffect& effect) {
+  record.push_back({"outcomes_changed", effect.outcomes});
+  record.push_back({"clocks_moved", effect.moved});
+  return record;
+}
+
+// A record with a list of version records (`versions`), as one JSON object for json and jsonl.
+void write_with_versions(Context& context, const Record& record,
+                         const std::vector<Record>& versions) {
+  if (context.quiet()) {
+    return;
+  }
+  nlohmann::ordered_json object = to_json(record);
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const Record& version : versions) {
+    list.push_back(to_json(version));
+  }
+  object["versions"] = std::move(list);
+  std::fputs((dump_json(object) + "\n").c_str(), context.out());
 }
 
 Target duration_option(std::string_view option, const std::string& text) {
@@ -300,6 +326,65 @@ int run_calendar_add(Context& context, const CalendarAddOptions& options) {
   return 0;
 }
 
+namespace {
+
+// The local date (days since 1970-01-01) of `at` in `zone`.
+std::int64_t local_date(Instant at, const Zone& zone) {
+  return date::floor<date::days>(zone.to_local(at)).time_since_epoch().count();
+}
+
+// The version of `rules` in force on local date `day`, as rules of one version.
+CalendarRules version_rules(const CalendarRules& rules, std::int64_t day) {
+  const std::vector<CalendarVersion> versions = calendar_versions(rules);
+  const CalendarVersion& version = versions[calendar_version_on(versions, day)];
+  CalendarRules out = rules;
+  out.zone = version.zone;
+  out.hours = version.hours;
+  return out;
+}
+
+// Today's date in the zone of the version of `rules` in force now.
+std::int64_t calendar_today(const CalendarRules& rules, Instant now) {
+  return calendar_date(rules, now, zone_files());
+}
+
+// `calendar` with the zone and hours of its version in force now.
+Calendar in_force_now(const Calendar& calendar, Instant now) {
+  return Calendar{version_rules(calendar.rules, calendar_today(calendar.rules, now)),
+                  calendar.builtin};
+}
+
+// --from DATE of `calendar edit`: a date (YYYY-MM-DD, today, tomorrow, yesterday...), read in the
+// calendar's zone; a version starts at its local midnight.
+std::int64_t from_date_option(Context& context, const CalendarRules& rules,
+                              const std::string& text) {
+  const std::int64_t today = calendar_today(rules, context.now());
+  const Zone& zone = find_zone(version_rules(rules, today).zone);
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+    try {
+      return parse_day(text); // the date itself, even where a DST change skips its midnight
+    } catch (const Error&) {
+      // parse_time below names what is accepted
+    }
+  }
+  Instant at;
+  try {
+    at = parse_time(text, context.now(), zone);
+  } catch (const Error& error) {
+    throw Error{ErrorKind::invalid_input, fmt::format("--from: {}", error.what())};
+  }
+  const date::local_seconds local = zone.to_local(at);
+  if (local != date::floor<date::days>(local)) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("--from: \"{}\" is not a date: a calendar's hours change at local "
+                            "midnight; give YYYY-MM-DD, today or tomorrow",
+                            text)};
+  }
+  return local_date(at, zone);
+}
+
+} // namespace
+
 int run_calendar_edit(Context& context, const CalendarEditOptions& options) {
   CalendarChange change;
   if (options.tz) {
@@ -311,13 +396,29 @@ int run_calendar_edit(Context& context, const CalendarEditOptions& options) {
   if (!change.zone && !change.hours) {
     throw Error{ErrorKind::usage, "nothing to change: give --tz ZONE and/or --hours SPEC"};
   }
+  if (options.from && options.retroactive) {
+    throw Error{ErrorKind::usage,
+                "--from and --retroactive exclude each other: a change starts on a date, or "
+                "corrects every version"};
+  }
   const Calendar before = need_calendar(context, options.name);
+  change.retroactive = options.retroactive;
+  if (!options.retroactive) {
+    change.from_day = options.from ? from_date_option(context, before.rules, *options.from)
+                                   : calendar_today(before.rules, context.now());
+  }
   const RuleEffect changed = context.store().change_calendar(before.rules.name, change);
   const Calendar calendar = need_calendar(context, options.name);
+  const CalendarRules shown = version_rules(
+      calendar.rules, change.from_day.value_or(calendar_today(calendar.rules, context.now())));
+  const std::string when = change.retroactive
+                               ? std::string("in every version (retroactive)")
+                               : fmt::format("from {}", format_day(*change.from_day));
   report(context,
-         fmt::format("Changed calendar {} ({}): {}; {}", calendar.rules.name, calendar.rules.zone,
-                     format_hours(calendar.rules.hours), requests_changed(changed)),
-         calendar_record(calendar), calendar_columns());
+         fmt::format("Changed calendar {} ({}): {} {}; {}", calendar.rules.name, shown.zone,
+                     format_hours(shown.hours), when, requests_changed(changed)),
+         with_effect(calendar_record(Calendar{shown, calendar.builtin}), changed),
+         calendar_columns());
   return 0;
 }
 
@@ -429,7 +530,8 @@ int run_calendar_holiday(Context& context, const CalendarHolidayOptions& options
          fmt::format("{} {} holiday{} {} calendar {}; {}", options.remove ? "Removed" : "Added",
                      days.size(), days.size() == 1 ? "" : "s", options.remove ? "from" : "to",
                      calendar.rules.name, requests_changed(changed)),
-         calendar_record(calendar), calendar_columns());
+         with_effect(calendar_record(in_force_now(calendar, context.now())), changed),
+         calendar_columns());
   return 0;
 }
 
@@ -469,7 +571,7 @@ int run_calendar_due(Context& context, const CalendarDueOptions& options) {
 int run_calendar_list(Context& context) {
   std::vector<Row> rows;
   for (const Calendar& calendar : context.store().calendars()) {
-    rows.push_back(Row{calendar_record(calendar)});
+    rows.push_back(Row{calendar_record(in_force_now(calendar, context.now()))});
   }
   write_rows(context.out(), context.style(), calendar_columns(), rows,
              {"name", "tz", "hours", "holidays", "builtin"});
@@ -477,7 +579,8 @@ int run_calendar_list(Context& context) {
 }
 
 int run_calendar_show(Context& context, const std::string& name) {
-  const Calendar calendar = need_calendar(context, name);
+  const Calendar latest = need_calendar(context, name);
+  const Calendar calendar = in_force_now(latest, context.now());
   if (context.format() == Format::table) {
     write_record(context.out(), context.style(), calendar_record(calendar),
                  {{"name", "Calendar"}, {"tz", "Zone"}, {"hours", "Hours"}});
@@ -487,6 +590,29 @@ int run_calendar_show(Context& context, const std::string& name) {
                      .c_str(),
                  context.out());
     }
+    if (latest.rules.versions.size() > 1) {
+      // Each version runs from local midnight of its date (in the zone before it) to the next.
+      std::fputs("\nVersions (each in force from local midnight of its date):\n", context.out());
+      std::vector<Row> versions;
+      for (const CalendarVersion& version : latest.rules.versions) {
+        versions.push_back(
+            Row{Record{{"from", version.from_day ? format_day(*version.from_day) : "the beginning"},
+                       {"tz", version.zone},
+                       {"hours", format_hours(version.hours)}}});
+      }
+      write_rows(context.out(), context.style(),
+                 {{"from", "FROM"}, {"tz", "ZONE"}, {"hours", "HOURS"}}, versions, {});
+    }
+  } else if (context.format() == Format::json || context.format() == Format::jsonl) {
+    // Today's version, and every version (from: null for the first).
+    std::vector<Record> versions;
+    for (const CalendarVersion& version : calendar_versions(latest.rules)) {
+      versions.push_back(
+          Record{{"from", version.from_day ? Value{format_day(*version.from_day)} : Value{}},
+                 {"tz", version.zone},
+                 {"hours", format_hours(version.hours)}});
+    }
+    write_with_versions(context, calendar_record(calendar), versions);
   } else {
     write_record(context.out(), context.style(), calendar_record(calendar), {});
   }
@@ -587,7 +713,7 @@ int run_sla_set(Context& context, const SlaSetOptions& options) {
           : fmt::format("from {}", local_short(*change.from, context.zone(), context.now()));
   report(context,
          fmt::format("Changed SLA policy {} {}; {}", policy.name, when, requests_changed(changed)),
-         policy_record(policy), {});
+         with_effect(policy_record(policy), changed), {});
   return 0;
 }
 
@@ -624,6 +750,26 @@ Policy in_force(Policy policy, Instant at) {
 int run_sla_show(Context& context, const std::string& name) {
   const Policy latest = need_policy(context, name);
   const Policy policy = in_force(latest, context.now());
+  if (context.format() == Format::json || context.format() == Format::jsonl) {
+    // The targets in force now, and every version (from: null for the first) with its own.
+    std::vector<Record> versions;
+    for (const PolicyVersion& version : latest.versions) {
+      Policy view = latest;
+      view.calendar = version.calendar;
+      view.base = version.base;
+      view.overrides = version.overrides;
+      Record fields = policy_record(view);
+      Record record{{"from", version.from ? Value{*version.from} : Value{}}};
+      for (Field& field : fields) {
+        if (field.key != "name" && field.key != "builtin") {
+          record.push_back(std::move(field));
+        }
+      }
+      versions.push_back(std::move(record));
+    }
+    write_with_versions(context, policy_record(policy), versions);
+    return 0;
+  }
   if (context.format() != Format::table) {
     write_record(context.out(), context.style(), policy_record(policy), {});
     return 0;
@@ -736,7 +882,7 @@ int run_client_edit(Context& context, const ClientEditOptions& options) {
                                                   : fmt::format("{} requests", changed.requests),
                             client.policy, requests_changed(changed));
   }
-  report(context, sentence, client_record(client), client_columns());
+  report(context, sentence, with_effect(client_record(client), changed), client_columns());
   return 0;
 }
 

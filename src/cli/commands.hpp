@@ -23,6 +23,8 @@ struct CalendarEditOptions {
   std::string name;
   Text tz;
   Text hours;
+  Text from;
+  bool retroactive = false;
 };
 struct CalendarHolidayOptions {
   std::string name;

@@ -42,4 +42,16 @@ Clock::BusinessDayWalk AlwaysOpen::walk_business_days(Instant t, std::int64_t n)
   return walk;
 }
 
+bool AlwaysOpen::business_day(std::int64_t /*day*/) const {
+  return true;
+}
+
+std::int64_t AlwaysOpen::business_days_in(std::int64_t first, std::int64_t end) const {
+  return end > first ? end - first : 0;
+}
+
+std::int64_t AlwaysOpen::nth_business_day(std::int64_t day0, std::int64_t n) const {
+  return day0 + n;
+}
+
 } // namespace slatrack

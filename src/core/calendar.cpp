@@ -622,7 +622,45 @@ Seconds open_late(const Clock& clock, Instant due, Instant now) {
   return due < now ? clock.open(due, now) : -clock.open(now, due);
 }
 
+bool BusinessCalendar::business_day(std::int64_t day) const {
+  const Impl& impl = *m_impl;
+  if (impl.day_open[weekday_of(day)] == 0) {
+    return false;
+  }
+  HolidayCursor holidays(impl.cycle, impl.once, day);
+  return holidays.next(day) != day;
+}
+
+std::int64_t BusinessCalendar::business_days_in(std::int64_t first, std::int64_t end) const {
+  const Impl& impl = *m_impl;
+  if (end <= first) {
+    return 0;
+  }
+  // The business weekdays, less the holidays on them (the tables hold only those).
+  i64 count = impl.business_before(end) - impl.business_before(first);
+  HolidayCursor holidays(impl.cycle, impl.once, first);
+  for (i64 holiday = holidays.next(first); holiday < end; holiday = holidays.next(holiday + 1)) {
+    --count;
+  }
+  return count;
+}
+
+std::int64_t BusinessCalendar::nth_business_day(std::int64_t day0, std::int64_t n) const {
+  const Impl& impl = *m_impl;
+  // The start named in the message: the end of day0, local time read as UTC (close enough).
+  return impl.nth_business_day(day0, n, (day0 + 1) * k_day);
+}
+
+namespace detail {
+// The clock of a calendar of several versions (src/core/calendar_versions.cpp, which declares it
+// too: the core includes only the public headers).
+std::unique_ptr<Clock> make_versioned_clock(const CalendarRules& rules, const ZoneSource& zones);
+} // namespace detail
+
 std::unique_ptr<Clock> make_clock(const CalendarRules& rules, const ZoneSource& zones) {
+  if (rules.versions.size() > 1) {
+    return detail::make_versioned_clock(rules, zones);
+  }
   if (is_always_open(rules.hours) && rules.holidays.empty()) {
     // Business days follow the zone's local dates; UTC (the built-in 24x7) needs no zone.
     return std::make_unique<AlwaysOpen>(rules.zone == "UTC" ? nullptr : zones.load(rules.zone));

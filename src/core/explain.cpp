@@ -93,6 +93,8 @@ std::string_view to_string(StepKind kind) {
     return "waiting";
   case StepKind::dst:
     return "dst";
+  case StepKind::version:
+    return "version";
   }
   return "closed";
 }
@@ -339,11 +341,37 @@ RunExplanation explain_run(const ClockRun& run, const ExplainEvents& events,
     step.note = describe(change, zone);
     steps.push_back(std::move(step));
   }
-  // In time order; a DST change before what starts at the same instant.
-  std::stable_sort(steps.begin(), steps.end(), [](const ExplainStep& a, const ExplainStep& b) {
-    return std::make_tuple(a.from, a.kind != StepKind::dst)
-           < std::make_tuple(b.from, b.kind != StepKind::dst);
-  });
+  const std::vector<Clock::VersionStart> version_starts = clock.version_starts(start, end);
+  if (!version_starts.empty()) {
+    const std::vector<CalendarVersion> versions = calendar_versions(rules);
+    for (const Clock::VersionStart& change : version_starts) {
+      if (change.version == 0 || change.version >= versions.size()) {
+        continue;
+      }
+      const CalendarVersion& before = versions[change.version - 1];
+      const CalendarVersion& after = versions[change.version];
+      const auto shown = [&before, &after](const CalendarVersion& version) {
+        return before.zone == after.zone
+                   ? format_hours(version.hours)
+                   : fmt::format("{}, {}", version.zone, format_hours(version.hours));
+      };
+      ExplainStep step;
+      step.kind = StepKind::version;
+      step.from = change.at;
+      step.to = change.at;
+      step.note = fmt::format("calendar {} from {}: {} (was {})", rules.name,
+                              format_day(after.from_day.value_or(0)), shown(after), shown(before));
+      steps.push_back(std::move(step));
+    }
+  }
+  // In time order; a DST change or a new version before what starts at the same instant.
+  const auto instant = [](const ExplainStep& step) {
+    return step.kind == StepKind::dst || step.kind == StepKind::version;
+  };
+  std::stable_sort(
+      steps.begin(), steps.end(), [&instant](const ExplainStep& a, const ExplainStep& b) {
+        return std::make_tuple(a.from, !instant(a)) < std::make_tuple(b.from, !instant(b));
+      });
   // The running count. A reply or update run counts every open second since its start (waiting
   // included); a resolve run counts only its open steps, on top of its credit.
   Seconds used = run.credit;

@@ -213,16 +213,42 @@ private:
     }
   }
 
+  // The changes that make `current`'s latest version (with m_retroactive: every version) what
+  // `wanted` gives: a new version from the file's `from` (the caller's default: today). The
+  // earlier versions in the file ([[calendar.NAME.earlier]]) are for the record: one that differs
+  // from the database is refused rather than silently left as it is.
   void change_calendar(const CalendarRules& current, const CalendarRules& wanted) {
-    CalendarChange change;
-    std::string detail;
-    if (current.zone != wanted.zone) {
-      change.zone = wanted.zone;
-      append(detail, change_text("tz", current.zone, wanted.zone));
+    const std::vector<CalendarVersion> had = calendar_versions(current);
+    if (wanted.versions.size() > 1) {
+      const std::vector<CalendarVersion> earlier(wanted.versions.begin(),
+                                                 wanted.versions.end() - 1);
+      const std::vector<CalendarVersion> current_earlier(had.begin(), had.end() - 1);
+      if (earlier != current_earlier) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("calendar \"{}\": its [[calendar.{}.earlier]] versions differ from "
+                                "the database's, and config apply changes only the latest "
+                                "version; change an earlier one with: slatrack calendar edit {} "
+                                "--from DATE (or --retroactive)",
+                                current.name, current.name, current.name)};
+      }
     }
-    if (current.hours != wanted.hours) {
-      change.hours = wanted.hours;
-      append(detail, change_text("hours", format_hours(current.hours), format_hours(wanted.hours)));
+    CalendarChange change;
+    change.from_day = wanted.versions.empty() ? std::nullopt : wanted.versions.back().from_day;
+    std::string detail;
+    const std::vector<CalendarVersion> views =
+        m_retroactive ? had : std::vector<CalendarVersion>{had.back()};
+    for (const CalendarVersion& view : views) {
+      if (!change.zone && view.zone != wanted.zone) {
+        change.zone = wanted.zone;
+        append(detail, change_text("tz", view.zone, wanted.zone));
+      }
+      if (!change.hours && view.hours != wanted.hours) {
+        change.hours = wanted.hours;
+        append(detail, change_text("hours", format_hours(view.hours), format_hours(wanted.hours)));
+      }
+    }
+    if (!detail.empty() && change.from_day && !m_retroactive) {
+      append(detail, fmt::format("from {}", format_day(*change.from_day)));
     }
     if (!detail.empty()) {
       add(RuleAction::change, RuleKind::calendar, current.name, detail, change);
@@ -267,6 +293,23 @@ private:
   // The changes that make `current`'s latest version (with m_retroactive: every version) what
   // `wanted` gives; with m_retroactive, a field that differs in any version is set in all.
   void change_policy(const Policy& current, const Policy& wanted) {
+    // The earlier versions in the file ([[sla.NAME.earlier]]) are for the record: one that
+    // differs from the database's is refused rather than silently left as it is.
+    if (wanted.versions.size() > 1) {
+      bool same = wanted.versions.size() == current.versions.size();
+      for (std::size_t i = 0; same && i + 1 < wanted.versions.size(); ++i) {
+        same = wanted.versions[i].from == current.versions[i].from
+               && wanted.versions[i].same_rules(current.versions[i]);
+      }
+      if (!same) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("sla \"{}\": its [[sla.{}.earlier]] versions differ from the "
+                                "database's, and config apply changes only the latest version; "
+                                "change an earlier one with: slatrack sla set {} --from TIME (or "
+                                "--retroactive)",
+                                current.name, current.name, current.name)};
+      }
+    }
     // The changes start a version from the file's `from` (the caller's default: now).
     const std::optional<Instant> starts =
         wanted.versions.empty() ? std::nullopt : wanted.versions.back().from;

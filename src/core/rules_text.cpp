@@ -89,8 +89,15 @@ std::string override_target(Target target) {
   return target == Target{Seconds{0}} ? std::string("none") : format_target(target);
 }
 
+// A calendar: its latest version's zone and hours in [calendar.NAME] (with `from` when it is not
+// the first), its holidays, then the earlier versions, oldest first, as [[calendar.NAME.earlier]]
+// (written for the record: config apply changes only the latest).
 void write_calendar(std::string& out, const CalendarRules& calendar) {
+  const std::vector<CalendarVersion> versions = calendar_versions(calendar);
   out += fmt::format("\n[calendar.{}]\n", key_text(calendar.name));
+  if (versions.back().from_day) {
+    out += fmt::format("from = {}\n", quoted(format_day(*versions.back().from_day)));
+  }
   out += fmt::format("tz = {}\n", quoted(calendar.zone));
   out += fmt::format("hours = {}\n", quoted(format_hours(calendar.hours)));
   if (!calendar.holidays.empty()) {
@@ -103,6 +110,14 @@ void write_calendar(std::string& out, const CalendarRules& calendar) {
       out += " },\n";
     }
     out += "]\n";
+  }
+  for (std::size_t i = 0; i + 1 < versions.size(); ++i) {
+    out += fmt::format("\n[[calendar.{}.earlier]]\n", key_text(calendar.name));
+    if (versions[i].from_day) {
+      out += fmt::format("from = {}\n", quoted(format_day(*versions[i].from_day)));
+    }
+    out += fmt::format("tz = {}\n", quoted(versions[i].zone));
+    out += fmt::format("hours = {}\n", quoted(format_hours(versions[i].hours)));
   }
 }
 
@@ -292,10 +307,9 @@ public:
     }
   }
 
-  CalendarRules calendar(std::string_view name, const toml::table& table) const {
-    only(table, fmt::format("calendar \"{}\"", name), {"tz", "hours", "holidays"});
-    CalendarRules out;
-    out.name = std::string(name);
+  // One version of a calendar: its `from` (a date, none for the first), zone and hours.
+  CalendarVersion calendar_version(std::string_view name, const toml::table& table) const {
+    CalendarVersion out;
     const toml::node* tz = table.get("tz");
     const toml::node* hours = table.get("hours");
     if (tz == nullptr || hours == nullptr) {
@@ -308,6 +322,41 @@ public:
     static_cast<void>(checked(*tz, "tz", [&] { return &find_zone(m_zones, out.zone); }));
     const std::string spec = text(*hours, "hours", "mon-fri 09:00-17:00");
     out.hours = checked(*hours, "hours", [&] { return parse_hours(spec); });
+    if (const toml::node* from = table.get("from")) {
+      const std::string day = text(*from, "from", "2027-04-01");
+      out.from_day = checked(*from, "from", [&] { return parse_day(day); });
+    }
+    return out;
+  }
+
+  CalendarRules calendar(std::string_view name, const toml::table& table) const {
+    only(table, fmt::format("calendar \"{}\"", name),
+         {"from", "tz", "hours", "holidays", "earlier"});
+    CalendarRules out;
+    out.name = std::string(name);
+    // Versions as the file gives them: the earlier ones, then this one (the latest).
+    std::vector<CalendarVersion> versions;
+    if (const toml::node* earlier = table.get("earlier")) {
+      const toml::array* list = earlier->as_array();
+      if (list == nullptr) {
+        fail(earlier->source(),
+             fmt::format("earlier versions of calendar \"{}\" are [[calendar.{}.earlier]] tables",
+                         name, key_text(name)));
+      }
+      for (const toml::node& element : *list) {
+        const std::string where = fmt::format("calendar.{}.earlier", key_text(name));
+        const toml::table& old =
+            this->table(element, where, fmt::format("[[{}]] with tz and hours", where));
+        only(old, fmt::format("[[{}]]", where), {"from", "tz", "hours"});
+        versions.push_back(calendar_version(name, old));
+      }
+    }
+    versions.push_back(calendar_version(name, table));
+    if (versions.size() > 1 || versions.back().from_day) {
+      out.versions = versions;
+    }
+    out.zone = versions.back().zone;
+    out.hours = versions.back().hours;
     if (const toml::node* holidays = table.get("holidays")) {
       const toml::array* list = holidays->as_array();
       if (list == nullptr) {

@@ -201,8 +201,20 @@ CREATE TABLE slatrack.mail_messages (
 CREATE INDEX mail_messages_by_request ON slatrack.mail_messages (request_id);
 )sql";
 
+// Schema 11 (SQLite's migration 11): the later versions of a calendar's zone and hours.
+constexpr std::string_view k_pg_migration_11 = R"sql(
+CREATE TABLE slatrack.calendar_versions (
+  calendar_id bigint NOT NULL REFERENCES slatrack.calendars (id) ON DELETE CASCADE,
+  from_day    text COLLATE "C" NOT NULL
+    CHECK (from_day ~ '^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$'),
+  zone        text COLLATE "C" NOT NULL CHECK (zone <> ''),
+  hours       text COLLATE "C" NOT NULL,
+  PRIMARY KEY (calendar_id, from_day)
+);
+)sql";
+
 // k_pg_migrations[i] takes the schema from version k_pg_base_version + i to the next.
-constexpr std::array<std::string_view, 1> k_pg_migrations{k_pg_migration_10};
+constexpr std::array<std::string_view, 2> k_pg_migrations{k_pg_migration_10, k_pg_migration_11};
 static_assert(k_pg_base_version + k_pg_migrations.size() == k_schema_version,
               "a new SQLite migration needs its PostgreSQL one (src/store/pg_schema.cpp)");
 

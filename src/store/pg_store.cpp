@@ -321,19 +321,37 @@ public:
   }
 
   RuleEffect change_calendar(std::string_view name, const CalendarChange& change) override {
+    if (!change.retroactive && !change.from_day) {
+      throw Error{ErrorKind::internal, "a calendar change needs a date it starts from (a bug)"};
+    }
     pg::Transaction write(m_db);
     const CalendarRow row = changeable_calendar(name);
-    Calendar calendar = load_calendar(row.id);
-    if (change.zone) {
-      calendar.rules.zone = *change.zone;
+    const Calendar calendar = load_calendar(row.id);
+    CalendarVersionChange versioned;
+    versioned.zone = change.zone;
+    versioned.hours = change.hours;
+    versioned.from_day = change.from_day.value_or(0);
+    versioned.retroactive = change.retroactive;
+    const CalendarVersionsChanged plan = change_calendar_versions(calendar.rules, versioned);
+    if (!plan.changed) {
+      write.commit();
+      return RuleEffect{};
     }
-    if (change.hours) {
-      calendar.rules.hours = *change.hours;
-    }
-    calendar.rules = checked(std::move(calendar.rules));
+    CalendarRules rules = calendar.rules;
+    set_calendar_versions(rules, plan.versions);
+    rules = checked(std::move(rules));
+    // The first version in calendars, the later ones in calendar_versions (as on SQLite).
+    const std::vector<CalendarVersion> versions = calendar_versions(rules);
     m_db.query("UPDATE calendars SET zone = $1, hours = $2 WHERE id = $3",
-               {pg::value(calendar.rules.zone), pg::value(format_hours(calendar.rules.hours)),
+               {pg::value(versions.front().zone), pg::value(format_hours(versions.front().hours)),
                 pg::value(row.id)});
+    m_db.query("DELETE FROM calendar_versions WHERE calendar_id = $1", {pg::value(row.id)});
+    for (std::size_t i = 1; i < versions.size(); ++i) {
+      m_db.query("INSERT INTO calendar_versions (calendar_id, from_day, zone, hours) VALUES ($1, "
+                 "$2, $3, $4)",
+                 {pg::value(row.id), pg::value(format_day(versions[i].from_day.value_or(0))),
+                  pg::value(versions[i].zone), pg::value(format_hours(versions[i].hours))});
+    }
     const RuleEffect changed = reevaluate_calendar(row.id);
     write.commit();
     return changed;
@@ -1732,6 +1750,27 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
           Holiday{static_cast<int>(days.integer(i, 0)), static_cast<unsigned>(days.integer(i, 1)),
                   static_cast<unsigned>(days.integer(i, 2)), days.text(i, 3)});
     }
+    // Later versions (calendars.zone and .hours are the first, from the beginning of time).
+    std::vector<CalendarVersion> versions{
+        CalendarVersion{std::nullopt, out.rules.zone, out.rules.hours}};
+    const pg::Result later = m_db.query("SELECT from_day, zone, hours FROM calendar_versions "
+                                        "WHERE calendar_id = $1 ORDER BY from_day",
+                                        {pg::value(id)});
+    for (int i = 0; i < later.rows(); ++i) {
+      CalendarVersion version;
+      try {
+        version.from_day = parse_day(later.text(i, 0));
+        version.hours = parse_hours(later.text(i, 2));
+      } catch (const Error& error) {
+        throw Error{ErrorKind::storage,
+                    fmt::format("calendar \"{}\" in {} has a version from {} slatrack cannot "
+                                "read ({}); restore a backup",
+                                out.rules.name, m_db.location(), later.text(i, 0), error.what())};
+      }
+      version.zone = later.text(i, 1);
+      versions.push_back(std::move(version));
+    }
+    set_calendar_versions(out.rules, std::move(versions));
     return out;
   }
 
@@ -1810,6 +1849,9 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
   // Error{invalid_input} for an unknown zone, a bad holiday or hours with no open time.
   static CalendarRules checked(CalendarRules rules) {
     rules.zone = find_zone(rules.zone).name();
+    for (CalendarVersion& version : rules.versions) {
+      version.zone = find_zone(version.zone).name();
+    }
     for (const Holiday& day : rules.holidays) {
       check_holiday(day);
     }

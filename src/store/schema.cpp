@@ -410,10 +410,25 @@ CREATE TABLE mail_messages (
 CREATE INDEX mail_messages_by_request ON mail_messages (request_id);
 )sql";
 
+// Migration 11: a calendar's zone and weekly hours have versions (SPEC.md "Rules have dates").
+// `calendars.zone` and `calendars.hours` stay the first version, in force from the beginning of
+// time; each later version is a row here, in force from local midnight of `from_day`
+// (YYYY-MM-DD) in the zone of the version before it. No calendar has one yet, so nothing is
+// judged differently.
+constexpr std::string_view k_migration_11 = R"sql(
+CREATE TABLE calendar_versions (
+  calendar_id INTEGER NOT NULL REFERENCES calendars (id) ON DELETE CASCADE,
+  from_day    TEXT NOT NULL CHECK (from_day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  zone        TEXT NOT NULL CHECK (zone <> ''),
+  hours       TEXT NOT NULL,
+  PRIMARY KEY (calendar_id, from_day)
+) STRICT, WITHOUT ROWID;
+)sql";
+
 // k_migrations[i] takes the schema from version i to i + 1.
 constexpr std::array<std::string_view, k_schema_version> k_migrations{
-    k_migration_1, k_migration_2, k_migration_3, k_migration_4, k_migration_5,
-    k_migration_6, k_migration_7, k_migration_8, k_migration_9, k_migration_10};
+    k_migration_1, k_migration_2, k_migration_3, k_migration_4,  k_migration_5, k_migration_6,
+    k_migration_7, k_migration_8, k_migration_9, k_migration_10, k_migration_11};
 
 // What the header of an existing file says, read in one read transaction.
 struct Header {

@@ -12,7 +12,7 @@
 namespace slatrack::store {
 
 // The schema version this slatrack writes (PRAGMA user_version).
-inline constexpr int k_schema_version = 10;
+inline constexpr int k_schema_version = 11;
 
 // PRAGMA application_id of every slatrack database: "SLAT".
 inline constexpr std::int64_t k_application_id = 0x534C4154;

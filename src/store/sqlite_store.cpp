@@ -276,23 +276,37 @@ public:
   }
 
   RuleEffect change_calendar(std::string_view name, const CalendarChange& change) override {
+    if (!change.retroactive && !change.from_day) {
+      throw Error{ErrorKind::internal, "a calendar change needs a date it starts from (a bug)"};
+    }
     Transaction write(m_db);
     const CalendarRow row = changeable_calendar(name);
-    Calendar calendar = load_calendar(row.id);
-    if (change.zone) {
-      calendar.rules.zone = *change.zone;
+    const Calendar calendar = load_calendar(row.id);
+    CalendarVersionChange versioned;
+    versioned.zone = change.zone;
+    versioned.hours = change.hours;
+    versioned.from_day = change.from_day.value_or(0);
+    versioned.retroactive = change.retroactive;
+    const CalendarVersionsChanged plan = change_calendar_versions(calendar.rules, versioned);
+    RuleEffect effect;
+    if (!plan.changed) {
+      write.commit();
+      return effect;
     }
-    if (change.hours) {
-      calendar.rules.hours = *change.hours;
+    CalendarRules rules = calendar.rules;
+    set_calendar_versions(rules, plan.versions);
+    rules = checked(std::move(rules));
+    put_calendar_versions(row.id, rules);
+    if (change.retroactive) {
+      effect = reevaluate_calendar(row.id);
+    } else {
+      // The new version starts at local midnight of its date in the zone before it: never
+      // earlier than a day before that date's midnight read as UTC. Only the requests with a
+      // clock that runs, stops or is due after that may be judged differently.
+      effect = reevaluate_calendar_from(row.id, (*change.from_day - 1) * 86400);
     }
-    calendar.rules = checked(std::move(calendar.rules));
-    {
-      Use use = statement("UPDATE calendars SET zone = ?, hours = ? WHERE id = ?").use();
-      use.bind(calendar.rules.zone).bind(format_hours(calendar.rules.hours)).bind(row.id).run();
-    }
-    const RuleEffect changed = reevaluate_calendar(row.id);
     write.commit();
-    return changed;
+    return effect;
   }
 
   RuleEffect add_holidays(std::string_view name, const std::vector<Holiday>& days) override {
@@ -1958,16 +1972,68 @@ WHERE r.id = ?)sql")
                               out.rules.name, m_db.path(), error.what(),
                               shell_word(out.rules.name))};
     }
-    Use use = statement("SELECT year, month, day, name FROM holidays WHERE calendar_id = ? "
-                        "ORDER BY year, month, day")
+    {
+      Use use = statement("SELECT year, month, day, name FROM holidays WHERE calendar_id = ? "
+                          "ORDER BY year, month, day")
+                    .use();
+      use.bind(id);
+      while (use.step()) {
+        out.rules.holidays.push_back(Holiday{static_cast<int>(use.integer(0)),
+                                             static_cast<unsigned>(use.integer(1)),
+                                             static_cast<unsigned>(use.integer(2)), use.text(3)});
+      }
+    }
+    // Later versions (calendars.zone and .hours are the first, from the beginning of time).
+    std::vector<CalendarVersion> versions{
+        CalendarVersion{std::nullopt, out.rules.zone, out.rules.hours}};
+    Use use = statement("SELECT from_day, zone, hours FROM calendar_versions WHERE calendar_id = ? "
+                        "ORDER BY from_day")
                   .use();
     use.bind(id);
     while (use.step()) {
-      out.rules.holidays.push_back(Holiday{static_cast<int>(use.integer(0)),
-                                           static_cast<unsigned>(use.integer(1)),
-                                           static_cast<unsigned>(use.integer(2)), use.text(3)});
+      CalendarVersion version;
+      const std::string day = use.text(0);
+      try {
+        version.from_day = parse_day(day);
+        version.hours = parse_hours(use.text(2));
+      } catch (const Error& error) {
+        throw Error{ErrorKind::storage,
+                    fmt::format("calendar \"{}\" in {} has a version from {} slatrack cannot "
+                                "read ({}); restore a backup",
+                                out.rules.name, m_db.path(), day, error.what())};
+      }
+      version.zone = use.text(1);
+      versions.push_back(std::move(version));
     }
+    set_calendar_versions(out.rules, std::move(versions));
     return out;
+  }
+
+  // Writes the versions of calendar `calendar_id`: the first in `calendars`, the later ones in
+  // `calendar_versions`.
+  void put_calendar_versions(std::int64_t calendar_id, const CalendarRules& rules) {
+    const std::vector<CalendarVersion> versions = calendar_versions(rules);
+    {
+      Use use = statement("UPDATE calendars SET zone = ?, hours = ? WHERE id = ?").use();
+      use.bind(versions.front().zone)
+          .bind(format_hours(versions.front().hours))
+          .bind(calendar_id)
+          .run();
+    }
+    {
+      Use use = statement("DELETE FROM calendar_versions WHERE calendar_id = ?").use();
+      use.bind(calendar_id).run();
+    }
+    for (std::size_t i = 1; i < versions.size(); ++i) {
+      Use use = statement("INSERT INTO calendar_versions (calendar_id, from_day, zone, hours) "
+                          "VALUES (?, ?, ?, ?)")
+                    .use();
+      use.bind(calendar_id)
+          .bind(format_day(versions[i].from_day.value_or(0)))
+          .bind(versions[i].zone)
+          .bind(format_hours(versions[i].hours))
+          .run();
+    }
   }
 
   LoadedPolicy load_policy(std::int64_t id) {
@@ -2087,6 +2153,9 @@ WHERE r.id = ?)sql")
 
   static CalendarRules checked(CalendarRules rules) {
     rules.zone = find_zone(rules.zone).name();
+    for (CalendarVersion& version : rules.versions) {
+      version.zone = find_zone(version.zone).name();
+    }
     for (const Holiday& day : rules.holidays) {
       check_holiday(day);
     }
@@ -2483,6 +2552,27 @@ FROM requests WHERE id = ?)sql")
                    "ORDER BY id",
                    calendar_id),
         rules);
+  }
+
+  // Re-evaluates the requests of calendar `calendar_id` (as reevaluate_calendar) that have a
+  // clock running, or stopped or due at or after `from`: a version starting then cannot change
+  // the others (their clocks ran their whole course before it). Read through the clocks' indexes.
+  RuleEffect reevaluate_calendar_from(std::int64_t calendar_id, std::int64_t from) {
+    RulesCache rules;
+    std::vector<std::int64_t> ids;
+    Use use =
+        statement("SELECT id FROM requests WHERE policy_id IN "
+                  "(SELECT policy_id FROM policy_versions WHERE calendar_id = ?1) AND id IN ("
+                  "SELECT request_id FROM clocks WHERE metric IN ('reply', 'update', 'resolve') "
+                  "AND due_at >= ?2 UNION "
+                  "SELECT request_id FROM clocks WHERE metric IN ('reply', 'update', 'resolve') "
+                  "AND (stop_at IS NULL OR stop_at >= ?2)) ORDER BY id")
+            .use();
+    use.bind(calendar_id).bind(from);
+    while (use.step()) {
+      ids.push_back(use.integer(0));
+    }
+    return reevaluate_ids(ids, rules);
   }
 
   Database m_db; // declared first: destroyed after the statements

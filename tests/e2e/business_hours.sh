@@ -43,7 +43,7 @@ st show 1 --format json --now "2026-11-20 17:00"
 expect_eq "$(json_get "$out" .reply_due_at)" 2026-11-23T10:30:00Z
 
 # A lunch break: a target running out at 12:30 is due at 13:30.
-st calendar edit office --hours "mon-fri 09:00-12:30 13:30-17:00"; expect_rc 0
+st calendar edit office --hours "mon-fri 09:00-12:30 13:30-17:00" --retroactive; expect_rc 0
 expect_out_has "0 running clocks' due times moved" "(due Mon 10:30 is before lunch)"
 st calendar due office "2026-11-23 10:30" 2h --format json
 expect_eq "$(json_get "$out" .due_at)" 2026-11-23T13:30:00Z

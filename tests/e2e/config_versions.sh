@@ -71,5 +71,24 @@ st show 1 --format json; expect_eq "$(json_get "$out" '.clocks[0].outcome')" bre
 printf '[sla.standard]\nfrom = "2026-12-01"\nreply = "2h"\n' >"$tmp/bad.toml"
 st config apply "$tmp/bad.toml"; expect_rc 2
 expect_err "slatrack: error: $tmp/bad.toml:2: from: \"2026-12-01\" is not an absolute time; write it in UTC, e.g. \"2027-04-01T00:00:00Z\", or with its offset"
+
+# An earlier version edited in the file ([[sla.NAME.earlier]]) is refused, not silently ignored.
+st config export; expect_rc 0
+printf '%s\n' "$out" >"$tmp/now.toml"
+grep -q '^\[\[sla.standard.earlier\]\]' "$tmp/now.toml" || fail "export writes the earlier versions"
+awk '/^\[\[sla.standard.earlier\]\]/ { e = 1 } e && /^reply = / && !done { $0 = "reply = \"9h\""; done = 1 } { print }' \
+  "$tmp/now.toml" >"$tmp/earlier.toml"
+digest=$(db_digest)
+st config apply "$tmp/earlier.toml"; expect_rc 2
+expect_err "slatrack: error: sla \"standard\": its [[sla.standard.earlier]] versions differ from the database's, and config apply changes only the latest version; change an earlier one with: slatrack sla set standard --from TIME (or --retroactive)"
+expect_eq "$(db_digest)" "$digest" "nothing written"
+st config apply "$tmp/now.toml"; expect_rc 0; expect_out "$tmp/now.toml: nothing to change"
+
+# In machine formats, sla set carries the counts and sla show the versions.
+st sla set standard --reply 3h --from 2026-12-05 --format json; expect_rc 0
+expect_eq "$(json_get "$out" '"\(.outcomes_changed) \(.clocks_moved)"')" "0 0"
+st sla show standard --format json; expect_rc 0
+expect_eq "$(json_get "$out" '[.versions[] | "\(.from) \(.reply)"] | join(", ")')" \
+  "null 7200, 2026-11-30T00:00:00Z 7200, 2026-12-01T00:00:00Z 7200, 2026-12-02T12:00:00Z 7200, 2026-12-05T00:00:00Z 10800"
 st check; expect_rc 0
 finish

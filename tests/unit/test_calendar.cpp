@@ -58,7 +58,7 @@ std::string text(const std::string& zone, Instant t) {
 }
 
 CalendarRules rules(std::string zone, std::string_view spec, std::vector<Holiday> holidays = {}) {
-  return CalendarRules{"test", std::move(zone), parse_hours(spec), std::move(holidays)};
+  return CalendarRules{"test", std::move(zone), parse_hours(spec), std::move(holidays), {}};
 }
 
 Holiday once(int y, unsigned m, unsigned d) {
@@ -615,7 +615,7 @@ TEST_CASE("a calendar whose holidays close every open day is refused by add", "[
 TEST_CASE("an unknown zone or hours with no interval are refused", "[calendar]") {
   REQUIRE_THROWS_WITH(BusinessCalendar(rules("Mars/Olympus", "mon-fri 09:00-17:00"), zone_files()),
                       "unknown time zone \"Mars/Olympus\": use an IANA name such as Europe/London");
-  CalendarRules empty{"empty", "UTC", WeeklyHours{}, {}};
+  CalendarRules empty{"empty", "UTC", WeeklyHours{}, {}, {}};
   REQUIRE_THROWS_WITH(BusinessCalendar(empty, zone_files()),
                       "calendar \"empty\" has no open hours: give at least one interval, e.g. "
                       "--hours \"mon-fri 09:00-17:00\"");

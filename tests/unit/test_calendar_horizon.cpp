@@ -17,7 +17,7 @@ using std::chrono::seconds;
 namespace {
 
 CalendarRules office(std::string zone) {
-  return CalendarRules{"office", std::move(zone), parse_hours("mon-fri 09:00-17:00"), {}};
+  return CalendarRules{"office", std::move(zone), parse_hours("mon-fri 09:00-17:00"), {}, {}};
 }
 
 } // namespace

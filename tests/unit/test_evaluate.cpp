@@ -121,6 +121,26 @@ public:
     return walk;
   }
 
+  [[nodiscard]] bool business_day(std::int64_t day) const override {
+    return is_workday(Day{std::chrono::days{day}});
+  }
+
+  [[nodiscard]] std::int64_t business_days_in(std::int64_t first, std::int64_t end) const override {
+    std::int64_t count = 0;
+    for (std::int64_t day = first; day < end; ++day) {
+      count += business_day(day) ? 1 : 0;
+    }
+    return count;
+  }
+
+  [[nodiscard]] std::int64_t nth_business_day(std::int64_t day0, std::int64_t n) const override {
+    std::int64_t day = day0;
+    for (std::int64_t found = 0; found < n;) {
+      found += business_day(++day) ? 1 : 0;
+    }
+    return day;
+  }
+
 private:
   static bool is_workday(Day day) {
     return std::chrono::weekday{day}.iso_encoding() <= 5;

@@ -35,8 +35,11 @@ Instant utc(const char* text) {
 }
 
 slatrack::CalendarRules shop(std::vector<slatrack::Holiday> holidays = {}) {
-  return slatrack::CalendarRules{"shop", "Europe/London",
-                                 slatrack::parse_hours("mon-fri 09:00-17:00"), std::move(holidays)};
+  return slatrack::CalendarRules{"shop",
+                                 "Europe/London",
+                                 slatrack::parse_hours("mon-fri 09:00-17:00"),
+                                 std::move(holidays),
+                                 {}};
 }
 
 struct Fixture {
@@ -262,7 +265,7 @@ TEST_CASE("waiting_spans replays the status like evaluate", "[explain]") {
 
 TEST_CASE("on 24x7 a run is one stretch", "[explain]") {
   Fixture f(
-      slatrack::CalendarRules{"24x7", "UTC", slatrack::parse_hours("mon-sun 00:00-24:00"), {}});
+      slatrack::CalendarRules{"24x7", "UTC", slatrack::parse_hours("mon-sun 00:00-24:00"), {}, {}});
   f.add(EventKind::message, "2026-11-20 16:30");
   const auto runs = f.runs(slatrack::Targets{24h, std::nullopt, std::nullopt});
   const auto steps = f.explain(runs[0], "2026-11-20 16:30").steps;

@@ -32,7 +32,8 @@ RuleSet sample() {
       CalendarRules{"office",
                     "Europe/London",
                     office_hours(),
-                    {Holiday{0, 12, 25, "Christmas"}, Holiday{2026, 4, 3, ""}}});
+                    {Holiday{0, 12, 25, "Christmas"}, Holiday{2026, 4, 3, ""}},
+                    {}});
   Policy standard;
   standard.name = "standard";
   standard.calendar = "office";
@@ -175,8 +176,8 @@ TEST_CASE("bad rules are refused with the file and line", "[rules]") {
            "and hours = \"mon-fri 09:00-17:00\"");
   CHECK(error_of("[calendar.office]\ntz = \"Europe/London\"\nhours = \"mon-fri 09:00-17:00\"\n"
                  "colour = \"red\"\n")
-        == "rules.toml:4: unknown key \"colour\" in calendar \"office\"; the keys are: tz, hours, "
-           "holidays");
+        == "rules.toml:4: unknown key \"colour\" in calendar \"office\"; the keys are: from, tz, "
+           "hours, holidays, earlier");
   CHECK(error_of("[calendar.office]\ntz = \"Europe/London\"\nhours = \"mon-fri 17:00-09:00\"\n")
             .starts_with("rules.toml:3: hours: "));
   CHECK(error_of("[calendar.office]\ntz = \"Mars/Olympus\"\nhours = \"mon 09:00-17:00\"\n")

@@ -19,11 +19,11 @@ Instant utc(int year, unsigned month, unsigned day, int hour = 0, int minute = 0
 }
 
 CalendarRules office() {
-  return CalendarRules{"office", "Europe/London", parse_hours("mon-fri 09:00-17:00"), {}};
+  return CalendarRules{"office", "Europe/London", parse_hours("mon-fri 09:00-17:00"), {}, {}};
 }
 
 CalendarRules always() {
-  return CalendarRules{"24x7", "UTC", parse_hours("mon-sun 00:00-24:00"), {}};
+  return CalendarRules{"24x7", "UTC", parse_hours("mon-sun 00:00-24:00"), {}, {}};
 }
 
 ClockRun stopped(Metric metric, Instant start, Instant stop, Outcome outcome, Seconds used,

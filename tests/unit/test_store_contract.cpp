@@ -135,7 +135,7 @@ STORE_CONTRACT("the built-ins cannot be changed or removed, but default's target
         == "calendar \"24x7\" is built in and cannot be removed");
   CHECK(message_of(
             [&] {
-              store.change_calendar("24x7", CalendarChange{"Europe/Paris", {}});
+              store.change_calendar("24x7", CalendarChange{"Europe/Paris", {}, {}, true});
             },
             ErrorKind::invalid_input)
         == "calendar \"24x7\" is built in and cannot be changed; add your own with: slatrack "
@@ -687,7 +687,8 @@ STORE_CONTRACT("changing a calendar's hours or holidays re-evaluates requests on
 
   CHECK(store
             .change_calendar("office",
-                             CalendarChange{std::nullopt, parse_hours("mon-fri 09:00-18:00")})
+                             CalendarChange{std::nullopt, parse_hours("mon-fri 09:00-18:00"),
+                                            std::nullopt, true})
             .requests
         == 1);
   CHECK(store.find_request(id)->reply_due == utc(2026, 11, 23, 9, 30));
@@ -696,7 +697,10 @@ STORE_CONTRACT("changing a calendar's hours or holidays re-evaluates requests on
   CHECK(store.find_calendar("office")->rules.holidays.size() == 1);
   CHECK(store.remove_holidays("office", {Holiday{2026, 11, 23, ""}}).requests == 1);
   CHECK(store.find_request(id)->reply_due == utc(2026, 11, 23, 9, 30));
-  CHECK(store.change_calendar("office", CalendarChange{"America/New_York", std::nullopt}).requests
+  CHECK(store
+            .change_calendar("office",
+                             CalendarChange{"America/New_York", std::nullopt, std::nullopt, true})
+            .requests
         == 1);
   // 16:30 UTC = 11:30 New York: 2h fits on Friday.
   CHECK(store.find_request(id)->reply_due == utc(2026, 11, 20, 18, 30));
@@ -1023,7 +1027,15 @@ STORE_CONTRACT("derived state is the core's evaluation after every kind of write
   edit.author = "me";
   static_cast<void>(store.edit_request(edit));
   CHECK(check_derived_state(store) == 3);
-  static_cast<void>(store.change_calendar("office", CalendarChange{"Asia/Tokyo", std::nullopt}));
+  static_cast<void>(store.change_calendar(
+      "office", CalendarChange{"Asia/Tokyo", std::nullopt, std::nullopt, true}));
+  CHECK(check_derived_state(store) == 3);
+  // A version from a date (calendar edit --from): only the requests with a clock running, or
+  // stopped or due after it are re-evaluated; the derived state is still the core's evaluation.
+  static_cast<void>(store.change_calendar(
+      "office", CalendarChange{std::nullopt, parse_hours("mon-fri 07:00-12:00"),
+                               parse_day("2026-11-24"), false}));
+  CHECK(check_derived_state(store) == 3);
   static_cast<void>(store.add_holidays("office", {Holiday{2026, 11, 24, "closed"}}));
   PolicyChange change;
   change.reply = hours{1};
