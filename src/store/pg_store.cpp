@@ -2236,6 +2236,9 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
   };
   inline static const std::vector<BackupTable> k_backup_tables = {
       {"calendars", {"id", "$name", "$zone", "$hours", "builtin"}, "id"},
+      {"calendar_versions",
+       {"calendar_id", "$from_day", "$zone", "$hours"},
+       "calendar_id, from_day"},
       {"holidays",
        {"calendar_id", "year", "month", "day", "$name"},
        "calendar_id, year, month, day"},

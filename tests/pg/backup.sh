@@ -8,6 +8,7 @@ export SLATRACK_NOW="2026-11-30 12:00"
 st init; expect_rc 0
 st calendar add office --tz Europe/London --hours "mon-fri 09:00-17:00"; expect_rc 0
 st calendar holiday office 12-25 --name Christmas; expect_rc 0
+st calendar edit office --hours "mon-fri 08:00-16:00" --from 2026-11-16; expect_rc 0
 st sla add std --calendar office --reply 2h --resolve 5bd; expect_rc 0
 st sla set std --priority urgent --reply 1h --from "2026-11-01"; expect_rc 0
 st client add "Acme Ltd" --sla std --owner ann --email ops@acme.example --domain acme.example; expect_rc 0
@@ -31,7 +32,7 @@ file() {
   err=$(cat "$tmp/stderr")
 }
 for args in "export --format jsonl" "list --status all --format csv" "sla show std --format json" \
-  "calendar show office" "client list --format tsv" "show 2 --format json"; do
+  "calendar show office" "calendar show office --format json" "client list --format tsv" "show 2 --format json"; do
   st $args; want=$out
   file $args; expect_rc 0; expect_eq "$out" "$want" "($args on the copy)"
 done
