@@ -1107,10 +1107,12 @@ STORE_CONTRACT("note, assign and edit move no clock", "[store]") {
   static_cast<void>(store.add_event(new_event(id.value, EventKind::reply, k_t0 + hours{1}, now)));
   const auto clocks = [&] {
     const RequestDetail detail = store.request_detail(id);
+    const auto due = [](const std::optional<Instant>& at) {
+      return at ? std::to_string(at->time_since_epoch().count()) : std::string("-");
+    };
     std::string out = fmt::format("{} {} {} {}", to_string(detail.request.status),
                                   detail.request.reply_due.has_value(),
-                                  detail.request.update_due->time_since_epoch().count(),
-                                  detail.request.resolve_due->time_since_epoch().count());
+                                  due(detail.request.update_due), due(detail.request.resolve_due));
     for (const ClockRun& run : detail.clocks) {
       out += fmt::format("; {} {} {} {}", to_string(run.metric), to_string(run.outcome),
                          run.start.time_since_epoch().count(), run.used.count());
