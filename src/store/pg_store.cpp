@@ -11,6 +11,7 @@
 #include "slatrack/evaluate.hpp"
 #include "slatrack/history.hpp"
 #include "slatrack/model.hpp"
+#include "slatrack/request_rules.hpp"
 #include "slatrack/store.hpp"
 #include "slatrack/text.hpp"
 #include "store/pg.hpp"
@@ -93,48 +94,6 @@ void check_holiday(const Holiday& day) {
                             "year)",
                             format_holiday_date(day))};
   }
-}
-
-// The reason of the void events `undo` records: undo passes over them.
-constexpr std::string_view k_undo_reason = "undo";
-
-[[noreturn]] void no_request(RequestId id) {
-  throw Error{ErrorKind::not_found,
-              fmt::format("no request #{}; list them with: slatrack list --status all", id.value)};
-}
-
-[[noreturn]] void void_request_refused(RequestId id) {
-  throw Error{
-      ErrorKind::invalid_input,
-      fmt::format("#{} is void; take it back first with: slatrack unvoid {}", id.value, id.value)};
-}
-
-std::string_view verb_for(EventKind kind) {
-  switch (kind) {
-  case EventKind::message:
-    return "follow up";
-  case EventKind::reply:
-    return "reply to";
-  case EventKind::pause:
-    return "pause";
-  case EventKind::resume:
-    return "resume";
-  case EventKind::resolve:
-    return "resolve";
-  case EventKind::reopen:
-    return "reopen";
-  case EventKind::note:
-    return "add a note to";
-  case EventKind::assign:
-    return "assign";
-  case EventKind::edit:
-    return "edit";
-  case EventKind::void_event:
-    return "void";
-  case EventKind::unvoid:
-    return "unvoid";
-  }
-  return "change";
 }
 
 // The stored form of a request's derived state, compared to tell whether re-evaluation changed it.
@@ -749,18 +708,7 @@ public:
   // ---- requests ----
 
   LogResult log_request(const NewRequest& request) override {
-    if (request.at > request.now) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("the request time {} is in the future (now is {}); give an --at "
-                              "that is not later than now",
-                              iso(request.at), iso(request.now))};
-    }
-    if (blank(request.subject)) {
-      throw Error{ErrorKind::invalid_input, "a request needs a subject"};
-    }
-    if (blank(request.client)) {
-      throw Error{ErrorKind::invalid_input, "a request needs a client"};
-    }
+    check_new_request(request.at, request.now, request.subject, request.client);
     pg::Transaction write(m_db);
     if (request.ref) {
       const pg::Result existing =
@@ -813,53 +761,28 @@ public:
   }
 
   Request add_event(const NewEvent& event) override {
-    if (event.kind == EventKind::edit) {
-      throw Error{ErrorKind::invalid_input, fmt::format("change request #{} with: slatrack edit {}",
-                                                        event.id.value, event.id.value)};
-    }
-    if (event.at > event.now) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("an event cannot be later than now ({} is after {}); give an --at "
-                              "that is not later than now",
-                              iso(event.at), iso(event.now))};
-    }
-    if (event.kind == EventKind::assign && (!event.text || blank(*event.text))) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("assign #{} needs the new assignee", event.id.value)};
-    }
-    if (marks_events(event.kind)) {
-      throw Error{ErrorKind::invalid_input, fmt::format("use: slatrack {} {} [EVENT]",
-                                                        to_string(event.kind), event.id.value)};
-    }
+    check_new_event(event.id, event.kind, event.at, event.now, event.text);
     pg::Transaction write(m_db);
     const pg::Result row = m_db.query(
         "SELECT r.received_at, r.voided_by, c.name FROM requests r JOIN clients c ON c.id = "
         "r.client_id WHERE r.id = $1",
         {pg::value(event.id.value)});
     if (row.rows() == 0) {
-      no_request(event.id);
+      throw no_request(event.id);
     }
     if (!row.is_null(0, 1)) {
-      void_request_refused(event.id);
+      throw request_is_void(event.id);
     }
-    // No event before the request's first message (see the SQLite store).
-    if (to_db(event.at) < row.integer(0, 0)) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("cannot {} #{}: {}", verb_for(event.kind), event.id.value,
-                              describe(Conflict::before_first_message))};
-    }
+    check_after_first_message(event.id, event.kind, event.at, to_instant(row.integer(0, 0)));
     std::string author = event.author;
     if (author.empty() && event.kind == EventKind::message) {
       author = row.text(0, 2);
     }
     RulesCache rules;
     // Events that already had no effect (a void can leave some) are not this event's fault.
-    std::vector<std::int64_t> before;
+    std::vector<Rejection> before;
     if (moves_clocks(event.kind)) {
-      for (const Rejection& rejection :
-           evaluate_stored(event.id.value, rules).evaluation.rejections) {
-        before.push_back(rejection.seq);
-      }
+      before = evaluate_stored(event.id.value, rules).evaluation.rejections;
     }
     const std::int64_t seq = insert_event(event.id, event.kind, event.at, author, event.text,
                                           event.now, recorder_of(event.recorder, author))
@@ -868,27 +791,17 @@ public:
       update_assignee(event.id.value);
     }
     if (moves_clocks(event.kind)) {
-      std::vector<Rejection> rejections = reevaluate(event.id.value, rules).rejections;
-      std::erase_if(rejections, [&before](const Rejection& rejection) {
-        return std::find(before.begin(), before.end(), rejection.seq) != before.end();
-      });
-      for (const Rejection& rejection : rejections) {
-        if (rejection.seq == seq) {
-          throw Error{ErrorKind::invalid_input,
-                      fmt::format("cannot {} #{}: {}", verb_for(event.kind), event.id.value,
-                                  describe(rejection.conflict))};
-        }
-      }
-      if (!rejections.empty()) {
-        const pg::Result later = m_db.query("SELECT kind, at FROM events WHERE id = $1",
-                                            {pg::value(rejections.front().seq)});
-        throw Error{ErrorKind::invalid_input,
-                    fmt::format("cannot {} #{} at that time: the {} at {} would then be impossible "
-                                "({}); enter events so that each can happen",
-                                verb_for(event.kind), event.id.value, later.text(0, 0),
-                                iso(to_instant(later.integer(0, 1))),
-                                describe(rejections.front().conflict))};
-      }
+      check_event_fits(event.id, event.kind, seq, before,
+                       reevaluate(event.id.value, rules).rejections, [this](std::int64_t id) {
+                         const pg::Result stored = m_db.query(
+                             "SELECT kind, at FROM events WHERE id = $1", {pg::value(id)});
+                         if (stored.rows() == 0) {
+                           throw Error{ErrorKind::internal, fmt::format("event {} vanished", id)};
+                         }
+                         return std::pair{from_db(event_kind_from(stored.text(0, 0)), "event",
+                                                  stored.text(0, 0)),
+                                          to_instant(stored.integer(0, 1))};
+                       });
     }
     Request result = load_request(event.id);
     write.commit();
@@ -904,30 +817,28 @@ public:
         "policies p ON p.id = r.policy_id WHERE r.id = $1",
         {pg::value(edit.id.value)});
     if (found.rows() == 0) {
-      no_request(edit.id);
+      throw no_request(edit.id);
     }
     if (!found.is_null(0, 8)) {
-      void_request_refused(edit.id);
+      throw request_is_void(edit.id);
     }
     std::int64_t client_id = found.integer(0, 0);
-    std::string client_name = found.text(0, 1);
-    std::string subject = found.text(0, 2);
-    std::string channel = found.text(0, 3);
-    std::string priority = found.text(0, 4);
     std::int64_t row_policy_id = found.integer(0, 5);
-    std::string row_policy = found.text(0, 6);
-    std::optional<std::string> row_ref = found.optional_text(0, 7);
-    std::vector<std::string> changes;
-    if (edit.subject && *edit.subject != subject) {
-      if (blank(*edit.subject)) {
-        throw Error{ErrorKind::invalid_input, "a request needs a subject"};
-      }
-      changes.push_back(fmt::format("subject: \"{}\" -> \"{}\"", subject, *edit.subject));
-      subject = *edit.subject;
+    const EditedFields before{
+        found.text(0, 2),
+        found.text(0, 1),
+        from_db(channel_from(found.text(0, 3)), "channel", found.text(0, 3)),
+        from_db(priority_from(found.text(0, 4)), "priority", found.text(0, 4)),
+        found.text(0, 6),
+        found.optional_text(0, 7)};
+    EditedFields after = before;
+    if (edit.subject && *edit.subject != before.subject) {
+      check_subject(*edit.subject);
+      after.subject = *edit.subject;
     }
     std::optional<std::int64_t> policy_id;
     std::string policy_name;
-    std::optional<std::optional<std::string>> assignee; // set: the new assignee (or nobody)
+    std::optional<std::pair<std::optional<std::string>, std::optional<std::string>>> assignee;
     if (edit.client) {
       const std::optional<ClientRow> client = short_client_row(*edit.client);
       if (!client) {
@@ -935,18 +846,13 @@ public:
                   fmt::format("add it with: slatrack client add {}", shell_word(*edit.client)));
       }
       if (client->id != client_id) {
-        changes.push_back(fmt::format("client: {} -> {}", client_name, client->name));
-        // The old client's owner, unless someone assigned the request by hand, gives way to the
-        // new client's owner.
-        if (found.text(0, 11) != "t" && found.optional_text(0, 9) == found.optional_text(0, 10)
-            && found.optional_text(0, 9) != client->owner) {
-          changes.push_back(fmt::format("assignee: {} -> {}",
-                                        found.optional_text(0, 9).value_or("none"),
-                                        client->owner.value_or("none")));
-          assignee = client->owner;
+        const std::optional<std::string> current = found.optional_text(0, 9);
+        if (const std::optional<std::optional<std::string>> next = assignee_after_move(
+                current, found.optional_text(0, 10), client->owner, found.text(0, 11) == "t")) {
+          assignee.emplace(current, *next);
         }
         client_id = client->id;
-        client_name = client->name;
+        after.client = client->name;
         if (!edit.policy) {
           policy_id = client->policy_id;
           policy_name = load_policy(client->policy_id).policy.name;
@@ -958,46 +864,38 @@ public:
       policy_id = policy.id;
       policy_name = policy.name;
     }
-    if (edit.channel && to_string(*edit.channel) != channel) {
-      changes.push_back(fmt::format("channel: {} -> {}", channel, to_string(*edit.channel)));
-      channel = to_string(*edit.channel);
+    if (edit.channel) {
+      after.channel = *edit.channel;
     }
-    if (edit.priority && to_string(*edit.priority) != priority) {
-      changes.push_back(fmt::format("priority: {} -> {}", priority, to_string(*edit.priority)));
-      priority = to_string(*edit.priority);
+    if (edit.priority) {
+      after.priority = *edit.priority;
     }
     if (policy_id && *policy_id != row_policy_id) {
-      changes.push_back(fmt::format("sla: {} -> {}", row_policy, policy_name));
       row_policy_id = *policy_id;
+      after.policy = policy_name;
     }
-    if (edit.ref && non_empty(edit.ref) != row_ref) {
-      const std::optional<std::string> ref = non_empty(edit.ref);
-      if (ref) {
+    if (edit.ref && non_empty(edit.ref) != before.ref) {
+      after.ref = non_empty(edit.ref);
+      if (after.ref) {
         const pg::Result other =
-            m_db.query("SELECT id FROM requests WHERE ref = $1", {pg::value(*ref)});
+            m_db.query("SELECT id FROM requests WHERE ref = $1", {pg::value(*after.ref)});
         if (other.rows() > 0 && other.integer(0, 0) != edit.id.value) {
-          throw Error{ErrorKind::invalid_input,
-                      fmt::format("ref \"{}\" is already used by #{}", *ref, other.integer(0, 0))};
+          throw ref_in_use(*after.ref, RequestId{other.integer(0, 0)});
         }
       }
-      changes.push_back(
-          fmt::format("ref: {} -> {}", row_ref.value_or("none"), ref.value_or("none")));
-      row_ref = ref;
     }
+    const std::string changes = edit_text(before, after, assignee);
     if (!changes.empty()) {
       m_db.query("UPDATE requests SET client_id = $1, subject = $2, channel = $3, priority = $4, "
                  "policy_id = $5, ref = $6 WHERE id = $7",
-                 {pg::value(client_id), pg::value(subject), pg::value(channel), pg::value(priority),
-                  pg::value(row_policy_id), pg::value(row_ref), pg::value(edit.id.value)});
+                 {pg::value(client_id), pg::value(after.subject),
+                  pg::value(to_string(after.channel)), pg::value(to_string(after.priority)),
+                  pg::value(row_policy_id), pg::value(after.ref), pg::value(edit.id.value)});
       if (assignee) {
         m_db.query("UPDATE requests SET assignee = $1 WHERE id = $2",
-                   {pg::value(*assignee), pg::value(edit.id.value)});
+                   {pg::value(assignee->second), pg::value(edit.id.value)});
       }
-      std::string text;
-      for (const std::string& change : changes) {
-        text += (text.empty() ? "" : "; ") + change;
-      }
-      static_cast<void>(insert_event(edit.id, EventKind::edit, edit.now, edit.author, text,
+      static_cast<void>(insert_event(edit.id, EventKind::edit, edit.now, edit.author, changes,
                                      edit.now, recorder_of(edit.recorder, edit.author)));
       RulesCache rules;
       static_cast<void>(reevaluate(edit.id.value, rules));
@@ -1015,56 +913,28 @@ public:
     const pg::Result request =
         m_db.query("SELECT voided_by FROM requests WHERE id = $1", {pg::value(id)});
     if (request.rows() == 0) {
-      no_request(change.id);
+      throw no_request(change.id);
     }
     const std::optional<std::int64_t> request_void = request.optional_integer(0, 0);
     std::int64_t target = k_whole_request;
     if (change.event) {
       if (request_void) {
-        void_request_refused(change.id);
+        throw request_is_void(change.id);
       }
       const std::int64_t number = *change.event;
       const pg::Result rows =
           m_db.query(fmt::format("SELECT {} FROM events WHERE request_id = $1 AND number = $2",
                                  store::k_event_columns),
                      {pg::value(id), pg::value(number)});
-      if (rows.rows() == 0) {
-        throw Error{ErrorKind::not_found,
-                    fmt::format("#{} has no event {}; see its events with: slatrack show {}", id,
-                                number, id)};
+      std::optional<MarkedEvent> found;
+      if (rows.rows() > 0) {
+        const Event event = read_event(rows, 0);
+        found = MarkedEvent{event.kind, event.voided_by};
       }
-      const Event found = read_event(rows, 0);
-      if (!change.restore && number == 1) {
-        throw Error{ErrorKind::invalid_input,
-                    fmt::format("event 1 of #{} is the request itself; void the whole request "
-                                "with: slatrack void {}",
-                                id, id)};
-      }
-      if (!change.restore && found.kind == EventKind::edit) {
-        throw Error{ErrorKind::invalid_input,
-                    fmt::format("event {} of #{} is an edit, which cannot be voided; change the "
-                                "request back with: slatrack edit {}",
-                                number, id, id)};
-      }
-      if (!change.restore && found.voided_by) {
-        throw Error{ErrorKind::invalid_input,
-                    fmt::format("event {} of #{} is already void (by event {}); take it back "
-                                "with: slatrack unvoid {} {}",
-                                number, id, *found.voided_by, id, number)};
-      }
-      if (change.restore && !found.voided_by) {
-        throw Error{ErrorKind::invalid_input,
-                    fmt::format("event {} of #{} is not void; nothing to take back", number, id)};
-      }
+      check_void_event(change.id, number, found, change.restore);
       target = number;
-    } else if (!change.restore && request_void) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("#{} is already void (by event {}); take it back with: slatrack "
-                              "unvoid {}",
-                              id, *request_void, id)};
-    } else if (change.restore && !request_void) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("#{} is not void; nothing to take back", id)};
+    } else {
+      check_void_request(change.id, request_void, change.restore);
     }
     mark(change.id, change.restore ? EventKind::unvoid : EventKind::void_event, target,
          change.reason, change.recorder, change.now);
@@ -1099,9 +969,7 @@ public:
       }
     }
     if (!found) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("nothing to undo: {} recorded nothing in {} that still counts",
-                              change.recorder, m_db.location())};
+      throw nothing_to_undo(change.recorder, m_db.location());
     }
     UndoResult result;
     result.id = found->first;
@@ -1123,19 +991,16 @@ public:
   }
 
   RequestDetail merge(const MergeChange& change) override {
-    if (change.id == change.into) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("cannot merge #{} into itself; name two requests", change.id.value)};
-    }
+    check_merge(change.id, change.into);
     pg::Transaction write(m_db);
     for (const RequestId id : {change.id, change.into}) {
       const pg::Result row =
           m_db.query("SELECT voided_by FROM requests WHERE id = $1", {pg::value(id.value)});
       if (row.rows() == 0) {
-        no_request(id);
+        throw no_request(id);
       }
       if (!row.is_null(0, 0)) {
-        void_request_refused(id);
+        throw request_is_void(id);
       }
     }
     std::vector<Event> events;
@@ -1156,8 +1021,8 @@ public:
     RulesCache rules;
     static_cast<void>(reevaluate(change.into.value, rules));
     static_cast<void>(insert_event(change.id, EventKind::void_event, change.now, change.recorder,
-                                   fmt::format("merged into #{}", change.into.value), change.now,
-                                   change.recorder, k_whole_request));
+                                   merged_into_text(change.into), change.now, change.recorder,
+                                   k_whole_request));
     static_cast<void>(reevaluate(change.id.value, rules));
     RequestDetail out = detail(change.into);
     write.commit();
@@ -1934,7 +1799,7 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
     const pg::Result row =
         m_db.query(std::string(store::k_request_select) + "WHERE r.id = $1", {pg::value(id.value)});
     if (row.rows() == 0) {
-      no_request(id);
+      throw no_request(id);
     }
     return read_request(row, 0);
   }
@@ -2108,7 +1973,7 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
         "requests WHERE id = $1",
         {pg::value(id)});
     if (row.rows() == 0) {
-      no_request(RequestId{id});
+      throw no_request(RequestId{id});
     }
     out.policy_id = row.integer(0, 0);
     const std::string priority = row.text(0, 1);
