@@ -23,17 +23,13 @@
 #include "system/zone_files.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <date/date.h>
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <limits>
 #include <map>
 #include <memory>
 #include <string>
 #include <tuple>
-#include <unistd.h>
 #include <utility>
 
 namespace slatrack {
@@ -1328,24 +1324,7 @@ public:
   // `backup` of a file gives, opened by slatrack as a database file. Nothing is left behind when
   // it fails.
   void backup(const std::string& path) override {
-    if (path.empty()) {
-      throw Error{ErrorKind::invalid_input, "no backup file given; name a new file"};
-    }
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-      const int error = errno;
-      if (error == EEXIST) {
-        throw Error{ErrorKind::invalid_input,
-                    fmt::format("{} exists; a backup never overwrites a file: remove it first or "
-                                "name a new file",
-                                path)};
-      }
-      throw Error{ErrorKind::storage,
-                  fmt::format("cannot create {}: {}; check the directory's permissions or name "
-                              "another file",
-                              path, std::strerror(error))};
-    }
-    ::close(fd);
+    store::create_backup_file(path);
     try {
       sqlite::Database target = store::open_database(path, OpenMode::create);
       pg::Transaction snapshot(m_db, pg::Transaction::Mode::read);
@@ -1360,9 +1339,7 @@ public:
       write.commit();
       snapshot.commit();
     } catch (...) {
-      for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
-        static_cast<void>(::unlink((path + suffix).c_str()));
-      }
+      store::remove_backup(path);
       throw;
     }
   }

@@ -691,14 +691,34 @@ private:
 // The pages copied per backup step: small enough to retry cheaply on a busy destination.
 constexpr int k_backup_pages_per_step = 1024;
 
-// Removes a partly written backup and what SQLite may have left beside it.
+} // namespace
+
 void remove_backup(const std::string& path) {
   for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
     static_cast<void>(::unlink((path + suffix).c_str()));
   }
 }
 
-} // namespace
+void create_backup_file(const std::string& path) {
+  if (path.empty()) {
+    throw Error{ErrorKind::invalid_input, "no backup file given; name a new file"};
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    const int error = errno;
+    if (error == EEXIST) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("{} exists; a backup never overwrites a file: remove it first or "
+                              "name a new file",
+                              path)};
+    }
+    throw Error{ErrorKind::storage,
+                fmt::format("cannot create {}: {}; check the directory's permissions or name "
+                            "another file",
+                            path, std::strerror(error))};
+  }
+  ::close(fd);
+}
 
 VersionedHistory evaluate_versioned(std::span<const RecordedEvent> events, Priority priority,
                                     std::int64_t policy_id, Instant received,
@@ -786,24 +806,7 @@ std::unique_ptr<BulkImport> start_bulk_import(sqlite::Database& db, StatementSou
 }
 
 void backup_database(sqlite::Database& source, const std::string& path) {
-  if (path.empty()) {
-    throw Error{ErrorKind::invalid_input, "no backup file given; name a new file"};
-  }
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) {
-    const int error = errno;
-    if (error == EEXIST) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("{} exists; a backup never overwrites a file: remove it first or "
-                              "name a new file",
-                              path)};
-    }
-    throw Error{ErrorKind::storage,
-                fmt::format("cannot create {}: {}; check the directory's permissions or name "
-                            "another file",
-                            path, std::strerror(error))};
-  }
-  ::close(fd);
+  create_backup_file(path);
   try {
     sqlite::Database target(path,
                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE);

@@ -63,6 +63,12 @@ void export_requests(const StatementSource& statements, const RulesSource& rules
 start_bulk_import(sqlite::Database& db, StatementSource statements, RulesSource rules,
                   std::int64_t expected, const ImportOptions& options);
 
+// Creates the empty file of a backup (mode 0600; never an existing one): Error{invalid_input} when
+// `path` is empty or exists, Error{storage} when it cannot be created.
+void create_backup_file(const std::string& path);
+// Removes a partly written backup and what SQLite may have left beside it.
+void remove_backup(const std::string& path);
+
 // Copies `source` to a new file `path` (created 0600, never overwritten) with SQLite's online
 // backup API, from one read snapshot of the source.
 void backup_database(sqlite::Database& source, const std::string& path);
