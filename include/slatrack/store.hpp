@@ -192,6 +192,13 @@ struct RuleEffect {
   }
 };
 
+// What `copy DEST` copied.
+struct CopyResult {
+  std::string to;            // DEST as it may be shown (a URL without its password)
+  std::int64_t requests = 0; // requests copied
+  std::int64_t rows = 0;     // rows of every table copied
+};
+
 class Store {
 public:
   Store() = default;
@@ -334,6 +341,15 @@ public:
   // Throws Error{invalid_input} when `path` exists, Error{storage} when it cannot be written (then
   // no file is left behind).
   virtual void backup(const std::string& path) = 0;
+  // `copy DEST`: the whole store (rules with their versions, clients with their addresses,
+  // requests, events, void marks, merges, what `overdue --new` told, the messages `mail` recorded),
+  // read in one snapshot while others may go on writing, into `dest`: a database file (created,
+  // mode 0600, when missing) or a team database URL, migrated to this schema first, that holds no
+  // requests and no rules of its own (new, or just made by `init`), in one write transaction.
+  // Throws Error{invalid_input} when `dest` holds anything of its own (then nothing is written),
+  // Error{storage} when it cannot be opened or written (then nothing is written, and a file the
+  // copy created is removed).
+  virtual CopyResult copy_to(const std::string& dest) = 0;
 
   // Verifies the stored data without writing: the backend's own integrity checks (SQLite: PRAGMA
   // integrity_check and foreign_key_check), and every request's stored derived state (times, due

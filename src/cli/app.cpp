@@ -439,6 +439,11 @@ void build_transfer(Tree& tree, CLI::App& app) {
        [&tree](Context& context) { return run_backup(context, tree.name); })
       ->add_option("FILE", tree.name, "A new file (never overwritten)")
       ->required();
+  leaf(tree, app, "copy", "The whole database into an empty DEST: a file or a postgresql:// URL",
+       [&tree](Context& context) { return run_copy(context, tree.name); })
+      ->add_option("DEST", tree.name,
+                   "A new file, or an empty database: new, or just made by slatrack init")
+      ->required();
 }
 
 // Refuses, before any command runs, arguments that are not UTF-8, too long, or hold control
@@ -709,10 +714,10 @@ std::string command_path(CLI::App& app) {
 // reads never creates one and reads one that cannot be written (SPEC "Output"); `overdue --new`
 // remembers what it shows, so it writes, but never creates one either.
 OpenMode open_mode(std::string_view path, const Tree& tree) {
-  constexpr std::array<std::string_view, 16> readers{
-      "list",     "show",     "explain",     "overdue",       "report",        "statement",
-      "export",   "check",    "backup",      "calendar list", "calendar show", "calendar due",
-      "sla list", "sla show", "client list", "client show"};
+  constexpr std::array<std::string_view, 17> readers{
+      "list",         "show",     "explain",  "overdue",     "report",        "statement",
+      "export",       "check",    "backup",   "copy",        "calendar list", "calendar show",
+      "calendar due", "sla list", "sla show", "client list", "client show"};
   path.remove_prefix(std::min(path.size(), std::string_view{"slatrack "}.size()));
   if (path == "overdue" && tree.overdue.only_new) {
     return OpenMode::write;

@@ -93,7 +93,7 @@ std::string positional_kind(const std::vector<std::string>& path, const OptionSp
   if (name == "ID") {
     return leaf == "reopen" ? "resolved" : "open";
   }
-  if (name == "FILE") {
+  if (name == "FILE" || name == "DEST") {
     return "file";
   }
   if (name == "SHELL") {

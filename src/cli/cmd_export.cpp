@@ -1,9 +1,12 @@
-// export and backup: the whole database out, as data (export) or as a file (backup). Export
-// streams: each request is printed as the store reads it, so memory does not grow with the
-// database. Its jsonl form is what import reads back; its csv/tsv form is import's "events form".
+// export, backup and copy: the whole database out, as data (export), as a file (backup) or into
+// another database (copy). Export streams: each request is printed as the store reads it, so
+// memory does not grow with the database. Its jsonl form is what import reads back; its csv/tsv
+// form is import's "events form".
 #include "cli/commands.hpp"
 #include "cli/json_writer.hpp"
 #include "cli/records.hpp"
+#include "slatrack/error.hpp"
+#include "store/pg_store.hpp"
 
 #include <filesystem>
 #include <fmt/format.h>
@@ -203,6 +206,34 @@ int run_backup(Context& context, const std::string& file) {
                Record{{"database", store.location()},
                       {"backup", file},
                       {"bytes", error ? Value{} : Value{static_cast<std::int64_t>(size)}}},
+               {});
+  return 0;
+}
+
+int run_copy(Context& context, const std::string& dest) {
+  // A password on the command line is in every user's `ps` and in the shell's history (as --db).
+  if (is_team_database(dest) && team_url_has_password(dest)) {
+    throw Error{ErrorKind::usage,
+                "the DEST URL holds a password, which every user of this machine can read (ps); "
+                "put it in ~/.pgpass (mode 0600, a line HOST:PORT:DBNAME:USER:PASSWORD) and give "
+                "the URL without it"};
+  }
+  Store& store = context.store();
+  const CopyResult copied = store.copy_to(dest);
+  if (context.quiet()) {
+    return 0;
+  }
+  if (context.format() == Format::table) {
+    write_text(context.out(), fmt::format("Copied {} {} from {} to {}\n", copied.requests,
+                                          copied.requests == 1 ? "request" : "requests",
+                                          store.location(), copied.to));
+    return 0;
+  }
+  write_record(context.out(), context.style(),
+               Record{{"database", store.location()},
+                      {"copy", copied.to},
+                      {"requests", copied.requests},
+                      {"rows", copied.rows}},
                {});
   return 0;
 }

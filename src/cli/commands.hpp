@@ -194,6 +194,8 @@ int run_export(Context& context);
 int run_import(Context& context, const ImportFileOptions& options);
 // A consistent copy of the database in a new file (mode 0600).
 int run_backup(Context& context, const std::string& file);
+// The whole database into `dest`, an empty database file or team database (Store::copy_to).
+int run_copy(Context& context, const std::string& dest);
 
 // mail (docs/mail.md): one message on stdin, or every message of a Maildir, recorded as a
 // request, a follow-up, our reply or a note, or left alone; silent on success.

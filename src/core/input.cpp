@@ -64,8 +64,8 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
 }
 
 ArgumentKind argument_kind(std::string_view name) {
-  constexpr std::array<std::string_view, 7> paths{"--db",   "FILE", "PATH",     "--output",
-                                                  "--file", "DIR",  "--maildir"};
+  constexpr std::array<std::string_view, 8> paths{"--db",   "FILE", "PATH",      "--output",
+                                                  "--file", "DIR",  "--maildir", "DEST"};
   constexpr std::array<std::string_view, 7> texts{"SUBJECT", "--subject", "--message", "-m",
                                                   "--note",  "TEXT",      "--name"};
   for (const std::string_view path : paths) {

@@ -3,6 +3,7 @@
 #include "slatrack/error.hpp"
 
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <dlfcn.h>
@@ -39,10 +40,14 @@ public:
     load(PQexecParams, "PQexecParams");
     load(PQfinish, "PQfinish");
     load(PQfreemem, "PQfreemem");
+    load(PQgetCopyData, "PQgetCopyData");
     load(PQgetisnull, "PQgetisnull");
     load(PQgetlength, "PQgetlength");
+    load(PQgetResult, "PQgetResult");
     load(PQgetvalue, "PQgetvalue");
     load(PQntuples, "PQntuples");
+    load(PQputCopyData, "PQputCopyData");
+    load(PQputCopyEnd, "PQputCopyEnd");
     load(PQresultErrorField, "PQresultErrorField");
     load(PQresultStatus, "PQresultStatus");
     load(PQsetNoticeProcessor, "PQsetNoticeProcessor");
@@ -63,10 +68,14 @@ public:
   decltype(&::PQexecParams) PQexecParams = nullptr;
   decltype(&::PQfinish) PQfinish = nullptr;
   decltype(&::PQfreemem) PQfreemem = nullptr;
+  decltype(&::PQgetCopyData) PQgetCopyData = nullptr;
   decltype(&::PQgetisnull) PQgetisnull = nullptr;
   decltype(&::PQgetlength) PQgetlength = nullptr;
+  decltype(&::PQgetResult) PQgetResult = nullptr;
   decltype(&::PQgetvalue) PQgetvalue = nullptr;
   decltype(&::PQntuples) PQntuples = nullptr;
+  decltype(&::PQputCopyData) PQputCopyData = nullptr;
+  decltype(&::PQputCopyEnd) PQputCopyEnd = nullptr;
   decltype(&::PQresultErrorField) PQresultErrorField = nullptr;
   decltype(&::PQresultStatus) PQresultStatus = nullptr;
   decltype(&::PQsetNoticeProcessor) PQsetNoticeProcessor = nullptr;
@@ -447,6 +456,199 @@ void Connection::fail(std::string_view operation, const pg_result* result) const
                             m_location, message)};
   }
   throw Error{ErrorKind::storage, fmt::format("{}: {} ({})", operation, message, m_location)};
+}
+
+void Connection::copy_out(std::string_view sql, std::string_view operation,
+                          const std::function<void(std::string_view)>& row) {
+  const std::string text(sql);
+  {
+    const Result started{libpq().PQexec(m_conn, text.c_str())};
+    if (started.get() == nullptr || libpq().PQresultStatus(started.get()) != PGRES_COPY_OUT) {
+      fail(operation, started.get());
+    }
+  }
+  for (;;) {
+    char* data = nullptr;
+    const int size = libpq().PQgetCopyData(m_conn, &data, /*async=*/0);
+    if (size < 0) {
+      break;
+    }
+    const std::unique_ptr<char, void (*)(void*)> owned(data, libpq().PQfreemem);
+    std::string_view line(data, static_cast<std::size_t>(size));
+    if (line.ends_with('\n')) {
+      line.remove_suffix(1);
+    }
+    row(line);
+  }
+  // The copy's own result, then the end of the results.
+  bool failed = false;
+  Result last{nullptr};
+  while (pg_result* next = libpq().PQgetResult(m_conn)) {
+    Result result{next};
+    if (!failed && libpq().PQresultStatus(next) != PGRES_COMMAND_OK) {
+      failed = true;
+      last = std::move(result);
+    }
+  }
+  if (failed) {
+    fail(operation, last.get());
+  }
+}
+
+// ---- CopyIn ----
+
+namespace {
+
+// How much a CopyIn gathers before sending it.
+constexpr std::size_t k_copy_chunk = 256 * 1024;
+
+} // namespace
+
+CopyIn::CopyIn(Connection& connection, std::string_view sql, std::string_view operation)
+    : m_connection(connection), m_operation(operation) {
+  const std::string text(sql);
+  const Result started{libpq().PQexec(m_connection.get(), text.c_str())};
+  if (started.get() == nullptr || libpq().PQresultStatus(started.get()) != PGRES_COPY_IN) {
+    m_connection.fail(m_operation, started.get());
+  }
+  m_buffer.reserve(k_copy_chunk + 4096);
+}
+
+CopyIn::~CopyIn() {
+  if (m_done) {
+    return;
+  }
+  // Abandoned (an exception): the server discards the rows and fails the COPY; the transaction
+  // around it rolls back. Errors ignored: the connection may be gone.
+  if (libpq().PQputCopyEnd(m_connection.get(), "abandoned by slatrack") == 1) {
+    while (pg_result* next = libpq().PQgetResult(m_connection.get())) {
+      Result{next};
+    }
+  }
+}
+
+void CopyIn::flush() {
+  if (m_buffer.empty()) {
+    return;
+  }
+  if (libpq().PQputCopyData(m_connection.get(), m_buffer.data(), static_cast<int>(m_buffer.size()))
+      != 1) {
+    m_connection.fail(m_operation, nullptr);
+  }
+  m_buffer.clear();
+}
+
+void CopyIn::sent() {
+  if (m_buffer.size() >= k_copy_chunk) {
+    flush();
+  }
+}
+
+void CopyIn::end() {
+  flush();
+  m_done = true;
+  if (libpq().PQputCopyEnd(m_connection.get(), nullptr) != 1) {
+    m_connection.fail(m_operation, nullptr);
+  }
+  bool failed = false;
+  Result last{nullptr};
+  while (pg_result* next = libpq().PQgetResult(m_connection.get())) {
+    Result result{next};
+    if (!failed && libpq().PQresultStatus(next) != PGRES_COMMAND_OK) {
+      failed = true;
+      last = std::move(result);
+    }
+  }
+  if (failed) {
+    m_connection.fail(m_operation, last.get());
+  }
+}
+
+void append_copy_text(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    switch (c) {
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    default:
+      out += c;
+    }
+  }
+}
+
+bool read_copy_field(std::string_view row, std::size_t& at, std::string& out) {
+  out.clear();
+  std::size_t end = row.find('\t', at);
+  if (end == std::string_view::npos) {
+    end = row.size();
+  }
+  const std::string_view field = row.substr(at, end - at);
+  at = end + 1;
+  if (field == "\\N") {
+    return false;
+  }
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    const char c = field[i];
+    if (c != '\\' || i + 1 == field.size()) {
+      out += c;
+      continue;
+    }
+    const char next = field[++i];
+    switch (next) {
+    case 'b':
+      out += '\b';
+      break;
+    case 'f':
+      out += '\f';
+      break;
+    case 'n':
+      out += '\n';
+      break;
+    case 'r':
+      out += '\r';
+      break;
+    case 't':
+      out += '\t';
+      break;
+    case 'v':
+      out += '\v';
+      break;
+    case 'x': {
+      int value = 0;
+      int digits = 0;
+      while (digits < 2 && i + 1 < field.size()
+             && std::isxdigit(static_cast<unsigned char>(field[i + 1])) != 0) {
+        const char h = field[++i];
+        value = value * 16 + (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+        ++digits;
+      }
+      out += static_cast<char>(value);
+      break;
+    }
+    default:
+      if (next >= '0' && next <= '7') {
+        int value = next - '0';
+        for (int digits = 1;
+             digits < 3 && i + 1 < field.size() && field[i + 1] >= '0' && field[i + 1] <= '7';
+             ++digits) {
+          value = value * 8 + (field[++i] - '0');
+        }
+        out += static_cast<char>(value);
+      } else {
+        out += next; // \\ and any other character stand for themselves
+      }
+    }
+  }
+  return true;
 }
 
 // ---- Transaction ----

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -117,6 +118,12 @@ public:
   // Whether a transaction is open.
   [[nodiscard]] bool in_transaction() const;
 
+  // Runs `sql`, a `COPY ... TO STDOUT` in text format, and passes each row it sends to `row` as
+  // it comes (without its newline): memory does not grow with the rows. Throws Error{storage}
+  // naming `operation`.
+  void copy_out(std::string_view sql, std::string_view operation,
+                const std::function<void(std::string_view)>& row);
+
   // Throws the Error{storage} for `result` (null: the connection's own error) of `operation`.
   [[noreturn]] void fail(std::string_view operation, const pg_result* result) const;
 
@@ -124,6 +131,44 @@ private:
   pg_conn* m_conn = nullptr;
   std::string m_location;
 };
+
+// One `COPY ... FROM STDIN`: rows in PostgreSQL's text format are appended with put() and sent in
+// large pieces, with no round trip per row; end() finishes it and reports what the server made of
+// them. Destroyed before end(), the copy is abandoned (the server discards it). Not movable.
+class CopyIn {
+public:
+  // Starts `sql` (a COPY ... FROM STDIN). Throws Error{storage} naming `operation`.
+  CopyIn(Connection& connection, std::string_view sql, std::string_view operation);
+  CopyIn(const CopyIn&) = delete;
+  CopyIn& operator=(const CopyIn&) = delete;
+  CopyIn(CopyIn&&) = delete;
+  CopyIn& operator=(CopyIn&&) = delete;
+  ~CopyIn();
+
+  // The buffer rows are appended to (each ending with '\n'); call sent() after appending.
+  [[nodiscard]] std::string& buffer() noexcept {
+    return m_buffer;
+  }
+  // Sends the buffer once it holds enough. Throws Error{storage}.
+  void sent();
+  // Sends what is left and ends the copy. Throws Error{storage} (a row the table refused).
+  void end();
+
+private:
+  void flush();
+
+  Connection& m_connection;
+  std::string m_operation;
+  std::string m_buffer;
+  bool m_done = false;
+};
+
+// Appends `text` to `out` escaped for PostgreSQL's COPY text format (backslash, tab, newline,
+// carriage return).
+void append_copy_text(std::string& out, std::string_view text);
+// Reads the field of a COPY text row that starts at `at`, into `out` (unescaped); returns false
+// for NULL (\N). `at` moves past the field and its tab.
+bool read_copy_field(std::string_view row, std::size_t& at, std::string& out);
 
 // A transaction: for writing, BEGIN then the advisory lock k_write_lock (waiting up to the lock
 // timeout), so writers take turns as on SQLite and numbers have no gaps; for reading, one

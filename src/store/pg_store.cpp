@@ -18,6 +18,7 @@
 #include "store/pg_schema.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
+#include "store/tables.hpp"
 #include "store/transfer.hpp"
 #include "store/values.hpp"
 #include "system/zone_files.hpp"
@@ -1329,19 +1330,20 @@ public:
       sqlite::Database target = store::open_database(path, OpenMode::create);
       pg::Transaction snapshot(m_db, pg::Transaction::Mode::read);
       sqlite::Transaction write(target);
-      // The built-ins come with the rows of the team database.
-      target.exec("DELETE FROM policy_targets; DELETE FROM policy_versions; DELETE FROM policies; "
-                  "DELETE FROM calendars",
-                  "emptying the backup");
-      for (const BackupTable& table : k_backup_tables) {
-        copy_table(target, table);
-      }
+      store::copy_tables(*store::pg_table_reader(m_db), *store::sqlite_table_writer(target));
       write.commit();
       snapshot.commit();
     } catch (...) {
       store::remove_backup(path);
       throw;
     }
+  }
+  // `copy DEST`: every table read in one REPEATABLE READ snapshot (store/tables.hpp).
+  CopyResult copy_to(const std::string& dest) override {
+    pg::Transaction snapshot(m_db, pg::Transaction::Mode::read);
+    CopyResult out = store::copy_into(*store::pg_table_reader(m_db), dest);
+    snapshot.commit();
+    return out;
   }
   // The server keeps its own pages and foreign keys whole; what check verifies here is the
   // derived state of every request against a fresh evaluation of its events (as on a file, the
@@ -2067,78 +2069,6 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
       }
     }
     return out;
-  }
-
-  // A table copied by backup: its columns, those holding text marked with '$' (the others are
-  // integers), in the order of its primary key.
-  struct BackupTable {
-    std::string_view name;
-    std::vector<std::string_view> columns;
-    std::string_view order;
-  };
-  inline static const std::vector<BackupTable> k_backup_tables = {
-      {"calendars", {"id", "$name", "$zone", "$hours", "builtin"}, "id"},
-      {"calendar_versions",
-       {"calendar_id", "$from_day", "$zone", "$hours"},
-       "calendar_id, from_day"},
-      {"holidays",
-       {"calendar_id", "year", "month", "day", "$name"},
-       "calendar_id, year, month, day"},
-      {"policies", {"id", "$name", "calendar_id", "builtin"}, "id"},
-      {"policy_versions", {"id", "policy_id", "from_at", "calendar_id"}, "id"},
-      {"policy_targets",
-       {"version_id", "$priority", "reply_s", "update_s", "resolve_s"},
-       "version_id, priority"},
-      {"clients", {"id", "$name", "policy_id", "$owner", "$note", "created_at"}, "id"},
-      {"client_addresses", {"$kind", "$address", "client_id"}, "kind, address"},
-      {"requests",
-       {"id",          "client_id",    "$subject",      "$channel",
-        "$priority",   "$assignee",    "$ref",          "policy_id",
-        "created_at",  "$status",      "received_at",   "replied_at",
-        "resolved_at", "reply_due_at", "update_due_at", "resolve_due_at",
-        "next_due_at", "$next_metric", "voided_by",     "$logged_assignee",
-        "version_id"},
-       "id"},
-      {"events",
-       {"id", "request_id", "number", "$kind", "at", "$author", "$text", "recorded_at", "$recorder",
-        "target", "voided_by", "merged_from"},
-       "id"},
-      {"clocks",
-       {"request_id", "seq", "$metric", "start_at", "due_at", "stop_at", "$outcome", "target_s",
-        "used_s", "credit_s"},
-       "request_id, seq"},
-      {"overdue_seen",
-       {"request_id", "$metric", "start_at", "$state", "seen_at"},
-       "request_id, metric, start_at, state"},
-      {"mail_messages", {"$message_id", "request_id"}, "message_id"},
-  };
-
-  // Copies every row of `table` from the team database into the SQLite file `target`.
-  void copy_table(sqlite::Database& target, const BackupTable& table) {
-    std::string names;
-    std::string marks;
-    for (const std::string_view column : table.columns) {
-      names += (names.empty() ? "" : ", ") + std::string(column.substr(column.starts_with('$')));
-      marks += marks.empty() ? "?" : ", ?";
-    }
-    const pg::Result rows = m_db.query(
-        fmt::format("SELECT {} FROM {} ORDER BY {}", names, table.name, table.order), {});
-    sqlite::Statement insert(
-        target, fmt::format("INSERT INTO {} ({}) VALUES ({})", table.name, names, marks));
-    for (int row = 0; row < rows.rows(); ++row) {
-      sqlite::Statement::Use use = insert.use();
-      for (std::size_t i = 0; i < table.columns.size(); ++i) {
-        const int column = static_cast<int>(i);
-        if (rows.is_null(row, column)) {
-          use.bind(std::nullopt);
-        } else if (table.columns[i].starts_with('$')) {
-          use.bind(rows.text(row, column));
-        } else {
-          use.bind(rows.integer(row, column));
-        }
-      }
-      use.run();
-    }
   }
 
   // What check says when the stored derived state of a request is not its evaluation.

@@ -21,6 +21,7 @@
 #include "store/sqlite.hpp"
 #include "store/sqlite_check.hpp"
 #include "store/sqlite_report.hpp"
+#include "store/tables.hpp"
 #include "store/transfer.hpp"
 #include "store/values.hpp"
 #include "system/zone_files.hpp"
@@ -1688,6 +1689,13 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
 
   void backup(const std::string& path) override {
     store::backup_database(m_db, path);
+  }
+
+  CopyResult copy_to(const std::string& dest) override {
+    Transaction read(m_db, Transaction::Mode::deferred);
+    CopyResult out = store::copy_into(*store::sqlite_table_reader(m_db), dest);
+    read.commit();
+    return out;
   }
 
   CheckReport check(const std::function<void(const std::string&)>& problem) override {

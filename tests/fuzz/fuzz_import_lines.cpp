@@ -228,6 +228,9 @@ public:
   void backup(const std::string&) override {
     unexpected();
   }
+  CopyResult copy_to(const std::string&) override {
+    unexpected();
+  }
   CheckReport check(const std::function<void(const std::string&)>&) override {
     unexpected();
   }
