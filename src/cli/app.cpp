@@ -82,8 +82,8 @@ int exit_code_for(ErrorKind kind, bool mail = false) {
 // One line on stderr. The message may carry a file name or a value as given (a path with an escape
 // sequence or a newline in it): control characters and bytes that are not UTF-8 are escaped, so
 // the line reaches the terminal as text.
-void print_error(std::string_view message) {
-  std::fputs(fmt::format("slatrack: error: {}\n", escape_control(message)).c_str(), stderr);
+void print_error(std::FILE* err, std::string_view message) {
+  std::fputs(fmt::format("slatrack: error: {}\n", escape_control(message)).c_str(), err);
 }
 
 void add_global_options(CLI::App& app, GlobalOptions& global) {
@@ -737,10 +737,15 @@ OpenMode open_mode(std::string_view path, const Tree& tree) {
 } // namespace
 
 int run(int argc, char** argv) {
+  return run(argc, argv, RunEnvironment{});
+}
+
+int run(int argc, char** argv, const RunEnvironment& environment) {
+  std::FILE* const out = environment.out;
   // `slatrack --version` alone answers without building the command tree: scripts call it to
   // check the install, and start-up is its whole cost (docs/performance.md, "Startup").
   if (argc == 2 && std::string_view{argv[1]} == "--version") {
-    std::puts(k_version);
+    std::fputs(fmt::format("{}\n", k_version).c_str(), out);
     return 0;
   }
   auto tree = std::make_unique<Tree>();
@@ -770,13 +775,13 @@ int run(int argc, char** argv) {
     try {
       app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
-      std::fputs(app.help().c_str(), stdout);
+      std::fputs(app.help().c_str(), out);
       return 0;
     } catch (const CLI::CallForAllHelp&) {
-      std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
+      std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), out);
       return 0;
     } catch (const CLI::CallForVersion&) {
-      std::puts(k_version);
+      std::fputs(fmt::format("{}\n", k_version).c_str(), out);
       return 0;
     } catch (const CLI::FileError& error) {
       throw Error{ErrorKind::usage,
@@ -810,22 +815,25 @@ int run(int argc, char** argv) {
         GlobalOptions global = tree->global;
         global.documents = leaf_command.app->get_name() == "statement";
         global.db_on_command_line = db_on_command_line(argc, argv);
-        Context context{global};
+        Context context{global, out};
+        if (environment.store != nullptr) {
+          context.use_store(*environment.store);
+        }
         context.set_open_mode(open_mode(command_path(app), *tree));
         const int code = leaf_command.handler(context);
-        flush_output(stdout); // output that cannot be written is a failure (exit 3)
+        flush_output(out); // output that cannot be written is a failure (exit 3)
         return code;
       }
     }
     throw Error{ErrorKind::usage, "no command given; see: slatrack --help"};
   } catch (const Error& error) {
-    print_error(error.what());
+    print_error(environment.err, error.what());
     return exit_code_for(error.kind(), mail);
   } catch (const std::exception& error) {
-    print_error(fmt::format("internal error: {}; please report it", error.what()));
+    print_error(environment.err, fmt::format("internal error: {}; please report it", error.what()));
     return exit_code_for(ErrorKind::internal, mail);
   } catch (...) {
-    print_error("internal error; please report it");
+    print_error(environment.err, "internal error; please report it");
     return exit_code_for(ErrorKind::internal, mail);
   }
 }

@@ -214,10 +214,11 @@ private:
 };
 
 // Prints what was done: on stdout for --dry-run, on stderr for -v.
-void tell(const MailOptions& options, const Outcome& outcome, std::string_view prefix = {}) {
+void tell(std::FILE* out, const MailOptions& options, const Outcome& outcome,
+          std::string_view prefix = {}) {
   if (options.dry_run) {
     std::fputs(fmt::format("would record: {}{}\n", prefix, escape_control(outcome.line)).c_str(),
-               stdout);
+               out);
   } else if (options.verbose) {
     std::fputs(fmt::format("slatrack mail: {}{}\n", prefix, escape_control(outcome.line)).c_str(),
                stderr);
@@ -230,7 +231,7 @@ int run_one(Context& context, const MailOptions& options) {
   Recorder recorder(context, options);
   Outcome outcome;
   context.store().transaction([&] { outcome = recorder.record(message, raw); }, !options.dry_run);
-  tell(options, outcome);
+  tell(context.out(), options, outcome);
   return 0;
 }
 
@@ -328,7 +329,7 @@ int run_maildir(Context& context, const MailOptions& options) {
               Outcome outcome;
               context.store().transaction([&] { outcome = recorder.record(message, raw); }, true);
               ++counts[outcome.action];
-              tell(options, outcome, file.name + ": ");
+              tell(context.out(), options, outcome, file.name + ": ");
             } catch (const Error& failure) {
               if (failure.kind() == ErrorKind::storage || failure.kind() == ErrorKind::internal) {
                 throw;
@@ -364,7 +365,7 @@ int run_maildir(Context& context, const MailOptions& options) {
                            count(MailAction::already), count(MailAction::ignore),
                            count(MailAction::drop), refused, not_messages)
                    .c_str(),
-               stdout);
+               context.out());
   }
   return 0;
 }

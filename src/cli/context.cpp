@@ -58,12 +58,12 @@ bool decide_color(const std::string& mode) {
 
 } // namespace
 
-Context::Context(GlobalOptions options)
+Context::Context(GlobalOptions options, std::FILE* out)
     : m_options(std::move(options)), m_document(m_options.format == "markdown" ? Document::markdown
                                                 : m_options.format == "html"   ? Document::html
                                                                                : Document::none),
       m_format(m_document == Document::none ? parse_format(m_options.format) : Format::table),
-      m_color(decide_color(m_options.color)) {
+      m_color(decide_color(m_options.color)), m_out(out) {
   if (m_document != Document::none && !m_options.documents) {
     throw Error{ErrorKind::usage,
                 fmt::format("--format {} is only for statement; use table, csv, tsv, json or "
@@ -90,24 +90,29 @@ std::string Context::db_path() const {
               "SLATRACK_DB"};
 }
 
+std::unique_ptr<Store> open_store(const std::string& path, OpenMode mode, bool db_on_command_line) {
+  if (path.empty()) {
+    throw Error{ErrorKind::usage, "empty --db path: give the database file, e.g. --db ~/sla.db"};
+  }
+  if (is_team_database(path)) {
+    // A password on the command line is in every user's `ps` and in the shell's history.
+    if (db_on_command_line && team_url_has_password(path)) {
+      throw Error{ErrorKind::usage,
+                  "the --db URL holds a password, which every user of this machine can read "
+                  "(ps); put it in ~/.pgpass (mode 0600, a line HOST:PORT:DBNAME:USER:PASSWORD) "
+                  "and give the URL without it"};
+    }
+    return open_pg_store(path, mode);
+  }
+  return open_sqlite_store(path, mode);
+}
+
 Store& Context::store() {
+  if (m_given != nullptr) {
+    return *m_given;
+  }
   if (!m_store) {
-    const std::string path = db_path();
-    if (path.empty()) {
-      throw Error{ErrorKind::usage, "empty --db path: give the database file, e.g. --db ~/sla.db"};
-    }
-    if (is_team_database(path)) {
-      // A password on the command line is in every user's `ps` and in the shell's history.
-      if (m_options.db_on_command_line && team_url_has_password(path)) {
-        throw Error{ErrorKind::usage,
-                    "the --db URL holds a password, which every user of this machine can read "
-                    "(ps); put it in ~/.pgpass (mode 0600, a line HOST:PORT:DBNAME:USER:PASSWORD) "
-                    "and give the URL without it"};
-      }
-      m_store = open_pg_store(path, m_open_mode);
-    } else {
-      m_store = open_sqlite_store(path, m_open_mode);
-    }
+    m_store = open_store(db_path(), m_open_mode, m_options.db_on_command_line);
   }
   return *m_store;
 }

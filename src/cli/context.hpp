@@ -27,13 +27,27 @@ struct GlobalOptions {
 // The document formats of `statement`, beside the formats of every command.
 enum class Document { none, markdown, html };
 
+// Opens the store the --db value names: a `postgresql://` URL the team database, else an SQLite
+// file, in `mode` (a password in a URL given on the command line, `db_on_command_line`, is
+// refused). Throws Error{usage} for an empty path or such a URL, Error{storage} when it cannot be
+// opened.
+[[nodiscard]] std::unique_ptr<Store> open_store(const std::string& path, OpenMode mode,
+                                                bool db_on_command_line);
+
 class Context {
 public:
-  // Checks the option values that need no I/O (format, color). Throws Error{usage}.
-  explicit Context(GlobalOptions options);
+  // Checks the option values that need no I/O (format, color). Output goes to `out`. Throws
+  // Error{usage}.
+  explicit Context(GlobalOptions options, std::FILE* out = stdout);
 
-  // The store, opened (and created or migrated) on first use, in the mode set_open_mode chose
-  // (default OpenMode::create). Throws Error{storage}.
+  // Hands the context a store that is already open (an in-memory one in tests): store() then
+  // gives it and opens nothing. It must outlive the context.
+  void use_store(Store& store) {
+    m_given = &store;
+  }
+  // The store handed by use_store, else the --db database (open_store), opened (and created or
+  // migrated) on first use, in the mode set_open_mode chose (default OpenMode::create), so that
+  // --help and --version never open it. Throws Error{storage}.
   [[nodiscard]] Store& store();
   // How store() opens the database: app.cpp sets OpenMode::read for the commands that only read.
   void set_open_mode(OpenMode mode) {
@@ -66,8 +80,9 @@ public:
   [[nodiscard]] std::string author() const;
   // Who records what this command writes: SLATRACK_USER, else the login name (USER).
   [[nodiscard]] std::string recorder() const;
+  // Where results go: stdout, or what the caller of cli::run chose.
   [[nodiscard]] std::FILE* out() const {
-    return stdout;
+    return m_out;
   }
 
 private:
@@ -75,8 +90,10 @@ private:
   Document m_document = Document::none; // before m_format, which depends on it
   Format m_format = Format::table;
   bool m_color = false;
+  std::FILE* m_out;
   OpenMode m_open_mode = OpenMode::create;
-  std::unique_ptr<Store> m_store;
+  Store* m_given = nullptr;       // handed by use_store
+  std::unique_ptr<Store> m_store; // opened by store()
   std::optional<Instant> m_now;
   const Zone* m_zone = nullptr;
 };

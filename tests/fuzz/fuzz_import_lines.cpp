@@ -315,7 +315,8 @@ bool import_text(std::string_view text, std::vector<ImportRequest>& accepted) {
 // The Context of the fuzz target: fixed now, zone and author, and the FakeStore.
 namespace slatrack::cli {
 
-Context::Context(GlobalOptions options) : m_options(std::move(options)) {}
+Context::Context(GlobalOptions options, std::FILE* out)
+    : m_options(std::move(options)), m_out(out) {}
 
 std::string Context::db_path() const {
   return "fuzz";
