@@ -337,6 +337,13 @@ for n in $sizes; do
   # Everything out (issue 17 item 5), beside the sqlite3 shell printing the same reads as JSON.
   bench "export --format jsonl $n" --with --runs "${runs:-3}" -- "$s export --format jsonl" \
     "sqlite3 -json export $n" "sqlite3 -json $work <$repo/bench/sql/export.sql"
+  # A retroactive correction (issue 15 item 7): every request of standard-uk (gen_db's largest
+  # policy, 39% of the requests) re-evaluated, its reply target 4h -> 3h; before each run it is
+  # set back to 4h (untimed: the same re-evaluation the other way).
+  bench "sla set --retroactive $n" --with --runs "${runs:-3}" \
+    --prepare "$s sla set standard-uk --reply 4h --retroactive" -- \
+    "$s sla set standard-uk --reply 3h --retroactive"
+  bash -c "$s sla set standard-uk --reply 4h --retroactive" >/dev/null
 done
 mv "$data/sizes.tsv.new" "$data/sizes.tsv"
 
@@ -401,6 +408,8 @@ if wanted "peak memory"; then
   peak "report --month last" "$slatrack" --db "$work" report --month last
   peak "statement --month last" "$slatrack" --db "$work" statement "$big_client" --month last
   peak "export --format csv" "$slatrack" --db "$work" export --format csv
+  peak "sla set --retroactive" "$slatrack" --db "$work" sla set standard-uk --reply 3h --retroactive
+  "$slatrack" --db "$work" sla set standard-uk --reply 4h --retroactive >/dev/null
   # check on the generated database: the floors above wrote approximate derived state into the copy.
   peak "check" "$slatrack" --db "$data/db-$largest.sqlite" check
   rm -f "$data/backup.sqlite"

@@ -786,6 +786,66 @@ std::string overdue_query(bool by_client, bool by_assignee, bool with_start) {
   return sql;
 }
 
+SelectionQueries selection_queries(const RequestSelection& selection) {
+  using By = RequestSelection::By;
+  // The condition on a request id column, and how many parameters it takes.
+  std::string ids;
+  int parameters = 1;
+  switch (selection.by) {
+  case By::request:
+    ids = "= ?1";
+    break;
+  case By::all:
+    parameters = 0;
+    break;
+  case By::policy:
+    ids = "IN (SELECT id FROM requests WHERE policy_id = ?1)";
+    break;
+  case By::policy_received:
+    ids = "IN (SELECT id FROM requests WHERE policy_id = ?1 AND received_at >= ?2 "
+          "AND received_at < ?3)";
+    parameters = 3;
+    break;
+  case By::calendar:
+    ids = "IN (SELECT id FROM requests WHERE policy_id IN "
+          "(SELECT policy_id FROM policy_versions WHERE calendar_id = ?1))";
+    break;
+  case By::calendar_from:
+    // A version from ?2 cannot change a request whose clocks all ran their course before it.
+    // Finding them reads every clock run's entry in clocks_stopped (no index has due_at for
+    // stopped runs): once, into a temporary table the cursors read.
+    ids = "IN (SELECT id FROM temp.reevaluated)";
+    parameters = 0;
+    break;
+  }
+  const auto where = [&ids](std::string_view column) {
+    return ids.empty() ? std::string() : fmt::format(" WHERE {} {}", column, ids);
+  };
+  SelectionQueries out;
+  out.requests = "SELECT id, policy_id, priority, status, received_at, replied_at, resolved_at, "
+                 "reply_due_at, update_due_at, resolve_due_at, next_due_at, next_metric, "
+                 "voided_by, version_id FROM requests"
+                 + where("id") + " ORDER BY id";
+  out.events = "SELECT request_id, kind, at, id, number, target, voided_by FROM events"
+               + where("request_id") + " ORDER BY request_id, at, id";
+  out.clocks = "SELECT request_id, seq, metric, start_at, due_at, stop_at, outcome, target_s, "
+               "used_s, credit_s FROM clocks"
+               + where("request_id") + " ORDER BY request_id, seq";
+  out.parameters = parameters;
+  if (selection.by == By::calendar_from) {
+    out.setup = {"CREATE TEMP TABLE IF NOT EXISTS reevaluated (id INTEGER PRIMARY KEY)",
+                 "DELETE FROM temp.reevaluated",
+                 "INSERT INTO temp.reevaluated SELECT id FROM requests WHERE policy_id IN "
+                 "(SELECT policy_id FROM policy_versions WHERE calendar_id = ?1) AND id IN ("
+                 "SELECT request_id FROM clocks WHERE metric IN ('reply', 'update', 'resolve') "
+                 "AND due_at >= ?2 UNION "
+                 "SELECT request_id FROM clocks WHERE metric IN ('reply', 'update', 'resolve') "
+                 "AND (stop_at IS NULL OR stop_at >= ?2))"};
+    out.setup_parameters = 2;
+  }
+  return out;
+}
+
 std::string merged_copies_query(bool voids) {
   return fmt::format("SELECT request_id, number FROM events WHERE merged_from = ?1 AND {} "
                      "AND voided_by IS NULL ORDER BY request_id, number",

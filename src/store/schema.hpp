@@ -3,11 +3,13 @@
 #pragma once
 
 #include "slatrack/store.hpp"
+#include "store/reevaluation.hpp"
 #include "store/sqlite.hpp"
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace slatrack::store {
 
@@ -31,12 +33,26 @@ JOIN calendars k ON k.id = v.calendar_id
 )sql";
 inline constexpr int k_request_columns = 18;
 
-// The requests a policy change from a time re-judges: those of policy ?1 received in [?2, ?3).
-// One range of requests_by_policy (policy_id, received_at): a change from now reads no request
-// (tested with EXPLAIN QUERY PLAN).
-inline constexpr std::string_view k_requests_received_between =
-    "SELECT id FROM requests WHERE policy_id = ?1 AND received_at >= ?2 AND received_at < ?3 "
-    "ORDER BY id";
+// The three cursors of a re-evaluation (store/reevaluation.hpp) over the requests `selection`
+// picks, each ordered by request id: the requests (id, policy_id, priority, then the derived
+// columns of Derived in its order), their events (request_id, kind, at, id, number, target,
+// voided_by; by time, then id) and their clock runs (request_id, seq, metric, start_at, due_at,
+// stop_at, outcome, target_s, used_s, credit_s; by seq). Each reads the ids of the selection once
+// into a sorted list and walks its own table's index in that order: no scan of a whole table
+// unless every request is selected, no sort (tested with EXPLAIN QUERY PLAN). `parameters` is how
+// many of ?1 (the request, policy or calendar id), ?2 (from) and ?3 (until) they take. A
+// selection whose ids are costly to find (By::calendar_from) has `setup`: statements to run first,
+// in order, the last one taking `setup_parameters` of them, that fill the temporary table the
+// cursors read.
+struct SelectionQueries {
+  std::string requests;
+  std::string events;
+  std::string clocks;
+  int parameters = 0;
+  std::vector<std::string> setup;
+  int setup_parameters = 0;
+};
+[[nodiscard]] SelectionQueries selection_queries(const RequestSelection& selection);
 
 // The overdue query: the k_request_select columns, then the calendar id and, with `with_start`,
 // the start of the running clock named by next_metric (what `overdue --new` remembers: one more

@@ -17,6 +17,7 @@
 #include "slatrack/request_rules.hpp"
 #include "slatrack/store.hpp"
 #include "slatrack/text.hpp"
+#include "store/reevaluation.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
 #include "store/sqlite_check.hpp"
@@ -48,13 +49,19 @@ using store::check_field;
 using store::check_name;
 using store::checked_addresses;
 using store::ClockRow;
+using store::Derived;
 using store::from_db;
 using store::iso;
+using store::LoadedPolicy;
 using store::non_empty;
 using store::read_clock;
 using store::read_event;
+using store::Reevaluation;
+using store::RequestSelection;
+using store::RulesCache;
 using store::shell_word;
 using store::split_words;
+using store::Stored;
 using store::to_db;
 using store::to_instant;
 using store::to_row;
@@ -87,22 +94,6 @@ std::string plural(std::int64_t count, std::string_view one, std::string_view ma
                                                 store::did_you_mean(name, names), next)};
 }
 
-// The stored form of a request's derived state, compared to tell whether re-evaluation changed it.
-struct Derived {
-  std::string status;
-  std::int64_t received_at = 0;
-  std::optional<std::int64_t> replied_at;
-  std::optional<std::int64_t> resolved_at;
-  std::optional<std::int64_t> reply_due_at;
-  std::optional<std::int64_t> update_due_at;
-  std::optional<std::int64_t> resolve_due_at;
-  std::optional<std::int64_t> next_due_at;
-  std::optional<std::string> next_metric;
-  std::optional<std::int64_t> voided_by;
-  std::int64_t version_id = 0; // the policy version that judges the request
-  bool operator==(const Derived&) const = default;
-};
-
 void check_target(std::string_view policy, std::string_view metric, Target value) {
   if (!value.in_business_days() && value.time <= Seconds{0}) {
     throw Error{ErrorKind::invalid_input,
@@ -122,18 +113,6 @@ void check_holiday(const Holiday& day) {
                             format_holiday_date(day))};
   }
 }
-
-// The rules of one operation: policies and clocks loaded once, by id.
-struct LoadedPolicy {
-  Policy policy;                       // with every version
-  std::int64_t calendar_id = 0;        // of the latest version
-  std::vector<std::int64_t> calendars; // of each version
-};
-
-struct RulesCache {
-  std::map<std::int64_t, LoadedPolicy> policies;
-  std::map<std::int64_t, std::unique_ptr<Clock>> clocks;
-};
 
 // One row of a request with its ids, as the write operations need it.
 struct RequestRow {
@@ -204,7 +183,7 @@ Request read_request(const Use& row) {
   return out;
 }
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, private store::Reevaluator {
 public:
   SqliteStore(const std::string& path, OpenMode mode) : m_db(store::open_database(path, mode)) {}
 
@@ -517,20 +496,15 @@ public:
     }
     RulesCache rules;
     if (plan.all) {
-      effect = reevaluate_ids(
-          select_ids("SELECT id FROM requests WHERE policy_id = ? ORDER BY id", row->id), rules);
+      effect = reevaluate_selected(RequestSelection{RequestSelection::By::policy, row->id}, rules);
     } else {
       // Only the requests received from the change on, up to the next version: an index range
       // (requests_by_policy), empty for a change from now.
-      std::vector<std::int64_t> ids;
-      Use use = statement(store::k_requests_received_between).use();
-      use.bind(row->id)
-          .bind(to_db(plan.from))
-          .bind(plan.until ? to_db(*plan.until) : std::numeric_limits<std::int64_t>::max());
-      while (use.step()) {
-        ids.push_back(use.integer(0));
-      }
-      effect = reevaluate_ids(ids, rules);
+      effect = reevaluate_selected(
+          RequestSelection{RequestSelection::By::policy_received, row->id, to_db(plan.from),
+                           plan.until ? to_db(*plan.until)
+                                      : std::numeric_limits<std::int64_t>::max()},
+          rules);
     }
     write.commit();
     return effect;
@@ -1723,12 +1697,6 @@ private:
     return [this](std::string_view sql) -> Statement& { return statement(sql); };
   }
 
-  store::RulesSource rules_source(RulesCache& rules) {
-    return [this, &rules](std::int64_t policy_id, Instant received) {
-      return rules_at(policy_id, received, rules);
-    };
-  }
-
   // Its emails and domains each as one text, separated by spaces (neither holds a space).
   static constexpr std::string_view k_client_select = R"sql(SELECT c.name, p.name,
   (SELECT group_concat(address, ' ') FROM (SELECT address FROM client_addresses a
@@ -1956,7 +1924,7 @@ WHERE r.id = ?)sql")
 
   // ---- calendars and policies by id ----
 
-  Calendar load_calendar(std::int64_t id) {
+  Calendar load_calendar(std::int64_t id) override {
     Calendar out;
     std::string hours;
     {
@@ -2044,7 +2012,7 @@ WHERE r.id = ?)sql")
     }
   }
 
-  LoadedPolicy load_policy(std::int64_t id) {
+  LoadedPolicy load_policy(std::int64_t id) override {
     LoadedPolicy out;
     {
       Use use = statement("SELECT name, builtin FROM policies WHERE id = ?").use();
@@ -2109,48 +2077,6 @@ WHERE r.id = ?)sql")
     out.policy.overrides = latest.overrides;
     out.calendar_id = out.calendars.back();
     return out;
-  }
-
-  // The version of policy `policy_id` that judges a request received at `received`, with its
-  // calendar's clock.
-  store::PolicyRules rules_at(std::int64_t policy_id, Instant received, RulesCache& rules) {
-    const LoadedPolicy& loaded = policy(policy_id, rules);
-    const std::size_t index = version_in_force(loaded.policy.versions, received);
-    return store::PolicyRules{&loaded.policy.versions[index],
-                              &clock(loaded.calendars[index], rules),
-                              loaded.policy.versions[index].id};
-  }
-
-  // Version `version_id` of policy `policy_id` (a request's stored version).
-  const PolicyVersion& stored_version(std::int64_t policy_id, std::int64_t version_id,
-                                      RulesCache& rules) {
-    const LoadedPolicy& loaded = policy(policy_id, rules);
-    for (const PolicyVersion& version : loaded.policy.versions) {
-      if (version.id == version_id) {
-        return version;
-      }
-    }
-    throw Error{ErrorKind::storage,
-                fmt::format("SLA policy \"{}\" has no version {} in {}; run: slatrack check",
-                            loaded.policy.name, version_id, m_db.path())};
-  }
-
-  const LoadedPolicy& policy(std::int64_t id, RulesCache& rules) {
-    auto found = rules.policies.find(id);
-    if (found == rules.policies.end()) {
-      found = rules.policies.emplace(id, load_policy(id)).first;
-    }
-    return found->second;
-  }
-
-  const Clock& clock(std::int64_t calendar_id, RulesCache& rules) {
-    auto found = rules.clocks.find(calendar_id);
-    if (found == rules.clocks.end()) {
-      found = rules.clocks
-                  .emplace(calendar_id, make_clock(load_calendar(calendar_id).rules, zone_files()))
-                  .first;
-    }
-    return *found->second;
   }
 
   // Checks `rules` and returns them with the zone's canonical IANA name (find_zone matches
@@ -2283,7 +2209,7 @@ VALUES (?1, (SELECT coalesce(max(number), 0) + 1 FROM events WHERE request_id = 
   }
 
   // The assignee is the latest assignment that counts, else what the request was logged with.
-  void update_assignee(std::int64_t id) {
+  void update_assignee(std::int64_t id) override {
     Use use = statement(R"sql(UPDATE requests SET assignee = coalesce((SELECT text FROM events
   WHERE request_id = ?1 AND kind = 'assign' AND voided_by IS NULL ORDER BY at DESC, id DESC
   LIMIT 1), logged_assignee) WHERE id = ?1)sql")
@@ -2342,224 +2268,224 @@ VALUES (?1, (SELECT coalesce(max(number), 0) + 1 FROM events WHERE request_id = 
             to_instant(use.integer(1))};
   }
 
-  struct Reevaluation {
-    bool changed = false;
-    std::vector<Rejection> rejections;
-    bool outcomes_changed = false; // a stopped clock's outcome (met, breached) changed
-    std::int64_t moved = 0;        // running clocks whose due time moved
+  // ---- re-evaluation's rows (store/reevaluation.hpp) ----
+
+  [[nodiscard]] std::string database_name() const override {
+    return m_db.path();
+  }
+
+  // The three cursors of store::selection_queries, side by side.
+  class Cursor final : public store::RequestCursor {
+  public:
+    Cursor(Statement& requests, Statement& events, Statement& clocks,
+           const RequestSelection& selection, int parameters)
+        : m_requests(requests), m_events(events), m_clocks(clocks) {
+      const std::int64_t values[] = {selection.id, selection.from, selection.until};
+      for (int i = 0; i < parameters; ++i) {
+        m_requests.bind(values[i]);
+        m_events.bind(values[i]);
+        m_clocks.bind(values[i]);
+      }
+    }
+
+    bool next_request(store::RequestState& out) override {
+      if (!m_requests.step()) {
+        return false;
+      }
+      out.id = m_requests.integer(0);
+      out.policy_id = m_requests.integer(1);
+      const std::string priority = m_requests.text(2);
+      out.priority = from_db(priority_from(priority), "priority", priority);
+      out.derived = Derived{m_requests.text(3),
+                            m_requests.integer(4),
+                            m_requests.optional_integer(5),
+                            m_requests.optional_integer(6),
+                            m_requests.optional_integer(7),
+                            m_requests.optional_integer(8),
+                            m_requests.optional_integer(9),
+                            m_requests.optional_integer(10),
+                            m_requests.optional_text(11),
+                            m_requests.optional_integer(12),
+                            m_requests.integer(13)};
+      return true;
+    }
+
+    bool next_event(store::EventState& out) override {
+      if (!m_events.step()) {
+        return false;
+      }
+      out.request_id = m_events.integer(0);
+      const std::string kind = m_events.text(1);
+      out.event = RecordedEvent{from_db(event_kind_from(kind), "event", kind),
+                                to_instant(m_events.integer(2)), m_events.integer(3),
+                                m_events.integer(4), m_events.optional_integer(5)};
+      out.voided_by = m_events.optional_integer(6);
+      return true;
+    }
+
+    bool next_clock(store::ClockState& out) override {
+      if (!m_clocks.step()) {
+        return false;
+      }
+      out.request_id = m_clocks.integer(0);
+      out.seq = m_clocks.integer(1);
+      out.row = ClockRow{m_clocks.text(2),
+                         m_clocks.integer(3),
+                         m_clocks.optional_integer(4),
+                         m_clocks.optional_integer(5),
+                         m_clocks.text(6),
+                         m_clocks.integer(7),
+                         m_clocks.integer(8),
+                         m_clocks.integer(9)};
+      return true;
+    }
+
+  private:
+    Use m_requests;
+    Use m_events;
+    Use m_clocks;
   };
 
-  // A request's events as stored, evaluated under its current rules (nothing written).
-  struct Stored {
-    std::int64_t policy_id = 0;
-    Derived old;
-    Derived now;
-    Evaluation evaluation;
-    // Events whose stored void mark is not what their history gives: id, the mark.
-    std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> remarked;
-    bool assignment_remarked = false;
-  };
+  std::unique_ptr<store::RequestCursor> read_requests(const RequestSelection& selection) override {
+    const store::SelectionQueries queries = store::selection_queries(selection);
+    const std::int64_t values[] = {selection.id, selection.from, selection.until};
+    for (std::size_t i = 0; i < queries.setup.size(); ++i) {
+      Use use = statement(queries.setup[i]).use();
+      if (i + 1 == queries.setup.size()) {
+        for (int k = 0; k < queries.setup_parameters; ++k) {
+          use.bind(values[k]);
+        }
+      }
+      use.run();
+    }
+    return std::make_unique<Cursor>(statement(queries.requests), statement(queries.events),
+                                    statement(queries.clocks), selection, queries.parameters);
+  }
 
-  Stored evaluate_stored(std::int64_t id, RulesCache& rules) {
-    Stored out;
-    std::string priority;
-    {
-      Use use = statement(R"sql(SELECT policy_id, priority, status, received_at, replied_at,
-  resolved_at, reply_due_at, update_due_at, resolve_due_at, next_due_at, next_metric, voided_by,
-  version_id
-FROM requests WHERE id = ?)sql")
-                    .use();
-      use.bind(id);
-      if (!use.step()) {
-        throw no_request(RequestId{id});
-      }
-      out.policy_id = use.integer(0);
-      priority = use.text(1);
-      out.old = Derived{use.text(2),
-                        use.integer(3),
-                        use.optional_integer(4),
-                        use.optional_integer(5),
-                        use.optional_integer(6),
-                        use.optional_integer(7),
-                        use.optional_integer(8),
-                        use.optional_integer(9),
-                        use.optional_text(10),
-                        use.optional_integer(11),
-                        use.integer(12)};
+  void write_void_mark(std::int64_t event_id, std::optional<std::int64_t> voided_by) override {
+    Use use = statement("UPDATE events SET voided_by = ? WHERE id = ?").use();
+    use.bind(voided_by).bind(event_id).run();
+  }
+
+  // The UPDATEs below set only the columns that changed: SQLite rewrites the entries of every
+  // index on a column that is set, changed or not, and a retroactive change rewrites one or two
+  // columns of most clock runs (their target and due time, in no index of stopped runs). OR FAIL:
+  // one row, so nothing to undo when a CHECK fails, and no statement journal for each (the
+  // re-evaluation's cursors are open meanwhile).
+  void write_derived(std::int64_t id, const Derived& old, const Derived& now) override {
+    const bool changed[] = {old.status != now.status,
+                            old.received_at != now.received_at,
+                            old.replied_at != now.replied_at,
+                            old.resolved_at != now.resolved_at,
+                            old.reply_due_at != now.reply_due_at,
+                            old.update_due_at != now.update_due_at,
+                            old.resolve_due_at != now.resolve_due_at,
+                            old.next_due_at != now.next_due_at,
+                            old.next_metric != now.next_metric,
+                            old.voided_by != now.voided_by,
+                            old.version_id != now.version_id};
+    static constexpr std::string_view columns[] = {
+        "status",       "received_at",   "replied_at",     "resolved_at",
+        "reply_due_at", "update_due_at", "resolve_due_at", "next_due_at",
+        "next_metric",  "voided_by",     "version_id"};
+    Use use = update_statement("requests", columns, changed, "id = ?").use();
+    bind_if(use, changed[0], now.status);
+    bind_if(use, changed[1], now.received_at);
+    bind_if(use, changed[2], now.replied_at);
+    bind_if(use, changed[3], now.resolved_at);
+    bind_if(use, changed[4], now.reply_due_at);
+    bind_if(use, changed[5], now.update_due_at);
+    bind_if(use, changed[6], now.resolve_due_at);
+    bind_if(use, changed[7], now.next_due_at);
+    bind_if(use, changed[8], now.next_metric);
+    bind_if(use, changed[9], now.voided_by);
+    bind_if(use, changed[10], now.version_id);
+    use.bind(id).run();
+  }
+
+  void update_clock(std::int64_t id, std::int64_t seq, const ClockRow& old,
+                    const ClockRow& row) override {
+    const bool changed[] = {old.metric != row.metric,   old.start_at != row.start_at,
+                            old.due_at != row.due_at,   old.stop_at != row.stop_at,
+                            old.outcome != row.outcome, old.target_s != row.target_s,
+                            old.used_s != row.used_s,   old.credit_s != row.credit_s};
+    static constexpr std::string_view columns[] = {"metric",  "start_at", "due_at", "stop_at",
+                                                   "outcome", "target_s", "used_s", "credit_s"};
+    Use use = update_statement("clocks", columns, changed, "request_id = ? AND seq = ?").use();
+    bind_if(use, changed[0], row.metric);
+    bind_if(use, changed[1], row.start_at);
+    bind_if(use, changed[2], row.due_at);
+    bind_if(use, changed[3], row.stop_at);
+    bind_if(use, changed[4], row.outcome);
+    bind_if(use, changed[5], row.target_s);
+    bind_if(use, changed[6], row.used_s);
+    bind_if(use, changed[7], row.credit_s);
+    use.bind(id).bind(seq).run();
+  }
+
+  template <typename T> static void bind_if(Use& use, bool changed, const T& value) {
+    if (changed) {
+      use.bind(value);
     }
-    std::vector<RecordedEvent> events;
-    std::vector<std::optional<std::int64_t>> stored_marks;
-    {
-      Use use = statement("SELECT kind, at, id, number, target, voided_by FROM events "
-                          "WHERE request_id = ? ORDER BY at, id")
-                    .use();
-      use.bind(id);
-      while (use.step()) {
-        events.push_back(RecordedEvent{from_db(event_kind_from(use.text(0)), "event", use.text(0)),
-                                       to_instant(use.integer(1)), use.integer(2), use.integer(3),
-                                       use.optional_integer(4)});
-        stored_marks.push_back(use.optional_integer(5));
+  }
+
+  // The statement "UPDATE OR FAIL table SET a = ?, c = ? WHERE key" for the `columns` that
+  // `changed`, prepared once for each set of columns.
+  template <std::size_t N>
+  Statement& update_statement(std::string_view table, const std::string_view (&columns)[N],
+                              const bool (&changed)[N], std::string_view key) {
+    std::uint32_t mask = 0;
+    for (std::size_t i = 0; i < N; ++i) {
+      mask |= changed[i] ? 1U << i : 0U;
+    }
+    const auto found = m_updates.find({table, mask});
+    if (found != m_updates.end()) {
+      return *found->second;
+    }
+    std::string sql = fmt::format("UPDATE OR FAIL {} SET ", table);
+    bool first = true;
+    for (std::size_t i = 0; i < N; ++i) {
+      if (changed[i]) {
+        sql += first ? "" : ", ";
+        sql += columns[i];
+        sql += " = ?";
+        first = false;
       }
     }
-    VersionedHistory versioned = store::evaluate_versioned(
-        events, from_db(priority_from(priority), "priority", priority), out.policy_id,
-        to_instant(out.old.received_at), rules_source(rules));
-    HistoryEvaluation& history = versioned.history;
-    for (std::size_t i = 0; i < events.size(); ++i) {
-      const std::optional<std::int64_t> voided_by = history.marks.voided_by(events[i].number);
-      if (voided_by != stored_marks[i]) {
-        out.remarked.emplace_back(events[i].seq, voided_by);
-        out.assignment_remarked = out.assignment_remarked || events[i].kind == EventKind::assign;
-      }
-    }
-    out.evaluation = std::move(history.evaluation);
-    const Evaluation& evaluation = out.evaluation;
-    const std::optional<NextDue> next = next_due(evaluation);
-    out.now = Derived{std::string(to_string(evaluation.status)),
-                      evaluation.received_at ? to_db(*evaluation.received_at) : out.old.received_at,
-                      to_db(evaluation.replied_at),
-                      to_db(evaluation.resolved_at),
-                      to_db(evaluation.reply_due),
-                      to_db(evaluation.update_due),
-                      to_db(evaluation.resolve_due),
-                      next ? std::optional<std::int64_t>{to_db(next->due)} : std::nullopt,
-                      next ? std::optional<std::string>{to_string(next->metric)} : std::nullopt,
-                      history.marks.request,
-                      versioned.rules.version_id};
+    sql += " WHERE ";
+    sql += key;
+    Statement& out = statement(sql);
+    m_updates.emplace(std::pair{table, mask}, &out);
     return out;
   }
 
-  // Recomputes request `id`'s derived state (void marks, status, due times, clock runs) from its
-  // events under its current rules and stores what differs from what is stored.
-  Reevaluation reevaluate(std::int64_t id, RulesCache& rules) {
-    const Stored stored = evaluate_stored(id, rules);
-    const Evaluation& evaluation = stored.evaluation;
-    for (const auto& [event, voided_by] : stored.remarked) {
-      Use use = statement("UPDATE events SET voided_by = ? WHERE id = ?").use();
-      use.bind(voided_by).bind(event).run();
-    }
-    if (stored.assignment_remarked) {
-      update_assignee(id);
-    }
-    const Derived& now = stored.now;
-    std::vector<ClockRow> clocks;
-    clocks.reserve(evaluation.clocks.size());
-    for (const ClockRun& run : evaluation.clocks) {
-      clocks.push_back(to_row(run));
-    }
-    Reevaluation out{!stored.remarked.empty(), evaluation.rejections};
-    if (now != stored.old) {
-      out.changed = true;
-      Use use = statement(R"sql(UPDATE requests SET status = ?, received_at = ?, replied_at = ?,
-  resolved_at = ?, reply_due_at = ?, update_due_at = ?, resolve_due_at = ?, next_due_at = ?,
-  next_metric = ?, voided_by = ?, version_id = ? WHERE id = ?)sql")
-                    .use();
-      use.bind(now.status)
-          .bind(now.received_at)
-          .bind(now.replied_at)
-          .bind(now.resolved_at)
-          .bind(now.reply_due_at)
-          .bind(now.update_due_at)
-          .bind(now.resolve_due_at)
-          .bind(now.next_due_at)
-          .bind(now.next_metric)
-          .bind(now.voided_by)
-          .bind(now.version_id)
-          .bind(id)
-          .run();
-    }
-    const std::vector<ClockRow> old_clocks = stored_clocks(id);
-    if (old_clocks != clocks) {
-      out.changed = true;
-      out.outcomes_changed = stopped_outcomes(old_clocks) != stopped_outcomes(clocks);
-      for (const ClockRow& row : clocks) {
-        if (row.outcome != "running") {
-          continue;
-        }
-        const bool same =
-            std::any_of(old_clocks.begin(), old_clocks.end(), [&row](const ClockRow& old) {
-              return old.outcome == "running" && old.metric == row.metric
-                     && old.start_at == row.start_at && old.due_at == row.due_at;
-            });
-        if (!same) {
-          ++out.moved;
-        }
-      }
-      {
-        Use use = statement("DELETE FROM clocks WHERE request_id = ?").use();
-        use.bind(id).run();
-      }
-      std::int64_t seq = 0;
-      for (const ClockRow& row : clocks) {
-        Use use = statement(R"sql(INSERT INTO clocks (request_id, seq, metric, start_at, due_at,
+  void insert_clock(std::int64_t id, std::int64_t seq, const ClockRow& row) override {
+    Use use = statement(R"sql(INSERT INTO clocks (request_id, seq, metric, start_at, due_at,
   stop_at, outcome, target_s, used_s, credit_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql")
-                      .use();
-        use.bind(id)
-            .bind(++seq)
-            .bind(row.metric)
-            .bind(row.start_at)
-            .bind(row.due_at)
-            .bind(row.stop_at)
-            .bind(row.outcome)
-            .bind(row.target_s)
-            .bind(row.used_s)
-            .bind(row.credit_s)
-            .run();
-      }
-    }
-    return out;
-  }
-
-  std::vector<ClockRow> stored_clocks(std::int64_t id) {
-    std::vector<ClockRow> out;
-    Use use = statement("SELECT metric, start_at, due_at, stop_at, outcome, target_s, used_s, "
-                        "credit_s FROM clocks WHERE request_id = ? ORDER BY seq")
                   .use();
-    use.bind(id);
-    while (use.step()) {
-      out.push_back(ClockRow{use.text(0), use.integer(1), use.optional_integer(2),
-                             use.optional_integer(3), use.text(4), use.integer(5), use.integer(6),
-                             use.integer(7)});
-    }
-    return out;
+    use.bind(id)
+        .bind(seq)
+        .bind(row.metric)
+        .bind(row.start_at)
+        .bind(row.due_at)
+        .bind(row.stop_at)
+        .bind(row.outcome)
+        .bind(row.target_s)
+        .bind(row.used_s)
+        .bind(row.credit_s)
+        .run();
   }
 
-  // The stopped runs of `clocks` with their outcome: what a change of rules may re-judge.
-  static std::vector<std::tuple<std::string, std::int64_t, std::string>>
-  stopped_outcomes(const std::vector<ClockRow>& clocks) {
-    std::vector<std::tuple<std::string, std::int64_t, std::string>> out;
-    for (const ClockRow& row : clocks) {
-      if (row.outcome != "running") {
-        out.emplace_back(row.metric, row.start_at, row.outcome);
-      }
-    }
-    return out;
-  }
-
-  // Re-evaluates each request of `ids`; returns what changed.
-  RuleEffect reevaluate_ids(const std::vector<std::int64_t>& ids, RulesCache& rules) {
-    RuleEffect effect;
-    for (const std::int64_t id : ids) {
-      const Reevaluation done = reevaluate(id, rules);
-      effect.requests += done.changed ? 1 : 0;
-      effect.outcomes += done.outcomes_changed ? 1 : 0;
-      if (done.outcomes_changed) {
-        effect.outcome_ids.push_back(RequestId{id});
-      }
-      effect.moved += done.moved;
-    }
-    return effect;
+  void delete_clocks_after(std::int64_t id, std::int64_t last) override {
+    Use use = statement("DELETE FROM clocks WHERE request_id = ? AND seq > ?").use();
+    use.bind(id).bind(last).run();
   }
 
   // Re-evaluates every request whose policy has a version on calendar `calendar_id`.
   RuleEffect reevaluate_calendar(std::int64_t calendar_id) {
     RulesCache rules;
-    return reevaluate_ids(
-        select_ids("SELECT id FROM requests WHERE policy_id IN "
-                   "(SELECT policy_id FROM policy_versions WHERE calendar_id = ?) "
-                   "ORDER BY id",
-                   calendar_id),
-        rules);
+    return reevaluate_selected(RequestSelection{RequestSelection::By::calendar, calendar_id},
+                               rules);
   }
 
   // Re-evaluates the requests of calendar `calendar_id` (as reevaluate_calendar) that have a
@@ -2567,24 +2493,14 @@ FROM requests WHERE id = ?)sql")
   // the others (their clocks ran their whole course before it). Read through the clocks' indexes.
   RuleEffect reevaluate_calendar_from(std::int64_t calendar_id, std::int64_t from) {
     RulesCache rules;
-    std::vector<std::int64_t> ids;
-    Use use =
-        statement("SELECT id FROM requests WHERE policy_id IN "
-                  "(SELECT policy_id FROM policy_versions WHERE calendar_id = ?1) AND id IN ("
-                  "SELECT request_id FROM clocks WHERE metric IN ('reply', 'update', 'resolve') "
-                  "AND due_at >= ?2 UNION "
-                  "SELECT request_id FROM clocks WHERE metric IN ('reply', 'update', 'resolve') "
-                  "AND (stop_at IS NULL OR stop_at >= ?2)) ORDER BY id")
-            .use();
-    use.bind(calendar_id).bind(from);
-    while (use.step()) {
-      ids.push_back(use.integer(0));
-    }
-    return reevaluate_ids(ids, rules);
+    return reevaluate_selected(
+        RequestSelection{RequestSelection::By::calendar_from, calendar_id, from}, rules);
   }
 
   Database m_db; // declared first: destroyed after the statements
   std::map<std::string, Statement, std::less<>> m_statements;
+  // update_statement's statements (in m_statements) by table and the columns set.
+  std::map<std::pair<std::string_view, std::uint32_t>, Statement*> m_updates;
 };
 
 } // namespace

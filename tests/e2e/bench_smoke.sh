@@ -97,13 +97,14 @@ report=$(cat "$data/results.md")
 for name in 'log 200' 'reply 200' 'overdue 200' 'overdue --within 4h 200' 'list 200' 'show 200' \
   'report 200' 'void 200' 'void ID EVENT 200' 'unvoid 200' 'undo 200' 'merge 200' \
   'report --month last 200' 'statement --month last 200' \
-  'statement --month last --format html 200' 'slatrack --version' 'slatrack --help' \
-  'import 200 (1 run)'; do
+  'statement --month last --format html 200' 'sla set --retroactive 200' 'slatrack --version' \
+  'slatrack --help' 'import 200 (1 run)'; do
   checks=$((checks + 1))
   case "$report" in *"| \`$name\` |"*) ;; *) fail "no row for $name in results.md" ;; esac
 done
 for name in 'log' 'reply' 'overdue' 'report (a year)' 'report --month last' \
-  'statement --month last' 'export --format csv' 'check' 'backup' 'import (200 requests)'; do
+  'statement --month last' 'export --format csv' 'sla set --retroactive' 'check' 'backup' \
+  'import (200 requests)'; do
   checks=$((checks + 1))
   case "$report" in *"| \`$name\` |"*) ;; *) fail "no peak memory row for $name" ;; esac
 done

@@ -370,24 +370,65 @@ TEST_CASE("void, unvoid and undo find merge's copies through their index", "[sto
   }
 }
 
+// The plan of `sql` on `db`, one line per step.
+std::string query_plan(sqlite::Database& db, const std::string& sql) {
+  sqlite::Statement plan(db, "EXPLAIN QUERY PLAN " + sql);
+  sqlite::Statement::Use use = plan.use();
+  std::string details;
+  while (use.step()) {
+    details += use.text(3) + "\n";
+  }
+  return details;
+}
+
 TEST_CASE("a policy change from a time reads one index range of requests, no scan",
           "[store][versions]") {
   TempDir dir;
   const std::string path = dir.file("slatrack.db");
   static_cast<void>(open_sqlite_store(path));
   sqlite::Database db = raw(path);
-  sqlite::Statement plan(db,
-                         "EXPLAIN QUERY PLAN " + std::string(store::k_requests_received_between));
-  sqlite::Statement::Use use = plan.use();
-  std::string details;
-  while (use.step()) {
-    details += use.text(3) + "\n";
+  const store::SelectionQueries queries = store::selection_queries(
+      store::RequestSelection{store::RequestSelection::By::policy_received, 1, 2, 3});
+  CHECK(queries.parameters == 3);
+  for (const std::string& sql : {queries.requests, queries.events, queries.clocks}) {
+    const std::string details = query_plan(db, sql);
+    INFO(sql << "\n" << details);
+    CHECK(details.find("SEARCH requests USING COVERING INDEX requests_by_policy (policy_id=? AND "
+                       "received_at>? AND received_at<?)")
+          != std::string::npos);
+    CHECK(details.find("SCAN") == std::string::npos);
+    CHECK(details.find("TEMP B-TREE") == std::string::npos);
   }
-  INFO(details);
-  CHECK(details.find("SEARCH requests USING COVERING INDEX requests_by_policy (policy_id=? AND "
-                     "received_at>? AND received_at<?)")
-        != std::string::npos);
-  CHECK(details.find("SCAN") == std::string::npos);
+}
+
+TEST_CASE("re-evaluation's cursors walk their indexes in request order: no scan, no sort",
+          "[store][versions]") {
+  TempDir dir;
+  const std::string path = dir.file("slatrack.db");
+  static_cast<void>(open_sqlite_store(path));
+  sqlite::Database db = raw(path);
+  using By = store::RequestSelection::By;
+  // What finds the ids of each selection, in the plan of every cursor.
+  const std::vector<std::pair<By, std::string>> selections = {
+      {By::request, "SEARCH"},
+      {By::policy, "SEARCH requests USING COVERING INDEX requests_by_policy (policy_id=?)"},
+      {By::calendar, "SEARCH policy_versions USING INDEX policy_versions_by_calendar"},
+      {By::calendar_from, "reevaluated"}};
+  for (const auto& [by, ids] : selections) {
+    const store::SelectionQueries queries =
+        store::selection_queries(store::RequestSelection{by, 1});
+    for (const std::string& setup : queries.setup) {
+      db.exec(setup, "filling the temporary table"); // parameters NULL: no rows
+    }
+    for (const std::string& sql : {queries.requests, queries.events, queries.clocks}) {
+      const std::string details = query_plan(db, sql);
+      INFO(sql << "\n" << details);
+      CHECK(details.find(ids) != std::string::npos);
+      for (const char* table : {"SCAN requests", "SCAN events", "SCAN clocks", "TEMP B-TREE"}) {
+        CHECK(details.find(table) == std::string::npos);
+      }
+    }
+  }
 }
 
 TEST_CASE("clients have mail addresses and domains; mail finds them", "[store][mail]") {
