@@ -16,6 +16,7 @@
 #include "slatrack/text.hpp"
 #include "store/pg.hpp"
 #include "store/pg_schema.hpp"
+#include "store/reevaluation.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
 #include "store/tables.hpp"
@@ -44,11 +45,17 @@ using store::check_field;
 using store::check_name;
 using store::checked_addresses;
 using store::ClockRow;
+using store::Derived;
 using store::from_db;
 using store::iso;
+using store::LoadedPolicy;
 using store::non_empty;
+using store::Reevaluation;
+using store::RequestSelection;
+using store::RulesCache;
 using store::shell_word;
 using store::split_words;
+using store::Stored;
 using store::to_db;
 using store::to_instant;
 using store::to_row;
@@ -92,22 +99,6 @@ void check_holiday(const Holiday& day) {
                             format_holiday_date(day))};
   }
 }
-
-// The stored form of a request's derived state, compared to tell whether re-evaluation changed it.
-struct Derived {
-  std::string status;
-  std::int64_t received_at = 0;
-  std::optional<std::int64_t> replied_at;
-  std::optional<std::int64_t> resolved_at;
-  std::optional<std::int64_t> reply_due_at;
-  std::optional<std::int64_t> update_due_at;
-  std::optional<std::int64_t> resolve_due_at;
-  std::optional<std::int64_t> next_due_at;
-  std::optional<std::string> next_metric;
-  std::optional<std::int64_t> voided_by;
-  std::int64_t version_id = 0;
-  bool operator==(const Derived&) const = default;
-};
 
 // k_request_select with the calendar id of the request's version after its columns (column
 // k_request_columns).
@@ -179,17 +170,6 @@ ClockRun read_clock(const pg::Result& rows, int row, int first) {
 // How many requests export reads per page.
 constexpr std::int64_t k_export_page = 1000;
 
-struct LoadedPolicy {
-  Policy policy;                       // with every version
-  std::int64_t calendar_id = 0;        // of the latest version
-  std::vector<std::int64_t> calendars; // of each version
-};
-
-struct RulesCache {
-  std::map<std::int64_t, LoadedPolicy> policies;
-  std::map<std::int64_t, std::unique_ptr<Clock>> clocks;
-};
-
 struct ClientRow {
   std::int64_t id = 0;
   std::string name;
@@ -210,7 +190,7 @@ struct PolicyRow {
   bool builtin = false;
 };
 
-class PgStore final : public Store {
+class PgStore final : public Store, private store::Reevaluator {
 public:
   PgStore(const std::string& url, OpenMode mode) : m_db(store::open_pg_database(url, mode)) {}
 
@@ -308,7 +288,15 @@ public:
                  {pg::value(row.id), pg::value(format_day(versions[i].from_day.value_or(0))),
                   pg::value(versions[i].zone), pg::value(format_hours(versions[i].hours))});
     }
-    const RuleEffect changed = reevaluate_calendar(row.id);
+    RulesCache cache;
+    // A forward change: as on SQLite, only the requests with a clock that runs, stops or is due
+    // after a day before the date's midnight read as UTC may be judged differently.
+    const RuleEffect changed =
+        change.retroactive
+            ? reevaluate_calendar(row.id)
+            : reevaluate_selected(RequestSelection{RequestSelection::By::calendar_from, row.id,
+                                                   (*change.from_day - 1) * 86400},
+                                  cache);
     write.commit();
     return changed;
   }
@@ -493,15 +481,15 @@ public:
     m_db.query("UPDATE policies SET calendar_id = (SELECT calendar_id FROM policy_versions WHERE "
                "policy_id = $1 ORDER BY from_at DESC NULLS LAST LIMIT 1) WHERE id = $1",
                {pg::value(row->id)});
+    RulesCache rules;
     if (plan.all) {
-      effect = reevaluate_ids(
-          ids("SELECT id FROM requests WHERE policy_id = $1 ORDER BY id", {pg::value(row->id)}));
+      effect = reevaluate_selected(RequestSelection{RequestSelection::By::policy, row->id}, rules);
     } else {
-      effect = reevaluate_ids(ids(
-          "SELECT id FROM requests WHERE policy_id = $1 AND received_at "
-          ">= $2 AND received_at < $3 ORDER BY id",
-          {pg::value(row->id), pg::value(to_db(plan.from)),
-           pg::value(plan.until ? to_db(*plan.until) : std::numeric_limits<std::int64_t>::max())}));
+      effect = reevaluate_selected(
+          RequestSelection{RequestSelection::By::policy_received, row->id, to_db(plan.from),
+                           plan.until ? to_db(*plan.until)
+                                      : std::numeric_limits<std::int64_t>::max()},
+          rules);
     }
     write.commit();
     return effect;
@@ -1362,7 +1350,10 @@ public:
         for (const ClockRun& run : stored.evaluation.clocks) {
           expected.push_back(to_row(run));
         }
-        const std::vector<ClockRow> clocks = stored_clocks(id);
+        std::vector<ClockRow> clocks;
+        for (const store::ClockState& stored_clock : stored.clocks) {
+          clocks.push_back(stored_clock.row);
+        }
         if (expected.size() != clocks.size()) {
           differences.push_back(
               fmt::format("clocks stored {} runs expected {}", clocks.size(), expected.size()));
@@ -1566,7 +1557,7 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
 
   // ---- calendars and policies by id ----
 
-  Calendar load_calendar(std::int64_t id) {
+  Calendar load_calendar(std::int64_t id) override {
     Calendar out;
     const pg::Result row = m_db.query(
         "SELECT name, zone, hours, builtin FROM calendars WHERE id = $1", {pg::value(id)});
@@ -1618,7 +1609,7 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
     return out;
   }
 
-  LoadedPolicy load_policy(std::int64_t id) {
+  LoadedPolicy load_policy(std::int64_t id) override {
     LoadedPolicy out;
     {
       const pg::Result row =
@@ -1880,195 +1871,11 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
   }
 
   // The assignee is the latest assignment that counts, else what the request was logged with.
-  void update_assignee(std::int64_t id) {
+  void update_assignee(std::int64_t id) override {
     m_db.query("UPDATE requests SET assignee = coalesce((SELECT text FROM events WHERE request_id "
                "= $1 AND kind = 'assign' AND voided_by IS NULL ORDER BY at DESC, id DESC LIMIT 1), "
                "logged_assignee) WHERE id = $1",
                {pg::value(id)});
-  }
-
-  // The rules of policy `policy_id` for a request received at `received`.
-  store::PolicyRules rules_at(std::int64_t policy_id, Instant received, RulesCache& rules) {
-    const LoadedPolicy& loaded = policy(policy_id, rules);
-    const std::size_t index = version_in_force(loaded.policy.versions, received);
-    return store::PolicyRules{&loaded.policy.versions[index],
-                              &clock(loaded.calendars[index], rules),
-                              loaded.policy.versions[index].id};
-  }
-
-  const PolicyVersion& stored_version(std::int64_t policy_id, std::int64_t version_id,
-                                      RulesCache& rules) {
-    const LoadedPolicy& loaded = policy(policy_id, rules);
-    for (const PolicyVersion& version : loaded.policy.versions) {
-      if (version.id == version_id) {
-        return version;
-      }
-    }
-    throw Error{ErrorKind::storage,
-                fmt::format("SLA policy \"{}\" has no version {} in {}; run: slatrack check",
-                            loaded.policy.name, version_id, m_db.location())};
-  }
-
-  const LoadedPolicy& policy(std::int64_t id, RulesCache& rules) {
-    auto found = rules.policies.find(id);
-    if (found == rules.policies.end()) {
-      found = rules.policies.emplace(id, load_policy(id)).first;
-    }
-    return found->second;
-  }
-
-  const Clock& clock(std::int64_t calendar_id, RulesCache& rules) {
-    auto found = rules.clocks.find(calendar_id);
-    if (found == rules.clocks.end()) {
-      found = rules.clocks
-                  .emplace(calendar_id, make_clock(load_calendar(calendar_id).rules, zone_files()))
-                  .first;
-    }
-    return *found->second;
-  }
-
-  struct Reevaluation {
-    bool changed = false;
-    std::vector<Rejection> rejections;
-    bool outcomes_changed = false; // a stopped clock's outcome (met, breached) changed
-    std::int64_t moved = 0;        // running clocks whose due time moved
-  };
-
-  // A request's events as stored, evaluated under its current rules (nothing written).
-  struct Stored {
-    std::int64_t policy_id = 0;
-    Derived old;
-    Derived now;
-    Evaluation evaluation;
-    std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> remarked;
-    bool assignment_remarked = false;
-  };
-
-  Stored evaluate_stored(std::int64_t id, RulesCache& rules) {
-    Stored out;
-    const pg::Result row = m_db.query(
-        "SELECT policy_id, priority, status, received_at, replied_at, resolved_at, reply_due_at, "
-        "update_due_at, resolve_due_at, next_due_at, next_metric, voided_by, version_id FROM "
-        "requests WHERE id = $1",
-        {pg::value(id)});
-    if (row.rows() == 0) {
-      throw no_request(RequestId{id});
-    }
-    out.policy_id = row.integer(0, 0);
-    const std::string priority = row.text(0, 1);
-    out.old = Derived{row.text(0, 2),
-                      row.integer(0, 3),
-                      row.optional_integer(0, 4),
-                      row.optional_integer(0, 5),
-                      row.optional_integer(0, 6),
-                      row.optional_integer(0, 7),
-                      row.optional_integer(0, 8),
-                      row.optional_integer(0, 9),
-                      row.optional_text(0, 10),
-                      row.optional_integer(0, 11),
-                      row.integer(0, 12)};
-    std::vector<RecordedEvent> events;
-    std::vector<std::optional<std::int64_t>> stored_marks;
-    const pg::Result rows = m_db.query("SELECT kind, at, id, number, target, voided_by FROM events "
-                                       "WHERE request_id = $1 ORDER BY at, id",
-                                       {pg::value(id)});
-    for (int i = 0; i < rows.rows(); ++i) {
-      events.push_back(
-          RecordedEvent{from_db(event_kind_from(rows.text(i, 0)), "event", rows.text(i, 0)),
-                        to_instant(rows.integer(i, 1)), rows.integer(i, 2), rows.integer(i, 3),
-                        rows.optional_integer(i, 4)});
-      stored_marks.push_back(rows.optional_integer(i, 5));
-    }
-    VersionedHistory versioned = store::evaluate_versioned(
-        events, from_db(priority_from(priority), "priority", priority), out.policy_id,
-        to_instant(out.old.received_at), [this, &rules](std::int64_t policy_id, Instant received) {
-          return rules_at(policy_id, received, rules);
-        });
-    HistoryEvaluation& history = versioned.history;
-    for (std::size_t i = 0; i < events.size(); ++i) {
-      const std::optional<std::int64_t> voided_by = history.marks.voided_by(events[i].number);
-      if (voided_by != stored_marks[i]) {
-        out.remarked.emplace_back(events[i].seq, voided_by);
-        out.assignment_remarked = out.assignment_remarked || events[i].kind == EventKind::assign;
-      }
-    }
-    out.evaluation = std::move(history.evaluation);
-    const Evaluation& evaluation = out.evaluation;
-    const std::optional<NextDue> next = next_due(evaluation);
-    out.now = Derived{std::string(to_string(evaluation.status)),
-                      evaluation.received_at ? to_db(*evaluation.received_at) : out.old.received_at,
-                      to_db(evaluation.replied_at),
-                      to_db(evaluation.resolved_at),
-                      to_db(evaluation.reply_due),
-                      to_db(evaluation.update_due),
-                      to_db(evaluation.resolve_due),
-                      next ? std::optional<std::int64_t>{to_db(next->due)} : std::nullopt,
-                      next ? std::optional<std::string>{to_string(next->metric)} : std::nullopt,
-                      history.marks.request,
-                      versioned.rules.version_id};
-    return out;
-  }
-
-  // Recomputes request `id`'s derived state from its events under its current rules and stores
-  // what differs from what is stored.
-  Reevaluation reevaluate(std::int64_t id, RulesCache& rules) {
-    const Stored stored = evaluate_stored(id, rules);
-    const Evaluation& evaluation = stored.evaluation;
-    for (const auto& [event, voided_by] : stored.remarked) {
-      m_db.query("UPDATE events SET voided_by = $1 WHERE id = $2",
-                 {pg::value(voided_by), pg::value(event)});
-    }
-    if (stored.assignment_remarked) {
-      update_assignee(id);
-    }
-    const Derived& now = stored.now;
-    std::vector<ClockRow> clocks;
-    clocks.reserve(evaluation.clocks.size());
-    for (const ClockRun& run : evaluation.clocks) {
-      clocks.push_back(to_row(run));
-    }
-    Reevaluation out{!stored.remarked.empty(), evaluation.rejections};
-    if (now != stored.old) {
-      out.changed = true;
-      m_db.query("UPDATE requests SET status = $1, received_at = $2, replied_at = $3, "
-                 "resolved_at = $4, reply_due_at = $5, update_due_at = $6, resolve_due_at = $7, "
-                 "next_due_at = $8, next_metric = $9, voided_by = $10, version_id = $11 WHERE id = "
-                 "$12",
-                 {pg::value(now.status), pg::value(now.received_at), pg::value(now.replied_at),
-                  pg::value(now.resolved_at), pg::value(now.reply_due_at),
-                  pg::value(now.update_due_at), pg::value(now.resolve_due_at),
-                  pg::value(now.next_due_at), pg::value(now.next_metric), pg::value(now.voided_by),
-                  pg::value(now.version_id), pg::value(id)});
-    }
-    const std::vector<ClockRow> old_clocks = stored_clocks(id);
-    if (old_clocks != clocks) {
-      out.changed = true;
-      out.outcomes_changed = stopped_outcomes(old_clocks) != stopped_outcomes(clocks);
-      for (const ClockRow& row : clocks) {
-        if (row.outcome != "running") {
-          continue;
-        }
-        const bool same =
-            std::any_of(old_clocks.begin(), old_clocks.end(), [&row](const ClockRow& old) {
-              return old.outcome == "running" && old.metric == row.metric
-                     && old.start_at == row.start_at && old.due_at == row.due_at;
-            });
-        if (!same) {
-          ++out.moved;
-        }
-      }
-      m_db.query("DELETE FROM clocks WHERE request_id = $1", {pg::value(id)});
-      std::int64_t seq = 0;
-      for (const ClockRow& row : clocks) {
-        m_db.query("INSERT INTO clocks (request_id, seq, metric, start_at, due_at, stop_at, "
-                   "outcome, target_s, used_s, credit_s) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-                   "$9, $10)",
-                   {pg::value(id), pg::value(++seq), pg::value(row.metric), pg::value(row.start_at),
-                    pg::value(row.due_at), pg::value(row.stop_at), pg::value(row.outcome),
-                    pg::value(row.target_s), pg::value(row.used_s), pg::value(row.credit_s)});
-      }
-    }
-    return out;
   }
 
   // What check says when the stored derived state of a request is not its evaluation.
@@ -2137,40 +1944,258 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
     return out;
   }
 
-  static std::vector<std::tuple<std::string, std::int64_t, std::string>>
-  stopped_outcomes(const std::vector<ClockRow>& clocks) {
-    std::vector<std::tuple<std::string, std::int64_t, std::string>> out;
-    for (const ClockRow& row : clocks) {
-      if (row.outcome != "running") {
-        out.emplace_back(row.metric, row.start_at, row.outcome);
-      }
-    }
-    return out;
+  // ---- re-evaluation's rows (store/reevaluation.hpp) ----
+
+  [[nodiscard]] std::string database_name() const override {
+    return m_db.location();
   }
 
-  RuleEffect reevaluate_ids(const std::vector<std::int64_t>& requests) {
-    RulesCache rules;
-    RuleEffect effect;
-    for (const std::int64_t id : requests) {
-      const Reevaluation done = reevaluate(id, rules);
-      effect.requests += done.changed ? 1 : 0;
-      effect.outcomes += done.outcomes_changed ? 1 : 0;
-      if (done.outcomes_changed) {
-        effect.outcome_ids.push_back(RequestId{id});
+  // A selection as a condition on a request id column and the parameters it takes.
+  struct Selected {
+    std::string condition; // empty: every request
+    std::vector<pg::Value> params;
+  };
+
+  // How many rows a cursor of a re-evaluation fetches at a time.
+  static constexpr int k_cursor_page = 1000;
+
+  // The rows of one statement as they are needed: for one request the rows of a plain query, for
+  // more a cursor (DECLARE, then FETCH k_cursor_page at a time; its snapshot is the one of its
+  // DECLARE, so the writes of the re-evaluation meanwhile do not show in it).
+  class Rows {
+  public:
+    Rows(pg::Connection& db, const std::string& sql, const std::vector<pg::Value>& params,
+         std::string cursor)
+        : m_db(db), m_cursor(std::move(cursor)) {
+      if (m_cursor.empty()) {
+        m_rows = m_db.query(sql, params);
+        m_last_page = true;
+      } else {
+        m_db.query(fmt::format("DECLARE {} NO SCROLL CURSOR FOR {}", m_cursor, sql), params);
+        fetch();
       }
-      effect.moved += done.moved;
     }
-    return effect;
+    Rows(const Rows&) = delete;
+    Rows& operator=(const Rows&) = delete;
+    Rows(Rows&&) = delete;
+    Rows& operator=(Rows&&) = delete;
+    ~Rows() {
+      if (!m_cursor.empty()) {
+        try {
+          m_db.query(fmt::format("CLOSE {}", m_cursor), {});
+        } catch (const Error&) { // NOLINT(bugprone-empty-catch): the transaction ends it anyway
+        }
+      }
+    }
+
+    // Moves to the next row: false at the end.
+    bool next() {
+      ++m_row;
+      if (m_row < m_rows.rows()) {
+        return true;
+      }
+      if (m_last_page) {
+        return false;
+      }
+      fetch();
+      ++m_row;
+      return m_row < m_rows.rows();
+    }
+
+    const pg::Result& result() const {
+      return m_rows;
+    }
+    [[nodiscard]] int row() const {
+      return m_row;
+    }
+
+  private:
+    void fetch() {
+      m_rows = m_db.query(fmt::format("FETCH {} FROM {}", k_cursor_page, m_cursor), {});
+      m_last_page = m_rows.rows() < k_cursor_page;
+      m_row = -1;
+    }
+
+    pg::Connection& m_db;
+    std::string m_cursor;
+    pg::Result m_rows{nullptr};
+    int m_row = -1;
+    bool m_last_page = false;
+  };
+
+  class Cursor final : public store::RequestCursor {
+  public:
+    Cursor(pg::Connection& db, const Selected& ids, bool paged, std::int64_t number)
+        : m_requests(db,
+                     "SELECT id, policy_id, priority, status, received_at, replied_at, "
+                     "resolved_at, reply_due_at, update_due_at, resolve_due_at, next_due_at, "
+                     "next_metric, voided_by, version_id FROM requests"
+                         + where("id", ids.condition) + " ORDER BY id",
+                     ids.params,
+                     paged ? fmt::format("slatrack_requests_{}", number) : std::string()),
+          m_events(db,
+                   "SELECT request_id, kind, at, id, number, target, voided_by FROM events"
+                       + where("request_id", ids.condition) + " ORDER BY request_id, at, id",
+                   ids.params, paged ? fmt::format("slatrack_events_{}", number) : std::string()),
+          m_clocks(db,
+                   "SELECT request_id, seq, metric, start_at, due_at, stop_at, outcome, "
+                   "target_s, used_s, credit_s FROM clocks"
+                       + where("request_id", ids.condition) + " ORDER BY request_id, seq",
+                   ids.params, paged ? fmt::format("slatrack_clocks_{}", number) : std::string()) {}
+
+    bool next_request(store::RequestState& out) override {
+      if (!m_requests.next()) {
+        return false;
+      }
+      const pg::Result& rows = m_requests.result();
+      const int i = m_requests.row();
+      out.id = rows.integer(i, 0);
+      out.policy_id = rows.integer(i, 1);
+      const std::string priority = rows.text(i, 2);
+      out.priority = from_db(priority_from(priority), "priority", priority);
+      out.derived = Derived{rows.text(i, 3),
+                            rows.integer(i, 4),
+                            rows.optional_integer(i, 5),
+                            rows.optional_integer(i, 6),
+                            rows.optional_integer(i, 7),
+                            rows.optional_integer(i, 8),
+                            rows.optional_integer(i, 9),
+                            rows.optional_integer(i, 10),
+                            rows.optional_text(i, 11),
+                            rows.optional_integer(i, 12),
+                            rows.integer(i, 13)};
+      return true;
+    }
+
+    bool next_event(store::EventState& out) override {
+      if (!m_events.next()) {
+        return false;
+      }
+      const pg::Result& rows = m_events.result();
+      const int i = m_events.row();
+      out.request_id = rows.integer(i, 0);
+      const std::string kind = rows.text(i, 1);
+      out.event = RecordedEvent{from_db(event_kind_from(kind), "event", kind),
+                                to_instant(rows.integer(i, 2)), rows.integer(i, 3),
+                                rows.integer(i, 4), rows.optional_integer(i, 5)};
+      out.voided_by = rows.optional_integer(i, 6);
+      return true;
+    }
+
+    bool next_clock(store::ClockState& out) override {
+      if (!m_clocks.next()) {
+        return false;
+      }
+      const pg::Result& rows = m_clocks.result();
+      const int i = m_clocks.row();
+      out.request_id = rows.integer(i, 0);
+      out.seq = rows.integer(i, 1);
+      out.row = ClockRow{rows.text(i, 2),
+                         rows.integer(i, 3),
+                         rows.optional_integer(i, 4),
+                         rows.optional_integer(i, 5),
+                         rows.text(i, 6),
+                         rows.integer(i, 7),
+                         rows.integer(i, 8),
+                         rows.integer(i, 9)};
+      return true;
+    }
+
+  private:
+    static std::string where(std::string_view column, const std::string& ids) {
+      return ids.empty() ? std::string() : fmt::format(" WHERE {} {}", column, ids);
+    }
+
+    Rows m_requests;
+    Rows m_events;
+    Rows m_clocks;
+  };
+
+  // The selection's condition on a request id column, with its parameters ($1 the request, policy
+  // or calendar id, $2 from, $3 until; as store::selection_queries on SQLite).
+  static Selected selected_ids(const RequestSelection& selection) {
+    using By = RequestSelection::By;
+    switch (selection.by) {
+    case By::request:
+      return {"= $1", {pg::value(selection.id)}};
+    case By::all:
+      return {};
+    case By::policy:
+      return {"IN (SELECT id FROM requests WHERE policy_id = $1)", {pg::value(selection.id)}};
+    case By::policy_received:
+      return {"IN (SELECT id FROM requests WHERE policy_id = $1 AND received_at >= $2 AND "
+              "received_at < $3)",
+              {pg::value(selection.id), pg::value(selection.from), pg::value(selection.until)}};
+    case By::calendar:
+      return {"IN (SELECT id FROM requests WHERE policy_id IN (SELECT policy_id FROM "
+              "policy_versions WHERE calendar_id = $1))",
+              {pg::value(selection.id)}};
+    case By::calendar_from:
+      // A version from $2 cannot change a request whose clocks all ran their course before it.
+      return {"IN (SELECT id FROM requests WHERE policy_id IN (SELECT policy_id FROM "
+              "policy_versions WHERE calendar_id = $1) AND id IN (SELECT request_id FROM clocks "
+              "WHERE metric IN ('reply', 'update', 'resolve') AND (due_at >= $2 OR stop_at IS "
+              "NULL OR stop_at >= $2)))",
+              {pg::value(selection.id), pg::value(selection.from)}};
+    }
+    return {};
+  }
+
+  std::unique_ptr<store::RequestCursor> read_requests(const RequestSelection& selection) override {
+    return std::make_unique<Cursor>(m_db, selected_ids(selection),
+                                    selection.by != RequestSelection::By::request, ++m_cursors);
+  }
+
+  void write_void_mark(std::int64_t event_id, std::optional<std::int64_t> voided_by) override {
+    m_db.query("UPDATE events SET voided_by = $1 WHERE id = $2",
+               {pg::value(voided_by), pg::value(event_id)});
+  }
+
+  void write_derived(std::int64_t id, const Derived& /*old*/, const Derived& now) override {
+    m_db.query("UPDATE requests SET status = $1, received_at = $2, replied_at = $3, "
+               "resolved_at = $4, reply_due_at = $5, update_due_at = $6, resolve_due_at = $7, "
+               "next_due_at = $8, next_metric = $9, voided_by = $10, version_id = $11 WHERE id = "
+               "$12",
+               {pg::value(now.status), pg::value(now.received_at), pg::value(now.replied_at),
+                pg::value(now.resolved_at), pg::value(now.reply_due_at),
+                pg::value(now.update_due_at), pg::value(now.resolve_due_at),
+                pg::value(now.next_due_at), pg::value(now.next_metric), pg::value(now.voided_by),
+                pg::value(now.version_id), pg::value(id)});
+  }
+
+  void update_clock(std::int64_t id, std::int64_t seq, const ClockRow& /*old*/,
+                    const ClockRow& row) override {
+    m_db.query("UPDATE clocks SET metric = $1, start_at = $2, due_at = $3, stop_at = $4, outcome "
+               "= $5, target_s = $6, used_s = $7, credit_s = $8 WHERE request_id = $9 AND seq = "
+               "$10",
+               {pg::value(row.metric), pg::value(row.start_at), pg::value(row.due_at),
+                pg::value(row.stop_at), pg::value(row.outcome), pg::value(row.target_s),
+                pg::value(row.used_s), pg::value(row.credit_s), pg::value(id), pg::value(seq)});
+  }
+
+  void insert_clock(std::int64_t id, std::int64_t seq, const ClockRow& row) override {
+    m_db.query("INSERT INTO clocks (request_id, seq, metric, start_at, due_at, stop_at, "
+               "outcome, target_s, used_s, credit_s) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+               "$9, $10)",
+               {pg::value(id), pg::value(seq), pg::value(row.metric), pg::value(row.start_at),
+                pg::value(row.due_at), pg::value(row.stop_at), pg::value(row.outcome),
+                pg::value(row.target_s), pg::value(row.used_s), pg::value(row.credit_s)});
+  }
+
+  void delete_clocks_after(std::int64_t id, std::int64_t last) override {
+    m_db.query("DELETE FROM clocks WHERE request_id = $1 AND seq > $2",
+               {pg::value(id), pg::value(last)});
   }
 
   // Re-evaluates every request whose policy has a version on calendar `calendar_id`.
   RuleEffect reevaluate_calendar(std::int64_t calendar_id) {
-    return reevaluate_ids(ids("SELECT id FROM requests WHERE policy_id IN (SELECT policy_id FROM "
-                              "policy_versions WHERE calendar_id = $1) ORDER BY id",
-                              {pg::value(calendar_id)}));
+    RulesCache rules;
+    return reevaluate_selected(RequestSelection{RequestSelection::By::calendar, calendar_id},
+                               rules);
   }
 
   pg::Connection m_db;
+  std::int64_t m_cursors = 0; // cursors declared, for their names
 };
 
 } // namespace

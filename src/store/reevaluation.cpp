@@ -249,14 +249,4 @@ RuleEffect Reevaluator::reevaluate_selected(const RequestSelection& selection, R
   return effect;
 }
 
-void Reevaluator::evaluate_selected(
-    const RequestSelection& selection, RulesCache& rules,
-    const std::function<void(std::int64_t id, const Stored&)>& visit) {
-  Reader reader(read_requests(selection));
-  History history;
-  while (reader.next(history)) {
-    visit(history.request.id, evaluate(history, rules));
-  }
-}
-
 } // namespace slatrack::store

@@ -165,9 +165,6 @@ protected:
   // Re-evaluates every request of `selection`, streaming (three cursors, whatever their number);
   // returns what changed.
   RuleEffect reevaluate_selected(const RequestSelection& selection, RulesCache& rules);
-  // Calls `visit` with each request of `selection` evaluated (nothing written), in id order.
-  void evaluate_selected(const RequestSelection& selection, RulesCache& rules,
-                         const std::function<void(std::int64_t id, const Stored&)>& visit);
 
   // ---- the rows, each backend with its own SQL ----
 
