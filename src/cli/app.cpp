@@ -98,7 +98,7 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
   app.add_option("--tz", global.tz, "Zone for reading and showing local times (default TZ)")
       ->type_name("ZONE");
   app.add_option("--format", global.format,
-                 "Output: table, csv, tsv, json or jsonl (statement: also markdown, html)")
+                 fmt::format("Output: {} (statement: also {})", format_list(), format_list(true)))
       ->type_name("FORMAT");
   app.add_option("--color", global.color, "Color: auto, always or never (NO_COLOR turns auto off)")
       ->type_name("WHEN");
@@ -585,9 +585,8 @@ public:
           value = env_value("HOME").value_or("") + value.substr(1);
         }
       } else if (setting.key == "format") {
-        if (value != "table" && value != "csv" && value != "tsv" && value != "json"
-            && value != "jsonl") {
-          throw bad("table, csv, tsv, json or jsonl");
+        if (!is_format_name(value)) {
+          throw bad(format_list());
         }
       } else if (setting.key == "color") {
         if (value != "auto" && value != "always" && value != "never") {

@@ -14,7 +14,7 @@ namespace slatrack::cli {
 
 namespace {
 
-std::string words(std::initializer_list<std::string_view> values) {
+std::string words(const std::vector<std::string_view>& values) {
   std::string out = "words:";
   bool first = true;
   for (const std::string_view value : values) {
@@ -49,8 +49,7 @@ std::string option_kind(const OptionSpec& option) {
     return "zone";
   }
   if (name == "--format") {
-    return words({"table", "csv", "tsv", "json", "jsonl", "markdown", "html"}); // the last two:
-                                                                                // statement
+    return words(format_names()); // every --format (markdown and html: statement's)
   }
   if (name == "--color") {
     return words({"auto", "always", "never"});

@@ -187,7 +187,7 @@ int run_config_apply(Context& context, const ConfigApplyOptions& options) {
         effect.outcomes, effect.outcomes == 1 ? "request's outcome" : "requests' outcomes",
         effect.moved, effect.moved == 1 ? "running clock's due time" : "running clocks' due times");
   }
-  if (context.format() == Format::table) {
+  const auto steps_text = [&] {
     for (const RuleStep& step : plan.steps) {
       std::fputs(fmt::format("{} {} {}: {}\n", to_string(step.action), to_string(step.kind),
                              escape_control(step.name), escape_control(step.detail))
@@ -195,18 +195,20 @@ int run_config_apply(Context& context, const ConfigApplyOptions& options) {
                  context.out());
     }
     std::fputs((summary + "\n").c_str(), context.out());
-    return 0;
-  }
-  std::vector<Row> rows;
-  for (const RuleStep& step : plan.steps) {
-    rows.push_back(Row{Record{{"action", std::string(to_string(step.action))},
-                              {"kind", std::string(to_string(step.kind))},
-                              {"name", step.name},
-                              {"detail", step.detail}},
-                       Tone::none});
-  }
-  write_rows(context.out(), context.style(), {}, rows, {"action", "kind", "name", "detail"});
-  std::fputs((summary + "\n").c_str(), stderr);
+  };
+  const auto steps_rows = [&] {
+    std::vector<Row> rows;
+    for (const RuleStep& step : plan.steps) {
+      rows.push_back(Row{Record{{"action", std::string(to_string(step.action))},
+                                {"kind", std::string(to_string(step.kind))},
+                                {"name", step.name},
+                                {"detail", step.detail}},
+                         Tone::none});
+    }
+    write_rows(context.out(), context.style(), {}, rows, {"action", "kind", "name", "detail"});
+    std::fputs((summary + "\n").c_str(), stderr);
+  };
+  write_output(context.format(), text_or_records(steps_text, steps_rows));
   return 0;
 }
 

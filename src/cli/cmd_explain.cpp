@@ -405,8 +405,8 @@ int run_explain(Context& context, const std::string& id_text) {
   }
 
   std::FILE* out = context.out();
-  switch (style.format) {
-  case Format::table: {
+  Forms forms;
+  forms.text = [&] {
     std::fputs(fmt::format("{} {}\n", paint(request_label(id), Tone::dim, style),
                            escape_control(request.subject))
                    .c_str(),
@@ -437,9 +437,8 @@ int run_explain(Context& context, const std::string& id_text) {
     } else if (runs.empty()) {
       std::fputs("\nNo clocks.\n", out);
     }
-    return 0;
-  }
-  case Format::json: {
+  };
+  forms.json = [&] {
     nlohmann::ordered_json object = nlohmann::ordered_json::object();
     object["id"] = id.value;
     object["voided_by"] = detail.voided_by ? nlohmann::ordered_json(*detail.voided_by)
@@ -450,15 +449,13 @@ int run_explain(Context& context, const std::string& id_text) {
     }
     object["clocks"] = clocks;
     std::fputs((dump_json(object) + "\n").c_str(), out);
-    return 0;
-  }
-  case Format::jsonl:
+  };
+  forms.lines = [&] {
     for (const Explained& item : runs) {
       std::fputs((dump_json(clock_json(*item.run, item.explanation, id)) + "\n").c_str(), out);
     }
-    return 0;
-  case Format::csv:
-  case Format::tsv: {
+  };
+  forms.cells = [&] {
     std::vector<Row> rows;
     for (const Explained& item : runs) {
       for (const ExplainStep& step : item.explanation.steps) {
@@ -477,9 +474,8 @@ int run_explain(Context& context, const std::string& id_text) {
     }
     write_rows(out, style, {}, rows,
                {"id", "metric", "start_at", "kind", "from", "to", "seconds", "note"});
-    return 0;
-  }
-  }
+  };
+  write_output(style.format, forms);
   return 0;
 }
 

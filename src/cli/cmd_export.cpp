@@ -28,15 +28,6 @@ const std::vector<std::string>& event_keys() {
   return keys;
 }
 
-Record clock_record(const ClockRun& run) {
-  return make_record(Field{"metric", std::string(to_string(run.metric))},
-                     Field{"start_at", run.start}, Field{"due_at", instant_or_null(run.due)},
-                     Field{"stop_at", instant_or_null(run.stop)},
-                     Field{"outcome", std::string(to_string(run.outcome))},
-                     Field{"target_seconds", target_value(run.target)},
-                     Field{"used_seconds", run.used}, Field{"credit_seconds", run.credit});
-}
-
 // The request as one JSON object: its record, voided_by, its events and its clocks; written as it
 // streams (cli/json_writer.hpp), appended to `out`.
 void append_request_json(std::string& out, const RequestDetail& detail) {
@@ -128,9 +119,8 @@ int run_export(Context& context) {
   const Style style = context.style();
   std::FILE* out = context.out();
   Store& store = context.store();
-  bool first = true;
-  switch (style.format) {
-  case Format::jsonl: {
+  Forms forms;
+  forms.lines = [&] {
     std::string text;
     store.export_requests([&](const RequestDetail& detail) {
       text.clear();
@@ -138,10 +128,10 @@ int run_export(Context& context) {
       text += '\n';
       write_text(out, text);
     });
-    break;
-  }
-  case Format::json: {
+  };
+  forms.json = [&] {
     // One array, written one object a line as the requests come.
+    bool first = true;
     std::string text;
     store.export_requests([&](const RequestDetail& detail) {
       text.assign(first ? "[\n" : ",\n");
@@ -150,17 +140,15 @@ int run_export(Context& context) {
       first = false;
     });
     write_text(out, first ? "[]\n" : "\n]\n");
-    break;
-  }
-  case Format::csv:
-  case Format::tsv: {
+  };
+  forms.cells = [&] {
     // One row per event, the request's columns repeated on each: import's "events form".
     std::vector<std::string> header;
     for (const Field& field : request_record(Request{})) {
       header.push_back(field.key);
     }
     header.insert(header.end(), event_keys().begin(), event_keys().end());
-    write_separated(out, style.format, header);
+    write_separated(out, style, header);
     std::vector<std::string> cells;
     store.export_requests([&](const RequestDetail& detail) {
       const Record request = request_record(detail.request);
@@ -172,21 +160,20 @@ int run_export(Context& context) {
         for (const Field& field : event_record(event)) {
           cells.push_back(machine_cell(field.value));
         }
-        write_separated(out, style.format, cells);
+        write_separated(out, style, cells);
       }
       check_output(out);
     });
-    break;
-  }
-  case Format::table: {
+  };
+  forms.text = [&] {
+    bool first = true;
     const Clocks clocks(store);
     store.export_requests([&](const RequestDetail& detail) {
       write_table(out, style, detail, first, clocks);
       first = false;
     });
-    break;
-  }
-  }
+  };
+  write_output(style.format, forms);
   return 0;
 }
 
@@ -196,17 +183,19 @@ int run_backup(Context& context, const std::string& file) {
   if (context.quiet()) {
     return 0;
   }
-  if (context.format() == Format::table) {
+  const auto said = [&] {
     write_text(context.out(), fmt::format("Backed up {} to {}\n", store.location(), file));
-    return 0;
-  }
-  std::error_code error;
-  const std::uintmax_t size = std::filesystem::file_size(file, error);
-  write_record(context.out(), context.style(),
-               Record{{"database", store.location()},
-                      {"backup", file},
-                      {"bytes", error ? Value{} : Value{static_cast<std::int64_t>(size)}}},
-               {});
+  };
+  const auto record = [&] {
+    std::error_code error;
+    const std::uintmax_t size = std::filesystem::file_size(file, error);
+    write_record(context.out(), context.style(),
+                 Record{{"database", store.location()},
+                        {"backup", file},
+                        {"bytes", error ? Value{} : Value{static_cast<std::int64_t>(size)}}},
+                 {});
+  };
+  write_output(context.format(), text_or_records(said, record));
   return 0;
 }
 
@@ -223,18 +212,13 @@ int run_copy(Context& context, const std::string& dest) {
   if (context.quiet()) {
     return 0;
   }
-  if (context.format() == Format::table) {
-    write_text(context.out(), fmt::format("Copied {} {} from {} to {}\n", copied.requests,
-                                          copied.requests == 1 ? "request" : "requests",
-                                          store.location(), copied.to));
-    return 0;
-  }
-  write_record(context.out(), context.style(),
-               Record{{"database", store.location()},
-                      {"copy", copied.to},
-                      {"requests", copied.requests},
-                      {"rows", copied.rows}},
-               {});
+  context.write_result(fmt::format("Copied {} {} from {} to {}", copied.requests,
+                                   copied.requests == 1 ? "request" : "requests", store.location(),
+                                   copied.to),
+                       Record{{"database", store.location()},
+                              {"copy", copied.to},
+                              {"requests", copied.requests},
+                              {"rows", copied.rows}});
   return 0;
 }
 

@@ -111,29 +111,6 @@ nlohmann::ordered_json json_record(const Record& record) {
   return object;
 }
 
-void write_machine(Context& context, const Style& style, const std::vector<Record>& records) {
-  std::FILE* out = context.out();
-  if (style.format == Format::json) {
-    nlohmann::ordered_json array = nlohmann::ordered_json::array();
-    for (const Record& record : records) {
-      array.push_back(json_record(record));
-    }
-    std::fputs((dump_json(array) + "\n").c_str(), out);
-    return;
-  }
-  if (style.format == Format::jsonl) {
-    for (const Record& record : records) {
-      std::fputs((dump_json(json_record(record)) + "\n").c_str(), out);
-    }
-    return;
-  }
-  std::vector<Row> rows;
-  for (const Record& record : records) {
-    rows.push_back(Row{record, Tone::none});
-  }
-  write_rows(out, style, {}, rows, {});
-}
-
 // ---- the table ----
 
 // The terminal's width: $COLUMNS when set, else the terminal's (TIOCGWINSZ), else 80.
@@ -400,20 +377,43 @@ int run_report(Context& context, const ReportOptions& options) {
   query.client = options.client;
   const std::vector<ReportRow> rows = context.store().report(query);
   const Style style = context.style();
-  if (style.format == Format::table) {
+  Forms forms;
+  forms.text = [&] {
     if (options.client) {
       if (const std::optional<Client> client = context.store().find_client(*options.client)) {
         heading.client = client->name;
       }
     }
     write_table(context, style, query, rows, heading);
-    return 0;
-  }
-  std::vector<Record> records;
-  for (const ReportRow& row : rows) {
-    records.push_back(machine_record(query, row));
-  }
-  write_machine(context, style, records);
+  };
+  // For scripts: a record per row; percentages are numbers in JSON.
+  const auto records = [&] {
+    std::vector<Record> out;
+    for (const ReportRow& row : rows) {
+      out.push_back(machine_record(query, row));
+    }
+    return out;
+  };
+  forms.json = [&] {
+    nlohmann::ordered_json array = nlohmann::ordered_json::array();
+    for (const Record& record : records()) {
+      array.push_back(json_record(record));
+    }
+    std::fputs((dump_json(array) + "\n").c_str(), context.out());
+  };
+  forms.lines = [&] {
+    for (const Record& record : records()) {
+      std::fputs((dump_json(json_record(record)) + "\n").c_str(), context.out());
+    }
+  };
+  forms.cells = [&] {
+    std::vector<Row> lines;
+    for (Record& record : records()) {
+      lines.push_back(Row{std::move(record), Tone::none});
+    }
+    write_rows(context.out(), style, {}, lines, {});
+  };
+  write_output(style.format, forms);
   return 0;
 }
 

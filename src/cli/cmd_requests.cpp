@@ -85,11 +85,7 @@ void print_request(Context& context, const Request& request, const std::string& 
   if (context.quiet()) {
     return;
   }
-  if (context.format() == Format::table) {
-    std::fputs((sentence + "\n").c_str(), context.out());
-  } else {
-    write_record(context.out(), context.style(), request_record(request), {});
-  }
+  context.write_result(sentence, request_record(request));
 }
 
 // How the clock of `metric` that stopped at `at` ended, e.g. "reply met (1h 30m of 2h 00m used)".
@@ -416,18 +412,13 @@ int run_undo(Context& context) {
   if (context.quiet()) {
     return 0;
   }
-  if (context.format() == Format::table) {
-    std::fputs(fmt::format("Undid: {}\n", what).c_str(), context.out());
-    return 0;
-  }
-  write_record(
-      context.out(), context.style(),
+  context.write_result(
+      fmt::format("Undid: {}", what),
       Record{{"id", result.id.value},
              {"event", result.event.number},
              {"kind", std::string(result.request ? "request" : to_string(result.event.kind))},
              {"author", result.event.author},
-             {"at", result.event.at}},
-      {});
+             {"at", result.event.at}});
   return 0;
 }
 

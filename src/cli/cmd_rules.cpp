@@ -30,10 +30,8 @@ void say(Context& context, const std::string& line) {
 // A write command's result: a sentence in table format, the changed object in machine formats.
 void report(Context& context, const std::string& sentence, const Record& record,
             const std::vector<Column>& labels) {
-  if (context.format() == Format::table) {
-    say(context, sentence);
-  } else if (!context.quiet()) {
-    write_record(context.out(), context.style(), record, labels);
+  if (!context.quiet()) {
+    context.write_result(sentence, record, labels);
   }
 }
 
@@ -299,15 +297,11 @@ const std::vector<Column>& client_columns() {
 
 int run_init(Context& context) {
   Store& store = context.store();
-  if (context.format() == Format::table) {
-    say(context,
-        fmt::format("Database ready: {} (schema {})", store.location(), store.schema_version()));
-  } else if (!context.quiet()) {
-    write_record(context.out(), context.style(),
-                 Record{{"db", store.location()},
-                        {"schema", static_cast<std::int64_t>(store.schema_version())}},
-                 {{"db", "Database"}, {"schema", "Schema"}});
-  }
+  report(context,
+         fmt::format("Database ready: {} (schema {})", store.location(), store.schema_version()),
+         Record{{"db", store.location()},
+                {"schema", static_cast<std::int64_t>(store.schema_version())}},
+         {{"db", "Database"}, {"schema", "Schema"}});
   return 0;
 }
 
@@ -485,23 +479,23 @@ int run_calendar_holiday_ics(Context& context, const CalendarHolidayOptions& opt
   }
   const RuleEffect changed =
       added.empty() ? RuleEffect{} : context.store().add_holidays(before.rules.name, added);
-  if (context.format() != Format::table) {
-    if (!context.quiet()) {
-      write_rows(context.out(), context.style(), {}, rows, {"date", "name", "state"});
-    }
+  if (context.quiet()) {
     return 0;
   }
-  if (!context.quiet()) {
+  const auto said = [&] {
+    std::string skipped;
+    if (feed.skipped > 0) {
+      skipped = fmt::format(" ({} event{} with a time of day or a repeat rule skipped)",
+                            feed.skipped, feed.skipped == 1 ? "" : "s");
+    }
     std::fputs(lines.c_str(), context.out());
-  }
-  std::string skipped;
-  if (feed.skipped > 0) {
-    skipped = fmt::format(" ({} event{} with a time of day or a repeat rule skipped)", feed.skipped,
-                          feed.skipped == 1 ? "" : "s");
-  }
-  say(context, fmt::format("Added {} holiday{} from {} to calendar {}, {} already there{}; {}",
-                           added.size(), added.size() == 1 ? "" : "s", source, before.rules.name,
-                           feed.days.size() - added.size(), skipped, requests_changed(changed)));
+    say(context, fmt::format("Added {} holiday{} from {} to calendar {}, {} already there{}; {}",
+                             added.size(), added.size() == 1 ? "" : "s", source, before.rules.name,
+                             feed.days.size() - added.size(), skipped, requests_changed(changed)));
+  };
+  write_output(context.format(), text_or_records(said, [&] {
+                 write_rows(context.out(), context.style(), {}, rows, {"date", "name", "state"});
+               }));
   return 0;
 }
 
@@ -548,7 +542,7 @@ int run_calendar_due(Context& context, const CalendarDueOptions& options) {
                       {"duration", target_value(duration)},
                       {"due_at", due},
                       {"wall_seconds", due - start}};
-  if (context.format() == Format::table) {
+  const auto said = [&] {
     const Zone& zone = context.zone();
     std::string line = fmt::format("due {}", local_full(due, zone));
     const Zone& calendar_zone = find_zone(calendar.rules.zone);
@@ -562,9 +556,10 @@ int run_calendar_due(Context& context, const CalendarDueOptions& options) {
                             : fmt::format("{} of open time", human_duration(duration.time)),
                         local_full(start, zone), human_duration(due - start));
     std::fputs((line + "\n").c_str(), context.out());
-  } else {
-    write_record(context.out(), context.style(), record, {});
-  }
+  };
+  write_output(context.format(), text_or_records(said, [&] {
+                 write_record(context.out(), context.style(), record, {});
+               }));
   return 0;
 }
 
@@ -581,7 +576,8 @@ int run_calendar_list(Context& context) {
 int run_calendar_show(Context& context, const std::string& name) {
   const Calendar latest = need_calendar(context, name);
   const Calendar calendar = in_force_now(latest, context.now());
-  if (context.format() == Format::table) {
+  Forms forms;
+  forms.text = [&] {
     write_record(context.out(), context.style(), calendar_record(calendar),
                  {{"name", "Calendar"}, {"tz", "Zone"}, {"hours", "Hours"}});
     for (const Holiday& holiday : calendar.rules.holidays) {
@@ -603,7 +599,8 @@ int run_calendar_show(Context& context, const std::string& name) {
       write_rows(context.out(), context.style(),
                  {{"from", "FROM"}, {"tz", "ZONE"}, {"hours", "HOURS"}}, versions, {});
     }
-  } else if (context.format() == Format::json || context.format() == Format::jsonl) {
+  };
+  forms.json = [&] {
     // Today's version, and every version (from: null for the first).
     std::vector<Record> versions;
     for (const CalendarVersion& version : calendar_versions(latest.rules)) {
@@ -613,9 +610,12 @@ int run_calendar_show(Context& context, const std::string& name) {
                  {"hours", format_hours(version.hours)}});
     }
     write_with_versions(context, calendar_record(calendar), versions);
-  } else {
+  };
+  forms.lines = forms.json;
+  forms.cells = [&] {
     write_record(context.out(), context.style(), calendar_record(calendar), {});
-  }
+  };
+  write_output(context.format(), forms);
   return 0;
 }
 
@@ -747,33 +747,10 @@ Policy in_force(Policy policy, Instant at) {
   return policy;
 }
 
-int run_sla_show(Context& context, const std::string& name) {
-  const Policy latest = need_policy(context, name);
-  const Policy policy = in_force(latest, context.now());
-  if (context.format() == Format::json || context.format() == Format::jsonl) {
-    // The targets in force now, and every version (from: null for the first) with its own.
-    std::vector<Record> versions;
-    for (const PolicyVersion& version : latest.versions) {
-      Policy view = latest;
-      view.calendar = version.calendar;
-      view.base = version.base;
-      view.overrides = version.overrides;
-      Record fields = policy_record(view);
-      Record record{{"from", version.from ? Value{*version.from} : Value{}}};
-      for (Field& field : fields) {
-        if (field.key != "name" && field.key != "builtin") {
-          record.push_back(std::move(field));
-        }
-      }
-      versions.push_back(std::move(record));
-    }
-    write_with_versions(context, policy_record(policy), versions);
-    return 0;
-  }
-  if (context.format() != Format::table) {
-    write_record(context.out(), context.style(), policy_record(policy), {});
-    return 0;
-  }
+namespace {
+
+// sla show for people: the targets by priority, and the versions when there are several.
+void write_policy(Context& context, const Policy& latest, const Policy& policy) {
   std::fputs(fmt::format("SLA policy: {}\nCalendar:   {}\n", escape_control(policy.name),
                          escape_control(policy.calendar))
                  .c_str(),
@@ -819,6 +796,37 @@ int run_sla_show(Context& context, const std::string& name) {
                 {"overrides", "BY PRIORITY"}},
                versions, {});
   }
+}
+
+} // namespace
+
+int run_sla_show(Context& context, const std::string& name) {
+  const Policy latest = need_policy(context, name);
+  const Policy policy = in_force(latest, context.now());
+  Forms forms;
+  forms.json = [&] {
+    // The targets in force now, and every version (from: null for the first) with its own.
+    std::vector<Record> versions;
+    for (const PolicyVersion& version : latest.versions) {
+      Policy view = latest;
+      view.calendar = version.calendar;
+      view.base = version.base;
+      view.overrides = version.overrides;
+      Record fields = policy_record(view);
+      Record record{{"from", version.from ? Value{*version.from} : Value{}}};
+      for (Field& field : fields) {
+        if (field.key != "name" && field.key != "builtin") {
+          record.push_back(std::move(field));
+        }
+      }
+      versions.push_back(std::move(record));
+    }
+    write_with_versions(context, policy_record(policy), versions);
+  };
+  forms.lines = forms.json;
+  forms.cells = [&] { write_record(context.out(), context.style(), policy_record(policy), {}); };
+  forms.text = [&] { write_policy(context, latest, policy); };
+  write_output(context.format(), forms);
   return 0;
 }
 

@@ -747,38 +747,26 @@ int run_statement(Context& context, const StatementOptions& options) {
       make_statement(context.store().statement_input(options.client, range.from, range.to, now));
   std::FILE* out = context.out();
   const Words words = words_of(statement, range, zone);
-  switch (context.document()) {
-  case Document::markdown:
-    write_markdown(out, statement, words, zone, now);
-    return 0;
-  case Document::html:
-    write_html(out, statement, words, zone, now);
-    return 0;
-  case Document::none:
-    break;
-  }
   const Style style = context.style();
-  switch (style.format) {
-  case Format::table:
-    write_table(out, statement, words, zone, now);
-    return 0;
-  case Format::json:
-    write_json(out, statement, range, zone);
-    return 0;
-  case Format::csv:
-  case Format::tsv:
-  case Format::jsonl:
-    break;
-  }
-  std::vector<Row> rows;
-  for (const StatementLine& line : statement.lines) {
-    rows.push_back(Row{line_record(line), Tone::none});
-  }
-  std::vector<std::string> keys;
-  for (const Field& field : line_record(StatementLine{})) {
-    keys.push_back(field.key); // the CSV header, also when there is no request
-  }
-  write_rows(out, style, {}, rows, keys);
+  const auto records = [&] {
+    std::vector<Row> rows;
+    for (const StatementLine& line : statement.lines) {
+      rows.push_back(Row{line_record(line), Tone::none});
+    }
+    std::vector<std::string> keys;
+    for (const Field& field : line_record(StatementLine{})) {
+      keys.push_back(field.key); // the CSV header, also when there is no request
+    }
+    write_rows(out, style, {}, rows, keys);
+  };
+  Forms forms;
+  forms.text = [&] { write_table(out, statement, words, zone, now); };
+  forms.markdown = [&] { write_markdown(out, statement, words, zone, now); };
+  forms.html = [&] { write_html(out, statement, words, zone, now); };
+  forms.json = [&] { write_json(out, statement, range, zone); };
+  forms.lines = records;
+  forms.cells = records;
+  write_output(style.format, forms);
   return 0;
 }
 

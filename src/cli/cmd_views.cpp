@@ -74,10 +74,6 @@ Row request_row(const Request& request, const Style& style, const Clocks& clocks
   return Row{std::move(record), tone};
 }
 
-void strip_private(Row& row) {
-  std::erase_if(row.record, [](const Field& field) { return field.key.front() == '_'; });
-}
-
 const std::vector<std::string>& request_keys() {
   static const std::vector<std::string> keys{
       "id",          "client",       "subject",       "channel",       "priority",    "status",
@@ -185,22 +181,43 @@ int run_list(Context& context, const ListOptions& options) {
                     {"_next", "NEXT DUE"}},
                    request_keys());
   const Clocks clocks(context.store());
-  context.store().each_request(filter, [&](const Request& request) {
-    Row row = request_row(request, style, clocks);
-    if (style.format != Format::table) {
-      strip_private(row);
-    }
-    writer.add(row);
-  });
+  context.store().each_request(
+      filter, [&](const Request& request) { writer.add(request_row(request, style, clocks)); });
   writer.finish();
   return 0;
 }
+
+namespace {
+
+// show's request in JSON: its record, voided_by, targets, clocks and events.
+nlohmann::ordered_json request_json(const RequestDetail& detail) {
+  nlohmann::ordered_json object = to_json(request_record(detail.request));
+  object["voided_by"] = detail.voided_by ? nlohmann::ordered_json(*detail.voided_by)
+                                         : nlohmann::ordered_json(nullptr);
+  object["targets"] = to_json(Record{{"reply", target_value(detail.targets.reply)},
+                                     {"update", target_or_null(detail.targets.update)},
+                                     {"resolve", target_or_null(detail.targets.resolve)}});
+  nlohmann::ordered_json clocks = nlohmann::ordered_json::array();
+  for (const ClockRun& run : detail.clocks) {
+    clocks.push_back(to_json(clock_record(run)));
+  }
+  object["clocks"] = clocks;
+  nlohmann::ordered_json events = nlohmann::ordered_json::array();
+  for (const Event& event : detail.events) {
+    events.push_back(to_json(event_record(event)));
+  }
+  object["events"] = events;
+  return object;
+}
+
+} // namespace
 
 int run_show(Context& context, const std::string& id_text) {
   const RequestId id = parse_request_id(id_text);
   const RequestDetail detail = context.store().request_detail(id);
   const Style style = context.style();
-  if (style.format == Format::table) {
+  Forms forms;
+  forms.text = [&] {
     const Request& request = detail.request;
     std::FILE* out = context.out();
     std::fputs(fmt::format("{} {}\n", paint(request_label(id), Tone::dim, style),
@@ -253,9 +270,8 @@ int run_show(Context& context, const std::string& id_text) {
     for (const Event& event : detail.events) {
       std::fputs((history_line(event, style) + "\n").c_str(), out);
     }
-    return 0;
-  }
-  if (style.format == Format::csv || style.format == Format::tsv) {
+  };
+  forms.cells = [&] {
     // One row per event with the request's columns on each, as export's events form.
     const Record request = request_record(detail.request);
     std::vector<std::string> cells;
@@ -265,7 +281,7 @@ int run_show(Context& context, const std::string& id_text) {
     for (const Field& field : event_record(Event{})) {
       cells.push_back(field.key);
     }
-    write_separated(context.out(), style.format, cells);
+    write_separated(context.out(), style, cells);
     for (const Event& event : detail.events) {
       cells.clear();
       for (const Field& field : request) {
@@ -274,34 +290,12 @@ int run_show(Context& context, const std::string& id_text) {
       for (const Field& field : event_record(event)) {
         cells.push_back(machine_cell(field.value));
       }
-      write_separated(context.out(), style.format, cells);
+      write_separated(context.out(), style, cells);
     }
-    return 0;
-  }
-  nlohmann::ordered_json object = to_json(request_record(detail.request));
-  object["voided_by"] = detail.voided_by ? nlohmann::ordered_json(*detail.voided_by)
-                                         : nlohmann::ordered_json(nullptr);
-  object["targets"] = to_json(Record{{"reply", target_value(detail.targets.reply)},
-                                     {"update", target_or_null(detail.targets.update)},
-                                     {"resolve", target_or_null(detail.targets.resolve)}});
-  nlohmann::ordered_json clocks = nlohmann::ordered_json::array();
-  for (const ClockRun& run : detail.clocks) {
-    clocks.push_back(to_json(Record{{"metric", std::string(to_string(run.metric))},
-                                    {"start_at", run.start},
-                                    {"due_at", instant_or_null(run.due)},
-                                    {"stop_at", instant_or_null(run.stop)},
-                                    {"outcome", std::string(to_string(run.outcome))},
-                                    {"target_seconds", target_value(run.target)},
-                                    {"used_seconds", run.used},
-                                    {"credit_seconds", run.credit}}));
-  }
-  object["clocks"] = clocks;
-  nlohmann::ordered_json events = nlohmann::ordered_json::array();
-  for (const Event& event : detail.events) {
-    events.push_back(to_json(event_record(event)));
-  }
-  object["events"] = events;
-  std::fputs((dump_json(object) + "\n").c_str(), context.out());
+  };
+  forms.json = [&] { std::fputs((dump_json(request_json(detail)) + "\n").c_str(), context.out()); };
+  forms.lines = forms.json;
+  write_output(style.format, forms);
   return 0;
 }
 
@@ -336,33 +330,26 @@ int run_overdue(Context& context, const OverdueOptions& options) {
     const bool late = item.due < query.now;
     late ? ++overdue_count : ++at_risk_count;
     const Tone tone = late ? Tone::red : Tone::yellow;
-    if (style.format == Format::table) {
-      // Only what the table shows. The state is in open time on the request's calendar, the
-      // measure --within uses.
-      writer.add(Row{{{"id", item.request.id.value},
-                      {"client", item.request.client},
-                      {"_subject", shorten(item.request.subject, 40)},
-                      {"metric", std::string(to_string(item.metric))},
-                      {"due_at", item.due},
-                      {"_state", overdue_state(item, late)},
-                      {"assignee", text_or_null(item.request.assignee)}},
-                     tone});
-      return;
-    }
     Record record = request_record(item.request);
     record.push_back({"metric", std::string(to_string(item.metric))});
     record.push_back({"state", std::string(late ? "overdue" : "at-risk")});
     record.push_back({"due_at", item.due});
     record.push_back({"late_seconds", (query.now - item.due).count()});
     record.push_back({"open_late_seconds", item.open_late.count()});
+    // For the table: the state in open time on the request's calendar, the measure --within uses.
+    record.push_back({"_subject", shorten(item.request.subject, 40)});
+    record.push_back({"_state", overdue_state(item, late)});
     writer.add(Row{std::move(record), tone});
   };
   // The rows reach stdout before the store commits what --new remembers (docs/reports.md).
   query.delivered = [&] {
     writer.finish();
-    if (style.format == Format::table && overdue_count + at_risk_count > 0 && !context.quiet()) {
-      std::fputs(fmt::format("{} overdue, {} at risk\n", overdue_count, at_risk_count).c_str(),
-                 context.out());
+    if (overdue_count + at_risk_count > 0 && !context.quiet()) {
+      const std::string summary =
+          fmt::format("{} overdue, {} at risk\n", overdue_count, at_risk_count);
+      Forms forms; // under the table only
+      forms.text = [&] { std::fputs(summary.c_str(), context.out()); };
+      write_output(style.format, forms);
     }
     flush_output(context.out());
   };

@@ -23,26 +23,6 @@ std::optional<std::string> env(const char* name) {
   return std::string(value);
 }
 
-Format parse_format(const std::string& text) {
-  if (text == "table") {
-    return Format::table;
-  }
-  if (text == "csv") {
-    return Format::csv;
-  }
-  if (text == "tsv") {
-    return Format::tsv;
-  }
-  if (text == "json") {
-    return Format::json;
-  }
-  if (text == "jsonl") {
-    return Format::jsonl;
-  }
-  throw Error{ErrorKind::usage,
-              fmt::format("bad --format \"{}\": use table, csv, tsv, json or jsonl", text)};
-}
-
 bool decide_color(const std::string& mode) {
   if (mode == "always") {
     return true;
@@ -59,16 +39,10 @@ bool decide_color(const std::string& mode) {
 } // namespace
 
 Context::Context(GlobalOptions options, std::FILE* out)
-    : m_options(std::move(options)), m_document(m_options.format == "markdown" ? Document::markdown
-                                                : m_options.format == "html"   ? Document::html
-                                                                               : Document::none),
-      m_format(m_document == Document::none ? parse_format(m_options.format) : Format::table),
+    : m_options(std::move(options)), m_format(parse_format(m_options.format, true)),
       m_color(decide_color(m_options.color)), m_out(out) {
-  if (m_document != Document::none && !m_options.documents) {
-    throw Error{ErrorKind::usage,
-                fmt::format("--format {} is only for statement; use table, csv, tsv, json or "
-                            "jsonl",
-                            m_options.format)};
+  if (!m_options.documents) {
+    m_format = parse_format(m_options.format, false); // refuses statement's documents
   }
   if (m_options.tz) {
     m_zone = &find_zone(*m_options.tz);
@@ -182,14 +156,18 @@ Instant Context::parse_range_option(std::string_view option, std::string_view te
 }
 
 Style Context::style() {
-  Style style;
-  style.format = m_format;
-  style.color = m_color;
-  if (m_format == Format::table) {
-    style.zone = &zone();
-    style.now = now();
-  }
-  return style;
+  return make_style(
+      m_format, m_color, [this]() -> const Zone& { return zone(); }, [this] { return now(); });
+}
+
+void Context::write_result(std::string_view sentence, const Record& record,
+                           const std::vector<Column>& labels) {
+  const auto say = [&] {
+    std::fwrite(sentence.data(), 1, sentence.size(), m_out);
+    std::fputc('\n', m_out);
+  };
+  write_output(m_format,
+               text_or_records(say, [&] { write_record(m_out, style(), record, labels); }));
 }
 
 std::string Context::recorder() const {

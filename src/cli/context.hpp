@@ -24,9 +24,6 @@ struct GlobalOptions {
   bool documents = false;
 };
 
-// The document formats of `statement`, beside the formats of every command.
-enum class Document { none, markdown, html };
-
 // Opens the store the --db value names: a `postgresql://` URL the team database, else an SQLite
 // file, in `mode` (a password in a URL given on the command line, `db_on_command_line`, is
 // refused). Throws Error{usage} for an empty path or such a URL, Error{storage} when it cannot be
@@ -65,14 +62,17 @@ public:
   [[nodiscard]] Instant parse_range_time(std::string_view text);
   // parse_range_time for the value of `option` (--since, --from...): an error names the option.
   [[nodiscard]] Instant parse_range_option(std::string_view option, std::string_view text);
+  // How output looks: the --format (checked when the context is made), color, and for people the
+  // zone and now for local times.
   [[nodiscard]] Style style();
+  // The --format, for write_output.
   [[nodiscard]] Format format() const {
     return m_format;
   }
-  // --format markdown or html (only when GlobalOptions::documents; format() is then table).
-  [[nodiscard]] Document document() const {
-    return m_document;
-  }
+  // A command's result on out(): `sentence` and a newline for people, `record` in the other
+  // formats (write_record, with `labels`). Whatever --quiet, which is the caller's to check.
+  void write_result(std::string_view sentence, const Record& record,
+                    const std::vector<Column>& labels = {});
   [[nodiscard]] bool quiet() const {
     return m_options.quiet;
   }
@@ -87,8 +87,7 @@ public:
 
 private:
   GlobalOptions m_options;
-  Document m_document = Document::none; // before m_format, which depends on it
-  Format m_format = Format::table;
+  Format m_format;
   bool m_color = false;
   std::FILE* m_out;
   OpenMode m_open_mode = OpenMode::create;

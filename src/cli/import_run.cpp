@@ -145,15 +145,17 @@ int ImportRun::finish(Progress& progress) {
   }
   std::fputs(text.c_str(), stderr);
   std::fflush(stderr);
-  if (m_context.format() != Format::table && !m_context.quiet()) {
-    // For scripts: the counts on stdout.
-    write_record(m_context.out(), m_context.style(),
-                 Record{{"file", m_name},
-                        {"added", m_added},
-                        {"skipped", m_skipped},
-                        {"refused", m_refused},
-                        {"created_clients", m_created_count}},
-                 {});
+  if (!m_context.quiet()) {
+    // For scripts: the counts on stdout (people read them above, on stderr).
+    write_output(m_context.format(), text_or_records({}, [&] {
+                   write_record(m_context.out(), m_context.style(),
+                                Record{{"file", m_name},
+                                       {"added", m_added},
+                                       {"skipped", m_skipped},
+                                       {"refused", m_refused},
+                                       {"created_clients", m_created_count}},
+                                {});
+                 }));
   }
   if (m_refused > 0) {
     const std::int64_t total = m_added + m_skipped + m_refused;

@@ -13,8 +13,150 @@
 #include <cstdlib>
 #include <cstring>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace slatrack::cli {
+
+namespace {
+
+// What a command gives for a format (a member of Forms).
+enum class Form { text, json, lines, cells, markdown, html };
+
+// How a format writes records and rows (write_record, write_rows, RowWriter): an aligned table or
+// "key: value" lines for people, one JSON array or object, a JSON object a line, or a header and
+// rows of cells.
+enum class Rows { table, json, lines, cells };
+
+// One cell of a cells format, appended to a line.
+using CellWriter = void (*)(std::string& line, std::string_view cell);
+
+void csv_cell(std::string& line, std::string_view cell);
+void tsv_cell(std::string& line, std::string_view cell);
+
+struct FormatEntry {
+  std::string_view name;
+  Form form;
+  Rows rows;
+  bool for_people;           // local times, human durations, sentences, color
+  bool documents;            // statement's alone
+  char separator = '\0';     // cells formats: between the cells of a line
+  CellWriter cell = nullptr; // cells formats: one cell
+};
+
+// Every format, in the order help and messages list them: those of every command first, table
+// (the default) at index 0. A new format is a new entry here (with, for a new way of writing
+// cells, its CellWriter below); nothing else in the CLI names a format.
+constexpr std::array<FormatEntry, 7> k_formats{{
+    {"table", Form::text, Rows::table, true, false},
+    {"csv", Form::cells, Rows::cells, false, false, ',', csv_cell},
+    {"tsv", Form::cells, Rows::cells, false, false, '\t', tsv_cell},
+    {"json", Form::json, Rows::json, false, false},
+    {"jsonl", Form::lines, Rows::lines, false, false},
+    {"markdown", Form::markdown, Rows::table, true, true},
+    {"html", Form::html, Rows::table, true, true},
+}};
+
+const FormatEntry& entry(Format format) {
+  return k_formats.at(format.entry);
+}
+
+} // namespace
+
+Format parse_format(std::string_view text, bool documents) {
+  for (std::size_t i = 0; i < k_formats.size(); ++i) {
+    if (k_formats[i].name != text) {
+      continue;
+    }
+    if (k_formats[i].documents && !documents) {
+      throw Error{ErrorKind::usage,
+                  fmt::format("--format {} is only for statement; use {}", text, format_list())};
+    }
+    return Format{static_cast<std::uint8_t>(i)};
+  }
+  throw Error{ErrorKind::usage, fmt::format("bad --format \"{}\": use {}", text, format_list())};
+}
+
+bool is_format_name(std::string_view text) {
+  return std::any_of(k_formats.begin(), k_formats.end(), [&](const FormatEntry& format) {
+    return format.name == text && !format.documents;
+  });
+}
+
+std::vector<std::string_view> format_names() {
+  std::vector<std::string_view> names;
+  for (const FormatEntry& format : k_formats) {
+    names.push_back(format.name);
+  }
+  return names;
+}
+
+std::string format_list(bool documents) {
+  std::vector<std::string_view> names;
+  for (const FormatEntry& format : k_formats) {
+    if (format.documents == documents) {
+      names.push_back(format.name);
+    }
+  }
+  if (documents) {
+    return fmt::format("{}", fmt::join(names, ", "));
+  }
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    text += i == 0 ? "" : (i + 1 == names.size() ? " or " : ", ");
+    text += names[i];
+  }
+  return text;
+}
+
+Style make_style(Format format, bool color, const std::function<const Zone&()>& zone,
+                 const std::function<Instant()>& now) {
+  Style style;
+  style.format = format;
+  style.color = color;
+  if (entry(format).for_people) {
+    style.zone = &zone();
+    style.now = now();
+  }
+  return style;
+}
+
+namespace {
+
+const std::function<void()>& form_of(const Forms& forms, Form form) {
+  switch (form) {
+  case Form::text:
+    break;
+  case Form::json:
+    return forms.json;
+  case Form::lines:
+    return forms.lines;
+  case Form::cells:
+    return forms.cells;
+  case Form::markdown:
+    return forms.markdown;
+  case Form::html:
+    return forms.html;
+  }
+  return forms.text;
+}
+
+} // namespace
+
+void write_output(Format format, const Forms& forms) {
+  const std::function<void()>& form = form_of(forms, entry(format).form);
+  if (form) {
+    form();
+  }
+}
+
+Forms text_or_records(std::function<void()> text, std::function<void()> records) {
+  Forms forms;
+  forms.text = std::move(text);
+  forms.json = records;
+  forms.lines = records;
+  forms.cells = std::move(records);
+  return forms;
+}
 
 std::string human_duration(Seconds duration) {
   if (duration < Seconds{0}) {
@@ -235,54 +377,53 @@ std::string machine_cell(const Value& value) {
 namespace {
 
 // RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside.
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
-    return std::string(text);
+void csv_cell(std::string& line, std::string_view cell) {
+  if (cell.find_first_of(",\"\r\n") == std::string_view::npos) {
+    line += cell;
+    return;
   }
-  std::string out = "\"";
-  for (const char c : text) {
-    out += c;
+  line += '"';
+  for (const char c : cell) {
+    line += c;
     if (c == '"') {
-      out += '"';
+      line += '"';
     }
   }
-  out += '"';
-  return out;
+  line += '"';
 }
 
 // TSV: tab, newline, carriage return and backslash escaped as \t \n \r \\.
-std::string tsv_field(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
+void tsv_cell(std::string& line, std::string_view cell) {
+  for (const char c : cell) {
     switch (c) {
     case '\t':
-      out += "\\t";
+      line += "\\t";
       break;
     case '\n':
-      out += "\\n";
+      line += "\\n";
       break;
     case '\r':
-      out += "\\r";
+      line += "\\r";
       break;
     case '\\':
-      out += "\\\\";
+      line += "\\\\";
       break;
     default:
-      out += c;
+      line += c;
     }
   }
-  return out;
 }
 
 } // namespace
 
-void write_separated(std::FILE* out, Format format, const std::vector<std::string>& cells) {
+void write_separated(std::FILE* out, const Style& style, const std::vector<std::string>& cells) {
+  const FormatEntry& format = entry(style.format);
   std::string line;
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i > 0) {
-      line += format == Format::csv ? ',' : '\t';
+      line += format.separator;
     }
-    line += format == Format::csv ? csv_field(cells[i]) : tsv_field(cells[i]);
+    format.cell(line, cells[i]);
   }
   line += '\n';
   std::fwrite(line.data(), 1, line.size(), out);
@@ -357,12 +498,38 @@ nlohmann::ordered_json to_json(const Record& record) {
   return object;
 }
 
-namespace {} // namespace
-
 std::string dump_json(const nlohmann::ordered_json& json) {
   // Invalid UTF-8 from the database is replaced rather than thrown on.
   return json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
+
+namespace {
+
+// SPEC.md's Field: a key beginning with '_' is for people only.
+bool people_only(const Field& field) {
+  return !field.key.empty() && field.key.front() == '_';
+}
+
+// The record as one JSON object, without the fields for people.
+void append_json_for_scripts(std::string& out, const Record& record) {
+  out += '{';
+  bool first = true;
+  for (const Field& field : record) {
+    if (people_only(field)) {
+      continue;
+    }
+    if (!first) {
+      out += ',';
+    }
+    first = false;
+    append_json_string(out, field.key);
+    out += ':';
+    append_json(out, field.value);
+  }
+  out += '}';
+}
+
+} // namespace
 
 RowWriter::RowWriter(std::FILE* out, const Style& style, std::vector<Column> columns,
                      std::vector<std::string> header_keys)
@@ -373,8 +540,9 @@ RowWriter::RowWriter(std::FILE* out, const Style& style, std::vector<Column> col
 }
 
 void RowWriter::add(const Row& row) {
-  switch (m_style.format) {
-  case Format::table: {
+  const Rows rows = entry(m_style.format).rows;
+  switch (rows) {
+  case Rows::table: {
     std::string line;
     for (std::size_t i = 0; i < m_columns.size(); ++i) {
       const std::string cell = cell_for(row, m_columns[i], m_style);
@@ -388,14 +556,15 @@ void RowWriter::add(const Row& row) {
     m_tones.push_back(row.tone);
     return;
   }
-  case Format::csv:
-  case Format::tsv: {
+  case Rows::cells: {
     if (!m_started) {
       m_keys.clear();
       for (const Field& field : row.record) {
-        m_keys.push_back(field.key);
+        if (!people_only(field)) {
+          m_keys.push_back(field.key);
+        }
       }
-      write_separated(m_out, m_style.format, m_keys);
+      write_separated(m_out, m_style, m_keys);
       m_started = true;
     }
     std::vector<std::string> line;
@@ -404,19 +573,19 @@ void RowWriter::add(const Row& row) {
       const Value* value = find_field(row.record, key);
       line.push_back(value == nullptr ? std::string() : machine_cell(*value));
     }
-    write_separated(m_out, m_style.format, line);
+    write_separated(m_out, m_style, line);
     break;
   }
-  case Format::json:
-  case Format::jsonl: {
+  case Rows::json:
+  case Rows::lines: {
     // json: the same bytes as dumping one array: "[" then the objects with "," between them, "]".
     m_buffer.clear();
-    if (m_style.format == Format::json) {
+    if (rows == Rows::json) {
       m_buffer += m_started ? ',' : '[';
       m_started = true;
     }
-    append_json(m_buffer, row.record);
-    if (m_style.format == Format::jsonl) {
+    append_json_for_scripts(m_buffer, row.record);
+    if (rows == Rows::lines) {
       m_buffer += '\n';
     }
     std::fwrite(m_buffer.data(), 1, m_buffer.size(), m_out);
@@ -427,8 +596,8 @@ void RowWriter::add(const Row& row) {
 }
 
 void RowWriter::finish() {
-  switch (m_style.format) {
-  case Format::table: {
+  switch (entry(m_style.format).rows) {
+  case Rows::table: {
     if (m_lines.empty()) {
       return;
     }
@@ -463,16 +632,15 @@ void RowWriter::finish() {
     }
     return;
   }
-  case Format::csv:
-  case Format::tsv:
+  case Rows::cells:
     if (!m_started && !m_keys.empty()) {
-      write_separated(m_out, m_style.format, m_keys);
+      write_separated(m_out, m_style, m_keys);
     }
     return;
-  case Format::json:
+  case Rows::json:
     std::fputs(m_started ? "]\n" : "[]\n", m_out);
     return;
-  case Format::jsonl:
+  case Rows::lines:
     return;
   }
 }
@@ -488,8 +656,8 @@ void write_rows(std::FILE* out, const Style& style, const std::vector<Column>& c
 
 void write_record(std::FILE* out, const Style& style, const Record& record,
                   const std::vector<Column>& labels) {
-  switch (style.format) {
-  case Format::table: {
+  switch (entry(style.format).rows) {
+  case Rows::table: {
     std::size_t width = 0;
     for (const Column& label : labels) {
       width = std::max(width, display_width(label.header));
@@ -504,14 +672,13 @@ void write_record(std::FILE* out, const Style& style, const Record& record,
     }
     return;
   }
-  case Format::csv:
-  case Format::tsv:
+  case Rows::cells:
     write_rows(out, style, labels, {Row{record, Tone::none}}, {});
     return;
-  case Format::json:
-  case Format::jsonl: {
+  case Rows::json:
+  case Rows::lines: {
     std::string text;
-    append_json(text, record);
+    append_json_for_scripts(text, record);
     text += '\n';
     std::fwrite(text.data(), 1, text.size(), out);
     return;

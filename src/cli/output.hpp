@@ -1,5 +1,6 @@
-// Output formatting for the CLI: human durations and local times, and one writer that renders
-// rows as an aligned table, CSV, TSV, JSON or JSON lines (SPEC.md "Output").
+// Output for the CLI (SPEC.md "Output"): the one place that knows the output formats (their list is
+// k_formats in output.cpp), the forms a command's output takes, one writer that renders records as
+// an aligned table, CSV, TSV, JSON or JSON lines, human durations and local times.
 #pragma once
 
 #include "slatrack/time.hpp"
@@ -7,6 +8,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,12 +22,35 @@ class Clock;
 
 namespace slatrack::cli {
 
-enum class Format { table, csv, tsv, json, jsonl };
+// A --format value: an entry of the one list of formats, k_formats in output.cpp, which says what
+// each format writes and how. Only output.cpp looks inside: commands give their output in the
+// forms they have (Forms, write_output) or as records (write_record, write_rows, RowWriter), and
+// the format picks. A new format is a new entry of that list and nothing else.
+struct Format {
+  std::uint8_t entry = 0; // the index in k_formats; 0 is table
+};
+
+// The --format value `text`; a document format (markdown, html) only when `documents` (statement).
+// Throws Error{usage}: `bad --format "x": use table, csv, tsv, json or jsonl`.
+[[nodiscard]] Format parse_format(std::string_view text, bool documents);
+
+// Whether `text` names a format of every command (what the settings file may set).
+[[nodiscard]] bool is_format_name(std::string_view text);
+
+// Every --format value, in the order help and messages list them (those of every command first,
+// then statement's documents): for the shell completion.
+[[nodiscard]] std::vector<std::string_view> format_names();
+
+// The names for a message: "table, csv, tsv, json or jsonl" (with `documents`, statement's
+// document formats alone: "markdown, html").
+[[nodiscard]] std::string format_list(bool documents = false);
 
 // A field value: null, a flag, a count, text, an instant (UTC ISO 8601 in machine formats, local
 // in tables) or a duration (whole seconds in machine formats, "2h 05m" in tables).
 using Value = std::variant<std::monostate, bool, std::int64_t, std::string, Instant, Seconds>;
 
+// A field whose key begins with '_' is for people: a table may show it (a shortened subject, a due
+// time in words), the other formats leave it out.
 struct Field {
   std::string key;
   Value value;
@@ -57,11 +82,37 @@ struct Column {
 
 // Where output goes and how it looks.
 struct Style {
-  Format format = Format::table;
+  Format format;
   bool color = false;
   const Zone* zone = nullptr; // for local times in tables
   Instant now;                // for "in 2h" / "3h late" and the year in local times
 };
+
+// The style of output in `format`: for people (table, and statement's documents) with local times
+// in `zone()` relative to `now()`, which are called only then (the zone database is loaded on
+// first use).
+[[nodiscard]] Style make_style(Format format, bool color, const std::function<const Zone&()>& zone,
+                               const std::function<Instant()>& now);
+
+// A command's output in each form it can take; write_output writes the one the format asks for
+// (its entry in output.cpp's list of formats), so no command asks which format it writes. A form
+// left empty writes nothing in the formats that take it.
+struct Forms {
+  std::function<void()> text;     // for people: table (local times, human durations, sentences)
+  std::function<void()> json;     // one JSON document: json
+  std::function<void()> lines;    // one JSON value a line: jsonl
+  std::function<void()> cells;    // a header and rows of cells, by write_separated: csv, tsv
+  std::function<void()> markdown; // statement's documents
+  std::function<void()> html;
+};
+
+// Calls the form of `forms` that `format` takes.
+void write_output(Format format, const Forms& forms);
+
+// The forms of a command whose output for scripts is records (write_record, write_rows and
+// RowWriter write them in each format's own way): `text` for people, `records` in every other
+// format.
+[[nodiscard]] Forms text_or_records(std::function<void()> text, std::function<void()> records);
 
 // "2h 05m", "37h 30m", "45m", "30s": hours and minutes, never days (a day of open time is not 24
 // hours); negative values get a leading "-".
@@ -136,9 +187,9 @@ void write_record(std::FILE* out, const Style& style, const Record& record,
 // that a spreadsheet would run as a formula (starting with = + - @ tab or CR) prefixed with '.
 [[nodiscard]] std::string machine_cell(const Value& value);
 
-// One CSV (RFC 4180 quoting) or TSV (\t \n \r \\ escapes) line of `cells`, for writers that
-// stream their rows.
-void write_separated(std::FILE* out, Format format, const std::vector<std::string>& cells);
+// One line of `cells` as the format writes cells (csv: RFC 4180 quoting; tsv: tab, newline, CR and
+// backslash escaped), for the cells form of a command that streams its rows.
+void write_separated(std::FILE* out, const Style& style, const std::vector<std::string>& cells);
 
 // Throws Error{storage} ("cannot write the output: ...") when a write to `out` has failed (a full
 // disk, a closed pipe, a closed stdout); cheap when none has. Long outputs call it as they go, so

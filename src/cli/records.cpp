@@ -62,6 +62,15 @@ Record event_record(const Event& event) {
       Field{"voided_by", event.voided_by ? Value{*event.voided_by} : Value{}});
 }
 
+Record clock_record(const ClockRun& run) {
+  return make_record(Field{"metric", std::string(to_string(run.metric))},
+                     Field{"start_at", run.start}, Field{"due_at", instant_or_null(run.due)},
+                     Field{"stop_at", instant_or_null(run.stop)},
+                     Field{"outcome", std::string(to_string(run.outcome))},
+                     Field{"target_seconds", target_value(run.target)},
+                     Field{"used_seconds", run.used}, Field{"credit_seconds", run.credit});
+}
+
 std::string history_line(const Event& event, const Style& style) {
   std::string line = fmt::format("  {:>3}  {}  {:<8} {}", event.number,
                                  local_short(event.at, *style.zone, style.now),

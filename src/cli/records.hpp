@@ -35,6 +35,10 @@ namespace slatrack::cli {
 // voided_by.
 [[nodiscard]] Record event_record(const Event& event);
 
+// A clock run as show and export give it: metric start_at due_at stop_at outcome target_seconds
+// used_seconds credit_seconds.
+[[nodiscard]] Record clock_record(const ClockRun& run);
+
 // One line of a request's history for people: "   2  Mon 23 Nov 09:40  reply    sam  Done",
 // with what a void or unvoid marks, and "[void]" after an event that no longer counts.
 [[nodiscard]] std::string history_line(const Event& event, const Style& style);
