@@ -1,6 +1,7 @@
 // Commands run through the command line (cli::run, argument parsing, the command, its output)
 // with an in-memory SQLite store handed to the run instead of a database file, and their output
 // captured: the CLI tested without a file or a process (docs/architecture.md, "cli").
+#include "cli/output.hpp"
 #include "cli/run.hpp"
 #include "slatrack/store.hpp"
 #include "store/sqlite_store.hpp"
@@ -10,6 +11,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -169,4 +171,66 @@ TEST_CASE("a refused command prints one error line and writes nothing", "[cli]")
   const Result bad = cli.run(k_monday, {"list", "--format", "xml"});
   CHECK(bad.code == 2);
   CHECK(bad.err.rfind("slatrack: error: ", 0) == 0);
+}
+
+TEST_CASE("every command writes every format of the registry", "[cli]") {
+  // The formats are output.cpp's list, and nothing else: a new entry there is taken by --format,
+  // and each command must write something in it (a format whose form a command does not give
+  // would print nothing) or, for statement's documents, refuse it in one line.
+  Cli cli;
+  REQUIRE(cli.run(k_monday, {"log", "acme", "Invoice is wrong", "--create-client"}).code == 0);
+  REQUIRE(cli.run(k_monday, {"log", "acme", "Password reset", "--at", "08:00"}).code == 0);
+  REQUIRE(cli.run(k_tuesday, {"reply", "1", "-m", "Fixed"}).code == 0);
+  const std::vector<std::vector<std::string>> commands{
+      {"list"},
+      {"show", "1"},
+      {"explain", "1"},
+      {"overdue"},
+      {"report", "--month", "2026-11"},
+      {"statement", "acme", "--month", "2026-11"},
+      {"export"},
+      {"calendar", "list"},
+      {"calendar", "show", "24x7"},
+      {"calendar", "due", "24x7", "2026-11-23 09:00", "2h"},
+      {"sla", "list"},
+      {"sla", "show", "default"},
+      {"client", "list"},
+      {"init"},
+  };
+  const std::vector<std::string_view> names = cli::format_names();
+  REQUIRE(names.size() >= 5);
+  CHECK(names.front() == "table"); // the default
+  for (const std::vector<std::string>& command : commands) {
+    std::vector<std::string> outputs;
+    for (const std::string_view name : names) {
+      std::vector<std::string> args = command;
+      args.emplace_back("--format");
+      args.emplace_back(name);
+      const Result result = cli.run(k_tuesday, args);
+      INFO(command.front() << " " << (command.size() > 1 ? command[1] : "") << " --format "
+                           << name << "\nstdout: " << result.out << "\nstderr: " << result.err);
+      const bool document = !cli::is_format_name(name); // statement's alone
+      if (document && command.front() != "statement") {
+        CHECK(result.code == 2);
+        CHECK(result.out.empty());
+        CHECK(result.err
+              == "slatrack: error: --format " + std::string(name)
+                     + " is only for statement; use " + cli::format_list() + "\n");
+        continue;
+      }
+      CHECK(result.code == (command.front() == "overdue" ? 1 : 0));
+      CHECK(result.err.empty());
+      CHECK_FALSE(result.out.empty());
+      outputs.push_back(result.out);
+    }
+    // The table is for people: every other format writes something else.
+    for (std::size_t i = 1; i < outputs.size(); ++i) {
+      CHECK(outputs[i] != outputs.front());
+    }
+  }
+  const Result bad = cli.run(k_monday, {"list", "--format", "xml"});
+  CHECK(bad.code == 2);
+  CHECK(bad.err == "slatrack: error: bad --format \"xml\": use " + cli::format_list() + "\n");
+  CHECK(cli::format_list() == "table, csv, tsv, json or jsonl");
+  CHECK(cli::format_list(true) == "markdown, html");
 }
