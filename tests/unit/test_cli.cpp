@@ -207,15 +207,15 @@ TEST_CASE("every command writes every format of the registry", "[cli]") {
       args.emplace_back("--format");
       args.emplace_back(name);
       const Result result = cli.run(k_tuesday, args);
-      INFO(command.front() << " " << (command.size() > 1 ? command[1] : "") << " --format "
-                           << name << "\nstdout: " << result.out << "\nstderr: " << result.err);
+      INFO(command.front() << " " << (command.size() > 1 ? command[1] : "") << " --format " << name
+                           << "\nstdout: " << result.out << "\nstderr: " << result.err);
       const bool document = !cli::is_format_name(name); // statement's alone
       if (document && command.front() != "statement") {
         CHECK(result.code == 2);
         CHECK(result.out.empty());
         CHECK(result.err
-              == "slatrack: error: --format " + std::string(name)
-                     + " is only for statement; use " + cli::format_list() + "\n");
+              == "slatrack: error: --format " + std::string(name) + " is only for statement; use "
+                     + cli::format_list() + "\n");
         continue;
       }
       CHECK(result.code == (command.front() == "overdue" ? 1 : 0));
