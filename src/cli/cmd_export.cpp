@@ -29,28 +29,31 @@ const std::vector<std::string>& event_keys() {
 }
 
 // The request as one JSON object: its record, voided_by, its events and its clocks; written as it
-// streams (cli/json_writer.hpp), appended to `out`.
+// streams, straight from the domain objects (cli/json_writer.hpp's JsonFields), appended to `out`.
 void append_request_json(std::string& out, const RequestDetail& detail) {
   out += '{';
-  append_json_fields(out, request_record(detail.request));
-  out += ",\"voided_by\":";
-  append_json(out, detail.voided_by ? Value{*detail.voided_by} : Value{});
+  JsonFields fields(out);
+  request_fields(detail.request, fields);
+  fields("voided_by", detail.voided_by);
   out += ",\"events\":[";
   for (std::size_t i = 0; i < detail.events.size(); ++i) {
-    if (i > 0) {
-      out += ',';
-    }
-    append_json(out, event_record(detail.events[i]));
+    out += i == 0 ? "{" : ",{";
+    JsonFields event(out);
+    event_fields(detail.events[i], event);
+    out += '}';
   }
   out += "],\"clocks\":[";
   for (std::size_t i = 0; i < detail.clocks.size(); ++i) {
-    if (i > 0) {
-      out += ',';
-    }
-    append_json(out, clock_record(detail.clocks[i]));
+    out += i == 0 ? "{" : ",{";
+    JsonFields clock(out);
+    clock_fields(detail.clocks[i], clock);
+    out += '}';
   }
   out += "]}";
 }
+
+// Export's text is written in pieces of about this size: one write for many requests.
+constexpr std::size_t k_chunk = 1 << 16;
 
 // Stops at the first write that fails (a full disk): an export is long.
 void write_text(std::FILE* out, const std::string& text) {
@@ -123,23 +126,30 @@ int run_export(Context& context) {
   forms.lines = [&] {
     std::string text;
     store.export_requests([&](const RequestDetail& detail) {
-      text.clear();
       append_request_json(text, detail);
       text += '\n';
-      write_text(out, text);
+      if (text.size() >= k_chunk) {
+        write_text(out, text);
+        text.clear();
+      }
     });
+    write_text(out, text);
   };
   forms.json = [&] {
     // One array, written one object a line as the requests come.
     bool first = true;
     std::string text;
     store.export_requests([&](const RequestDetail& detail) {
-      text.assign(first ? "[\n" : ",\n");
+      text += first ? "[\n" : ",\n";
       append_request_json(text, detail);
-      write_text(out, text);
       first = false;
+      if (text.size() >= k_chunk) {
+        write_text(out, text);
+        text.clear();
+      }
     });
-    write_text(out, first ? "[]\n" : "\n]\n");
+    text += first ? "[]\n" : "\n]\n";
+    write_text(out, text);
   };
   forms.cells = [&] {
     // One row per event, the request's columns repeated on each: import's "events form".

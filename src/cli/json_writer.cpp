@@ -142,6 +142,44 @@ void append_json_fields(std::string& out, const Record& record) {
   }
 }
 
+void JsonFields::key(std::string_view key) {
+  if (!m_first) {
+    m_out += ',';
+  }
+  m_first = false;
+  append_json_string(m_out, key);
+  m_out += ':';
+}
+
+void JsonFields::operator()(std::string_view key, std::int64_t value) {
+  this->key(key);
+  const fmt::format_int digits(value);
+  m_out.append(digits.data(), digits.size());
+}
+
+void JsonFields::operator()(std::string_view key, std::string_view value) {
+  this->key(key);
+  append_json_string(m_out, value);
+}
+
+void JsonFields::operator()(std::string_view key, Instant value) {
+  this->key(key);
+  m_out += '"'; // an ISO time needs no escaping
+  append_iso_utc(m_out, value);
+  m_out += '"';
+}
+
+void JsonFields::operator()(std::string_view key, Seconds value) {
+  this->key(key);
+  const fmt::format_int digits(value.count());
+  m_out.append(digits.data(), digits.size());
+}
+
+void JsonFields::operator()(std::string_view key, const Value& value) {
+  this->key(key);
+  append_json(m_out, value);
+}
+
 void append_json(std::string& out, const Record& record) {
   out += '{';
   append_json_fields(out, record);

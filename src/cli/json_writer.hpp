@@ -6,6 +6,8 @@
 
 #include "cli/output.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,5 +28,35 @@ void append_json_fields(std::string& out, const Record& record);
 
 // Appends `record` as one JSON object with its fields in order.
 void append_json(std::string& out, const Record& record);
+
+// Appends fields as `"key":value` pairs separated by commas, as append_json_fields writes a
+// record's, straight from a domain object: given to records.hpp's request_fields, event_fields and
+// clock_fields, it writes the same bytes without building the Record (export writes millions).
+class JsonFields {
+public:
+  explicit JsonFields(std::string& out) : m_out(out) {}
+
+  void operator()(std::string_view key, std::int64_t value);
+  void operator()(std::string_view key, std::string_view value);
+  void operator()(std::string_view key, const std::string& value) {
+    (*this)(key, std::string_view(value));
+  }
+  void operator()(std::string_view key, Instant value);
+  void operator()(std::string_view key, Seconds value);
+  void operator()(std::string_view key, const Value& value);
+  template <typename T> void operator()(std::string_view key, const std::optional<T>& value) {
+    if (value) {
+      (*this)(key, *value);
+    } else {
+      this->key(key);
+      m_out += "null";
+    }
+  }
+
+private:
+  void key(std::string_view key);
+  std::string& m_out;
+  bool m_first = true;
+};
 
 } // namespace slatrack::cli

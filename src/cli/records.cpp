@@ -37,38 +37,68 @@ Value target_or_null(const std::optional<Target>& target) {
   return target ? target_value(*target) : Value{};
 }
 
+namespace {
+
+// Builds a Record from request_fields and the others.
+class RecordFields {
+public:
+  explicit RecordFields(std::size_t fields) {
+    m_record.reserve(fields);
+  }
+  void operator()(std::string_view key, std::int64_t value) {
+    add(key, Value{value});
+  }
+  void operator()(std::string_view key, const std::string& value) {
+    add(key, Value{value});
+  }
+  void operator()(std::string_view key, std::string_view value) {
+    add(key, Value{std::string(value)});
+  }
+  void operator()(std::string_view key, Instant value) {
+    add(key, Value{value});
+  }
+  void operator()(std::string_view key, Seconds value) {
+    add(key, Value{value});
+  }
+  void operator()(std::string_view key, Value value) {
+    add(key, std::move(value));
+  }
+  template <typename T> void operator()(std::string_view key, const std::optional<T>& value) {
+    if (value) {
+      (*this)(key, *value);
+    } else {
+      add(key, Value{});
+    }
+  }
+  [[nodiscard]] Record take() {
+    return std::move(m_record);
+  }
+
+private:
+  void add(std::string_view key, Value value) {
+    m_record.push_back(Field{std::string(key), std::move(value)});
+  }
+  Record m_record;
+};
+
+} // namespace
+
 Record request_record(const Request& request) {
-  return make_record(
-      Field{"id", request.id.value}, Field{"client", request.client},
-      Field{"subject", request.subject}, Field{"channel", std::string(to_string(request.channel))},
-      Field{"priority", std::string(to_string(request.priority))},
-      Field{"status", std::string(to_string(request.status))},
-      Field{"assignee", text_or_null(request.assignee)}, Field{"sla", request.policy},
-      Field{"calendar", request.calendar}, Field{"ref", text_or_null(request.ref)},
-      Field{"received_at", request.received_at},
-      Field{"replied_at", instant_or_null(request.replied_at)},
-      Field{"resolved_at", instant_or_null(request.resolved_at)},
-      Field{"reply_due_at", instant_or_null(request.reply_due)},
-      Field{"update_due_at", instant_or_null(request.update_due)},
-      Field{"resolve_due_at", instant_or_null(request.resolve_due)});
+  RecordFields fields(16);
+  request_fields(request, fields);
+  return fields.take();
 }
 
 Record event_record(const Event& event) {
-  return make_record(
-      Field{"number", event.number}, Field{"kind", std::string(to_string(event.kind))},
-      Field{"at", event.at}, Field{"author", event.author}, Field{"recorder", event.recorder},
-      Field{"text", text_or_null(event.text)}, Field{"recorded_at", event.recorded_at},
-      Field{"target", event.target ? Value{*event.target} : Value{}},
-      Field{"voided_by", event.voided_by ? Value{*event.voided_by} : Value{}});
+  RecordFields fields(9);
+  event_fields(event, fields);
+  return fields.take();
 }
 
 Record clock_record(const ClockRun& run) {
-  return make_record(Field{"metric", std::string(to_string(run.metric))},
-                     Field{"start_at", run.start}, Field{"due_at", instant_or_null(run.due)},
-                     Field{"stop_at", instant_or_null(run.stop)},
-                     Field{"outcome", std::string(to_string(run.outcome))},
-                     Field{"target_seconds", target_value(run.target)},
-                     Field{"used_seconds", run.used}, Field{"credit_seconds", run.credit});
+  RecordFields fields(8);
+  clock_fields(run, fields);
+  return fields.take();
 }
 
 std::string history_line(const Event& event, const Style& style) {

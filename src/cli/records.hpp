@@ -27,6 +27,54 @@ namespace slatrack::cli {
 [[nodiscard]] Value target_value(Target target);
 [[nodiscard]] Value target_or_null(const std::optional<Target>& target);
 
+// The fields of the request, event and clock records, in order, each handed to
+// `field(key, value)`: the one list of each, from which request_record, event_record and
+// clock_record are built, and which export's JSON writer takes directly, without building a
+// Record (cli/json_writer.hpp's JsonFields). A value is a std::int64_t, a std::string, a
+// std::string_view, an Instant, Seconds, a Value or a std::optional of the first four (null when
+// empty).
+template <typename Visit> void request_fields(const Request& request, Visit&& field) {
+  field("id", request.id.value);
+  field("client", request.client);
+  field("subject", request.subject);
+  field("channel", to_string(request.channel));
+  field("priority", to_string(request.priority));
+  field("status", to_string(request.status));
+  field("assignee", request.assignee);
+  field("sla", request.policy);
+  field("calendar", request.calendar);
+  field("ref", request.ref);
+  field("received_at", request.received_at);
+  field("replied_at", request.replied_at);
+  field("resolved_at", request.resolved_at);
+  field("reply_due_at", request.reply_due);
+  field("update_due_at", request.update_due);
+  field("resolve_due_at", request.resolve_due);
+}
+
+template <typename Visit> void event_fields(const Event& event, Visit&& field) {
+  field("number", event.number);
+  field("kind", to_string(event.kind));
+  field("at", event.at);
+  field("author", event.author);
+  field("recorder", event.recorder);
+  field("text", event.text);
+  field("recorded_at", event.recorded_at);
+  field("target", event.target);
+  field("voided_by", event.voided_by);
+}
+
+template <typename Visit> void clock_fields(const ClockRun& run, Visit&& field) {
+  field("metric", to_string(run.metric));
+  field("start_at", run.start);
+  field("due_at", run.due);
+  field("stop_at", run.stop);
+  field("outcome", to_string(run.outcome));
+  field("target_seconds", target_value(run.target));
+  field("used_seconds", run.used);
+  field("credit_seconds", run.credit);
+}
+
 // The request object of SPEC.md "Output": id client subject channel priority status assignee sla
 // ref received_at replied_at resolved_at reply_due_at update_due_at resolve_due_at, plus calendar.
 [[nodiscard]] Record request_record(const Request& request);

@@ -4,6 +4,7 @@
 // nlohmann::json's compact dump with invalid UTF-8 replaced.
 #include "cli/json.hpp"
 #include "cli/json_writer.hpp"
+#include "cli/records.hpp"
 
 #include <catch2/catch.hpp>
 #include <date/date.h>
@@ -121,5 +122,58 @@ TEST_CASE("times are written as date::format writes them, digit by digit", "[jso
     const std::string expected = date::format("%FT%TZ", instant);
     CHECK(slatrack::cli::iso_utc(instant) == expected);
     CHECK(ours(Value{instant}) == "\"" + expected + "\"");
+  }
+}
+
+TEST_CASE("domain objects streamed by JsonFields give the bytes of their records", "[json]") {
+  using namespace slatrack;
+  const auto record_json = [](const Record& record) {
+    std::string out;
+    slatrack::cli::append_json_fields(out, record);
+    return out;
+  };
+  Request request;
+  request.id = RequestId{42};
+  request.client = "Acme \"Ltd\"";
+  request.subject = std::string("Invoice\n\x01 wrong \xff") + "\xc3\xa9t\xc3\xa9";
+  request.assignee = "sam";
+  request.received_at = Instant{Seconds{1795186800}};
+  request.reply_due = Instant{Seconds{1795190400}};
+  Event event;
+  event.number = 3;
+  event.kind = EventKind::reply;
+  event.at = Instant{Seconds{1795186900}};
+  event.author = "ann";
+  event.recorder = "bench";
+  event.recorded_at = Instant{Seconds{1795187000}};
+  event.voided_by = 7;
+  Event bare;
+  bare.text = "see ticket \\1";
+  bare.target = 0;
+  ClockRun days;
+  days.target = Target::days(2);
+  days.due = Instant{Seconds{1795200000}};
+  ClockRun time;
+  time.target = Target{Seconds{7200}};
+  time.stop = Instant{Seconds{1795190000}};
+  time.used = Seconds{3600};
+  time.credit = Seconds{-60};
+  for (const Request& each : {request, Request{}}) {
+    std::string streamed;
+    slatrack::cli::JsonFields fields(streamed);
+    slatrack::cli::request_fields(each, fields);
+    CHECK(streamed == record_json(slatrack::cli::request_record(each)));
+  }
+  for (const Event& each : {event, bare}) {
+    std::string streamed;
+    slatrack::cli::JsonFields fields(streamed);
+    slatrack::cli::event_fields(each, fields);
+    CHECK(streamed == record_json(slatrack::cli::event_record(each)));
+  }
+  for (const ClockRun& each : {days, time}) {
+    std::string streamed;
+    slatrack::cli::JsonFields fields(streamed);
+    slatrack::cli::clock_fields(each, fields);
+    CHECK(streamed == record_json(slatrack::cli::clock_record(each)));
   }
 }
