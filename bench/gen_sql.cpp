@@ -5,6 +5,7 @@
 // store's SQL.
 //
 //   gen_sql overdue NOW_UNIX             the overdue query, due before NOW
+//   gen_sql pg-overdue NOW_UNIX          the same on a team database, as a psql script
 //   gen_sql report FROM_UNIX TO_UNIX NOW_UNIX [client|assignee|priority|channel]
 //                                        the report's statements over [FROM, TO) as one period,
 //                                        each reading every column of every row it returns
@@ -37,9 +38,10 @@ std::optional<std::int64_t> number(std::string_view text) {
 }
 
 int usage() {
-  std::fputs("usage: gen_sql overdue NOW_UNIX | gen_sql report FROM_UNIX TO_UNIX NOW_UNIX "
-             "[client|assignee|priority|channel]\n",
-             stderr);
+  std::fputs(
+      "usage: gen_sql overdue|pg-overdue NOW_UNIX | gen_sql report FROM_UNIX TO_UNIX NOW_UNIX "
+      "[client|assignee|priority|channel]\n",
+      stderr);
   return 2;
 }
 
@@ -58,6 +60,19 @@ int main(int argc, char** argv) {
     // The store binds the last due time shown: due < now, so now - 1.
     std::fputs(fmt::format(".parameter set ?1 {}\n{};\n", *now - 1,
                            slatrack::store::overdue_query(false, false, false))
+                   .c_str(),
+               stdout);
+    return 0;
+  }
+  if (what == "pg-overdue" && argc == 3) {
+    const std::optional<std::int64_t> now = number(argv[2]);
+    if (!now) {
+      return usage();
+    }
+    // A psql script: the team database's overdue query, bound as PgStore binds it (bench/pg.sh).
+    std::fputs(fmt::format("SET search_path = slatrack;\nPREPARE overdue (bigint) AS\n{};\n"
+                           "EXECUTE overdue ({});\n",
+                           slatrack::store::pg_overdue_query(false, false), *now - 1)
                    .c_str(),
                stdout);
     return 0;

@@ -294,4 +294,21 @@ pg::Connection open_pg_database(const std::string& url, OpenMode mode) {
   return connection;
 }
 
+std::string pg_overdue_query(bool by_client, bool by_assignee) {
+  std::string sql(k_request_select);
+  sql.insert(sql.find("\nFROM"), R"sql(, v.calendar_id,
+  (SELECT s.start_at FROM clocks s WHERE s.request_id = r.id AND s.metric = r.next_metric
+     AND s.outcome = 'running' ORDER BY s.seq DESC LIMIT 1))sql");
+  sql += "WHERE r.next_due_at IS NOT NULL AND r.next_due_at <= $1\n";
+  int param = 1;
+  if (by_client) {
+    sql += fmt::format("AND r.client_id = ${}\n", ++param);
+  }
+  if (by_assignee) {
+    sql += fmt::format("AND fold(r.assignee) = fold(${})\n", ++param);
+  }
+  sql += "ORDER BY r.next_due_at, r.id";
+  return sql;
+}
+
 } // namespace slatrack::store

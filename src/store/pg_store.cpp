@@ -1180,22 +1180,15 @@ public:
         }
       }
     }
-    std::string sql(store::k_request_select);
-    sql.insert(sql.find("\nFROM"), R"sql(, v.calendar_id,
-  (SELECT s.start_at FROM clocks s WHERE s.request_id = r.id AND s.metric = r.next_metric
-     AND s.outcome = 'running' ORDER BY s.seq DESC LIMIT 1))sql");
-    sql += "WHERE r.next_due_at IS NOT NULL AND r.next_due_at <= $1\n";
     std::vector<pg::Value> params{pg::value(to_db(max_cutoff))};
     if (client_id) {
       params.push_back(pg::value(*client_id));
-      sql += fmt::format("AND r.client_id = ${}\n", params.size());
     }
     if (query.assignee) {
       params.push_back(pg::value(*query.assignee));
-      sql += fmt::format("AND fold(r.assignee) = fold(${})\n", params.size());
     }
-    sql += "ORDER BY r.next_due_at, r.id";
-    const pg::Result rows = m_db.query(sql, params);
+    const pg::Result rows = m_db.query(
+        store::pg_overdue_query(client_id.has_value(), query.assignee.has_value()), params);
     std::vector<OverdueItem> items;
     for (int i = 0; i < rows.rows(); ++i) {
       Request request = read_request(rows, i);

@@ -62,6 +62,10 @@ struct SelectionQueries {
 // visited (tested with EXPLAIN QUERY PLAN).
 [[nodiscard]] std::string overdue_query(bool by_client, bool by_assignee, bool with_start);
 
+// The same on a team database (PostgreSQL placeholders $1..$3, always with the running clock's
+// start, for `overdue --new`): read through requests_running, the requests in due order.
+[[nodiscard]] std::string pg_overdue_query(bool by_client, bool by_assignee);
+
 // The copies `merge` made of request ?1's events that still count (`voids` = false: the events
 // copied), or the voids of such copies that still count (`voids` = true: made when the merge was
 // taken back), as (request_id, number) in order; what `void`, `unvoid` and `undo` of a whole
