@@ -78,7 +78,7 @@ struct MonthRange {
 
 // The p-th percentile by nearest rank: the value at rank ceil(p / 100 * n) in ascending order
 // (the median is p = 50); nullopt for no values. The definition the store's report follows
-// (it picks the same rank without a full sort, store/report_values.hpp).
+// (it picks the same rank without a full sort, report_values.hpp).
 [[nodiscard]] std::optional<Seconds> percentile(std::vector<Seconds> values, int percent);
 
 // 100 * met / (met + breached); nullopt when there is nothing to divide.

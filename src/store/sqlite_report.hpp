@@ -1,4 +1,5 @@
-// The report on SQLite (docs/reports.md): kept in its own file, called by SqliteStore.
+// The report on SQLite (docs/reports.md): the readings of slatrack/report_aggregation.hpp, kept in
+// their own file, called by SqliteStore.
 #pragma once
 
 #include "slatrack/report.hpp"
@@ -22,8 +23,8 @@ namespace slatrack::store {
 //   3. requests not resolved: overdue now (due before ?1 = now: 0/1), then by period received_at,
 //      else the group key.
 // Times are unix seconds. With `by_client`, each counts only the requests of client ?3 (the clocks
-// joined to their request). Not among them: the group key of one request by id (for a clock of a
-// request received outside the range) and the names of the clients shown.
+// joined to their request). Not among them: the group keys of a few requests by id (for the clocks
+// of requests received outside the range) and the names of the clients shown.
 struct ReportStatement {
   std::string sql;
   int columns = 0; // of its rows
@@ -31,11 +32,9 @@ struct ReportStatement {
 [[nodiscard]] std::vector<ReportStatement> report_statements(ReportBy by, bool by_client = false);
 
 // Runs the report in one read transaction of `db`, over the requests of client `client_id` when
-// given (query.client, resolved by the caller), else over all: one row per group with anything to
-// show (by day, week or month: one per period, empty ones included), ordered (clients and assignees
-// by name case-insensitively, nobody last; priorities and channels in the contract's order; periods
-// in time order), then the total. Throws Error{storage}; Error{invalid_input} when
-// query.periods is empty.
+// given (query.client, resolved by the caller), else over all: the rows of
+// slatrack::aggregate_report over the statements above. Throws Error{storage};
+// Error{invalid_input} when query.periods is empty.
 [[nodiscard]] std::vector<ReportRow> run_report(sqlite::Database& db, const ReportQuery& query,
                                                 std::optional<std::int64_t> client_id);
 

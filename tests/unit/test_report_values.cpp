@@ -1,9 +1,9 @@
-// Tests of the report's percentile picking (store/report_values.hpp): the radix selection over
+// Tests of the report's percentile picking (slatrack/report_values.hpp): the radix selection over
 // several blocks and the per-group percentiles, small (a copy and nth_element) and large (radix in
 // place), against a full sort and core percentile(), for 4- and 8-byte values (negative ones too,
 // which open times never are, but the 8-byte form must order like int64).
 #include "slatrack/report.hpp"
-#include "store/report_values.hpp"
+#include "slatrack/report_values.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -40,12 +40,12 @@ void check_selection(const std::vector<Value>& values, std::mt19937& random) {
        {std::size_t{0}, values.size() / 2, values.size() * 9 / 10, values.size() - 1,
         std::uniform_int_distribution<std::size_t>(0, values.size() - 1)(random)}) {
     INFO("k = " << k << " of " << values.size());
-    CHECK(store::select_rank(parts, k) == sorted[k]);
+    CHECK(report_values::select_rank(parts, k) == sorted[k]);
   }
 }
 
 template <typename Value> void check_times(const std::vector<Value>& values) {
-  store::Times<Value> times;
+  report_values::Times<Value> times;
   std::vector<Seconds> seconds;
   for (const Value value : values) {
     times.push_back(value);
@@ -99,14 +99,14 @@ TEST_CASE("the percentiles of a group equal core percentile(), small and large",
   check_times(std::vector<std::uint32_t>(single.begin(), single.end()));
   // 4 values: the median is rank 2, the 90th percentile rank 4 (docs/reports.md).
   check_times(std::vector<std::uint32_t>{14400, 1800, 10800, 3600});
-  store::Times<std::uint32_t> four;
+  report_values::Times<std::uint32_t> four;
   for (const std::uint32_t value : {14400U, 1800U, 10800U, 3600U}) {
     four.push_back(value);
   }
   std::vector<std::uint32_t> scratch;
   CHECK(four.percentiles(std::array{50, 90}, scratch)
         == std::array<std::optional<Seconds>, 2>{Seconds{3600}, Seconds{14400}});
-  store::Times<std::uint32_t> none;
+  report_values::Times<std::uint32_t> none;
   CHECK(none.percentiles(std::array{50}, scratch)[0] == std::nullopt);
   // Around the block size, and past the size picked in place (more than 65536 values).
   for (const std::size_t n :
@@ -126,10 +126,10 @@ TEST_CASE("the percentiles of a group equal core percentile(), small and large",
 }
 
 TEST_CASE("an open time fits in 4 bytes only from 0 to 2^32 - 1", "[report]") {
-  CHECK(store::fits<std::uint32_t>(0));
-  CHECK(store::fits<std::uint32_t>(4294967295));
-  CHECK_FALSE(store::fits<std::uint32_t>(4294967296));
-  CHECK_FALSE(store::fits<std::uint32_t>(-1));
-  CHECK(store::fits<std::int64_t>(-1));
-  CHECK(store::fits<std::int64_t>(std::numeric_limits<std::int64_t>::max()));
+  CHECK(report_values::fits<std::uint32_t>(0));
+  CHECK(report_values::fits<std::uint32_t>(4294967295));
+  CHECK_FALSE(report_values::fits<std::uint32_t>(4294967296));
+  CHECK_FALSE(report_values::fits<std::uint32_t>(-1));
+  CHECK(report_values::fits<std::int64_t>(-1));
+  CHECK(report_values::fits<std::int64_t>(std::numeric_limits<std::int64_t>::max()));
 }

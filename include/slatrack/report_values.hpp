@@ -1,6 +1,7 @@
 // The open times a report keeps and the exact percentiles it picks from them (docs/reports.md):
 // header-only templates over the value type (4 bytes per value, or 8 when one does not fit),
-// used by sqlite_report.cpp and tested on their own (tests/unit/test_report_values.cpp).
+// used by the report's aggregation (report_aggregation.hpp) and tested on their own
+// (tests/unit/test_report_values.cpp).
 #pragma once
 
 #include "slatrack/report.hpp"
@@ -16,7 +17,7 @@
 #include <type_traits>
 #include <vector>
 
-namespace slatrack::store {
+namespace slatrack::report_values {
 
 // Whether an open time can be kept as a Value.
 template <typename Value> [[nodiscard]] bool fits(std::int64_t value) {
@@ -158,4 +159,4 @@ private:
   std::vector<std::unique_ptr<Value[]>> m_blocks;
 };
 
-} // namespace slatrack::store
+} // namespace slatrack::report_values
