@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <dlfcn.h>
+#include <exception>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <libpq-fe.h>
@@ -327,6 +328,11 @@ std::string Result::text(int row, int column) const {
                      static_cast<std::size_t>(libpq().PQgetlength(m_result, row, column)));
 }
 
+std::string_view Result::view(int row, int column) const {
+  return {libpq().PQgetvalue(m_result, row, column),
+          static_cast<std::size_t>(libpq().PQgetlength(m_result, row, column))};
+}
+
 std::optional<std::int64_t> Result::optional_integer(int row, int column) const {
   if (is_null(row, column)) {
     return std::nullopt;
@@ -418,6 +424,139 @@ Result Connection::query(std::string_view sql, const std::vector<Value>& params)
     fail(describe_sql(sql), result.get());
   }
   return result;
+}
+
+void Connection::each_batch(std::string_view sql, const std::vector<Value>& params,
+                            const std::function<bool(const Result&)>& visit, int batch) {
+  // A cursor's plan is made for its first tenth by default (cursor_tuple_fraction): every row
+  // is read here, so it is planned like a plain query.
+  exec("SET LOCAL cursor_tuple_fraction = 1", "read rows in batches");
+  static_cast<void>(
+      query(fmt::format("DECLARE slatrack_rows NO SCROLL CURSOR FOR {}", sql), params));
+  const std::string fetch = fmt::format("FETCH FORWARD {} FROM slatrack_rows", batch);
+  for (;;) {
+    const Result rows = query(fetch, std::vector<Value>{});
+    if (rows.rows() == 0 || !visit(rows) || rows.rows() < batch) {
+      break;
+    }
+  }
+  exec("CLOSE slatrack_rows", "read rows in batches");
+}
+
+namespace {
+
+std::uint32_t big_endian(const char* bytes, int size) {
+  std::uint32_t out = 0;
+  for (int i = 0; i < size; ++i) {
+    out = (out << 8) | static_cast<unsigned char>(bytes[i]);
+  }
+  return out;
+}
+
+// The binary COPY file header: signature, flags, then the length of an extension to skip.
+constexpr std::string_view k_copy_signature{"PGCOPY\n\377\r\n\0", 11};
+
+} // namespace
+
+std::int64_t CopyRow::integer(int column) const {
+  const std::string_view bytes = m_fields[static_cast<std::size_t>(column)];
+  std::uint64_t out = 0;
+  for (const char c : bytes) {
+    out = (out << 8) | static_cast<unsigned char>(c);
+  }
+  // A big-endian two's complement integer of 2, 4 or 8 bytes.
+  if (bytes.size() < 8 && !bytes.empty() && (static_cast<unsigned char>(bytes[0]) & 0x80U) != 0) {
+    out |= ~std::uint64_t{0} << (8 * bytes.size());
+  }
+  return static_cast<std::int64_t>(out);
+}
+
+void Connection::copy_rows(std::string_view select,
+                           const std::function<void(const CopyRow&)>& visit) {
+  const std::string sql = fmt::format("COPY ({}) TO STDOUT (FORMAT binary)", select);
+  {
+    const Result started{libpq().PQexec(m_conn, sql.c_str())};
+    if (libpq().PQresultStatus(started.get()) != PGRES_COPY_OUT) {
+      fail(describe_sql(select), started.get());
+    }
+  }
+  CopyRow row;
+  bool header = true;
+  std::string error;
+  std::exception_ptr thrown;
+  for (;;) {
+    char* buffer = nullptr;
+    const int size = libpq().PQgetCopyData(m_conn, &buffer, 0);
+    if (size < 0) {
+      break; // -1: done (the result follows); -2: an error (the result says which)
+    }
+    const std::unique_ptr<char, void (*)(char*)> owned(buffer,
+                                                       [](char* data) { libpq().PQfreemem(data); });
+    std::string_view data(buffer, static_cast<std::size_t>(size));
+    if (header) {
+      header = false;
+      if (!data.starts_with(k_copy_signature) || data.size() < k_copy_signature.size() + 8) {
+        error = "a binary COPY without its header";
+        continue;
+      }
+      const std::uint32_t extension = big_endian(data.data() + k_copy_signature.size() + 4, 4);
+      data.remove_prefix(
+          std::min<std::size_t>(data.size(), k_copy_signature.size() + 8 + extension));
+    }
+    if (data.size() < 2 || !error.empty()) {
+      continue;
+    }
+    const auto fields = static_cast<std::int16_t>(big_endian(data.data(), 2));
+    if (fields < 0) {
+      continue; // the trailer
+    }
+    data.remove_prefix(2);
+    row.m_fields.resize(static_cast<std::size_t>(fields));
+    row.m_nulls.resize(static_cast<std::size_t>(fields));
+    for (std::size_t i = 0; i < row.m_fields.size(); ++i) {
+      if (data.size() < 4) {
+        error = "a binary COPY row cut short";
+        break;
+      }
+      const auto length = static_cast<std::int32_t>(big_endian(data.data(), 4));
+      data.remove_prefix(4);
+      row.m_nulls[i] = length < 0;
+      const std::size_t taken = length < 0 ? 0 : static_cast<std::size_t>(length);
+      if (taken > data.size()) {
+        error = "a binary COPY row cut short";
+        break;
+      }
+      row.m_fields[i] = data.substr(0, taken);
+      data.remove_prefix(taken);
+    }
+    if (error.empty() && !thrown) {
+      try {
+        visit(row);
+      } catch (...) {
+        thrown = std::current_exception();
+      }
+    }
+  }
+  // The COPY's own result, then nothing: whether it succeeded.
+  bool failed = false;
+  Result last{nullptr};
+  while (pg_result* next = libpq().PQgetResult(m_conn)) {
+    Result result{next};
+    if (libpq().PQresultStatus(next) != PGRES_COMMAND_OK && !failed) {
+      failed = true;
+      last = std::move(result);
+    }
+  }
+  if (failed) {
+    fail(describe_sql(select), last.get());
+  }
+  if (thrown) {
+    std::rethrow_exception(thrown);
+  }
+  if (!error.empty()) {
+    throw Error{ErrorKind::storage,
+                fmt::format("{}: {} ({})", describe_sql(select), error, m_location)};
+  }
 }
 
 bool Connection::in_transaction() const {

@@ -80,11 +80,33 @@ public:
   [[nodiscard]] bool is_null(int row, int column) const;
   [[nodiscard]] std::int64_t integer(int row, int column) const;
   [[nodiscard]] std::string text(int row, int column) const;
+  // The text of a column without a copy, valid while the Result lives ("" for NULL).
+  [[nodiscard]] std::string_view view(int row, int column) const;
   [[nodiscard]] std::optional<std::int64_t> optional_integer(int row, int column) const;
   [[nodiscard]] std::optional<std::string> optional_text(int row, int column) const;
 
 private:
   pg_result* m_result = nullptr;
+};
+
+// One row of a binary COPY (Connection::copy_rows): its columns' bytes as the server sent them,
+// valid during the visit.
+class CopyRow {
+public:
+  [[nodiscard]] bool is_null(int column) const {
+    return m_nulls[static_cast<std::size_t>(column)];
+  }
+  // A smallint, integer or bigint column.
+  [[nodiscard]] std::int64_t integer(int column) const;
+  // A text column's bytes (UTF-8).
+  [[nodiscard]] std::string_view text(int column) const {
+    return m_fields[static_cast<std::size_t>(column)];
+  }
+
+private:
+  friend class Connection;
+  std::vector<std::string_view> m_fields;
+  std::vector<bool> m_nulls;
 };
 
 // An open connection to `url`. Move-only; a moved-from Connection holds null. Each session runs
@@ -114,6 +136,18 @@ public:
   // Runs one statement with parameters $1, $2... and returns its rows. Throws Error{storage}.
   Result query(std::string_view sql, std::initializer_list<Value> params);
   Result query(std::string_view sql, const std::vector<Value>& params);
+  // Runs one SELECT with parameters inside the open transaction and hands its rows to `visit` in
+  // batches of at most `batch` rows (a cursor, fetched batch by batch), so that memory does not
+  // grow with the rows read; `visit` returns false to stop reading. The cursor is planned for
+  // reading every row. Throws Error{storage}.
+  void each_batch(std::string_view sql, const std::vector<Value>& params,
+                  const std::function<bool(const Result&)>& visit, int batch = 20000);
+  // Runs `select` (a SELECT without parameters: values are written into it) as a binary COPY to
+  // the client and hands each row to `visit` as it arrives: rows stream while the server goes on
+  // producing them (no batches to wait for, no result set in memory), the fastest way to read
+  // millions of rows. When `visit` throws, the rest is read and dropped (so the connection stays
+  // usable) and the exception thrown again. Throws Error{storage}.
+  void copy_rows(std::string_view select, const std::function<void(const CopyRow&)>& visit);
 
   // Whether a transaction is open.
   [[nodiscard]] bool in_transaction() const;

@@ -15,9 +15,11 @@
 #include "slatrack/store.hpp"
 #include "slatrack/text.hpp"
 #include "store/pg.hpp"
+#include "store/pg_report.hpp"
 #include "store/pg_schema.hpp"
 #include "store/reevaluation.hpp"
 #include "store/schema.hpp"
+#include "store/search_words.hpp"
 #include "store/sqlite.hpp"
 #include "store/tables.hpp"
 #include "store/transfer.hpp"
@@ -1057,13 +1059,55 @@ public:
     return out;
   }
 
+  // The numbers of the requests of `where` (the filters of each_request, with `params`) that have
+  // every word of `words` (SPEC.md, list --search) in their subject or ref, or in one of their
+  // events' text: matched here by SQLite's own tokenizer (store/search_words.hpp), as a database
+  // file's FTS5 index matches them, whatever the server's collation. Sorted.
+  std::vector<std::int64_t> search_hits(const std::vector<std::string>& words,
+                                        std::string_view where,
+                                        const std::vector<pg::Value>& params) {
+    store::SearchWords search(words);
+    std::map<std::int64_t, std::vector<bool>> found;
+    const auto find = [&](std::int64_t id, std::string_view text) {
+      std::vector<bool>& marks = found[id];
+      if (marks.empty()) {
+        marks.resize(search.size(), false);
+      }
+      search.find(text, marks);
+    };
+    m_db.each_batch(fmt::format("SELECT r.id, r.subject, r.ref FROM requests r\n{}", where), params,
+                    [&](const pg::Result& rows) {
+                      for (int i = 0; i < rows.rows(); ++i) {
+                        const std::int64_t id = rows.integer(i, 0);
+                        find(id, rows.view(i, 1));
+                        if (!rows.is_null(i, 2)) {
+                          find(id, rows.view(i, 2));
+                        }
+                      }
+                      return true;
+                    });
+    m_db.each_batch(fmt::format("SELECT e.request_id, e.text FROM events e JOIN requests r ON r.id "
+                                "= e.request_id\n{}AND e.text IS NOT NULL",
+                                where),
+                    params, [&](const pg::Result& rows) {
+                      for (int i = 0; i < rows.rows(); ++i) {
+                        find(rows.integer(i, 0), rows.view(i, 1));
+                      }
+                      return true;
+                    });
+    std::vector<std::int64_t> out;
+    for (const auto& [id, marks] : found) {
+      if (std::all_of(marks.begin(), marks.end(), [](bool mark) { return mark; })) {
+        out.push_back(id);
+      }
+    }
+    return out;
+  }
+
   // The requests of `filter`, read whole and ordered here (a team's database is read over the
   // network: one statement; the SQLite store streams per calendar instead).
   void each_request(const RequestFilter& filter,
                     const std::function<void(const Request&)>& visit) override {
-    if (!filter.search.empty()) {
-      unavailable("list --search");
-    }
     pg::Transaction read(m_db, pg::Transaction::Mode::read);
     const std::optional<std::int64_t> client_id = client_filter_id(filter.client);
     std::string sql(with_calendar_id(store::k_request_select));
@@ -1094,6 +1138,20 @@ public:
     }
     if (filter.until) {
       sql += fmt::format("AND r.received_at < {}\n", param(pg::value(to_db(*filter.until))));
+    }
+    if (!filter.search.empty()) {
+      const std::vector<std::int64_t> hits =
+          search_hits(filter.search, sql.substr(sql.find("WHERE r.voided_by")), params);
+      if (hits.empty()) {
+        read.commit();
+        return;
+      }
+      std::string array = "{";
+      for (const std::int64_t id : hits) {
+        array += fmt::format("{}{}", array.size() > 1 ? "," : "", id);
+      }
+      array += "}";
+      sql += fmt::format("AND r.id = ANY({}::bigint[])\n", param(pg::value(array)));
     }
     sql += "ORDER BY r.id";
     if (!filter.now && filter.limit && *filter.limit >= 0) {
@@ -1236,12 +1294,85 @@ public:
 
   // ---- reports, transfer, check ----
 
-  [[nodiscard]] std::vector<ReportRow> report(const ReportQuery& /*query*/) override {
-    unavailable("report");
+  // One read snapshot; the readings and the aggregation are in pg_report.cpp.
+  [[nodiscard]] std::vector<ReportRow> report(const ReportQuery& query) override {
+    pg::Transaction read(m_db, pg::Transaction::Mode::read);
+    const std::optional<std::int64_t> client_id = client_filter_id(query.client);
+    std::vector<ReportRow> out = store::run_pg_report(m_db, query, client_id);
+    read.commit();
+    return out;
   }
-  [[nodiscard]] StatementInput statement_input(std::string_view /*client*/, Instant /*from*/,
-                                               Instant /*to*/, Instant /*now*/) override {
-    unavailable("statement");
+  // The same rows as on SQLite (sqlite_store.cpp says why these and no more), in one snapshot.
+  [[nodiscard]] StatementInput statement_input(std::string_view client_name, Instant from,
+                                               Instant to, Instant now) override {
+    pg::Transaction read(m_db, pg::Transaction::Mode::read);
+    const std::optional<ClientRow> client = short_client_row(client_name);
+    if (!client) {
+      no_client(client_name, "list them with: slatrack client list");
+    }
+    RulesCache rules;
+    StatementInput out;
+    out.client = client->name;
+    // The promises in force at the end of the range (or now, when that is earlier).
+    const LoadedPolicy& loaded = policy(client->policy_id, rules);
+    const Instant end = std::min(to, now) - Seconds{1};
+    const std::size_t in_force = version_in_force(loaded.policy.versions, end);
+    const PolicyVersion& version = loaded.policy.versions[in_force];
+    out.policy = loaded.policy;
+    out.policy.calendar = version.calendar;
+    out.policy.base = version.base;
+    out.policy.overrides = version.overrides;
+    out.calendar = load_calendar(loaded.calendars[in_force]).rules;
+    out.from = from;
+    out.to = to;
+    out.now = now;
+    // Its requests received in the range, not resolved, or with a clock stopped in the range or
+    // running and due in it before now, with their clock runs (request then run order).
+    static const std::string k_select = [] {
+      std::string sql(store::k_request_select);
+      sql.insert(sql.find("\nFROM requests r"),
+                 ", r.policy_id, r.version_id, s.metric, s.start_at, s.due_at, s.stop_at, "
+                 "s.outcome, s.target_s, s.used_s, s.credit_s");
+      return sql + R"sql(LEFT JOIN clocks s ON s.request_id = r.id
+WHERE r.id IN (
+  SELECT id FROM requests WHERE client_id = $1 AND received_at >= $2 AND received_at < $3
+  UNION ALL
+  SELECT id FROM requests WHERE client_id = $1 AND status IN ('open', 'waiting')
+  UNION ALL
+  SELECT q.id FROM requests q WHERE q.client_id = $1 AND q.status = 'resolved'
+    AND q.resolved_at >= $2 AND q.received_at < $2
+    AND EXISTS (SELECT 1 FROM clocks s WHERE s.request_id = q.id
+      AND ((s.stop_at >= $2 AND s.stop_at < $3)
+        OR (s.outcome = 'running' AND s.due_at >= $2 AND s.due_at < $4))))
+AND r.voided_by IS NULL
+ORDER BY r.id, s.seq)sql";
+    }();
+    constexpr int k_clock_column = store::k_request_columns + 2;
+    std::int64_t last = 0;
+    m_db.each_batch(k_select,
+                    {pg::value(client->id), pg::value(to_db(from)), pg::value(to_db(to)),
+                     pg::value(to_db(std::min(to, now)))},
+                    [&](const pg::Result& rows) {
+                      for (int i = 0; i < rows.rows(); ++i) {
+                        const std::int64_t id = rows.integer(i, 0);
+                        if (id != last) {
+                          last = id;
+                          StatementRequest& item = out.requests.emplace_back();
+                          item.request = read_request(rows, i);
+                          item.targets = targets_for(
+                              stored_version(rows.integer(i, store::k_request_columns),
+                                             rows.integer(i, store::k_request_columns + 1), rules),
+                              item.request.priority);
+                          item.clocks.reserve(4); // one run per clock, and more after a reopen
+                        }
+                        if (!rows.is_null(i, k_clock_column)) {
+                          out.requests.back().clocks.push_back(read_clock(rows, i, k_clock_column));
+                        }
+                      }
+                      return true;
+                    });
+    read.commit();
+    return out;
   }
   // Every request by number with its events and clock runs, in pages of k_export_page requests
   // (three statements a page) in one snapshot: memory does not grow with the database.

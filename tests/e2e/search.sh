@@ -31,8 +31,11 @@ st reply 1 -m "Credit note sent"; ids --search credit; expect_out "1 "
 st list --search " & - "; expect_rc 2
 expect_err 'slatrack: error: bad --search "& -": give one or more words with letters or digits' # trimmed as every value is
 st list --search 'a"b'; expect_rc 0; expect_no_out
-# The index is consistent with its tables.
-expect_eq "$(sqlite3 "$db" "INSERT INTO requests_fts (requests_fts) VALUES ('integrity-check'); INSERT INTO events_fts (events_fts) VALUES ('integrity-check'); SELECT 'ok'")" ok
+# The index is consistent with its tables (a database file's; a team database has none: it
+# matches with the same tokenizer as it reads).
+if [ -z "$pg_db" ]; then
+  expect_eq "$(sqlite3 "$db" "INSERT INTO requests_fts (requests_fts) VALUES ('integrity-check'); INSERT INTO events_fts (events_fts) VALUES ('integrity-check'); SELECT 'ok'")" ok
+fi
 st check; expect_rc 0
 
 # An older database (tests/fixtures/schema-2.sqlite): the migration indexes what is there, and
