@@ -458,7 +458,7 @@ constexpr std::string_view k_copy_signature{"PGCOPY\n\377\r\n\0", 11};
 
 } // namespace
 
-std::int64_t CopyRow::integer(int column) const {
+std::int64_t BinaryRow::integer(int column) const {
   const std::string_view bytes = m_fields[static_cast<std::size_t>(column)];
   std::uint64_t out = 0;
   for (const char c : bytes) {
@@ -472,7 +472,7 @@ std::int64_t CopyRow::integer(int column) const {
 }
 
 void Connection::copy_rows(std::string_view select,
-                           const std::function<void(const CopyRow&)>& visit) {
+                           const std::function<void(const BinaryRow&)>& visit) {
   const std::string sql = fmt::format("COPY ({}) TO STDOUT (FORMAT binary)", select);
   {
     const Result started{libpq().PQexec(m_conn, sql.c_str())};
@@ -480,7 +480,7 @@ void Connection::copy_rows(std::string_view select,
       fail(describe_sql(select), started.get());
     }
   }
-  CopyRow row;
+  BinaryRow row;
   bool header = true;
   std::string error;
   std::exception_ptr thrown;
@@ -722,6 +722,24 @@ void append_copy_text(std::string& out, std::string_view text) {
       out += c;
     }
   }
+}
+
+CopyRow& CopyRow::add(std::int64_t number) {
+  separate();
+  m_out += fmt::format_int(number).str();
+  return *this;
+}
+
+CopyRow& CopyRow::add(std::string_view text) {
+  separate();
+  append_copy_text(m_out, text);
+  return *this;
+}
+
+CopyRow& CopyRow::add(std::nullopt_t) {
+  separate();
+  m_out += "\\N";
+  return *this;
 }
 
 bool read_copy_field(std::string_view row, std::size_t& at, std::string& out) {

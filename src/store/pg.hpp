@@ -91,7 +91,7 @@ private:
 
 // One row of a binary COPY (Connection::copy_rows): its columns' bytes as the server sent them,
 // valid during the visit.
-class CopyRow {
+class BinaryRow {
 public:
   [[nodiscard]] bool is_null(int column) const {
     return m_nulls[static_cast<std::size_t>(column)];
@@ -147,7 +147,7 @@ public:
   // producing them (no batches to wait for, no result set in memory), the fastest way to read
   // millions of rows. When `visit` throws, the rest is read and dropped (so the connection stays
   // usable) and the exception thrown again. Throws Error{storage}.
-  void copy_rows(std::string_view select, const std::function<void(const CopyRow&)>& visit);
+  void copy_rows(std::string_view select, const std::function<void(const BinaryRow&)>& visit);
 
   // Whether a transaction is open.
   [[nodiscard]] bool in_transaction() const;
@@ -200,6 +200,36 @@ private:
 // Appends `text` to `out` escaped for PostgreSQL's COPY text format (backslash, tab, newline,
 // carriage return).
 void append_copy_text(std::string& out, std::string_view text);
+// One row of a COPY in text format appended to a CopyIn's buffer: add() each column in order,
+// then end().
+class CopyRow {
+public:
+  explicit CopyRow(std::string& out) noexcept : m_out(out) {}
+  CopyRow& add(std::int64_t number);
+  CopyRow& add(std::string_view text);
+  CopyRow& add(std::nullopt_t);
+  CopyRow& add(const std::optional<std::int64_t>& number) {
+    return number ? add(*number) : add(std::nullopt);
+  }
+  CopyRow& add(const std::optional<std::string>& text) {
+    return text ? add(std::string_view{*text}) : add(std::nullopt);
+  }
+  void end() {
+    m_out += '\n';
+  }
+
+private:
+  void separate() {
+    if (!m_first) {
+      m_out += '\t';
+    }
+    m_first = false;
+  }
+
+  std::string& m_out;
+  bool m_first = true;
+};
+
 // Reads the field of a COPY text row that starts at `at`, into `out` (unescaped); returns false
 // for NULL (\N). `at` moves past the field and its tab.
 bool read_copy_field(std::string_view row, std::size_t& at, std::string& out);

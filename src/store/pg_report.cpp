@@ -58,7 +58,7 @@ public:
         "r.voided_by IS NULL{}",
         m_by_period ? std::string("r.received_at") : fmt::format("r.id, {}", key_column(m_by)),
         from, end, client_where());
-    m_db.copy_rows(sql, [&](const pg::CopyRow& row) {
+    m_db.copy_rows(sql, [&](const pg::BinaryRow& row) {
       facts.received(row.integer(0), m_by_period ? ReportKey{} : key_at(row, 1));
     });
   }
@@ -69,7 +69,7 @@ public:
         "k.stop_at < {}",
         m_by_period ? "k.stop_at" : "k.request_id", client_join(), from, end);
     bool fits = true;
-    m_db.copy_rows(sql, [&](const pg::CopyRow& row) {
+    m_db.copy_rows(sql, [&](const pg::BinaryRow& row) {
       // After an open time that does not fit the rest streams by unread (the reading starts over).
       fits = fits && facts.stopped(row.text(0), row.text(1), row.integer(2), row.integer(3));
     });
@@ -82,7 +82,7 @@ public:
         "k.due_at < {}",
         m_by_period ? "k.due_at" : "k.request_id", client_join(), from, end);
     m_db.copy_rows(sql,
-                   [&](const pg::CopyRow& row) { facts.breached(row.text(0), row.integer(1)); });
+                   [&](const pg::BinaryRow& row) { facts.breached(row.text(0), row.integer(1)); });
   }
 
   void read_open(std::int64_t now, ReportFacts& facts) override {
@@ -90,7 +90,7 @@ public:
         "SELECT CASE WHEN r.next_due_at < {} THEN 1 ELSE 0 END, {} FROM requests r WHERE "
         "r.status IN ('open', 'waiting') AND r.voided_by IS NULL{}",
         now, m_by_period ? "r.received_at" : key_column(m_by), client_where());
-    m_db.copy_rows(sql, [&](const pg::CopyRow& row) {
+    m_db.copy_rows(sql, [&](const pg::BinaryRow& row) {
       const bool overdue = row.integer(0) != 0;
       if (m_by_period) {
         facts.open(overdue, row.integer(1), ReportKey{});
@@ -108,10 +108,11 @@ public:
     }
     array += "}";
     std::vector<std::pair<std::int64_t, StoredReportKey>> out;
-    m_db.copy_rows(
-        fmt::format("SELECT r.id, {} FROM requests r WHERE r.id = ANY('{}'::bigint[])",
-                    key_column(m_by), array),
-        [&](const pg::CopyRow& row) { out.emplace_back(row.integer(0), stored(key_at(row, 1))); });
+    m_db.copy_rows(fmt::format("SELECT r.id, {} FROM requests r WHERE r.id = ANY('{}'::bigint[])",
+                               key_column(m_by), array),
+                   [&](const pg::BinaryRow& row) {
+                     out.emplace_back(row.integer(0), stored(key_at(row, 1)));
+                   });
     return out;
   }
 
@@ -140,7 +141,7 @@ private:
                        : std::string();
   }
 
-  ReportKey key_at(const pg::CopyRow& row, int column) const {
+  ReportKey key_at(const pg::BinaryRow& row, int column) const {
     if (m_by == ReportBy::client) {
       return ReportKey{row.integer(column), std::nullopt};
     }

@@ -64,13 +64,6 @@ using store::to_row;
 using store::to_target;
 using store::VersionedHistory;
 
-[[noreturn]] void unavailable(std::string_view what) {
-  throw Error{ErrorKind::storage,
-              fmt::format("{} does not work on a team database (PostgreSQL) in this slatrack yet; "
-                          "see docs/teams.md for what does, or use a database file",
-                          what)};
-}
-
 std::string plural(std::int64_t count, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", count, count == 1 ? one : many);
 }
@@ -190,6 +183,208 @@ struct PolicyRow {
   std::int64_t id = 0;
   std::string name;
   bool builtin = false;
+};
+
+// Import into the team database (store::Importer decides, as on a file): look-ups by statement,
+// numbers after the highest (under the write lock), and each batch's rows sent with COPY, one
+// statement per table, no round trip per row.
+class PgImportTarget final : public store::ImportTarget {
+public:
+  explicit PgImportTarget(pg::Connection& db) : m_db(db) {}
+
+  [[nodiscard]] std::string location() const override {
+    return m_db.location();
+  }
+
+  std::int64_t last_request() override {
+    return m_db.query("SELECT coalesce(max(id), 0) FROM requests", {}).integer(0, 0);
+  }
+
+  std::optional<std::int64_t> request_with_ref(const std::string& ref) override {
+    const pg::Result rows = m_db.query("SELECT id FROM requests WHERE ref = $1", {pg::value(ref)});
+    return rows.rows() > 0 ? std::optional<std::int64_t>{rows.integer(0, 0)} : std::nullopt;
+  }
+
+  std::optional<std::int64_t> same_request(std::int64_t client_id, const std::string& subject,
+                                           Instant received_at, std::int64_t before) override {
+    const pg::Result rows =
+        m_db.query("SELECT id FROM requests WHERE received_at = $1 AND client_id = $2 AND "
+                   "subject = $3 AND ref IS NULL AND id < $4 ORDER BY id LIMIT 1",
+                   {pg::value(to_db(received_at)), pg::value(client_id), pg::value(subject),
+                    pg::value(before)});
+    return rows.rows() > 0 ? std::optional<std::int64_t>{rows.integer(0, 0)} : std::nullopt;
+  }
+
+  std::optional<store::ImportClient> find_client(const std::string& name) override {
+    const pg::Result rows =
+        m_db.query("SELECT id, name, policy_id, owner FROM clients WHERE fold(name) = fold($1)",
+                   {pg::value(name)});
+    if (rows.rows() == 0) {
+      return std::nullopt;
+    }
+    return store::ImportClient{rows.integer(0, 0), rows.text(0, 1), rows.integer(0, 2),
+                               rows.optional_text(0, 3)};
+  }
+
+  std::optional<store::ImportPolicy> find_policy(std::string_view name) override {
+    const pg::Result rows =
+        m_db.query("SELECT id, name FROM policies WHERE fold(name) = fold($1)", {pg::value(name)});
+    if (rows.rows() == 0) {
+      return std::nullopt;
+    }
+    return store::ImportPolicy{rows.integer(0, 0), rows.text(0, 1)};
+  }
+
+  std::vector<std::string> client_names() override {
+    return names("SELECT name FROM clients ORDER BY fold(name), name");
+  }
+
+  std::vector<std::string> policy_names() override {
+    return names("SELECT name FROM policies ORDER BY fold(name), name");
+  }
+
+  std::int64_t add_client(const std::string& name, std::int64_t policy_id, Instant now) override {
+    return m_db
+        .query("INSERT INTO clients (id, name, policy_id, created_at) SELECT coalesce(max(id), "
+               "0) + 1, $1, $2, $3 FROM clients RETURNING id",
+               {pg::value(name), pg::value(policy_id), pg::value(to_db(now))})
+        .integer(0, 0);
+  }
+
+  void write(const store::ImportRows& rows, Instant now) override {
+    if (rows.requests.empty()) {
+      return;
+    }
+    {
+      pg::CopyIn copy(m_db,
+                      "COPY requests (id, client_id, subject, channel, priority, assignee, ref, "
+                      "policy_id, created_at, status, received_at, replied_at, resolved_at, "
+                      "reply_due_at, update_due_at, resolve_due_at, next_due_at, next_metric, "
+                      "logged_assignee, voided_by, version_id) FROM STDIN",
+                      "writing the imported requests");
+      for (const store::ImportedRequest& row : rows.requests) {
+        const Evaluation& evaluation = row.evaluation;
+        const std::optional<NextDue> next = next_due(evaluation);
+        pg::CopyRow line(copy.buffer());
+        line.add(row.id)
+            .add(row.client_id)
+            .add(std::string_view{row.request->subject})
+            .add(to_string(row.request->channel))
+            .add(to_string(row.request->priority))
+            .add(row.assignee)
+            .add(row.request->ref)
+            .add(row.policy_id)
+            .add(to_db(now))
+            .add(to_string(evaluation.status))
+            .add(to_db(*evaluation.received_at))
+            .add(to_db(evaluation.replied_at))
+            .add(to_db(evaluation.resolved_at))
+            .add(to_db(evaluation.reply_due))
+            .add(to_db(evaluation.update_due))
+            .add(to_db(evaluation.resolve_due));
+        if (next) {
+          line.add(to_db(next->due)).add(to_string(next->metric));
+        } else {
+          line.add(std::nullopt).add(std::nullopt);
+        }
+        line.add(row.logged_assignee).add(row.voided_by).add(row.version_id).end();
+        copy.sent();
+      }
+      copy.end();
+    }
+    {
+      std::int64_t id = m_db.query("SELECT coalesce(max(id), 0) FROM events", {}).integer(0, 0);
+      pg::CopyIn copy(m_db,
+                      "COPY events (id, request_id, kind, at, author, text, recorded_at, number, "
+                      "recorder, target, voided_by) FROM STDIN",
+                      "writing the imported events");
+      for (const store::ImportedEvent& row : rows.events) {
+        const ImportEvent& event = *row.event;
+        pg::CopyRow(copy.buffer())
+            .add(++id)
+            .add(row.request_id)
+            .add(to_string(event.kind))
+            .add(to_db(event.at))
+            .add(std::string_view{event.author})
+            .add(event.text)
+            .add(to_db(event.recorded_at.value_or(now)))
+            .add(row.number)
+            .add(std::string_view{event.recorder ? *event.recorder : event.author})
+            .add(row.target)
+            .add(row.voided_by)
+            .end();
+        copy.sent();
+      }
+      copy.end();
+    }
+    pg::CopyIn copy(m_db,
+                    "COPY clocks (request_id, seq, metric, start_at, due_at, stop_at, outcome, "
+                    "target_s, used_s, credit_s) FROM STDIN",
+                    "writing the imported clock runs");
+    for (const store::ImportedClock& row : rows.clocks) {
+      const ClockRun& run = *row.run;
+      pg::CopyRow(copy.buffer())
+          .add(row.request_id)
+          .add(row.seq)
+          .add(to_string(run.metric))
+          .add(to_db(run.start))
+          .add(to_db(run.due))
+          .add(to_db(run.stop))
+          .add(to_string(run.outcome))
+          .add(to_db(run.target))
+          .add(static_cast<std::int64_t>(run.used.count()))
+          .add(static_cast<std::int64_t>(run.credit.count()))
+          .end();
+      copy.sent();
+    }
+    copy.end();
+  }
+
+private:
+  std::vector<std::string> names(std::string_view sql) {
+    const pg::Result rows = m_db.query(sql, {});
+    std::vector<std::string> out;
+    for (int i = 0; i < rows.rows(); ++i) {
+      out.push_back(rows.text(i, 0));
+    }
+    return out;
+  }
+
+  pg::Connection& m_db;
+};
+
+// A bulk import on the team database: every batch in one write transaction (others wait for the
+// write lock until the commit), the look-ups kept across batches.
+class PgBulkImport final : public BulkImport {
+public:
+  PgBulkImport(pg::Connection& db, store::RulesSource rules, const ImportOptions& options)
+      : m_rules(std::move(rules)), m_options(options), m_transaction(db), m_target(db),
+        m_importer(m_target, m_rules, m_options) {}
+
+  // The requests already there (the highest number).
+  [[nodiscard]] std::int64_t existing_requests() const {
+    return m_importer.next_id() - 1;
+  }
+
+  ImportResult add(std::span<const ImportRequest> batch) override {
+    if (m_committed) {
+      throw Error{ErrorKind::internal, "a bulk import was used after its commit"};
+    }
+    return m_importer.import_batch(batch);
+  }
+
+  void commit() override {
+    m_transaction.commit();
+    m_committed = true;
+  }
+
+private:
+  store::RulesSource m_rules;
+  ImportOptions m_options;
+  pg::Transaction m_transaction;
+  PgImportTarget m_target;
+  store::Importer m_importer;
+  bool m_committed = false;
 };
 
 class PgStore final : public Store, private store::Reevaluator {
@@ -1428,9 +1623,36 @@ ORDER BY r.id, s.seq)sql";
     }
     read.commit();
   }
-  ImportResult import_requests(std::span<const ImportRequest> /*batch*/,
-                               const ImportOptions& /*options*/) override {
-    unavailable("import");
+  ImportResult import_requests(std::span<const ImportRequest> batch,
+                               const ImportOptions& options) override {
+    pg::Transaction write(m_db);
+    RulesCache rules;
+    PgImportTarget target(m_db);
+    const store::RulesSource source = [this, &rules](std::int64_t policy_id, Instant received) {
+      return rules_at(policy_id, received, rules);
+    };
+    ImportResult result = store::Importer(target, source, options).import_batch(batch);
+    write.commit();
+    return result;
+  }
+  // Inside Store::transaction its batches are savepoints of that transaction: none then.
+  std::unique_ptr<BulkImport> start_bulk_import(std::int64_t expected,
+                                                const ImportOptions& options) override {
+    if (m_db.in_transaction()) {
+      return nullptr;
+    }
+    // The rules cache lives as long as the bulk import, which holds the function.
+    auto rules = std::make_shared<RulesCache>();
+    auto bulk = std::make_unique<PgBulkImport>(
+        m_db,
+        [this, rules](std::int64_t policy_id, Instant received) {
+          return rules_at(policy_id, received, *rules);
+        },
+        options);
+    if (bulk->existing_requests() >= expected) {
+      return nullptr; // rolled back: nothing was changed
+    }
+    return bulk;
   }
   // A new SQLite file (mode 0600) of the same schema version holding every row of the team
   // database, read in one REPEATABLE READ snapshot (others go on writing meanwhile): what

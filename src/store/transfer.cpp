@@ -50,18 +50,6 @@ using Use = sqlite::Statement::Use;
 // or faster, and the peak memory 10 MB lower (docs/performance.md).
 constexpr int k_import_cache_kib = 2048;
 
-struct ClientInfo {
-  std::int64_t id = 0;
-  std::string name;
-  std::int64_t policy_id = 0;
-  std::optional<std::string> owner;
-};
-
-struct PolicyInfo {
-  std::int64_t id = 0;
-  std::string name;
-};
-
 // A boolean pragma set for the life of the object and given the other value after it (a failure
 // then is ignored: the next connection starts with the default).
 //
@@ -92,21 +80,321 @@ private:
   std::string m_restore;
 };
 
-// Imports batches inside one write transaction: clients and policies are looked up once by
-// lower-case name and kept (for one batch, or for all the batches of a bulk import); each request
-// is checked and evaluated in memory, and the rows it adds are kept until the end of its batch,
-// when they are inserted with multi-row INSERTs (one statement run per 64 requests, 256 events or
-// 256 clock runs), from values bound without copying.
-class Importer {
+// Import into a database file: look-ups through the store's cached statements, and the rows of a
+// batch inserted with multi-row INSERTs (one statement run per 64 requests, 256 events or 256 clock
+// runs), from values bound without copying.
+class SqliteImportTarget final : public ImportTarget {
 public:
   // `before_natural_lookup`, when set, runs before the first look-up of a request without ref by
   // client, subject and received time (a bulk import builds the index it needs then).
-  Importer(sqlite::Database& db, const StatementSource& statements, const RulesSource& rules,
-           const ImportOptions& options, std::function<void()> before_natural_lookup = {})
-      : m_db(db), m_statements(statements), m_rules(rules), m_options(options),
-        m_before_natural_lookup(std::move(before_natural_lookup)) {
+  SqliteImportTarget(sqlite::Database& db, const StatementSource& statements,
+                     std::function<void()> before_natural_lookup = {})
+      : m_db(db), m_statements(statements),
+        m_before_natural_lookup(std::move(before_natural_lookup)) {}
+
+  [[nodiscard]] std::string location() const override {
+    return m_db.path();
+  }
+
+  std::int64_t last_request() override {
     Use use = statement("SELECT coalesce(max(id), 0) FROM requests").use();
-    m_next_id = use.step() ? use.integer(0) + 1 : 1;
+    return use.step() ? use.integer(0) : 0;
+  }
+
+  std::optional<std::int64_t> request_with_ref(const std::string& ref) override {
+    Use use = statement("SELECT id FROM requests WHERE ref = ?").use();
+    use.bind(ref);
+    return use.step() ? std::optional<std::int64_t>{use.integer(0)} : std::nullopt;
+  }
+
+  std::optional<std::int64_t> same_request(std::int64_t client_id, const std::string& subject,
+                                           Instant received_at, std::int64_t before) override {
+    if (m_before_natural_lookup) {
+      m_before_natural_lookup();
+      m_before_natural_lookup = nullptr;
+    }
+    // The unary + keep every index but requests_by_received out of the plan: without them SQLite
+    // reads `ref IS NULL` through the ref index, every request without ref for each look-up.
+    Use use = statement("SELECT id FROM requests WHERE received_at = ? AND +client_id = ? "
+                        "AND +subject = ? AND +ref IS NULL AND +id < ? ORDER BY id LIMIT 1")
+                  .use();
+    use.bind(to_db(received_at)).bind(client_id).bind(subject).bind(before);
+    return use.step() ? std::optional<std::int64_t>{use.integer(0)} : std::nullopt;
+  }
+
+  std::optional<ImportClient> find_client(const std::string& name) override {
+    Use use = statement("SELECT id, name, policy_id, owner FROM clients WHERE name = ?").use();
+    use.bind(name);
+    if (!use.step()) {
+      return std::nullopt;
+    }
+    return ImportClient{use.integer(0), use.text(1), use.integer(2), use.optional_text(3)};
+  }
+
+  std::optional<ImportPolicy> find_policy(std::string_view name) override {
+    Use use = statement("SELECT id, name FROM policies WHERE name = ?").use();
+    use.bind(name);
+    if (!use.step()) {
+      return std::nullopt;
+    }
+    return ImportPolicy{use.integer(0), use.text(1)};
+  }
+
+  std::vector<std::string> client_names() override {
+    return names("SELECT name FROM clients ORDER BY name");
+  }
+
+  std::vector<std::string> policy_names() override {
+    return names("SELECT name FROM policies ORDER BY name");
+  }
+
+  std::int64_t add_client(const std::string& name, std::int64_t policy_id, Instant now) override {
+    Use use = statement("INSERT INTO clients (name, policy_id, created_at) VALUES (?, ?, ?)").use();
+    use.bind(name).bind(policy_id).bind(to_db(now)).run();
+    return m_db.last_insert_rowid();
+  }
+
+  // Inserts the rows of every request import() accepted. The rows were checked before: a
+  // constraint that fails now is a bug, and the exception rolls the whole batch back. So the
+  // multi-row statements need no statement journal (a copy of every page they change, to undo
+  // one statement alone), which would cost more than the inserts: they FAIL rather than ABORT,
+  // and foreign keys are checked at commit (or not at all in a bulk import).
+  void write(const ImportRows& rows, Instant now) override {
+    insert_chunked(
+        R"sql(INSERT OR FAIL INTO requests (id, client_id, subject, channel, priority, assignee,
+  ref, policy_id, created_at, status, received_at, replied_at, resolved_at, reply_due_at,
+  update_due_at, resolve_due_at, next_due_at, next_metric, logged_assignee, voided_by,
+  version_id) VALUES )sql",
+        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows.requests, 64,
+        [now](Use& use, const ImportedRequest& row) { bind_request(use, row, now); });
+    insert_chunked(
+        "INSERT OR FAIL INTO events (request_id, kind, at, author, text, recorded_at, "
+        "number, recorder, target, voided_by) VALUES ",
+        "(?,?,?,?,?,?,?,?,?,?)", rows.events, 256, [now](Use& use, const ImportedEvent& row) {
+          use.bind(row.request_id)
+              .bind_static(to_string(row.event->kind))
+              .bind(to_db(row.event->at))
+              .bind_static(row.event->author)
+              .bind_static(row.event->text)
+              .bind(to_db(row.event->recorded_at.value_or(now)))
+              .bind(row.number)
+              .bind_static(row.event->recorder ? *row.event->recorder : row.event->author)
+              .bind(row.target)
+              .bind(row.voided_by);
+        });
+    insert_chunked(
+        "INSERT OR FAIL INTO clocks (request_id, seq, metric, start_at, due_at, stop_at, "
+        "outcome, target_s, used_s, credit_s) VALUES ",
+        "(?,?,?,?,?,?,?,?,?,?)", rows.clocks, 256, [](Use& use, const ImportedClock& row) {
+          use.bind(row.request_id)
+              .bind(row.seq)
+              .bind_static(to_string(row.run->metric))
+              .bind(to_db(row.run->start))
+              .bind(to_db(row.run->due))
+              .bind(to_db(row.run->stop))
+              .bind_static(to_string(row.run->outcome))
+              .bind(to_db(row.run->target))
+              .bind(row.run->used.count())
+              .bind(row.run->credit.count());
+        });
+  }
+
+private:
+  Statement& statement(std::string_view sql) {
+    return m_statements(sql);
+  }
+
+  std::vector<std::string> names(std::string_view sql) {
+    std::vector<std::string> out;
+    Use use = statement(sql).use();
+    while (use.step()) {
+      out.push_back(use.text(0));
+    }
+    return out;
+  }
+
+  // Inserts `rows` with statements of `largest` rows, then of a quarter as many, down to one.
+  template <typename Row, typename Bind>
+  void insert_chunked(std::string_view head, std::string_view one, const std::vector<Row>& rows,
+                      std::size_t largest, const Bind& bind) {
+    std::size_t done = 0;
+    for (std::size_t size = largest; size > 0; size /= 4) {
+      while (rows.size() - done >= size) {
+        std::string sql(head);
+        sql.reserve(head.size() + size * (one.size() + 1));
+        for (std::size_t i = 0; i < size; ++i) {
+          if (i > 0) {
+            sql += ',';
+          }
+          sql += one;
+        }
+        Use use = statement(sql).use();
+        for (std::size_t i = done; i < done + size; ++i) {
+          bind(use, rows[i]);
+        }
+        use.run();
+        done += size;
+      }
+    }
+  }
+
+  static void bind_request(Use& use, const ImportedRequest& row, Instant now) {
+    const Evaluation& evaluation = row.evaluation;
+    const std::optional<NextDue> next = next_due(evaluation);
+    use.bind(row.id)
+        .bind(row.client_id)
+        .bind_static(row.request->subject)
+        .bind_static(to_string(row.request->channel))
+        .bind_static(to_string(row.request->priority))
+        .bind_static(row.assignee)
+        .bind_static(row.request->ref)
+        .bind(row.policy_id)
+        .bind(to_db(now))
+        .bind_static(to_string(evaluation.status))
+        .bind(to_db(*evaluation.received_at))
+        .bind(to_db(evaluation.replied_at))
+        .bind(to_db(evaluation.resolved_at))
+        .bind(to_db(evaluation.reply_due))
+        .bind(to_db(evaluation.update_due))
+        .bind(to_db(evaluation.resolve_due));
+    if (next) {
+      use.bind(to_db(next->due)).bind_static(to_string(next->metric));
+    } else {
+      use.bind(std::nullopt).bind(std::nullopt);
+    }
+    use.bind_static(row.logged_assignee).bind(row.voided_by).bind(row.version_id);
+  }
+
+  sqlite::Database& m_db;
+  const StatementSource& m_statements;
+  std::function<void()> m_before_natural_lookup;
+};
+
+// Sets up the connection for an import: a page cache of k_import_cache_kib, temporary data (the
+// sorts that build indexes) in files rather than in memory, and malloc settings.
+void prepare_for_import(sqlite::Database& db) {
+  db.exec(fmt::format("PRAGMA cache_size = -{}", k_import_cache_kib),
+          "setting the page cache for the import");
+  db.exec("PRAGMA temp_store = FILE", "keeping temporary data in files for the import");
+#ifdef __GLIBC__
+  // SQLite allocates and frees blocks of some hundred KiB again and again (temporary b-trees of
+  // statements, the sorter's chunks); with glibc's default thresholds every such free gave the
+  // memory back to the kernel, two system calls each time. Keep up to 8 MiB of freed memory for
+  // reuse instead.
+  static_cast<void>(mallopt(M_TRIM_THRESHOLD, 8 << 20));
+  static_cast<void>(mallopt(M_MMAP_THRESHOLD, 1 << 20));
+#endif
+}
+
+// A secondary index dropped for a bulk import, built again from its own SQL at commit.
+struct DroppedIndex {
+  std::string name;
+  std::string sql;
+};
+
+// The index a bulk import keeps (or builds as soon as it needs it): the look-up of a request
+// without ref by client, subject and received time reads it.
+constexpr std::string_view k_received_index = "requests_by_received";
+
+// Store::start_bulk_import on SQLite: BEGIN IMMEDIATE, DROP INDEX of the secondary indexes of
+// requests, events and clocks (not the UNIQUE ones, which reject duplicate refs), the batches,
+// then CREATE INDEX from each index's own SQL and COMMIT. The DROPs are part of the transaction:
+// a rollback, an exception or a crash (the uncommitted pages in the -wal are ignored when the
+// database is opened next) brings the indexes back with everything else.
+class SqliteBulkImport final : public BulkImport {
+public:
+  SqliteBulkImport(sqlite::Database& db, StatementSource statements, RulesSource rules,
+                   const ImportOptions& options)
+      : m_db(db), m_statements(std::move(statements)), m_rules(std::move(rules)),
+        m_options(options),
+        m_foreign_keys_off(db, "foreign_keys", false, "starting the bulk import"),
+        m_transaction(db),
+        m_checks_off(db, "ignore_check_constraints", true, "writing the imported rows"),
+        m_target(db, m_statements, [this] { build_received_index(); }),
+        m_importer(m_target, m_rules, m_options) {}
+
+  // The requests already there (the highest number: deleted ones are not taken off).
+  [[nodiscard]] std::int64_t existing_requests() const {
+    return m_importer.next_id() - 1;
+  }
+
+  void drop_indexes() {
+    {
+      Use use = m_statements(R"sql(SELECT s.name, s.sql FROM sqlite_schema s
+  JOIN pragma_index_list(s.tbl_name) l ON l.name = s.name
+WHERE s.type = 'index' AND s.tbl_name IN ('requests', 'events', 'clocks')
+  AND l."unique" = 0 AND l.origin = 'c' AND s.sql IS NOT NULL
+ORDER BY s.rowid)sql")
+                    .use();
+      while (use.step()) {
+        m_dropped.push_back(DroppedIndex{use.text(0), use.text(1)});
+      }
+    }
+    for (const DroppedIndex& index : m_dropped) {
+      std::string quoted;
+      for (const char c : index.name) {
+        quoted += c == '"' ? "\"\"" : std::string(1, c);
+      }
+      m_db.exec(fmt::format("DROP INDEX \"{}\"", quoted), "dropping indexes for the import");
+    }
+  }
+
+  ImportResult add(std::span<const ImportRequest> batch) override {
+    if (m_committed) {
+      throw Error{ErrorKind::internal, "a bulk import was used after its commit"};
+    }
+    return m_importer.import_batch(batch);
+  }
+
+  void commit() override {
+    for (const DroppedIndex& index : m_dropped) {
+      m_db.exec(index.sql, "building the indexes after the import");
+    }
+    m_transaction.commit();
+    m_committed = true;
+  }
+
+private:
+  // Built now, so taken off the indexes the commit builds.
+  void build_received_index() {
+    std::erase_if(m_dropped, [this](const DroppedIndex& index) {
+      if (index.name != k_received_index) {
+        return false;
+      }
+      m_db.exec(index.sql, "building an index for the import");
+      return true;
+    });
+  }
+
+  sqlite::Database& m_db;
+  StatementSource m_statements;
+  RulesSource m_rules;
+  ImportOptions m_options;
+  PragmaWhile m_foreign_keys_off; // before the transaction: turned on again after its end
+  sqlite::Transaction m_transaction;
+  PragmaWhile m_checks_off;
+  SqliteImportTarget m_target;
+  Importer m_importer;
+  std::vector<DroppedIndex> m_dropped;
+  bool m_committed = false;
+};
+
+// ---- backup ----
+
+// The pages copied per backup step: small enough to retry cheaply on a busy destination.
+constexpr int k_backup_pages_per_step = 1024;
+
+} // namespace
+
+// Imports batches inside one write transaction: clients and policies are looked up once by
+// lower-case name and kept (for one batch, or for all the batches of a bulk import); each request
+// is checked and evaluated in memory, and the rows it adds are kept until the end of its batch,
+// when the target writes them all at once.
+class Importer::Impl {
+public:
+  Impl(ImportTarget& target, const RulesSource& rules, const ImportOptions& options)
+      : m_target(target), m_rules(rules), m_options(options) {
+    m_next_id = m_target.last_request() + 1;
     m_first_new_id = options.first_new_id > 0 ? options.first_new_id : m_next_id;
   }
 
@@ -120,26 +408,26 @@ public:
     ImportResult result;
     result.first_id = m_next_id;
     result.outcomes.reserve(batch.size());
-    m_request_rows.reserve(batch.size());
+    m_rows.requests.reserve(batch.size());
     std::size_t events = 0;
     for (const ImportRequest& request : batch) {
       events += request.events.size();
     }
-    m_event_rows.reserve(events);
+    m_rows.events.reserve(events);
     for (const ImportRequest& request : batch) {
       result.outcomes.push_back(import(request, result));
     }
-    write();
-    m_request_rows.clear();
-    m_event_rows.clear();
-    m_clock_rows.clear();
+    m_target.write(m_rows, m_options.now);
+    m_rows.requests.clear();
+    m_rows.events.clear();
+    m_rows.clocks.clear();
     m_batch_refs.clear();
     return result;
   }
 
 private:
-  // Checks `request` and, when it is new, keeps its rows for write(). `request` must outlive
-  // write().
+  // Checks `request` and, when it is new, keeps its rows for the target's write. `request` must
+  // outlive it.
   ImportOutcome import(const ImportRequest& request, ImportResult& result) {
     if (const std::optional<std::string> problem = check(request)) {
       return refused(*problem);
@@ -149,7 +437,7 @@ private:
         return ImportOutcome{ImportStatus::skipped, RequestId{*existing}, {}};
       }
     }
-    const std::optional<ClientInfo> client = find_client(request.client);
+    const std::optional<ImportClient> client = find_client(request.client);
     if (!client && !m_options.create_clients) {
       return refused(fmt::format("no client \"{}\"{}; add it with: slatrack client add {}, or "
                                  "import with --create-clients",
@@ -164,7 +452,7 @@ private:
     }
     std::int64_t policy_id = 0;
     if (request.policy) {
-      const std::optional<PolicyInfo> policy = find_policy(*request.policy);
+      const std::optional<ImportPolicy> policy = find_policy(*request.policy);
       if (!policy) {
         return refused(fmt::format("no SLA policy \"{}\"{}; add it with: slatrack sla add {} "
                                    "--reply DUR",
@@ -175,11 +463,11 @@ private:
     } else if (client) {
       policy_id = client->policy_id;
     } else {
-      const std::optional<PolicyInfo> fallback = find_policy(k_default_policy);
+      const std::optional<ImportPolicy> fallback = find_policy(k_default_policy);
       if (!fallback) {
-        throw Error{
-            ErrorKind::storage,
-            fmt::format("the built-in SLA policy \"default\" is missing from {}", m_db.path())};
+        throw Error{ErrorKind::storage,
+                    fmt::format("the built-in SLA policy \"default\" is missing from {}",
+                                m_target.location())};
       }
       policy_id = fallback->id;
     }
@@ -210,13 +498,13 @@ private:
                                  to_string(event.kind), iso(event.at), describe(first.conflict)));
     }
     if (!request.ref && client) {
-      if (const std::optional<std::int64_t> existing =
-              same_request(client->id, request.subject, *evaluation.received_at)) {
+      if (const std::optional<std::int64_t> existing = m_target.same_request(
+              client->id, request.subject, *evaluation.received_at, m_first_new_id)) {
         return ImportOutcome{ImportStatus::skipped, RequestId{*existing}, {}};
       }
     }
 
-    const ClientInfo owner = client ? *client : add_client(request.client, policy_id, result);
+    const ImportClient owner = client ? *client : add_client(request.client, policy_id, result);
     std::optional<std::string> assignee =
         request.assignee ? non_empty(*request.assignee) : owner.owner;
     std::optional<std::string> logged_assignee = assignee;
@@ -237,89 +525,21 @@ private:
     }
     for (std::size_t i = 0; i < request.events.size(); ++i) {
       const std::int64_t number = m_events[i].number;
-      m_event_rows.push_back(EventRow{id, &request.events[i], number,
-                                      history.marks.voided_by(number), m_events[i].target});
+      m_rows.events.push_back(ImportedEvent{id, &request.events[i], number,
+                                            history.marks.voided_by(number), m_events[i].target});
     }
     // The clock rows point into the row's evaluation: the runs' buffer stays where it is (a row
     // moved by the vector takes the buffer along).
-    const RequestRow& row = m_request_rows.emplace_back(RequestRow{
+    const ImportedRequest& row = m_rows.requests.emplace_back(ImportedRequest{
         id, &request, owner.id, policy_id, versioned.rules.version_id, std::move(assignee),
         std::move(logged_assignee), history.marks.request, std::move(evaluation)});
     std::int64_t clock_seq = 0;
     for (const ClockRun& run : row.evaluation.clocks) {
-      m_clock_rows.push_back(ClockRow{id, ++clock_seq, &run});
+      m_rows.clocks.push_back(ImportedClock{id, ++clock_seq, &run});
     }
     return ImportOutcome{ImportStatus::added, RequestId{id}, {}};
   }
 
-  // Inserts the rows of every request import() accepted. The rows were checked before: a
-  // constraint that fails now is a bug, and the exception rolls the whole batch back. So the
-  // multi-row statements need no statement journal (a copy of every page they change, to undo
-  // one statement alone), which would cost more than the inserts: they FAIL rather than ABORT,
-  // and foreign keys are checked at commit (or not at all in a bulk import).
-  void write() {
-    insert_chunked(
-        R"sql(INSERT OR FAIL INTO requests (id, client_id, subject, channel, priority, assignee,
-  ref, policy_id, created_at, status, received_at, replied_at, resolved_at, reply_due_at,
-  update_due_at, resolve_due_at, next_due_at, next_metric, logged_assignee, voided_by,
-  version_id) VALUES )sql",
-        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", m_request_rows, 64,
-        [this](Use& use, const RequestRow& row) { bind_request(use, row); });
-    insert_chunked(
-        "INSERT OR FAIL INTO events (request_id, kind, at, author, text, recorded_at, "
-        "number, recorder, target, voided_by) VALUES ",
-        "(?,?,?,?,?,?,?,?,?,?)", m_event_rows, 256, [this](Use& use, const EventRow& row) {
-          use.bind(row.request_id)
-              .bind_static(to_string(row.event->kind))
-              .bind(to_db(row.event->at))
-              .bind_static(row.event->author)
-              .bind_static(row.event->text)
-              .bind(to_db(row.event->recorded_at.value_or(m_options.now)))
-              .bind(row.number)
-              .bind_static(row.event->recorder ? *row.event->recorder : row.event->author)
-              .bind(row.target)
-              .bind(row.voided_by);
-        });
-    insert_chunked(
-        "INSERT OR FAIL INTO clocks (request_id, seq, metric, start_at, due_at, stop_at, "
-        "outcome, target_s, used_s, credit_s) VALUES ",
-        "(?,?,?,?,?,?,?,?,?,?)", m_clock_rows, 256, [](Use& use, const ClockRow& row) {
-          use.bind(row.request_id)
-              .bind(row.seq)
-              .bind_static(to_string(row.run->metric))
-              .bind(to_db(row.run->start))
-              .bind(to_db(row.run->due))
-              .bind(to_db(row.run->stop))
-              .bind_static(to_string(row.run->outcome))
-              .bind(to_db(row.run->target))
-              .bind(row.run->used.count())
-              .bind(row.run->credit.count());
-        });
-  }
-
-  struct RequestRow {
-    std::int64_t id = 0;
-    const ImportRequest* request = nullptr;
-    std::int64_t client_id = 0;
-    std::int64_t policy_id = 0;
-    std::int64_t version_id = 0;
-    std::optional<std::string> assignee;
-    std::optional<std::string> logged_assignee;
-    std::optional<std::int64_t> voided_by;
-    Evaluation evaluation;
-  };
-  struct EventRow {
-    std::int64_t request_id = 0;
-    const ImportEvent* event = nullptr;
-    std::int64_t number = 0;
-    std::optional<std::int64_t> voided_by;
-    std::optional<std::int64_t> target;
-  };
-  struct ClockRow {
-    std::int64_t request_id = 0;
-    std::int64_t seq = 0;
-    const ClockRun* run = nullptr; // in its RequestRow's evaluation
-  };
   // Fills m_events from `request`'s events in entry order, with their numbers: as given, or the
   // earliest message 1 and the others in entry order. Returns what is wrong with them.
   std::optional<std::string> number_events(const ImportRequest& request) {
@@ -408,290 +628,83 @@ private:
     return std::nullopt;
   }
 
-  Statement& statement(std::string_view sql) {
-    return m_statements(sql);
-  }
-
-  // Inserts `rows` with statements of `largest` rows, then of a quarter as many, down to one.
-  template <typename Row, typename Bind>
-  void insert_chunked(std::string_view head, std::string_view one, const std::vector<Row>& rows,
-                      std::size_t largest, const Bind& bind) {
-    std::size_t done = 0;
-    for (std::size_t size = largest; size > 0; size /= 4) {
-      while (rows.size() - done >= size) {
-        std::string sql(head);
-        sql.reserve(head.size() + size * (one.size() + 1));
-        for (std::size_t i = 0; i < size; ++i) {
-          if (i > 0) {
-            sql += ',';
-          }
-          sql += one;
-        }
-        Use use = statement(sql).use();
-        for (std::size_t i = done; i < done + size; ++i) {
-          bind(use, rows[i]);
-        }
-        use.run();
-        done += size;
-      }
-    }
-  }
-
-  void bind_request(Use& use, const RequestRow& row) const {
-    const Evaluation& evaluation = row.evaluation;
-    const std::optional<NextDue> next = next_due(evaluation);
-    use.bind(row.id)
-        .bind(row.client_id)
-        .bind_static(row.request->subject)
-        .bind_static(to_string(row.request->channel))
-        .bind_static(to_string(row.request->priority))
-        .bind_static(row.assignee)
-        .bind_static(row.request->ref)
-        .bind(row.policy_id)
-        .bind(to_db(m_options.now))
-        .bind_static(to_string(evaluation.status))
-        .bind(to_db(*evaluation.received_at))
-        .bind(to_db(evaluation.replied_at))
-        .bind(to_db(evaluation.resolved_at))
-        .bind(to_db(evaluation.reply_due))
-        .bind(to_db(evaluation.update_due))
-        .bind(to_db(evaluation.resolve_due));
-    if (next) {
-      use.bind(to_db(next->due)).bind_static(to_string(next->metric));
-    } else {
-      use.bind(std::nullopt).bind(std::nullopt);
-    }
-    use.bind_static(row.logged_assignee).bind(row.voided_by).bind(row.version_id);
-  }
-
   std::optional<std::int64_t> by_ref(const std::string& ref) {
     if (const auto found = m_batch_refs.find(ref); found != m_batch_refs.end()) {
       return found->second;
     }
-    Use use = statement("SELECT id FROM requests WHERE ref = ?").use();
-    use.bind(ref);
-    return use.step() ? std::optional<std::int64_t>{use.integer(0)} : std::nullopt;
+    return m_target.request_with_ref(ref);
   }
 
-  // A request that was there before this import (m_first_new_id) with the same client, subject
-  // and received time, without ref.
-  std::optional<std::int64_t> same_request(std::int64_t client_id, const std::string& subject,
-                                           Instant received_at) {
-    if (m_before_natural_lookup) {
-      m_before_natural_lookup();
-      m_before_natural_lookup = nullptr;
-    }
-    // The unary + keep every index but requests_by_received out of the plan: without them SQLite
-    // reads `ref IS NULL` through the ref index, every request without ref for each look-up.
-    Use use = statement("SELECT id FROM requests WHERE received_at = ? AND +client_id = ? "
-                        "AND +subject = ? AND +ref IS NULL AND +id < ? ORDER BY id LIMIT 1")
-                  .use();
-    use.bind(to_db(received_at)).bind(client_id).bind(subject).bind(m_first_new_id);
-    return use.step() ? std::optional<std::int64_t>{use.integer(0)} : std::nullopt;
-  }
-
-  std::optional<ClientInfo> find_client(const std::string& name) {
+  std::optional<ImportClient> find_client(const std::string& name) {
     const std::string key = to_lower(name);
     if (const auto found = m_clients.find(key); found != m_clients.end()) {
       return found->second;
     }
-    std::optional<ClientInfo> info;
-    {
-      Use use = statement("SELECT id, name, policy_id, owner FROM clients WHERE name = ?").use();
-      use.bind(name);
-      if (use.step()) {
-        info = ClientInfo{use.integer(0), use.text(1), use.integer(2), use.optional_text(3)};
-      }
-    }
+    std::optional<ImportClient> info = m_target.find_client(name);
     m_clients.emplace(key, info);
     return info;
   }
 
-  std::optional<PolicyInfo> find_policy(std::string_view name) {
+  std::optional<ImportPolicy> find_policy(std::string_view name) {
     const std::string key = to_lower(name);
     if (const auto found = m_policies.find(key); found != m_policies.end()) {
       return found->second;
     }
-    std::optional<PolicyInfo> info;
-    {
-      Use use = statement("SELECT id, name FROM policies WHERE name = ?").use();
-      use.bind(name);
-      if (use.step()) {
-        info = PolicyInfo{use.integer(0), use.text(1)};
-      }
-    }
+    std::optional<ImportPolicy> info = m_target.find_policy(name);
     m_policies.emplace(key, info);
     return info;
   }
 
   const std::vector<std::string>& client_names() {
     if (!m_client_names) {
-      m_client_names = names("SELECT name FROM clients ORDER BY name");
+      m_client_names = m_target.client_names();
     }
     return *m_client_names;
   }
 
   const std::vector<std::string>& policy_names() {
     if (!m_policy_names) {
-      m_policy_names = names("SELECT name FROM policies ORDER BY name");
+      m_policy_names = m_target.policy_names();
     }
     return *m_policy_names;
   }
 
-  std::vector<std::string> names(std::string_view sql) {
-    std::vector<std::string> out;
-    Use use = statement(sql).use();
-    while (use.step()) {
-      out.push_back(use.text(0));
-    }
-    return out;
-  }
-
-  ClientInfo add_client(const std::string& name, std::int64_t policy_id, ImportResult& result) {
-    {
-      Use use =
-          statement("INSERT INTO clients (name, policy_id, created_at) VALUES (?, ?, ?)").use();
-      use.bind(name).bind(policy_id).bind(to_db(m_options.now)).run();
-    }
-    ClientInfo info{m_db.last_insert_rowid(), name, policy_id, std::nullopt};
+  ImportClient add_client(const std::string& name, std::int64_t policy_id, ImportResult& result) {
+    ImportClient info{m_target.add_client(name, policy_id, m_options.now), name, policy_id,
+                      std::nullopt};
     m_clients[to_lower(name)] = info;
     m_client_names.reset();
     result.created_clients.push_back(name);
     return info;
   }
 
-  sqlite::Database& m_db;
-  const StatementSource& m_statements;
+  ImportTarget& m_target;
   const RulesSource& m_rules;
   const ImportOptions& m_options;
-  std::function<void()> m_before_natural_lookup;
   std::int64_t m_next_id = 1;
   std::int64_t m_first_new_id = 1;
   bool m_numbered = false; // the request being imported came with its event numbers
-  std::map<std::string, std::optional<ClientInfo>, std::less<>> m_clients;
-  std::map<std::string, std::optional<PolicyInfo>, std::less<>> m_policies;
+  std::map<std::string, std::optional<ImportClient>, std::less<>> m_clients;
+  std::map<std::string, std::optional<ImportPolicy>, std::less<>> m_policies;
   std::optional<std::vector<std::string>> m_client_names;
   std::optional<std::vector<std::string>> m_policy_names;
   std::vector<RecordedEvent> m_events;
   std::unordered_map<std::string, std::int64_t> m_batch_refs;
-  std::vector<RequestRow> m_request_rows;
-  std::vector<EventRow> m_event_rows;
-  std::vector<ClockRow> m_clock_rows;
+  ImportRows m_rows;
 };
 
-// Sets up the connection for an import: a page cache of k_import_cache_kib, temporary data (the
-// sorts that build indexes) in files rather than in memory, and malloc settings.
-void prepare_for_import(sqlite::Database& db) {
-  db.exec(fmt::format("PRAGMA cache_size = -{}", k_import_cache_kib),
-          "setting the page cache for the import");
-  db.exec("PRAGMA temp_store = FILE", "keeping temporary data in files for the import");
-#ifdef __GLIBC__
-  // SQLite allocates and frees blocks of some hundred KiB again and again (temporary b-trees of
-  // statements, the sorter's chunks); with glibc's default thresholds every such free gave the
-  // memory back to the kernel, two system calls each time. Keep up to 8 MiB of freed memory for
-  // reuse instead.
-  static_cast<void>(mallopt(M_TRIM_THRESHOLD, 8 << 20));
-  static_cast<void>(mallopt(M_MMAP_THRESHOLD, 1 << 20));
-#endif
+Importer::Importer(ImportTarget& target, const RulesSource& rules, const ImportOptions& options)
+    : m_impl(std::make_unique<Impl>(target, rules, options)) {}
+
+Importer::~Importer() = default;
+
+std::int64_t Importer::next_id() const {
+  return m_impl->next_id();
 }
 
-// A secondary index dropped for a bulk import, built again from its own SQL at commit.
-struct DroppedIndex {
-  std::string name;
-  std::string sql;
-};
-
-// The index a bulk import keeps (or builds as soon as it needs it): the look-up of a request
-// without ref by client, subject and received time reads it.
-constexpr std::string_view k_received_index = "requests_by_received";
-
-// Store::start_bulk_import on SQLite: BEGIN IMMEDIATE, DROP INDEX of the secondary indexes of
-// requests, events and clocks (not the UNIQUE ones, which reject duplicate refs), the batches,
-// then CREATE INDEX from each index's own SQL and COMMIT. The DROPs are part of the transaction:
-// a rollback, an exception or a crash (the uncommitted pages in the -wal are ignored when the
-// database is opened next) brings the indexes back with everything else.
-class SqliteBulkImport final : public BulkImport {
-public:
-  SqliteBulkImport(sqlite::Database& db, StatementSource statements, RulesSource rules,
-                   const ImportOptions& options)
-      : m_db(db), m_statements(std::move(statements)), m_rules(std::move(rules)),
-        m_options(options),
-        m_foreign_keys_off(db, "foreign_keys", false, "starting the bulk import"),
-        m_transaction(db),
-        m_checks_off(db, "ignore_check_constraints", true, "writing the imported rows"),
-        m_importer(db, m_statements, m_rules, m_options, [this] { build_received_index(); }) {}
-
-  // The requests already there (the highest number: deleted ones are not taken off).
-  [[nodiscard]] std::int64_t existing_requests() const {
-    return m_importer.next_id() - 1;
-  }
-
-  void drop_indexes() {
-    {
-      Use use = m_statements(R"sql(SELECT s.name, s.sql FROM sqlite_schema s
-  JOIN pragma_index_list(s.tbl_name) l ON l.name = s.name
-WHERE s.type = 'index' AND s.tbl_name IN ('requests', 'events', 'clocks')
-  AND l."unique" = 0 AND l.origin = 'c' AND s.sql IS NOT NULL
-ORDER BY s.rowid)sql")
-                    .use();
-      while (use.step()) {
-        m_dropped.push_back(DroppedIndex{use.text(0), use.text(1)});
-      }
-    }
-    for (const DroppedIndex& index : m_dropped) {
-      std::string quoted;
-      for (const char c : index.name) {
-        quoted += c == '"' ? "\"\"" : std::string(1, c);
-      }
-      m_db.exec(fmt::format("DROP INDEX \"{}\"", quoted), "dropping indexes for the import");
-    }
-  }
-
-  ImportResult add(std::span<const ImportRequest> batch) override {
-    if (m_committed) {
-      throw Error{ErrorKind::internal, "a bulk import was used after its commit"};
-    }
-    return m_importer.import_batch(batch);
-  }
-
-  void commit() override {
-    for (const DroppedIndex& index : m_dropped) {
-      m_db.exec(index.sql, "building the indexes after the import");
-    }
-    m_transaction.commit();
-    m_committed = true;
-  }
-
-private:
-  // Built now, so taken off the indexes the commit builds.
-  void build_received_index() {
-    std::erase_if(m_dropped, [this](const DroppedIndex& index) {
-      if (index.name != k_received_index) {
-        return false;
-      }
-      m_db.exec(index.sql, "building an index for the import");
-      return true;
-    });
-  }
-
-  sqlite::Database& m_db;
-  StatementSource m_statements;
-  RulesSource m_rules;
-  ImportOptions m_options;
-  PragmaWhile m_foreign_keys_off; // before the transaction: turned on again after its end
-  sqlite::Transaction m_transaction;
-  PragmaWhile m_checks_off;
-  Importer m_importer;
-  std::vector<DroppedIndex> m_dropped;
-  bool m_committed = false;
-};
-
-// ---- backup ----
-
-// The pages copied per backup step: small enough to retry cheaply on a busy destination.
-constexpr int k_backup_pages_per_step = 1024;
-
-} // namespace
+ImportResult Importer::import_batch(std::span<const ImportRequest> batch) {
+  return m_impl->import_batch(batch);
+}
 
 void remove_backup(const std::string& path) {
   for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
@@ -786,7 +799,8 @@ ImportResult import_requests(sqlite::Database& db, const StatementSource& statem
   prepare_for_import(db);
   db.exec("PRAGMA defer_foreign_keys = ON", "deferring foreign key checks to the commit");
   const PragmaWhile checks_off(db, "ignore_check_constraints", true, "writing the imported rows");
-  return Importer(db, statements, rules, options).import_batch(batch);
+  SqliteImportTarget target(db, statements);
+  return Importer(target, rules, options).import_batch(batch);
 }
 
 std::unique_ptr<BulkImport> start_bulk_import(sqlite::Database& db, StatementSource statements,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "slatrack/calendar.hpp"
+#include "slatrack/evaluate.hpp"
 #include "slatrack/history.hpp"
 #include "slatrack/model.hpp"
 #include "slatrack/transfer.hpp"
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -49,6 +51,104 @@ struct VersionedHistory {
 void export_requests(const StatementSource& statements, const RulesSource& rules,
                      Request (*read_request)(const sqlite::Statement::Use&),
                      const std::function<void(const RequestDetail&)>& visit);
+
+// A client or SLA policy as import looks it up.
+struct ImportClient {
+  std::int64_t id = 0;
+  std::string name;
+  std::int64_t policy_id = 0;
+  std::optional<std::string> owner;
+};
+struct ImportPolicy {
+  std::int64_t id = 0;
+  std::string name;
+};
+
+// The rows an import writes for the requests of a batch it accepted: each request with its
+// derived state (its evaluation), its events and its clock runs, pointing into the batch.
+struct ImportedRequest {
+  std::int64_t id = 0;
+  const ImportRequest* request = nullptr;
+  std::int64_t client_id = 0;
+  std::int64_t policy_id = 0;
+  std::int64_t version_id = 0;
+  std::optional<std::string> assignee;
+  std::optional<std::string> logged_assignee;
+  std::optional<std::int64_t> voided_by;
+  Evaluation evaluation;
+};
+struct ImportedEvent {
+  std::int64_t request_id = 0;
+  const ImportEvent* event = nullptr;
+  std::int64_t number = 0;
+  std::optional<std::int64_t> voided_by;
+  std::optional<std::int64_t> target;
+};
+struct ImportedClock {
+  std::int64_t request_id = 0;
+  std::int64_t seq = 0;
+  const ClockRun* run = nullptr; // in its ImportedRequest's evaluation
+};
+struct ImportRows {
+  std::vector<ImportedRequest> requests;
+  std::vector<ImportedEvent> events; // by request, in entry order
+  std::vector<ImportedClock> clocks;
+};
+
+// What an import asks of the database it writes to, inside the write transaction its caller
+// holds: the look-ups, a new client, and the rows of each batch. Each backend has one (SQLite:
+// below; PostgreSQL: pg_store.cpp); the rules of import are the Importer's, the same for both.
+class ImportTarget {
+public:
+  ImportTarget() = default;
+  ImportTarget(const ImportTarget&) = delete;
+  ImportTarget& operator=(const ImportTarget&) = delete;
+  virtual ~ImportTarget() = default;
+
+  // Where the data lives, for messages.
+  [[nodiscard]] virtual std::string location() const = 0;
+  // The highest request number (0: none).
+  [[nodiscard]] virtual std::int64_t last_request() = 0;
+  [[nodiscard]] virtual std::optional<std::int64_t> request_with_ref(const std::string& ref) = 0;
+  // The first request numbered below `before` without ref, of client `client_id`, with `subject`
+  // (exactly), received at `received_at`.
+  [[nodiscard]] virtual std::optional<std::int64_t> same_request(std::int64_t client_id,
+                                                                 const std::string& subject,
+                                                                 Instant received_at,
+                                                                 std::int64_t before) = 0;
+  // By name, ignoring ASCII case.
+  [[nodiscard]] virtual std::optional<ImportClient> find_client(const std::string& name) = 0;
+  [[nodiscard]] virtual std::optional<ImportPolicy> find_policy(std::string_view name) = 0;
+  // Every name, in the order did_you_mean is given them.
+  [[nodiscard]] virtual std::vector<std::string> client_names() = 0;
+  [[nodiscard]] virtual std::vector<std::string> policy_names() = 0;
+  // Adds client `name` on `policy_id`, made at `now`, and returns its id.
+  virtual std::int64_t add_client(const std::string& name, std::int64_t policy_id, Instant now) = 0;
+  // Writes `rows` (created_at `now`, and recorded_at `now` for an event without one). The rows
+  // were checked: a constraint that fails is a bug (Error{storage}).
+  virtual void write(const ImportRows& rows, Instant now) = 0;
+};
+
+// Checks, evaluates and writes import batches into a target (see Store::import_requests):
+// requests are numbered after the target's highest; clients and policies looked up are kept for
+// the life of the Importer (one batch, or every batch of a bulk import). `target`, `rules` and
+// `options` must outlive it.
+class Importer {
+public:
+  Importer(ImportTarget& target, const RulesSource& rules, const ImportOptions& options);
+  Importer(const Importer&) = delete;
+  Importer& operator=(const Importer&) = delete;
+  ~Importer();
+
+  // The number the next request gets.
+  [[nodiscard]] std::int64_t next_id() const;
+  // Checks, evaluates and writes `batch`. Throws Error{storage}.
+  [[nodiscard]] ImportResult import_batch(std::span<const ImportRequest> batch);
+
+private:
+  class Impl;
+  std::unique_ptr<Impl> m_impl;
+};
 
 // Imports `batch` (see Store::import_requests). Run it inside a write transaction.
 [[nodiscard]] ImportResult import_requests(sqlite::Database& db, const StatementSource& statements,
