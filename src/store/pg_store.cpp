@@ -6,6 +6,7 @@
 // lists what works.
 #include "store/pg_store.hpp"
 
+#include "slatrack/address.hpp"
 #include "slatrack/calendar.hpp"
 #include "slatrack/error.hpp"
 #include "slatrack/evaluate.hpp"
@@ -871,20 +872,93 @@ public:
 
   // ---- mail in (not on a team database yet: docs/teams.md) ----
 
-  bool message_recorded(std::string_view /*message_id*/) override {
-    unavailable("mail");
+  // ---- mail in: the facts `mail` decides on (as on a file) ----
+
+  [[nodiscard]] bool message_recorded(std::string_view message_id) override {
+    pg::Transaction read(m_db, pg::Transaction::Mode::read);
+    const bool out = message_request(message_id).has_value();
+    read.commit();
+    return out;
   }
-  std::optional<RequestId> request_for_messages(std::span<const std::string> /*ids*/) override {
-    unavailable("mail");
+
+  [[nodiscard]] std::optional<RequestId>
+  request_for_messages(std::span<const std::string> message_ids) override {
+    pg::Transaction read(m_db, pg::Transaction::Mode::read);
+    std::optional<RequestId> out;
+    for (const std::string& id : message_ids) {
+      std::optional<std::int64_t> request = message_request(id);
+      // A merged request's messages belong to the request it went into (a chain of merges is
+      // short; the bound guards against a loop in a damaged database).
+      for (int hops = 0; request && hops < 16; ++hops) {
+        const pg::Result row = m_db.query("SELECT voided_by IS NULL FROM requests WHERE id = $1",
+                                          {pg::value(*request)});
+        if (row.rows() == 0) {
+          request.reset();
+          break;
+        }
+        if (row.text(0, 0) == "t") {
+          break;
+        }
+        const pg::Result into = m_db.query("SELECT request_id FROM events WHERE merged_from = $1 "
+                                           "AND voided_by IS NULL ORDER BY id LIMIT 1",
+                                           {pg::value(*request)});
+        request = into.rows() > 0 ? std::optional<std::int64_t>{into.integer(0, 0)} : std::nullopt;
+      }
+      if (request && request_counts_row(*request)) {
+        out = RequestId{*request};
+        break;
+      }
+    }
+    read.commit();
+    return out;
   }
-  std::optional<std::string> client_for_address(std::string_view /*address*/) override {
-    unavailable("mail");
+
+  [[nodiscard]] std::optional<std::string> client_for_address(std::string_view address) override {
+    pg::Transaction read(m_db, pg::Transaction::Mode::read);
+    std::optional<std::string> out;
+    const std::string_view domain = address_domain(address);
+    for (const auto& [kind, value] : {std::pair{"email", address}, std::pair{"domain", domain}}) {
+      const pg::Result rows =
+          m_db.query("SELECT c.name FROM client_addresses a JOIN clients c ON c.id = a.client_id "
+                     "WHERE a.kind = $1 AND a.address = $2",
+                     {pg::value(kind), pg::value(value)});
+      if (rows.rows() > 0) {
+        out = rows.text(0, 0);
+        break;
+      }
+    }
+    read.commit();
+    return out;
   }
-  void record_message(std::string_view /*message_id*/, RequestId /*request*/) override {
-    unavailable("mail");
+
+  void record_message(std::string_view message_id, RequestId request) override {
+    pg::Transaction write(m_db);
+    m_db.query("INSERT INTO mail_messages (message_id, request_id) VALUES ($1, $2) "
+               "ON CONFLICT DO NOTHING",
+               {pg::value(message_id), pg::value(request.value)});
+    write.commit();
   }
-  bool request_counts(RequestId /*id*/) override {
-    unavailable("mail");
+
+  [[nodiscard]] bool request_counts(RequestId id) override {
+    pg::Transaction read(m_db, pg::Transaction::Mode::read);
+    const bool out = request_counts_row(id.value);
+    read.commit();
+    return out;
+  }
+
+  // The request `message_id` was recorded on by `mail`, or whose ref it is.
+  std::optional<std::int64_t> message_request(std::string_view message_id) {
+    return m_db
+        .query("SELECT coalesce((SELECT request_id FROM mail_messages WHERE message_id = $1), "
+               "(SELECT id FROM requests WHERE ref = $1))",
+               {pg::value(message_id)})
+        .optional_integer(0, 0);
+  }
+
+  bool request_counts_row(std::int64_t id) {
+    return m_db.query("SELECT 1 FROM requests WHERE id = $1 AND voided_by IS NULL", {pg::value(id)})
+               .rows()
+           > 0;
   }
 
   // ---- requests ----

@@ -214,8 +214,13 @@ touch "$tmp/file"
 out=$("$SLATRACK_BIN" --db "$tmp/file/db.sqlite" mail <"$tmp/walkin.eml" 2>&1) && rc=0 || rc=$?
 expect_rc 75 "(cannot be created)"
 expect_out_has "slatrack: error: cannot create a database under"
-(printf 'BEGIN IMMEDIATE;\nINSERT INTO clients (name, policy_id, created_at) VALUES (%s, 1, 0);\n' "'holder'"
- sleep 13; printf 'ROLLBACK;\n') | sqlite3 "$db" &
+if [ -n "$pg_db" ]; then # a team database: another writer holds its write lock
+  pg_sql -d "$pg_db" -c "BEGIN; SELECT pg_advisory_xact_lock(1397506388); SELECT pg_sleep(13); ROLLBACK;" \
+    >/dev/null &
+else
+  (printf 'BEGIN IMMEDIATE;\nINSERT INTO clients (name, policy_id, created_at) VALUES (%s, 1, 0);\n' "'holder'"
+   sleep 13; printf 'ROLLBACK;\n') | sqlite3 "$db" &
+fi
 holder=$!
 sleep 1
 sed 's/u2@other/u3@other/' "$tmp/walkin.eml" >"$tmp/busy.eml"
