@@ -8,9 +8,13 @@ source "$(dirname "$0")/../e2e/lib.sh" "$1"
 export SLATRACK_NOW="2026-11-30 12:00"
 src="$tmp/src.db"
 other="${pg_db}_other"
-pg_sql -c "CREATE DATABASE $other" >/dev/null
-trap 'pg_sql -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true
-  pg_sql -c "DROP DATABASE IF EXISTS $other WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
+third="${pg_db}_third"
+role="copier_$$"
+pg_sql -c "CREATE DATABASE $other" -c "CREATE DATABASE $third" -c "CREATE ROLE $role LOGIN" >/dev/null
+trap 'for name in $pg_db $other $third; do
+    pg_sql -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1 || true
+  done
+  pg_sql -c "DROP ROLE IF EXISTS $role" >/dev/null 2>&1 || true' EXIT
 other_url="postgresql://postgres@/$other?host=$pg_dir"
 
 # on DB ARGS...: slatrack on database DB; sets $out, $err and $rc.
@@ -96,6 +100,15 @@ same "$src" "$tmp/second.db" "a file copied to a file" export --format jsonl
 on "$other_url" init; expect_rc 0
 on "$db" copy "$other_url"; expect_rc 0; expect_out "Copied 6 requests from $db to $other_url"
 same "$src" "$other_url" "a server copied to a server" export --format jsonl
+
+# Into tables made by another role that granted them (docs/teams.md): not their owner, the copy
+# keeps their keys and indexes and works the same.
+on "postgresql://postgres@/$third?host=$pg_dir" init; expect_rc 0
+pg_sql -d "$third" -c "GRANT USAGE ON SCHEMA slatrack TO $role" \
+  -c "GRANT ALL ON ALL TABLES IN SCHEMA slatrack TO $role" >/dev/null
+on "$src" copy "postgresql://$role@/$third?host=$pg_dir" -q; expect_rc 0; expect_no_err
+same "$src" "postgresql://$role@/$third?host=$pg_dir" "a server copied into by a role that does not own it" \
+  export --format jsonl
 
 # A DEST that holds requests, or rules of its own (even a changed built-in): exit 2, one line,
 # nothing written.
