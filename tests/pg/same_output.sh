@@ -2,8 +2,7 @@
 # The same commands on a database file and on a team database give byte for byte the same stdout,
 # stderr and exit code (SPEC.md, Teams), in every format, on a server whose time zone and date
 # style are not UTC and ISO (scripts/pg-server); names sort and match as in a file (ASCII case
-# ignored, then by code point). A command that does not work on a team database yet fails with
-# one line, exit 3, and writes nothing.
+# ignored, then by code point).
 source "$(dirname "$0")/../e2e/lib.sh" "$1"
 current=$(sed -n 's/.*k_schema_version = \([0-9]*\);.*/\1/p' "$(dirname "$0")/../../src/store/schema.hpp") # this slatrack's schema
 export SLATRACK_NOW="2026-11-23 10:00"
@@ -196,15 +195,5 @@ for words in invoice INV cafe "CAFÉ inv-10" clause "login vat" m-1 zzz; do
 done
 both list --status all --search "Invoice" --client acme --limit 1; expect_rc 0
 both list --search " - "; expect_rc 2
-
-# Not on a team database yet: one line, exit 3, nothing written.
-count_requests() {
-  "$pg_bin/psql" -X -q -At "$db" -c "SELECT count(*) FROM slatrack.requests"
-}
-before=$(count_requests)
-printf 'client,subject,received_at\nAcme Ltd,Imported,2026-11-20 09:00\n' >"$tmp/import.csv"
-st import "$tmp/import.csv"; expect_rc 3
-expect_err "slatrack: error: import does not work on a team database (PostgreSQL) in this slatrack yet; see docs/teams.md for what does, or use a database file"
-expect_eq "$(count_requests)" "$before" "(nothing written)"
 
 finish
