@@ -1291,7 +1291,7 @@ public:
     pg::Transaction read(m_db, pg::Transaction::Mode::read);
     std::optional<SameSubject> out;
     const pg::Result row = m_db.query(
-        "SELECT r.id, r.created_at FROM requests r WHERE r.received_at >= $1 - 604800 "
+        "SELECT r.id, r.created_at FROM requests r WHERE r.received_at >= $1::bigint - 604800 "
         "AND r.created_at >= $1 AND r.id <> $2 AND r.client_id = (SELECT id FROM "
         "clients WHERE fold(name) = fold($3)) AND fold(r.subject) = fold($4) AND "
         "r.voided_by IS NULL ORDER BY r.created_at DESC, r.id DESC LIMIT 1",

@@ -1356,6 +1356,19 @@ STORE_CONTRACT("same_subject finds the latest request of a client with that subj
   CHECK(store.same_subject("Acme", "Printer broken", k_t0 - hours{1}, RequestId{0})->id == first);
 }
 
+STORE_CONTRACT("same_subject finds requests logged after 2038 (instants past 32 bits)", "[store]") {
+  Store& store = backend.store();
+  store.add_client(NewClient{"Acme", {}, {}, {}, {}, {}});
+  const Instant later = utc(2040, 3, 23, 16, 0);
+  const RequestId id =
+      store.log_request(new_request("Acme", "Printer on fire", later, later)).request.id;
+  const std::optional<SameSubject> found =
+      store.same_subject("Acme", "Printer on fire", later - hours{1}, RequestId{0});
+  REQUIRE(found.has_value());
+  CHECK(found->id == id);
+  CHECK(found->logged_at == later);
+}
+
 // ---- reads that stream ----
 
 STORE_CONTRACT("each_request and each_overdue visit what list_requests and overdue return",
