@@ -100,9 +100,48 @@ expect_eq() {
 json_get() {
   printf '%s' "$1" | jq -r "$2"
 }
-# A digest of every table, to prove a command wrote nothing.
+# A digest of every table, to prove a command wrote nothing (on a team database: pg_dump of the
+# schema slatrack, its tables, rows and sequences, less the random key of its \restrict lines).
 db_digest() {
-  sqlite3 "$db" .dump 2>/dev/null | sha256sum | cut -d' ' -f1
+  if on_file; then
+    sqlite3 "$db" .dump 2>/dev/null | sha256sum | cut -d' ' -f1
+  else
+    "$pg_bin/pg_dump" -h "$pg_dir" -U postgres -d "$pg_db" --schema=slatrack 2>/dev/null |
+      grep -v -e '^--' -e '^\\restrict' -e '^\\unrestrict' | sha256sum | cut -d' ' -f1
+  fi
+}
+# on_file: true when $db is a database file, false on a team database (for the parts of a test
+# about files only: modes, WAL, SQL that only SQLite takes).
+on_file() {
+  [ -z "$pg_db" ]
+}
+# db_sql SQL: runs SQL on $db behind slatrack's back (sqlite3 on a file; psql in the schema
+# slatrack on a team database) and prints its rows, columns separated by |.
+db_sql() {
+  if on_file; then
+    sqlite3 "$db" "$1"
+  else
+    PGOPTIONS="-c search_path=slatrack" "$pg_bin/psql" -X -q -At -v ON_ERROR_STOP=1 \
+      -h "$pg_dir" -U postgres -d "$pg_db" -c "$1"
+  fi
+}
+# snapshot FILE: the whole of $db kept in the new database file FILE; restore FILE: $db made
+# again as FILE holds it (on a team database: its schema dropped, then FILE copied in).
+snapshot() {
+  if on_file; then
+    cp "$db" "$1"
+  else
+    "$SLATRACK_BIN" --db "$db" copy "$1" >/dev/null
+  fi
+}
+restore() {
+  if on_file; then
+    rm -f "$db" "$db-wal" "$db-shm"
+    cp "$1" "$db"
+  else
+    db_sql "DROP SCHEMA IF EXISTS slatrack CASCADE" >/dev/null
+    "$SLATRACK_BIN" --db "$1" copy "$db" >/dev/null
+  fi
 }
 
 # fake_sendmail: puts a fake sendmail first on PATH that insists on -t and keeps each message as
