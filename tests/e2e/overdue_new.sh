@@ -78,5 +78,5 @@ done
 expect_eq "$duplicates" 0 "(no breach shown twice)"
 expect_eq "$missing" 0 "(every breach shown)"
 expect_eq "${#seen[@]}" 60 "(60 breaches in all)"
-expect_eq "$(sqlite3 "$db" "SELECT count(*) FROM overdue_seen WHERE state = 'overdue'")" 62
+expect_eq "$(db_sql "SELECT count(*) FROM overdue_seen WHERE state = 'overdue'")" 62
 finish

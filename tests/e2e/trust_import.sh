@@ -10,11 +10,10 @@ export SLATRACK_NOW=2026-11-30T12:00:00Z
 st init; expect_rc 0
 st client add acme; expect_rc 0
 st client add beta; expect_rc 0
-ready=$(cp "$db" "$tmp/ready.sqlite" && echo yes)
+ready=$(snapshot "$tmp/ready.sqlite" && echo yes)
 expect_eq "$ready" yes "copy of the empty database"
 fresh() { # a database with the clients and nothing else
-  rm -f "$db" "$db-wal" "$db-shm"
-  cp "$tmp/ready.sqlite" "$db"
+  restore "$tmp/ready.sqlite"
 }
 
 # A sheet sorted by time: the rows of r1 and r2 interleave; r1 has its reply and resolve later.

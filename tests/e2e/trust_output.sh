@@ -68,7 +68,7 @@ all=$(printf '%s\n' "$out" | tail -n +2 | wc -l)
 into_full overdue --new; expect_rc 3; expect_err "$(full_msg "No space left on device")"
 into_closed overdue --new --format jsonl; expect_rc 3; expect_err "$(full_msg "Bad file descriptor")"
 into_broken_pipe overdue --new --format csv; expect_rc 3; expect_err "$(full_msg "Broken pipe")"
-expect_eq "$(sqlite3 "$db" "SELECT count(*) FROM overdue_seen")" 0 "nothing remembered when nothing was delivered"
+expect_eq "$(db_sql "SELECT count(*) FROM overdue_seen")" 0 "nothing remembered when nothing was delivered"
 st overdue --new --format csv; expect_rc 1
 expect_eq "$(printf '%s\n' "$out" | tail -n +2 | wc -l)" "$all" "every breach is told by the next run"
 st overdue --new --format csv; expect_rc 0; expect_no_out "told once delivered"
