@@ -61,26 +61,6 @@ void write_text(std::FILE* out, const std::string& text) {
   check_output(out);
 }
 
-// "met (1h 00m of 2h 00m)", "breached (by 30m)", "running, due Mon 23 Nov 11:00 (in 1h 00m)".
-std::string clock_phrase(const ClockRun& run, const Style& style, const Clock& clock) {
-  switch (run.outcome) {
-  case Outcome::met:
-    return fmt::format("met ({} of {})", human_duration(run.used), target_text(run.target));
-  case Outcome::breached:
-    if (run.target.in_business_days()) {
-      return fmt::format("breached ({} used, target {})", human_duration(run.used),
-                         target_text(run.target));
-    }
-    return fmt::format("breached (by {})", human_duration(missed_by(run, clock)));
-  case Outcome::running:
-    break;
-  }
-  if (!run.due) {
-    return "running, not counting while waiting";
-  }
-  return fmt::format("running, due {}", due_phrase(*run.due, *style.zone, style.now, clock));
-}
-
 // For people: the request, its history and its clocks, a blank line between requests.
 void write_table(std::FILE* out, const Style& style, const RequestDetail& detail, bool first,
                  const Clocks& clocks) {
@@ -107,10 +87,11 @@ void write_table(std::FILE* out, const Style& style, const RequestDetail& detail
                       : run.outcome == Outcome::running && run.due && *run.due < style.now
                           ? Tone::red
                           : Tone::none;
-    text += paint(fmt::format("  {:<8} from {}: {}", to_string(run.metric),
-                              local_short(run.start, *style.zone, style.now),
-                              clock_phrase(run, style, clocks.of(request.calendar))),
-                  tone, style);
+    text +=
+        paint(fmt::format("  {:<8} from {}: {}", to_string(run.metric),
+                          local_short(run.start, *style.zone, style.now),
+                          clock_phrase(run, *style.zone, style.now, clocks.of(request.calendar))),
+              tone, style);
     text += '\n';
   }
   write_text(out, text);

@@ -88,21 +88,16 @@ void print_request(Context& context, const Request& request, const std::string& 
   context.write_result(sentence, request_record(request));
 }
 
-// How the clock of `metric` that stopped at `at` ended, e.g. "reply met (1h 30m of 2h 00m used)".
+// How the clock of `metric` that stopped at `at` ended, e.g. "reply met (1h 30m of 2h 00m used)":
+// the metric and clock_phrase, the wording show and export give the same run.
 std::string stopped_phrase(Context& context, RequestId id, Metric metric, Instant at) {
   const RequestDetail detail = context.store().request_detail(id);
   for (const ClockRun& run : detail.clocks) {
     if (run.metric == metric && run.stop && *run.stop == at && run.outcome != Outcome::running) {
-      if (run.outcome == Outcome::met) {
-        return fmt::format("{} met ({} of {} used)", to_string(metric), human_duration(run.used),
-                           target_text(run.target));
-      }
-      if (run.target.in_business_days()) {
-        return fmt::format("{} breached ({} used, target {})", to_string(metric),
-                           human_duration(run.used), target_text(run.target));
-      }
-      return fmt::format("{} breached ({} over {})", to_string(metric),
-                         human_duration(run.used - run.target.time), target_text(run.target));
+      const Clocks clocks(context.store());
+      return fmt::format(
+          "{} {}", to_string(metric),
+          clock_phrase(run, context.zone(), context.now(), clocks.of(detail.request.calendar)));
     }
   }
   return "";

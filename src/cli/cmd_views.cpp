@@ -82,24 +82,6 @@ const std::vector<std::string>& request_keys() {
   return keys;
 }
 
-// "running, due Mon 23 Nov 10:30 (in 2h 00m)" (open time on the request's calendar), "met, ...",
-// "breached by".
-std::string clock_state(const ClockRun& run, const Style& style, const Clock& clock) {
-  if (run.outcome == Outcome::running) {
-    if (!run.due) {
-      return "not counting while waiting";
-    }
-    if (style.zone == nullptr) {
-      return "running";
-    }
-    return fmt::format("running, due {}", due_phrase(*run.due, *style.zone, style.now, clock));
-  }
-  if (run.outcome == Outcome::met) {
-    return fmt::format("met, {} of {} used", human_duration(run.used), target_text(run.target));
-  }
-  return fmt::format("breached by {}", human_duration(missed_by(run, clock)));
-}
-
 // The STATE of an overdue row, in open time on the request's calendar: "3h 10m late", "at risk,
 // 1h 20m left"; with no open time between the due time and now, "late since closing" or "due at
 // opening" (nothing is left, and an answer before the next opening is still on time).
@@ -257,7 +239,7 @@ int run_show(Context& context, const std::string& id_text) {
                             : Tone::none;
       std::fputs(paint(fmt::format("  {:<8} started {}  {}", to_string(run.metric),
                                    local_short(run.start, *style.zone, style.now),
-                                   clock_state(run, style, *clock)),
+                                   clock_phrase(run, *style.zone, style.now, *clock)),
                        tone, style)
                      .c_str(),
                  out);

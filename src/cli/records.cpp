@@ -26,6 +26,25 @@ std::string target_text(Target target) {
   return human_duration(target.time);
 }
 
+std::string clock_phrase(const ClockRun& run, const Zone& zone, Instant now, const Clock& clock) {
+  switch (run.outcome) {
+  case Outcome::met:
+    return fmt::format("met ({} of {} used)", human_duration(run.used), target_text(run.target));
+  case Outcome::breached:
+    if (run.target.in_business_days()) {
+      return fmt::format("breached ({} used, target {})", human_duration(run.used),
+                         target_text(run.target));
+    }
+    return fmt::format("breached (by {})", human_duration(missed_by(run, clock)));
+  case Outcome::running:
+    break;
+  }
+  if (!run.due) {
+    return "paused (waiting on the client)";
+  }
+  return fmt::format("running, due {}", due_phrase(*run.due, zone, now, clock));
+}
+
 Value target_value(Target target) {
   if (target.in_business_days()) {
     return Value{fmt::format("{}bd", target.business_days)};

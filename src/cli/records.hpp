@@ -87,6 +87,16 @@ template <typename Visit> void clock_fields(const ClockRun& run, Visit&& field) 
 // used_seconds credit_seconds.
 [[nodiscard]] Record clock_record(const ClockRun& run);
 
+// The state of one clock run for people: the one wording of it, which the line after an event,
+// `show` and `export --format table` all print. Stopped: "met (40m of 2h 00m used)", "breached
+// (by 30m)" (open time past the target), on a target in business days "breached (3h 00m used,
+// target 2bd)"; running: "running, due Mon 23 Nov 10:30 (in 2h 00m)" (due_phrase: time left or
+// late in open time on `clock`, the request's calendar, at `now` in `zone`); running but not
+// counting (a resolve clock while the request waits on the client): "paused (waiting on the
+// client)".
+[[nodiscard]] std::string clock_phrase(const ClockRun& run, const Zone& zone, Instant now,
+                                       const Clock& clock);
+
 // One line of a request's history for people: "   2  Mon 23 Nov 09:40  reply    sam  Done",
 // with what a void or unvoid marks, and "[void]" after an event that no longer counts.
 [[nodiscard]] std::string history_line(const Event& event, const Style& style);

@@ -25,7 +25,7 @@ expect_eq "$(json_get "$out" '[.[0].id, .[0].metric, .[0].due_at, .[0].late_seco
 
 # One reply at 11:15 answers all three: breached by 15m.
 st reply 1 --at "2026-11-23 11:15" -m "Restarted" --now "2026-11-23 11:15"; expect_rc 0
-expect_out "Replied to #1 (Acme): reply breached (15m over 2h 00m); open, no clock running"
+expect_out "Replied to #1 (Acme): reply breached (by 15m); open, no clock running"
 st overdue --now "2026-11-23 11:16"; expect_rc 0; expect_no_out
 st show 1 --format json --now "2026-11-23 11:16"
 expect_eq "$(json_get "$out" '.clocks | map("\(.metric) \(.start_at) \(.stop_at) \(.outcome) \(.used_seconds)") | join(";")')" \

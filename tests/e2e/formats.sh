@@ -64,5 +64,5 @@ expect_eq "$(json_get "$out" '.targets.reply')" 86400
 st show 1; expect_rc 0
 expect_out_has "History:"
 expect_out_has "reply    tester  On it"
-expect_out_has "met, 1h 00m of 24h 00m used"
+expect_out_has "met (1h 00m of 24h 00m used)"
 finish

@@ -72,7 +72,7 @@ st export; expect_rc 0
 expect_out_has "#1 Invoice, \"VAT\" wrong"
 expect_out_has "  Acme · open · normal · email · assignee bob · sla standard · ref m1"
 expect_out_has "    2  Mon 23 Nov 10:00  reply    tester  On it"
-expect_out_has "  reply    from Mon 23 Nov 09:00: met (1h 00m of 2h 00m)"
+expect_out_has "  reply    from Mon 23 Nov 09:00: met (1h 00m of 2h 00m used)"
 expect_out_has "#3 Line one\\nline two"
 
 # ---- export --format csv and tsv: one row per event; formulas quoted ----
