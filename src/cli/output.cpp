@@ -226,13 +226,25 @@ std::string local_short(Instant instant, const Zone& zone, Instant now) {
   const date::year_month_day day{local_day};
   const date::year_month_day today{date::floor<date::days>(zone.to_local(now))};
   const std::int64_t seconds = (local - local_day).count();
-  std::string text =
-      fmt::format("{} {:02} {}", weekdays[date::weekday{local_day}.c_encoding()],
-                  static_cast<unsigned>(day.day()), months[static_cast<unsigned>(day.month()) - 1]);
+  // Two digits, each field below 100; appended by hand (a statement shows thousands).
+  const auto two_digits = [](std::string& text, std::int64_t value) {
+    text += static_cast<char>('0' + value / 10);
+    text += static_cast<char>('0' + value % 10);
+  };
+  std::string text;
+  text.reserve(22);
+  text += weekdays[date::weekday{local_day}.c_encoding()];
+  text += ' ';
+  two_digits(text, static_cast<unsigned>(day.day()));
+  text += ' ';
+  text += months[static_cast<unsigned>(day.month()) - 1];
   if (day.year() != today.year()) {
     text += fmt::format(" {:04}", static_cast<int>(day.year()));
   }
-  text += fmt::format(" {:02}:{:02}", seconds / 3600, seconds % 3600 / 60);
+  text += ' ';
+  two_digits(text, seconds / 3600);
+  text += ':';
+  two_digits(text, seconds % 3600 / 60);
   return text;
 }
 

@@ -273,6 +273,15 @@ std::string Statement::Use::text(int column) const {
   return std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size));
 }
 
+std::string_view Statement::Use::text_view(int column) const {
+  const unsigned char* data = sqlite3_column_text(m_statement.m_stmt, column);
+  const int size = sqlite3_column_bytes(m_statement.m_stmt, column);
+  if (data == nullptr || size <= 0) {
+    return {};
+  }
+  return {reinterpret_cast<const char*>(data), static_cast<std::size_t>(size)};
+}
+
 std::optional<std::int64_t> Statement::Use::optional_integer(int column) const {
   if (is_null(column)) {
     return std::nullopt;

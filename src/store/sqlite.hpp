@@ -129,6 +129,8 @@ public:
   [[nodiscard]] bool is_null(int column) const;
   [[nodiscard]] std::int64_t integer(int column) const;
   [[nodiscard]] std::string text(int column) const;
+  // The text of a column without a copy: valid until the next step or reset of the statement.
+  [[nodiscard]] std::string_view text_view(int column) const;
   [[nodiscard]] std::optional<std::int64_t> optional_integer(int column) const;
   [[nodiscard]] std::optional<std::string> optional_text(int column) const;
 

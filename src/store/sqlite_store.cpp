@@ -163,9 +163,9 @@ Request read_request(const Use& row) {
   out.id = RequestId{row.integer(0)};
   out.client = row.text(1);
   out.subject = row.text(2);
-  out.channel = from_db(channel_from(row.text(3)), "channel", row.text(3));
-  out.priority = from_db(priority_from(row.text(4)), "priority", row.text(4));
-  out.status = from_db(status_from(row.text(5)), "status", row.text(5));
+  out.channel = from_db(channel_from(row.text_view(3)), "channel", row.text_view(3));
+  out.priority = from_db(priority_from(row.text_view(4)), "priority", row.text_view(4));
+  out.status = from_db(status_from(row.text_view(5)), "status", row.text_view(5));
   out.assignee = row.optional_text(6);
   out.policy = row.text(7);
   out.calendar = row.text(8);
@@ -178,7 +178,7 @@ Request read_request(const Use& row) {
   out.resolve_due = to_instant(row.optional_integer(15));
   if (const std::optional<std::int64_t> due = row.optional_integer(16)) {
     out.next =
-        NextDue{from_db(metric_from(row.text(17)), "metric", row.text(17)), to_instant(*due)};
+        NextDue{from_db(metric_from(row.text_view(17)), "metric", row.text_view(17)), to_instant(*due)};
   }
   return out;
 }
@@ -1589,16 +1589,18 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
     // Their clock runs come in the same statement (a LEFT JOIN of clocks, in request then run
     // order): the union of index ranges is found once, and a request's columns are read from its
     // first row only.
+    // A resolved request received in the range was resolved in it or since (nothing happens
+    // before a request's first message), so the resolved ones are all in one range of
+    // resolved_at: the index is not read from the client's first request on.
     static const std::string k_ids = R"sql(IN (
-  SELECT id FROM requests WHERE client_id = ?1 AND received_at >= ?2 AND received_at < ?3
-  UNION ALL
   SELECT id FROM requests WHERE client_id = ?1 AND status IN ('open', 'waiting')
   UNION ALL
   SELECT q.id FROM requests q WHERE q.client_id = ?1 AND q.status = 'resolved'
-    AND q.resolved_at >= ?2 AND q.received_at < ?2
-    AND EXISTS (SELECT 1 FROM clocks s WHERE s.request_id = q.id
-      AND ((s.stop_at >= ?2 AND s.stop_at < ?3)
-        OR (s.outcome = 'running' AND s.due_at >= ?2 AND s.due_at < ?4))))
+    AND q.resolved_at >= ?2 AND q.received_at < ?3
+    AND (q.received_at >= ?2
+      OR EXISTS (SELECT 1 FROM clocks s WHERE s.request_id = q.id
+        AND ((s.stop_at >= ?2 AND s.stop_at < ?3)
+          OR (s.outcome = 'running' AND s.due_at >= ?2 AND s.due_at < ?4)))))
 )sql";
     static const std::string k_select = [] {
       std::string sql = with_policy_id(k_request_select);
@@ -2264,7 +2266,7 @@ VALUES (?1, (SELECT coalesce(max(number), 0) + 1 FROM events WHERE request_id = 
     if (!use.step()) {
       throw Error{ErrorKind::internal, fmt::format("event {} vanished", id)};
     }
-    return {from_db(event_kind_from(use.text(0)), "event", use.text(0)),
+    return {from_db(event_kind_from(use.text_view(0)), "event", use.text_view(0)),
             to_instant(use.integer(1))};
   }
 

@@ -148,7 +148,7 @@ ClockRow to_row(const ClockRun& run) {
 Event read_event(const sqlite::Statement::Use& row, int first) {
   Event out;
   out.id = row.integer(first);
-  out.kind = from_db(event_kind_from(row.text(first + 1)), "event", row.text(first + 1));
+  out.kind = from_db(event_kind_from(row.text_view(first + 1)), "event", row.text_view(first + 1));
   out.at = to_instant(row.integer(first + 2));
   out.author = row.text(first + 3);
   out.text = row.optional_text(first + 4);
@@ -162,11 +162,11 @@ Event read_event(const sqlite::Statement::Use& row, int first) {
 
 ClockRun read_clock(const sqlite::Statement::Use& row, int first) {
   ClockRun run;
-  run.metric = from_db(metric_from(row.text(first)), "metric", row.text(first));
+  run.metric = from_db(metric_from(row.text_view(first)), "metric", row.text_view(first));
   run.start = to_instant(row.integer(first + 1));
   run.due = to_instant(row.optional_integer(first + 2));
   run.stop = to_instant(row.optional_integer(first + 3));
-  run.outcome = from_db(outcome_from(row.text(first + 4)), "outcome", row.text(first + 4));
+  run.outcome = from_db(outcome_from(row.text_view(first + 4)), "outcome", row.text_view(first + 4));
   run.target = to_target(row.integer(first + 5));
   run.used = Seconds{row.integer(first + 6)};
   run.credit = Seconds{row.integer(first + 7)};
