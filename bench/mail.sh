@@ -50,6 +50,10 @@ message() {
     "$from" "$day" "$hour" "$minute" "$n" "$subject" "${refs:+$refs$'\n'}" "$n"
 }
 
+# The copy's 1.2 GB are written back now, not during the first message's fdatasync: a mail
+# server's database is not a file copied a moment ago.
+sync "$db"
+
 # One message at a time, each a new thread (the common delivery).
 for i in $(seq 1 30); do
   message "$((count + i))" new >"$work/single/$i.eml"
@@ -77,6 +81,19 @@ done
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] / 1000 }'; }
 echo "mail, one message: median $(cut -d' ' -f1 "$work/single.tsv" | median) ms wall," \
   "$(cut -d' ' -f2 "$work/single.tsv" | median) ms CPU (30 runs, $(sqlite3 "$db" 'SELECT count(*) FROM requests') requests, load $(cut -d' ' -f1-3 /proc/loadavg))"
+
+# A sender nobody knows: a new client named after the domain (the first message of a new client).
+: >"$work/unknown.tsv"
+for i in $(seq 1 10); do
+  message "$((count + 100 + i))" new | sed "s/@client[0-9]*\\.example/@stranger$i.example/" \
+    >"$work/single/unknown-$i.eml"
+  start=$(date +%s%N)
+  cpu_ms "$work/cpu" "$slatrack" mail <"$work/single/unknown-$i.eml"
+  end=$(date +%s%N)
+  echo "$(((end - start) / 1000)) $(awk '{ print $1 * 1000 }' "$work/cpu")" >>"$work/unknown.tsv"
+done
+echo "mail, a new sender (a new client): median $(cut -d' ' -f1 "$work/unknown.tsv" | median) ms" \
+  "wall, $(cut -d' ' -f2 "$work/unknown.tsv" | median) ms CPU (10 runs)"
 
 # A Maildir of COUNT messages: 70% new threads, 20% follow-ups, 10% our replies.
 for n in $(seq 1 "$count"); do

@@ -232,4 +232,22 @@ mail "$tmp/busy.eml"
 expect_rc 0 "(delivered once the database is free)"; expect_no_out; expect_no_err
 st check
 expect_rc 0
+
+# An unknown sender's client is the one named like its domain, ignoring case, even without the
+# address; a name that only begins two clients' names is neither, and a new client is made.
+printf '[mail]\nsla = "fast"\n' >"$tmp/config/slatrack/config.toml"
+st client add "Named.Example"; expect_rc 0
+st client add "twin.example east"; expect_rc 0
+st client add "twin.example west"; expect_rc 0
+sed 's/u1@unknown/n1@named/; s/u@unknown.example/n@named.example/' "$tmp/unknown.eml" >"$tmp/named.eml"
+mail "$tmp/named.eml" -v
+expect_rc 0; expect_err_has 'Named.Example: new request "Invoice is wrong" from n@named.example'
+sed 's/u1@unknown/t1@twin/; s/u@unknown.example/t@twin.example/' "$tmp/unknown.eml" >"$tmp/twin.eml"
+mail "$tmp/twin.eml" -v
+expect_rc 0; expect_err_has ' twin.example: new request "Invoice is wrong" from t@twin.example'
+st client show twin.example --format json
+expect_eq "$(json_get "$out" '.sla') $(json_get "$out" '.domain')" "fast twin.example"
+st client list --format csv
+expect_eq "$(printf '%s\n' "$out" | grep -ci '^"\?named.example')" 1 "one client named.example"
+rm "$tmp/config/slatrack/config.toml"
 finish
