@@ -9,6 +9,7 @@
 
 #include "slatrack/error.hpp"
 #include "slatrack/report_aggregation.hpp"
+#include "store/schema.hpp"
 
 #include <fmt/format.h>
 #include <string>
@@ -19,25 +20,6 @@
 namespace slatrack::store {
 
 namespace {
-
-// The column of a request's group key (empty by period).
-std::string_view key_column(ReportBy by) {
-  switch (by) {
-  case ReportBy::client:
-    return "r.client_id";
-  case ReportBy::assignee:
-    return "r.assignee";
-  case ReportBy::priority:
-    return "r.priority";
-  case ReportBy::channel:
-    return "r.channel";
-  case ReportBy::day:
-  case ReportBy::week:
-  case ReportBy::month:
-    return "";
-  }
-  return "";
-}
 
 class PgReportSource final : public ReportSource {
 public:
@@ -56,7 +38,7 @@ public:
     const std::string sql = fmt::format(
         "SELECT {} FROM requests r WHERE r.received_at >= {} AND r.received_at < {} AND "
         "r.voided_by IS NULL{}",
-        m_by_period ? std::string("r.received_at") : fmt::format("r.id, {}", key_column(m_by)),
+        m_by_period ? std::string("r.received_at") : fmt::format("r.id, {}", report_key_column(m_by)),
         from, end, client_where());
     m_db.copy_rows(sql, [&](const pg::BinaryRow& row) {
       facts.received(row.integer(0), m_by_period ? ReportKey{} : key_at(row, 1));
@@ -89,7 +71,7 @@ public:
     const std::string sql = fmt::format(
         "SELECT CASE WHEN r.next_due_at < {} THEN 1 ELSE 0 END, {} FROM requests r WHERE "
         "r.status IN ('open', 'waiting') AND r.voided_by IS NULL{}",
-        now, m_by_period ? "r.received_at" : key_column(m_by), client_where());
+        now, m_by_period ? "r.received_at" : report_key_column(m_by), client_where());
     m_db.copy_rows(sql, [&](const pg::BinaryRow& row) {
       const bool overdue = row.integer(0) != 0;
       if (m_by_period) {
@@ -109,7 +91,7 @@ public:
     array += "}";
     std::vector<std::pair<std::int64_t, StoredReportKey>> out;
     m_db.copy_rows(fmt::format("SELECT r.id, {} FROM requests r WHERE r.id = ANY('{}'::bigint[])",
-                               key_column(m_by), array),
+                               report_key_column(m_by), array),
                    [&](const pg::BinaryRow& row) {
                      out.emplace_back(row.integer(0), stored(key_at(row, 1)));
                    });

@@ -846,6 +846,24 @@ SelectionQueries selection_queries(const RequestSelection& selection) {
   return out;
 }
 
+std::string_view report_key_column(ReportBy by) {
+  switch (by) {
+  case ReportBy::client:
+    return "r.client_id";
+  case ReportBy::assignee:
+    return "r.assignee";
+  case ReportBy::priority:
+    return "r.priority";
+  case ReportBy::channel:
+    return "r.channel";
+  case ReportBy::day:
+  case ReportBy::week:
+  case ReportBy::month:
+    return "";
+  }
+  return "";
+}
+
 std::string merged_copies_query(bool voids) {
   return fmt::format("SELECT request_id, number FROM events WHERE merged_from = ?1 AND {} "
                      "AND voided_by IS NULL ORDER BY request_id, number",

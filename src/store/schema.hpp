@@ -2,6 +2,7 @@
 // not slatrack databases or that a newer slatrack made, switching to WAL, and migrating the schema.
 #pragma once
 
+#include "slatrack/report.hpp"
 #include "slatrack/store.hpp"
 #include "store/reevaluation.hpp"
 #include "store/sqlite.hpp"
@@ -65,6 +66,10 @@ struct SelectionQueries {
 // The same on a team database (PostgreSQL placeholders $1..$3, always with the running clock's
 // start, for `overdue --new`): read through requests_running, the requests in due order.
 [[nodiscard]] std::string pg_overdue_query(bool by_client, bool by_assignee);
+
+// The column of requests (aliased r) that holds the group key of a report by `by` (ReportBy),
+// empty by day, week or month (a fact's time finds its group then); the same on both backends.
+[[nodiscard]] std::string_view report_key_column(ReportBy by);
 
 // The copies `merge` made of request ?1's events that still count (`voids` = false: the events
 // copied), or the voids of such copies that still count (`voids` = true: made when the merge was

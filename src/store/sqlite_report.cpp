@@ -8,6 +8,7 @@
 
 #include "slatrack/error.hpp"
 #include "slatrack/report_aggregation.hpp"
+#include "store/schema.hpp"
 
 #include <cstdint>
 #include <fmt/format.h>
@@ -21,25 +22,6 @@ namespace {
 
 using sqlite::Statement;
 using Use = sqlite::Statement::Use;
-
-// The column of a request's group key (empty by period).
-std::string_view key_column(ReportBy by) {
-  switch (by) {
-  case ReportBy::client:
-    return "r.client_id";
-  case ReportBy::assignee:
-    return "r.assignee";
-  case ReportBy::priority:
-    return "r.priority";
-  case ReportBy::channel:
-    return "r.channel";
-  case ReportBy::day:
-  case ReportBy::week:
-  case ReportBy::month:
-    return "";
-  }
-  return "";
-}
 
 std::string_view column_text(sqlite3_stmt* statement, int column) {
   const unsigned char* text = sqlite3_column_text(statement, column);
@@ -140,7 +122,7 @@ public:
   std::vector<std::pair<std::int64_t, StoredReportKey>>
   request_keys(const std::vector<std::int64_t>& ids) override {
     Statement lookup(m_db,
-                     fmt::format("SELECT {} FROM requests r WHERE r.id = ?1", key_column(m_by)));
+                     fmt::format("SELECT {} FROM requests r WHERE r.id = ?1", report_key_column(m_by)));
     std::vector<std::pair<std::int64_t, StoredReportKey>> out;
     for (const std::int64_t id : ids) {
       Use use = lookup.use();
@@ -198,8 +180,8 @@ std::vector<ReportStatement> report_statements(ReportBy by, bool by_client) {
   const std::string_view stop = period ? "k.stop_at" : "k.request_id";
   const std::string_view due = period ? "k.due_at" : "k.request_id";
   const std::string received =
-      period ? std::string("r.received_at") : fmt::format("r.id, {}", key_column(by));
-  const std::string open = period ? std::string("r.received_at") : std::string(key_column(by));
+      period ? std::string("r.received_at") : fmt::format("r.id, {}", report_key_column(by));
+  const std::string open = period ? std::string("r.received_at") : std::string(report_key_column(by));
   // Void requests have no clock runs, so only the requests read here need their mark tested
   // (from the received index, which carries it).
   return {{fmt::format("SELECT {} FROM requests r WHERE r.received_at >= ?1 AND r.received_at < ?2 "
