@@ -1583,18 +1583,7 @@ public:
     StatementInput out;
     out.client = client->name;
     // The promises in force at the end of the range (or now, when that is earlier).
-    const LoadedPolicy& loaded = policy(client->policy_id, rules);
-    const Instant end = std::min(to, now) - Seconds{1};
-    const std::size_t in_force = version_in_force(loaded.policy.versions, end);
-    const PolicyVersion& version = loaded.policy.versions[in_force];
-    out.policy = loaded.policy;
-    out.policy.calendar = version.calendar;
-    out.policy.base = version.base;
-    out.policy.overrides = version.overrides;
-    out.calendar = load_calendar(loaded.calendars[in_force]).rules;
-    out.from = from;
-    out.to = to;
-    out.now = now;
+    statement_rules(client->policy_id, from, to, now, rules, out);
     // Its requests received in the range, not resolved, or with a clock stopped in the range or
     // running and due in it before now, with their clock runs (request then run order).
     static const std::string k_select = [] {

@@ -71,6 +71,22 @@ RulesSource Reevaluator::rules_source(RulesCache& rules) {
   };
 }
 
+void Reevaluator::statement_rules(std::int64_t policy_id, Instant from, Instant to, Instant now,
+                                  RulesCache& rules, StatementInput& out) {
+  const LoadedPolicy& loaded = policy(policy_id, rules);
+  const Instant end = std::min(to, now) - Seconds{1};
+  const std::size_t in_force = version_in_force(loaded.policy.versions, end);
+  const PolicyVersion& version = loaded.policy.versions[in_force];
+  out.policy = loaded.policy;
+  out.policy.calendar = version.calendar;
+  out.policy.base = version.base;
+  out.policy.overrides = version.overrides;
+  out.calendar = load_calendar(loaded.calendars[in_force]).rules;
+  out.from = from;
+  out.to = to;
+  out.now = now;
+}
+
 // Reads the cursors of a selection request by request: the events and clock runs of each are
 // those of its id that the cursors meet before a larger one.
 class Reevaluator::Reader {

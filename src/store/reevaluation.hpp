@@ -153,6 +153,13 @@ protected:
                                       RulesCache& rules);
   // rules_at over `rules`, for the functions that take a RulesSource.
   RulesSource rules_source(RulesCache& rules);
+  // The rules a statement of a client on policy `policy_id` over [from, to) seen at `now` shows:
+  // the promises in force at the end of the range (or now, when that is earlier), that is the
+  // version of the policy that judges a request received then, as out.policy (its calendar, base
+  // and overrides those of that version) and out.calendar; sets out.from, out.to and out.now.
+  // Throws Error{storage}.
+  void statement_rules(std::int64_t policy_id, Instant from, Instant to, Instant now,
+                       RulesCache& rules, StatementInput& out);
 
   // ---- re-evaluation ----
 

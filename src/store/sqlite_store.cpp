@@ -1565,20 +1565,8 @@ ORDER BY r.created_at DESC, r.id DESC LIMIT 1)sql")
     RulesCache rules;
     StatementInput out;
     out.client = client->name;
-    // The promises in force at the end of the range (or now, when that is earlier): the version
-    // of the client's policy that judges a request received then.
-    const LoadedPolicy& loaded = policy(client->policy_id, rules);
-    const Instant end = std::min(to, now) - Seconds{1};
-    const std::size_t in_force = version_in_force(loaded.policy.versions, end);
-    const PolicyVersion& version = loaded.policy.versions[in_force];
-    out.policy = loaded.policy;
-    out.policy.calendar = version.calendar;
-    out.policy.base = version.base;
-    out.policy.overrides = version.overrides;
-    out.calendar = load_calendar(loaded.calendars[in_force]).rules;
-    out.from = from;
-    out.to = to;
-    out.now = now;
+    // The promises in force at the end of the range (or now, when that is earlier).
+    statement_rules(client->policy_id, from, to, now, rules, out);
     // Its requests received in the range, not resolved, or with a clock stopped in the range or
     // running and due in it before now: what a report of the client counts (and no more). Found
     // in requests_by_client (client_id, status, resolved_at, received_at) without reading the
