@@ -35,6 +35,7 @@
 #include <memory>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 namespace slatrack {
@@ -202,38 +203,32 @@ public:
   }
 
   std::optional<std::int64_t> request_with_ref(const std::string& ref) override {
-    const pg::Result rows = m_db.query("SELECT id FROM requests WHERE ref = $1", {pg::value(ref)});
-    return rows.rows() > 0 ? std::optional<std::int64_t>{rows.integer(0, 0)} : std::nullopt;
+    return first_row("SELECT id FROM requests WHERE ref = $1", {pg::value(ref)}, &first_id);
   }
 
   std::optional<std::int64_t> same_request(std::int64_t client_id, const std::string& subject,
                                            Instant received_at, std::int64_t before) override {
-    const pg::Result rows =
-        m_db.query("SELECT id FROM requests WHERE received_at = $1 AND client_id = $2 AND "
-                   "subject = $3 AND ref IS NULL AND id < $4 ORDER BY id LIMIT 1",
-                   {pg::value(to_db(received_at)), pg::value(client_id), pg::value(subject),
-                    pg::value(before)});
-    return rows.rows() > 0 ? std::optional<std::int64_t>{rows.integer(0, 0)} : std::nullopt;
+    return first_row("SELECT id FROM requests WHERE received_at = $1 AND client_id = $2 AND "
+                     "subject = $3 AND ref IS NULL AND id < $4 ORDER BY id LIMIT 1",
+                     {pg::value(to_db(received_at)), pg::value(client_id), pg::value(subject),
+                      pg::value(before)},
+                     &first_id);
   }
 
   std::optional<store::ImportClient> find_client(const std::string& name) override {
-    const pg::Result rows =
-        m_db.query("SELECT id, name, policy_id, owner FROM clients WHERE fold(name) = fold($1)",
-                   {pg::value(name)});
-    if (rows.rows() == 0) {
-      return std::nullopt;
-    }
-    return store::ImportClient{rows.integer(0, 0), rows.text(0, 1), rows.integer(0, 2),
-                               rows.optional_text(0, 3)};
+    return first_row(
+        "SELECT id, name, policy_id, owner FROM clients WHERE fold(name) = fold($1)",
+        {pg::value(name)}, [](const pg::Result& rows) {
+          return store::ImportClient{rows.integer(0, 0), rows.text(0, 1), rows.integer(0, 2),
+                                     rows.optional_text(0, 3)};
+        });
   }
 
   std::optional<store::ImportPolicy> find_policy(std::string_view name) override {
-    const pg::Result rows =
-        m_db.query("SELECT id, name FROM policies WHERE fold(name) = fold($1)", {pg::value(name)});
-    if (rows.rows() == 0) {
-      return std::nullopt;
-    }
-    return store::ImportPolicy{rows.integer(0, 0), rows.text(0, 1)};
+    return first_row("SELECT id, name FROM policies WHERE fold(name) = fold($1)",
+                     {pg::value(name)}, [](const pg::Result& rows) {
+                       return store::ImportPolicy{rows.integer(0, 0), rows.text(0, 1)};
+                     });
   }
 
   std::vector<std::string> client_names() override {
@@ -342,6 +337,22 @@ public:
   }
 
 private:
+  // The first row of `sql` over `params` as `read` makes it of the rows, or nullopt when there
+  // is none.
+  template <typename Read>
+  auto first_row(std::string_view sql, std::initializer_list<pg::Value> params, Read read)
+      -> std::optional<std::invoke_result_t<Read, const pg::Result&>> {
+    const pg::Result rows = m_db.query(sql, params);
+    if (rows.rows() == 0) {
+      return std::nullopt;
+    }
+    return read(rows);
+  }
+
+  static std::int64_t first_id(const pg::Result& rows) {
+    return rows.integer(0, 0);
+  }
+
   std::vector<std::string> names(std::string_view sql) {
     const pg::Result rows = m_db.query(sql, {});
     std::vector<std::string> out;
