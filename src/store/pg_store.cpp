@@ -15,6 +15,7 @@
 #include "slatrack/request_rules.hpp"
 #include "slatrack/store.hpp"
 #include "slatrack/text.hpp"
+#include "store/check_compare.hpp"
 #include "store/pg.hpp"
 #include "store/pg_report.hpp"
 #include "store/pg_schema.hpp"
@@ -1765,33 +1766,24 @@ ORDER BY r.id, s.seq)sql";
       std::vector<std::string> differences;
       try {
         const Stored stored = evaluate_stored(id, rules);
-        compare_derived(stored, differences);
-        std::vector<ClockRow> expected;
-        for (const ClockRun& run : stored.evaluation.clocks) {
-          expected.push_back(to_row(run));
+        // Each event whose void mark is not what its history gives, by its row id.
+        std::vector<std::string> marks;
+        for (const auto& [event, voided_by] : stored.remarked) {
+          marks.push_back(
+              fmt::format("event {} voided_by expected {}", event, store::check_value(voided_by)));
         }
         std::vector<ClockRow> clocks;
         for (const store::ClockState& stored_clock : stored.clocks) {
           clocks.push_back(stored_clock.row);
         }
-        if (expected.size() != clocks.size()) {
-          differences.push_back(
-              fmt::format("clocks stored {} runs expected {}", clocks.size(), expected.size()));
-        } else {
-          for (std::size_t i = 0; i < expected.size(); ++i) {
-            if (expected[i] != clocks[i]) {
-              differences.push_back(fmt::format("clock run {} stored {} expected {}", i + 1,
-                                                describe_clock(clocks[i]),
-                                                describe_clock(expected[i])));
-            }
-          }
-        }
+        differences =
+            store::derived_differences(stored.old, stored.now, marks, stored.evaluation, clocks);
       } catch (const Error& error) {
         differences.emplace_back(error.what());
       }
       if (!differences.empty()) {
         ++report.problems;
-        problem(fmt::format("#{}: {}", id, join(differences)));
+        problem(store::difference_line(id, differences));
       }
     }
     read.commit();
@@ -2296,58 +2288,6 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
                "= $1 AND kind = 'assign' AND voided_by IS NULL ORDER BY at DESC, id DESC LIMIT 1), "
                "logged_assignee) WHERE id = $1",
                {pg::value(id)});
-  }
-
-  // What check says when the stored derived state of a request is not its evaluation.
-  static void compare_derived(const Stored& stored, std::vector<std::string>& out) {
-    const auto time = [](const std::optional<std::int64_t>& value) {
-      return value ? iso(to_instant(*value)) : std::string("null");
-    };
-    const auto number = [](const std::optional<std::int64_t>& value) {
-      return value ? std::to_string(*value) : std::string("null");
-    };
-    const auto compare = [&out](std::string_view field, const std::string& old,
-                                const std::string& now) {
-      if (old != now) {
-        out.push_back(fmt::format("{} stored {} expected {}", field, old, now));
-      }
-    };
-    const Derived& a = stored.old;
-    const Derived& b = stored.now;
-    compare("voided_by", number(a.voided_by), number(b.voided_by));
-    for (const auto& [event, voided_by] : stored.remarked) {
-      out.push_back(fmt::format("event {} voided_by expected {}", event, number(voided_by)));
-    }
-    if (!stored.evaluation.received_at) {
-      out.emplace_back("no client message among its events");
-    }
-    compare("version_id", std::to_string(a.version_id), std::to_string(b.version_id));
-    compare("status", a.status, b.status);
-    compare("received_at", time(a.received_at), time(b.received_at));
-    compare("replied_at", time(a.replied_at), time(b.replied_at));
-    compare("resolved_at", time(a.resolved_at), time(b.resolved_at));
-    compare("reply_due_at", time(a.reply_due_at), time(b.reply_due_at));
-    compare("update_due_at", time(a.update_due_at), time(b.update_due_at));
-    compare("resolve_due_at", time(a.resolve_due_at), time(b.resolve_due_at));
-    compare("next_due_at", time(a.next_due_at), time(b.next_due_at));
-    compare("next_metric", a.next_metric.value_or("null"), b.next_metric.value_or("null"));
-  }
-
-  static std::string describe_clock(const ClockRow& row) {
-    const auto time = [](const std::optional<std::int64_t>& value) {
-      return value ? iso(to_instant(*value)) : std::string("null");
-    };
-    return fmt::format("{} {}..{} due {} {} target {}s used {}s credit {}s", row.metric,
-                       iso(to_instant(row.start_at)), time(row.stop_at), time(row.due_at),
-                       row.outcome, row.target_s, row.used_s, row.credit_s);
-  }
-
-  static std::string join(const std::vector<std::string>& parts) {
-    std::string out;
-    for (const std::string& part : parts) {
-      out += (out.empty() ? "" : "; ") + part;
-    }
-    return out;
   }
 
   std::vector<ClockRow> stored_clocks(std::int64_t id) {

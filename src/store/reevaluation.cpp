@@ -27,6 +27,22 @@ stopped_outcomes(const std::vector<ClockRow>& clocks) {
   return out;
 }
 
+Derived derived_state(const VersionedHistory& versioned, std::int64_t received_at) {
+  const Evaluation& evaluation = versioned.history.evaluation;
+  const std::optional<NextDue> next = next_due(evaluation);
+  return Derived{std::string(to_string(evaluation.status)),
+                 evaluation.received_at ? to_db(*evaluation.received_at) : received_at,
+                 to_db(evaluation.replied_at),
+                 to_db(evaluation.resolved_at),
+                 to_db(evaluation.reply_due),
+                 to_db(evaluation.update_due),
+                 to_db(evaluation.resolve_due),
+                 next ? std::optional<std::int64_t>{to_db(next->due)} : std::nullopt,
+                 next ? std::optional<std::string>{to_string(next->metric)} : std::nullopt,
+                 versioned.history.marks.request,
+                 versioned.rules.version_id};
+}
+
 const LoadedPolicy& Reevaluator::policy(std::int64_t id, RulesCache& rules) {
   auto found = rules.policies.find(id);
   if (found == rules.policies.end()) {
@@ -145,20 +161,8 @@ Stored Reevaluator::evaluate(History& history, RulesCache& rules) {
       out.assignment_remarked = out.assignment_remarked || event.kind == EventKind::assign;
     }
   }
+  out.now = derived_state(versioned, out.old.received_at);
   out.evaluation = std::move(evaluated.evaluation);
-  const Evaluation& evaluation = out.evaluation;
-  const std::optional<NextDue> next = next_due(evaluation);
-  out.now = Derived{std::string(to_string(evaluation.status)),
-                    evaluation.received_at ? to_db(*evaluation.received_at) : out.old.received_at,
-                    to_db(evaluation.replied_at),
-                    to_db(evaluation.resolved_at),
-                    to_db(evaluation.reply_due),
-                    to_db(evaluation.update_due),
-                    to_db(evaluation.resolve_due),
-                    next ? std::optional<std::int64_t>{to_db(next->due)} : std::nullopt,
-                    next ? std::optional<std::string>{to_string(next->metric)} : std::nullopt,
-                    evaluated.marks.request,
-                    versioned.rules.version_id};
   return out;
 }
 

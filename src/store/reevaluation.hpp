@@ -123,6 +123,10 @@ struct Stored {
   std::vector<ClockState> clocks; // as stored, by seq (evaluate_stored only)
 };
 
+// The derived state `versioned` (a request's events evaluated under its rules) gives the request;
+// the stored `received_at` (unix seconds) is kept when no client message is among the events.
+[[nodiscard]] Derived derived_state(const VersionedHistory& versioned, std::int64_t received_at);
+
 // The stopped runs of `clocks` with their outcome: what a change of rules may re-judge.
 [[nodiscard]] std::vector<std::tuple<std::string, std::int64_t, std::string>>
 stopped_outcomes(const std::vector<ClockRow>& clocks);

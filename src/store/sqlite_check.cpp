@@ -9,10 +9,11 @@
 #include "slatrack/evaluate.hpp"
 #include "slatrack/history.hpp"
 #include "slatrack/model.hpp"
+#include "store/check_compare.hpp"
+#include "store/reevaluation.hpp"
 #include "store/values.hpp"
 
 #include <algorithm>
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <optional>
 #include <string_view>
@@ -24,53 +25,6 @@ namespace {
 
 using sqlite::Statement;
 using Use = sqlite::Statement::Use;
-
-std::string iso(std::int64_t seconds) {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", Instant{Seconds{seconds}});
-}
-
-std::string show(const std::optional<std::int64_t>& value, bool time) {
-  if (!value) {
-    return "null";
-  }
-  return time ? iso(*value) : std::to_string(*value);
-}
-
-std::string show(const std::optional<std::string>& value) {
-  return value ? *value : "null";
-}
-
-std::string describe(const ClockRow& row) {
-  return fmt::format("{} {}..{} due {} {} target {}s used {}s credit {}s", row.metric,
-                     iso(row.start_at), show(row.stop_at, true), show(row.due_at, true),
-                     row.outcome, row.target_s, row.used_s, row.credit_s);
-}
-
-// Appends "field stored X expected Y" to `out` when they differ.
-template <typename T>
-void compare(std::vector<std::string>& out, std::string_view field, const T& stored,
-             const T& expected, bool time) {
-  if (stored == expected) {
-    return;
-  }
-  if constexpr (std::is_same_v<T, std::optional<std::string>>) {
-    out.push_back(fmt::format("{} stored {} expected {}", field, show(stored), show(expected)));
-  } else {
-    out.push_back(
-        fmt::format("{} stored {} expected {}", field, show(stored, time), show(expected, time)));
-  }
-}
-
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const std::string& part : parts) {
-    if (!out.empty()) {
-      out += "; ";
-    }
-    out += part;
-  }
-  return out;
-}
 
 // Re-evaluates every request and compares (see check_database); calls `say` per problem.
 void check_derived(sqlite::Database& db, const RulesSource& rules, CheckReport& report,
@@ -111,7 +65,7 @@ CheckReport check_database(sqlite::Database& db, const RulesSource& rules,
     Use use = foreign.use();
     while (use.step()) {
       say(fmt::format("foreign key: {} row {} refers to a missing {} row", use.text(0),
-                      show(use.optional_integer(1), false), use.text(2)));
+                      check_value(use.optional_integer(1)), use.text(2)));
     }
   } catch (const Error& error) {
     say(fmt::format("foreign key: {}", error.what()));
@@ -193,67 +147,32 @@ FROM requests ORDER BY id)sql");
       say(fmt::format("#{}: {}", id, error.what()));
       continue;
     }
-    const HistoryEvaluation& history = versioned.history;
-    const Evaluation& evaluation = history.evaluation;
-    const std::optional<NextDue> next = next_due(evaluation);
-
-    std::vector<std::string> differences;
-    compare(differences, "voided_by", request_rows.optional_integer(12), history.marks.request,
-            false);
+    std::vector<std::string> marks;
     for (std::size_t i = 0; i < request_events.size(); ++i) {
       const std::optional<std::int64_t> expected =
-          history.marks.voided_by(request_events[i].number);
+          versioned.history.marks.voided_by(request_events[i].number);
       if (stored_marks[i] != expected) {
-        differences.push_back(fmt::format("event {} voided_by stored {} expected {}",
-                                          request_events[i].number, show(stored_marks[i], false),
-                                          show(expected, false)));
+        marks.push_back(fmt::format("event {} voided_by stored {} expected {}",
+                                    request_events[i].number, check_value(stored_marks[i]),
+                                    check_value(expected)));
       }
     }
-    if (!evaluation.received_at) {
-      differences.emplace_back("no client message among its events");
-    }
-    compare(differences, "version_id", std::optional<std::int64_t>{request_rows.integer(13)},
-            std::optional<std::int64_t>{versioned.rules.version_id}, false);
-    compare(differences, "status", std::optional<std::string>{request_rows.text(3)},
-            std::optional<std::string>{std::string(to_string(evaluation.status))}, false);
-    if (evaluation.received_at) {
-      compare(differences, "received_at", std::optional<std::int64_t>{request_rows.integer(4)},
-              to_db(evaluation.received_at), true);
-    }
-    compare(differences, "replied_at", request_rows.optional_integer(5),
-            to_db(evaluation.replied_at), true);
-    compare(differences, "resolved_at", request_rows.optional_integer(6),
-            to_db(evaluation.resolved_at), true);
-    compare(differences, "reply_due_at", request_rows.optional_integer(7),
-            to_db(evaluation.reply_due), true);
-    compare(differences, "update_due_at", request_rows.optional_integer(8),
-            to_db(evaluation.update_due), true);
-    compare(differences, "resolve_due_at", request_rows.optional_integer(9),
-            to_db(evaluation.resolve_due), true);
-    compare(differences, "next_due_at", request_rows.optional_integer(10),
-            next ? std::optional<std::int64_t>{to_db(next->due)} : std::nullopt, true);
-    compare(differences, "next_metric", request_rows.optional_text(11),
-            next ? std::optional<std::string>{std::string(to_string(next->metric))} : std::nullopt,
-            false);
-
-    std::vector<ClockRow> expected;
-    expected.reserve(evaluation.clocks.size());
-    for (const ClockRun& run : evaluation.clocks) {
-      expected.push_back(to_row(run));
-    }
-    if (expected.size() != stored_clocks.size()) {
-      differences.push_back(
-          fmt::format("clocks stored {} runs expected {}", stored_clocks.size(), expected.size()));
-    } else {
-      for (std::size_t i = 0; i < expected.size(); ++i) {
-        if (expected[i] != stored_clocks[i]) {
-          differences.push_back(fmt::format("clock run {} stored {} expected {}", i + 1,
-                                            describe(stored_clocks[i]), describe(expected[i])));
-        }
-      }
-    }
+    const Derived stored{request_rows.text(3),
+                         request_rows.integer(4),
+                         request_rows.optional_integer(5),
+                         request_rows.optional_integer(6),
+                         request_rows.optional_integer(7),
+                         request_rows.optional_integer(8),
+                         request_rows.optional_integer(9),
+                         request_rows.optional_integer(10),
+                         request_rows.optional_text(11),
+                         request_rows.optional_integer(12),
+                         request_rows.integer(13)};
+    const std::vector<std::string> differences =
+        derived_differences(stored, derived_state(versioned, stored.received_at), marks,
+                            versioned.history.evaluation, stored_clocks);
     if (!differences.empty()) {
-      say(fmt::format("#{}: {}", id, join(differences)));
+      say(difference_line(id, differences));
     }
   }
 }
