@@ -13,8 +13,8 @@ std::string time_value(const std::optional<std::int64_t>& value) {
 
 std::string describe(const ClockRow& row) {
   return fmt::format("{} {}..{} due {} {} target {}s used {}s credit {}s", row.metric,
-                     iso(to_instant(row.start_at)), time_value(row.stop_at),
-                     time_value(row.due_at), row.outcome, row.target_s, row.used_s, row.credit_s);
+                     iso(to_instant(row.start_at)), time_value(row.stop_at), time_value(row.due_at),
+                     row.outcome, row.target_s, row.used_s, row.credit_s);
 }
 
 } // namespace

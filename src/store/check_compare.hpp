@@ -24,10 +24,11 @@ namespace slatrack::store {
 // evaluation has none; version, status, times and next due of `stored` against `expected` (each
 // "FIELD stored X expected Y", times in ISO 8601 UTC); then its clock runs `stored_clocks` against
 // `evaluation`'s. Empty when they agree.
-[[nodiscard]] std::vector<std::string>
-derived_differences(const Derived& stored, const Derived& expected,
-                    std::span<const std::string> event_marks, const Evaluation& evaluation,
-                    std::span<const ClockRow> stored_clocks);
+[[nodiscard]] std::vector<std::string> derived_differences(const Derived& stored,
+                                                           const Derived& expected,
+                                                           std::span<const std::string> event_marks,
+                                                           const Evaluation& evaluation,
+                                                           std::span<const ClockRow> stored_clocks);
 
 // The line check prints for request `id` and its `differences`: "#ID: A; B; ...".
 [[nodiscard]] std::string difference_line(std::int64_t id,

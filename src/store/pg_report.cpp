@@ -38,7 +38,8 @@ public:
     const std::string sql = fmt::format(
         "SELECT {} FROM requests r WHERE r.received_at >= {} AND r.received_at < {} AND "
         "r.voided_by IS NULL{}",
-        m_by_period ? std::string("r.received_at") : fmt::format("r.id, {}", report_key_column(m_by)),
+        m_by_period ? std::string("r.received_at")
+                    : fmt::format("r.id, {}", report_key_column(m_by)),
         from, end, client_where());
     m_db.copy_rows(sql, [&](const pg::BinaryRow& row) {
       facts.received(row.integer(0), m_by_period ? ReportKey{} : key_at(row, 1));

@@ -217,17 +217,16 @@ public:
   }
 
   std::optional<store::ImportClient> find_client(const std::string& name) override {
-    return first_row(
-        "SELECT id, name, policy_id, owner FROM clients WHERE fold(name) = fold($1)",
-        {pg::value(name)}, [](const pg::Result& rows) {
-          return store::ImportClient{rows.integer(0, 0), rows.text(0, 1), rows.integer(0, 2),
-                                     rows.optional_text(0, 3)};
-        });
+    return first_row("SELECT id, name, policy_id, owner FROM clients WHERE fold(name) = fold($1)",
+                     {pg::value(name)}, [](const pg::Result& rows) {
+                       return store::ImportClient{rows.integer(0, 0), rows.text(0, 1),
+                                                  rows.integer(0, 2), rows.optional_text(0, 3)};
+                     });
   }
 
   std::optional<store::ImportPolicy> find_policy(std::string_view name) override {
-    return first_row("SELECT id, name FROM policies WHERE fold(name) = fold($1)",
-                     {pg::value(name)}, [](const pg::Result& rows) {
+    return first_row("SELECT id, name FROM policies WHERE fold(name) = fold($1)", {pg::value(name)},
+                     [](const pg::Result& rows) {
                        return store::ImportPolicy{rows.integer(0, 0), rows.text(0, 1)};
                      });
   }

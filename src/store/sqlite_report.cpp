@@ -121,8 +121,8 @@ public:
 
   std::vector<std::pair<std::int64_t, StoredReportKey>>
   request_keys(const std::vector<std::int64_t>& ids) override {
-    Statement lookup(m_db,
-                     fmt::format("SELECT {} FROM requests r WHERE r.id = ?1", report_key_column(m_by)));
+    Statement lookup(
+        m_db, fmt::format("SELECT {} FROM requests r WHERE r.id = ?1", report_key_column(m_by)));
     std::vector<std::pair<std::int64_t, StoredReportKey>> out;
     for (const std::int64_t id : ids) {
       Use use = lookup.use();
@@ -181,7 +181,8 @@ std::vector<ReportStatement> report_statements(ReportBy by, bool by_client) {
   const std::string_view due = period ? "k.due_at" : "k.request_id";
   const std::string received =
       period ? std::string("r.received_at") : fmt::format("r.id, {}", report_key_column(by));
-  const std::string open = period ? std::string("r.received_at") : std::string(report_key_column(by));
+  const std::string open =
+      period ? std::string("r.received_at") : std::string(report_key_column(by));
   // Void requests have no clock runs, so only the requests read here need their mark tested
   // (from the received index, which carries it).
   return {{fmt::format("SELECT {} FROM requests r WHERE r.received_at >= ?1 AND r.received_at < ?2 "
