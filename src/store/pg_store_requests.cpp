@@ -1,0 +1,628 @@
+// Why this file: the team database's writes of requests (store/pg_store_impl.hpp): logging, events,
+// edits, void, undo and merge, and the rows re-evaluation reads and writes.
+#include "store/pg_store_impl.hpp"
+
+namespace slatrack::pg_store {
+
+LogResult PgStore::log_request(const NewRequest& request) {
+  check_new_request(request.at, request.now, request.subject, request.client);
+  pg::Transaction write(m_db);
+  if (request.ref) {
+    const pg::Result existing =
+        m_db.query("SELECT id FROM requests WHERE ref = $1", {pg::value(*request.ref)});
+    if (existing.rows() > 0) {
+      LogResult result{load_request(RequestId{existing.integer(0, 0)}), false};
+      write.commit();
+      return result;
+    }
+  }
+  std::optional<ClientRow> client = short_client_row(request.client);
+  if (!client) {
+    if (!request.create_client) {
+      no_client(request.client,
+                fmt::format("add it with: slatrack client add {}, or pass --create-client",
+                            shell_word(request.client)));
+    }
+    check_name("client name", request.client);
+    m_db.query(
+        "INSERT INTO clients (id, name, policy_id, created_at) SELECT coalesce(max(id), "
+        "0) + 1, $1, (SELECT id FROM policies WHERE fold(name) = fold($2)), $3 FROM "
+        "clients",
+        {pg::value(request.client), pg::value(k_default_policy), pg::value(to_db(request.now))});
+    client = client_row(request.client);
+    if (!client) {
+      throw Error{ErrorKind::internal, "the new client vanished (a bug; please report it)"};
+    }
+  }
+  const std::optional<std::string> assignee =
+      request.assignee ? non_empty(request.assignee) : client->owner;
+  const RequestId id{
+      m_db.query("INSERT INTO requests (id, client_id, subject, channel, priority, assignee, "
+                 "logged_assignee, ref, policy_id, created_at, status, received_at, version_id) "
+                 "SELECT coalesce(max(id), 0) + 1, $1, $2, $3, $4, $5, $5, $6, $7, $8, 'open', "
+                 "$9, 0 FROM requests RETURNING id",
+                 {pg::value(client->id), pg::value(request.subject),
+                  pg::value(to_string(request.channel)), pg::value(to_string(request.priority)),
+                  pg::value(assignee), pg::value(non_empty(request.ref)),
+                  pg::value(client->policy_id), pg::value(to_db(request.now)),
+                  pg::value(to_db(request.at))})
+          .integer(0, 0)};
+  const std::string author = request.author.empty() ? client->name : request.author;
+  static_cast<void>(insert_event(id, EventKind::message, request.at, author, request.text,
+                                 request.now, recorder_of(request.recorder, author)));
+  RulesCache rules;
+  static_cast<void>(reevaluate(id.value, rules));
+  LogResult result{load_request(id), true};
+  write.commit();
+  return result;
+}
+
+Request PgStore::add_event(const NewEvent& event) {
+  check_new_event(event.id, event.kind, event.at, event.now, event.text);
+  pg::Transaction write(m_db);
+  const pg::Result row = m_db.query(
+      "SELECT r.received_at, r.voided_by, c.name FROM requests r JOIN clients c ON c.id = "
+      "r.client_id WHERE r.id = $1",
+      {pg::value(event.id.value)});
+  if (row.rows() == 0) {
+    throw no_request(event.id);
+  }
+  if (!row.is_null(0, 1)) {
+    throw request_is_void(event.id);
+  }
+  check_after_first_message(event.id, event.kind, event.at, to_instant(row.integer(0, 0)));
+  std::string author = event.author;
+  if (author.empty() && event.kind == EventKind::message) {
+    author = row.text(0, 2);
+  }
+  RulesCache rules;
+  // Events that already had no effect (a void can leave some) are not this event's fault.
+  std::vector<Rejection> before;
+  if (moves_clocks(event.kind)) {
+    before = evaluate_stored(event.id.value, rules).evaluation.rejections;
+  }
+  const std::int64_t seq = insert_event(event.id, event.kind, event.at, author, event.text,
+                                        event.now, recorder_of(event.recorder, author))
+                               .id;
+  if (event.kind == EventKind::assign) {
+    update_assignee(event.id.value);
+  }
+  if (moves_clocks(event.kind)) {
+    check_event_fits(event.id, event.kind, seq, before,
+                     reevaluate(event.id.value, rules).rejections, [this](std::int64_t id) {
+                       const pg::Result stored =
+                           m_db.query("SELECT kind, at FROM events WHERE id = $1", {pg::value(id)});
+                       if (stored.rows() == 0) {
+                         throw Error{ErrorKind::internal, fmt::format("event {} vanished", id)};
+                       }
+                       return std::pair{
+                           from_db(event_kind_from(stored.text(0, 0)), "event", stored.text(0, 0)),
+                           to_instant(stored.integer(0, 1))};
+                     });
+  }
+  Request result = load_request(event.id);
+  write.commit();
+  return result;
+}
+
+Request PgStore::edit_request(const RequestEdit& edit) {
+  pg::Transaction write(m_db);
+  const pg::Result found = m_db.query(
+      "SELECT r.client_id, c.name, r.subject, r.channel, r.priority, r.policy_id, p.name, r.ref, "
+      "r.voided_by, r.assignee, c.owner, EXISTS (SELECT 1 FROM events e WHERE e.request_id = "
+      "r.id AND e.kind = 'assign') FROM requests r JOIN clients c ON c.id = r.client_id JOIN "
+      "policies p ON p.id = r.policy_id WHERE r.id = $1",
+      {pg::value(edit.id.value)});
+  if (found.rows() == 0) {
+    throw no_request(edit.id);
+  }
+  if (!found.is_null(0, 8)) {
+    throw request_is_void(edit.id);
+  }
+  std::int64_t client_id = found.integer(0, 0);
+  std::int64_t row_policy_id = found.integer(0, 5);
+  const EditedFields before{found.text(0, 2),
+                            found.text(0, 1),
+                            from_db(channel_from(found.text(0, 3)), "channel", found.text(0, 3)),
+                            from_db(priority_from(found.text(0, 4)), "priority", found.text(0, 4)),
+                            found.text(0, 6),
+                            found.optional_text(0, 7)};
+  EditedFields after = before;
+  if (edit.subject && *edit.subject != before.subject) {
+    check_subject(*edit.subject);
+    after.subject = *edit.subject;
+  }
+  std::optional<std::int64_t> policy_id;
+  std::string policy_name;
+  std::optional<std::pair<std::optional<std::string>, std::optional<std::string>>> assignee;
+  if (edit.client) {
+    const std::optional<ClientRow> client = short_client_row(*edit.client);
+    if (!client) {
+      no_client(*edit.client,
+                fmt::format("add it with: slatrack client add {}", shell_word(*edit.client)));
+    }
+    if (client->id != client_id) {
+      const std::optional<std::string> current = found.optional_text(0, 9);
+      if (const std::optional<std::optional<std::string>> next = assignee_after_move(
+              current, found.optional_text(0, 10), client->owner, found.text(0, 11) == "t")) {
+        assignee.emplace(current, *next);
+      }
+      client_id = client->id;
+      after.client = client->name;
+      if (!edit.policy) {
+        policy_id = client->policy_id;
+        policy_name = load_policy(client->policy_id).policy.name;
+      }
+    }
+  }
+  if (edit.policy) {
+    const PolicyRow policy = require_policy(*edit.policy);
+    policy_id = policy.id;
+    policy_name = policy.name;
+  }
+  if (edit.channel) {
+    after.channel = *edit.channel;
+  }
+  if (edit.priority) {
+    after.priority = *edit.priority;
+  }
+  if (policy_id && *policy_id != row_policy_id) {
+    row_policy_id = *policy_id;
+    after.policy = policy_name;
+  }
+  if (edit.ref && non_empty(edit.ref) != before.ref) {
+    after.ref = non_empty(edit.ref);
+    if (after.ref) {
+      const pg::Result other =
+          m_db.query("SELECT id FROM requests WHERE ref = $1", {pg::value(*after.ref)});
+      if (other.rows() > 0 && other.integer(0, 0) != edit.id.value) {
+        throw ref_in_use(*after.ref, RequestId{other.integer(0, 0)});
+      }
+    }
+  }
+  const std::string changes = edit_text(before, after, assignee);
+  if (!changes.empty()) {
+    m_db.query("UPDATE requests SET client_id = $1, subject = $2, channel = $3, priority = $4, "
+               "policy_id = $5, ref = $6 WHERE id = $7",
+               {pg::value(client_id), pg::value(after.subject), pg::value(to_string(after.channel)),
+                pg::value(to_string(after.priority)), pg::value(row_policy_id),
+                pg::value(after.ref), pg::value(edit.id.value)});
+    if (assignee) {
+      m_db.query("UPDATE requests SET assignee = $1 WHERE id = $2",
+                 {pg::value(assignee->second), pg::value(edit.id.value)});
+    }
+    static_cast<void>(insert_event(edit.id, EventKind::edit, edit.now, edit.author, changes,
+                                   edit.now, recorder_of(edit.recorder, edit.author)));
+    RulesCache rules;
+    static_cast<void>(reevaluate(edit.id.value, rules));
+  }
+  Request result = load_request(edit.id);
+  write.commit();
+  return result;
+}
+
+RequestDetail PgStore::void_event(const VoidChange& change) {
+  pg::Transaction write(m_db);
+  const std::int64_t id = change.id.value;
+  const pg::Result request =
+      m_db.query("SELECT voided_by FROM requests WHERE id = $1", {pg::value(id)});
+  if (request.rows() == 0) {
+    throw no_request(change.id);
+  }
+  const std::optional<std::int64_t> request_void = request.optional_integer(0, 0);
+  std::int64_t target = k_whole_request;
+  if (change.event) {
+    if (request_void) {
+      throw request_is_void(change.id);
+    }
+    const std::int64_t number = *change.event;
+    const pg::Result rows =
+        m_db.query(fmt::format("SELECT {} FROM events WHERE request_id = $1 AND number = $2",
+                               store::k_event_columns),
+                   {pg::value(id), pg::value(number)});
+    std::optional<MarkedEvent> found;
+    if (rows.rows() > 0) {
+      const Event event = read_event(rows, 0);
+      found = MarkedEvent{event.kind, event.voided_by};
+    }
+    check_void_event(change.id, number, found, change.restore);
+    target = number;
+  } else {
+    check_void_request(change.id, request_void, change.restore);
+  }
+  mark(change.id, change.restore ? EventKind::unvoid : EventKind::void_event, target, change.reason,
+       change.recorder, change.now);
+  RequestDetail out = detail(change.id);
+  write.commit();
+  return out;
+}
+
+UndoResult PgStore::undo(const UndoChange& change) {
+  pg::Transaction write(m_db);
+  std::optional<std::pair<RequestId, Event>> found;
+  {
+    const pg::Result rows =
+        m_db.query(fmt::format("SELECT {}, request_id, merged_from FROM events WHERE recorder "
+                               "= $1 ORDER BY id DESC",
+                               store::k_event_columns),
+                   {pg::value(change.recorder)});
+    for (int i = 0; i < rows.rows(); ++i) {
+      Event event = read_event(rows, i);
+      if (event.voided_by
+          || (event.kind == EventKind::void_event
+              && (event.text == k_undo_reason || !rows.is_null(i, 11)))) {
+        continue;
+      }
+      const RequestId request{rows.integer(i, 10)};
+      const std::optional<std::int64_t> request_void = request_voided_by(request);
+      if (request_void && *request_void != event.number) {
+        continue; // inside a void request: only the void itself can be taken back
+      }
+      found.emplace(request, std::move(event));
+      break;
+    }
+  }
+  if (!found) {
+    throw nothing_to_undo(change.recorder, m_db.location());
+  }
+  UndoResult result;
+  result.id = found->first;
+  result.event = found->second;
+  result.client = load_request(result.id).client;
+  result.request = result.event.number == 1;
+  if (result.event.kind == EventKind::edit) {
+    result.refusal = UndoRefusal::edit;
+    return result;
+  }
+  if (result.event.recorded_at + change.limit < change.now) {
+    result.refusal = UndoRefusal::too_old;
+    return result;
+  }
+  mark(result.id, EventKind::void_event, result.request ? k_whole_request : result.event.number,
+       std::string(k_undo_reason), change.recorder, change.now);
+  write.commit();
+  return result;
+}
+
+RequestDetail PgStore::merge(const MergeChange& change) {
+  check_merge(change.id, change.into);
+  pg::Transaction write(m_db);
+  for (const RequestId id : {change.id, change.into}) {
+    const pg::Result row =
+        m_db.query("SELECT voided_by FROM requests WHERE id = $1", {pg::value(id.value)});
+    if (row.rows() == 0) {
+      throw no_request(id);
+    }
+    if (!row.is_null(0, 0)) {
+      throw request_is_void(id);
+    }
+  }
+  std::vector<Event> events;
+  {
+    const pg::Result rows = m_db.query(
+        fmt::format("SELECT {} FROM events WHERE request_id = $1 AND voided_by IS NULL AND kind "
+                    "NOT IN ('assign', 'edit', 'void', 'unvoid') ORDER BY number",
+                    store::k_event_columns),
+        {pg::value(change.id.value)});
+    for (int i = 0; i < rows.rows(); ++i) {
+      events.push_back(read_event(rows, i));
+    }
+  }
+  for (const Event& event : events) {
+    static_cast<void>(insert_event(change.into, event.kind, event.at, event.author, event.text,
+                                   change.now, change.recorder, std::nullopt, change.id.value));
+  }
+  RulesCache rules;
+  static_cast<void>(reevaluate(change.into.value, rules));
+  static_cast<void>(insert_event(change.id, EventKind::void_event, change.now, change.recorder,
+                                 merged_into_text(change.into), change.now, change.recorder,
+                                 k_whole_request));
+  static_cast<void>(reevaluate(change.id.value, rules));
+  RequestDetail out = detail(change.into);
+  write.commit();
+  return out;
+}
+
+std::string PgStore::recorder_of(const std::string& recorder, const std::string& author) {
+  return recorder.empty() ? author : recorder;
+}
+
+PgStore::Inserted PgStore::insert_event(RequestId id, EventKind kind, Instant at,
+                                        std::string_view author,
+                                        const std::optional<std::string>& text, Instant now,
+                                        std::string_view recorder,
+                                        std::optional<std::int64_t> target,
+                                        std::optional<std::int64_t> merged_from) {
+  const pg::Result row = m_db.query(
+      "INSERT INTO events (id, request_id, number, kind, at, author, text, recorded_at, "
+      "recorder, target, merged_from) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM events), "
+      "$1, (SELECT coalesce(max(number), 0) + 1 FROM events WHERE request_id = $1), $2, $3, $4, "
+      "$5, $6, $7, $8, $9) RETURNING id, number",
+      {pg::value(id.value), pg::value(to_string(kind)), pg::value(to_db(at)), pg::value(author),
+       pg::value(text), pg::value(to_db(now)), pg::value(recorder), pg::value(target),
+       pg::value(merged_from)});
+  return Inserted{row.integer(0, 0), row.integer(0, 1)};
+}
+
+std::optional<std::int64_t> PgStore::request_voided_by(RequestId id) {
+  const pg::Result row =
+      m_db.query("SELECT voided_by FROM requests WHERE id = $1", {pg::value(id.value)});
+  return row.rows() > 0 ? row.optional_integer(0, 0) : std::nullopt;
+}
+
+void PgStore::mark(RequestId id, EventKind kind, std::int64_t target,
+                   const std::optional<std::string>& reason, const std::string& recorder,
+                   Instant now) {
+  const bool was_void = request_voided_by(id).has_value();
+  static_cast<void>(insert_event(id, kind, now, recorder, reason, now, recorder, target));
+  RulesCache rules;
+  static_cast<void>(reevaluate(id.value, rules));
+  const bool is_void = request_voided_by(id).has_value();
+  if (was_void == is_void) {
+    return;
+  }
+  const pg::Result marked =
+      m_db.query(fmt::format("SELECT request_id, number FROM events WHERE merged_from = $1 AND "
+                             "{} AND voided_by IS NULL ORDER BY request_id, number",
+                             is_void ? "kind = 'void'" : "kind NOT IN ('void', 'unvoid')"),
+                 {pg::value(id.value)});
+  const std::string why = is_void ? fmt::format("#{} merged again", id.value)
+                                  : fmt::format("#{} is its own request again", id.value);
+  std::optional<std::int64_t> last;
+  for (int i = 0; i < marked.rows(); ++i) {
+    const std::int64_t request = marked.integer(i, 0);
+    static_cast<void>(insert_event(RequestId{request}, EventKind::void_event, now, recorder, why,
+                                   now, recorder, marked.integer(i, 1), id.value));
+    if (last && *last != request) {
+      static_cast<void>(reevaluate(*last, rules));
+    }
+    last = request;
+  }
+  if (last) {
+    static_cast<void>(reevaluate(*last, rules));
+  }
+}
+
+void PgStore::update_assignee(std::int64_t id) {
+  m_db.query("UPDATE requests SET assignee = coalesce((SELECT text FROM events WHERE request_id "
+             "= $1 AND kind = 'assign' AND voided_by IS NULL ORDER BY at DESC, id DESC LIMIT 1), "
+             "logged_assignee) WHERE id = $1",
+             {pg::value(id)});
+}
+
+std::vector<ClockRow> PgStore::stored_clocks(std::int64_t id) {
+  std::vector<ClockRow> out;
+  const pg::Result rows = m_db.query("SELECT metric, start_at, due_at, stop_at, outcome, "
+                                     "target_s, used_s, credit_s FROM clocks WHERE request_id = "
+                                     "$1 ORDER BY seq",
+                                     {pg::value(id)});
+  for (int i = 0; i < rows.rows(); ++i) {
+    out.push_back(ClockRow{rows.text(i, 0), rows.integer(i, 1), rows.optional_integer(i, 2),
+                           rows.optional_integer(i, 3), rows.text(i, 4), rows.integer(i, 5),
+                           rows.integer(i, 6), rows.integer(i, 7)});
+  }
+  return out;
+}
+
+class PgStore::Rows {
+public:
+  Rows(pg::Connection& db, const std::string& sql, const std::vector<pg::Value>& params,
+       std::string cursor)
+      : m_db(db), m_cursor(std::move(cursor)) {
+    if (m_cursor.empty()) {
+      m_rows = m_db.query(sql, params);
+      m_last_page = true;
+    } else {
+      m_db.query(fmt::format("DECLARE {} NO SCROLL CURSOR FOR {}", m_cursor, sql), params);
+      fetch();
+    }
+  }
+  Rows(const Rows&) = delete;
+  Rows& operator=(const Rows&) = delete;
+  Rows(Rows&&) = delete;
+  Rows& operator=(Rows&&) = delete;
+  ~Rows() {
+    if (!m_cursor.empty()) {
+      try {
+        m_db.query(fmt::format("CLOSE {}", m_cursor), {});
+      } catch (const Error&) { // NOLINT(bugprone-empty-catch): the transaction ends it anyway
+      }
+    }
+  }
+
+  // Moves to the next row: false at the end.
+  bool next() {
+    ++m_row;
+    if (m_row < m_rows.rows()) {
+      return true;
+    }
+    if (m_last_page) {
+      return false;
+    }
+    fetch();
+    ++m_row;
+    return m_row < m_rows.rows();
+  }
+
+  const pg::Result& result() const {
+    return m_rows;
+  }
+  [[nodiscard]] int row() const {
+    return m_row;
+  }
+
+private:
+  void fetch() {
+    m_rows = m_db.query(fmt::format("FETCH {} FROM {}", k_cursor_page, m_cursor), {});
+    m_last_page = m_rows.rows() < k_cursor_page;
+    m_row = -1;
+  }
+
+  pg::Connection& m_db;
+  std::string m_cursor;
+  pg::Result m_rows{nullptr};
+  int m_row = -1;
+  bool m_last_page = false;
+};
+
+class PgStore::Cursor final : public store::RequestCursor {
+public:
+  Cursor(pg::Connection& db, const Selected& ids, bool paged, std::int64_t number)
+      : m_requests(db,
+                   "SELECT id, policy_id, priority, status, received_at, replied_at, "
+                   "resolved_at, reply_due_at, update_due_at, resolve_due_at, next_due_at, "
+                   "next_metric, voided_by, version_id FROM requests"
+                       + where("id", ids.condition) + " ORDER BY id",
+                   ids.params, paged ? fmt::format("slatrack_requests_{}", number) : std::string()),
+        m_events(db,
+                 "SELECT request_id, kind, at, id, number, target, voided_by FROM events"
+                     + where("request_id", ids.condition) + " ORDER BY request_id, at, id",
+                 ids.params, paged ? fmt::format("slatrack_events_{}", number) : std::string()),
+        m_clocks(db,
+                 "SELECT request_id, seq, metric, start_at, due_at, stop_at, outcome, "
+                 "target_s, used_s, credit_s FROM clocks"
+                     + where("request_id", ids.condition) + " ORDER BY request_id, seq",
+                 ids.params, paged ? fmt::format("slatrack_clocks_{}", number) : std::string()) {}
+
+  bool next_request(store::RequestState& out) override {
+    if (!m_requests.next()) {
+      return false;
+    }
+    const pg::Result& rows = m_requests.result();
+    const int i = m_requests.row();
+    out.id = rows.integer(i, 0);
+    out.policy_id = rows.integer(i, 1);
+    const std::string priority = rows.text(i, 2);
+    out.priority = from_db(priority_from(priority), "priority", priority);
+    out.derived = Derived{rows.text(i, 3),
+                          rows.integer(i, 4),
+                          rows.optional_integer(i, 5),
+                          rows.optional_integer(i, 6),
+                          rows.optional_integer(i, 7),
+                          rows.optional_integer(i, 8),
+                          rows.optional_integer(i, 9),
+                          rows.optional_integer(i, 10),
+                          rows.optional_text(i, 11),
+                          rows.optional_integer(i, 12),
+                          rows.integer(i, 13)};
+    return true;
+  }
+
+  bool next_event(store::EventState& out) override {
+    if (!m_events.next()) {
+      return false;
+    }
+    const pg::Result& rows = m_events.result();
+    const int i = m_events.row();
+    out.request_id = rows.integer(i, 0);
+    const std::string kind = rows.text(i, 1);
+    out.event =
+        RecordedEvent{from_db(event_kind_from(kind), "event", kind), to_instant(rows.integer(i, 2)),
+                      rows.integer(i, 3), rows.integer(i, 4), rows.optional_integer(i, 5)};
+    out.voided_by = rows.optional_integer(i, 6);
+    return true;
+  }
+
+  bool next_clock(store::ClockState& out) override {
+    if (!m_clocks.next()) {
+      return false;
+    }
+    const pg::Result& rows = m_clocks.result();
+    const int i = m_clocks.row();
+    out.request_id = rows.integer(i, 0);
+    out.seq = rows.integer(i, 1);
+    out.row = ClockRow{rows.text(i, 2),
+                       rows.integer(i, 3),
+                       rows.optional_integer(i, 4),
+                       rows.optional_integer(i, 5),
+                       rows.text(i, 6),
+                       rows.integer(i, 7),
+                       rows.integer(i, 8),
+                       rows.integer(i, 9)};
+    return true;
+  }
+
+private:
+  static std::string where(std::string_view column, const std::string& ids) {
+    return ids.empty() ? std::string() : fmt::format(" WHERE {} {}", column, ids);
+  }
+
+  Rows m_requests;
+  Rows m_events;
+  Rows m_clocks;
+};
+
+PgStore::Selected PgStore::selected_ids(const RequestSelection& selection) {
+  using By = RequestSelection::By;
+  switch (selection.by) {
+  case By::request:
+    return {"= $1", {pg::value(selection.id)}};
+  case By::all:
+    return {};
+  case By::policy:
+    return {"IN (SELECT id FROM requests WHERE policy_id = $1)", {pg::value(selection.id)}};
+  case By::policy_received:
+    return {"IN (SELECT id FROM requests WHERE policy_id = $1 AND received_at >= $2 AND "
+            "received_at < $3)",
+            {pg::value(selection.id), pg::value(selection.from), pg::value(selection.until)}};
+  case By::calendar:
+    return {"IN (SELECT id FROM requests WHERE policy_id IN (SELECT policy_id FROM "
+            "policy_versions WHERE calendar_id = $1))",
+            {pg::value(selection.id)}};
+  case By::calendar_from:
+    // A version from $2 cannot change a request whose clocks all ran their course before it.
+    return {"IN (SELECT id FROM requests WHERE policy_id IN (SELECT policy_id FROM "
+            "policy_versions WHERE calendar_id = $1) AND id IN (SELECT request_id FROM clocks "
+            "WHERE metric IN ('reply', 'update', 'resolve') AND (due_at >= $2 OR stop_at IS "
+            "NULL OR stop_at >= $2)))",
+            {pg::value(selection.id), pg::value(selection.from)}};
+  }
+  return {};
+}
+
+std::unique_ptr<store::RequestCursor> PgStore::read_requests(const RequestSelection& selection) {
+  return std::make_unique<Cursor>(m_db, selected_ids(selection),
+                                  selection.by != RequestSelection::By::request, ++m_cursors);
+}
+
+void PgStore::write_void_mark(std::int64_t event_id, std::optional<std::int64_t> voided_by) {
+  m_db.query("UPDATE events SET voided_by = $1 WHERE id = $2",
+             {pg::value(voided_by), pg::value(event_id)});
+}
+
+void PgStore::write_derived(std::int64_t id, const Derived& /*old*/, const Derived& now) {
+  m_db.query("UPDATE requests SET status = $1, received_at = $2, replied_at = $3, "
+             "resolved_at = $4, reply_due_at = $5, update_due_at = $6, resolve_due_at = $7, "
+             "next_due_at = $8, next_metric = $9, voided_by = $10, version_id = $11 WHERE id = "
+             "$12",
+             {pg::value(now.status), pg::value(now.received_at), pg::value(now.replied_at),
+              pg::value(now.resolved_at), pg::value(now.reply_due_at), pg::value(now.update_due_at),
+              pg::value(now.resolve_due_at), pg::value(now.next_due_at), pg::value(now.next_metric),
+              pg::value(now.voided_by), pg::value(now.version_id), pg::value(id)});
+}
+
+void PgStore::update_clock(std::int64_t id, std::int64_t seq, const ClockRow& /*old*/,
+                           const ClockRow& row) {
+  m_db.query("UPDATE clocks SET metric = $1, start_at = $2, due_at = $3, stop_at = $4, outcome "
+             "= $5, target_s = $6, used_s = $7, credit_s = $8 WHERE request_id = $9 AND seq = "
+             "$10",
+             {pg::value(row.metric), pg::value(row.start_at), pg::value(row.due_at),
+              pg::value(row.stop_at), pg::value(row.outcome), pg::value(row.target_s),
+              pg::value(row.used_s), pg::value(row.credit_s), pg::value(id), pg::value(seq)});
+}
+
+void PgStore::insert_clock(std::int64_t id, std::int64_t seq, const ClockRow& row) {
+  m_db.query("INSERT INTO clocks (request_id, seq, metric, start_at, due_at, stop_at, "
+             "outcome, target_s, used_s, credit_s) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+             "$9, $10)",
+             {pg::value(id), pg::value(seq), pg::value(row.metric), pg::value(row.start_at),
+              pg::value(row.due_at), pg::value(row.stop_at), pg::value(row.outcome),
+              pg::value(row.target_s), pg::value(row.used_s), pg::value(row.credit_s)});
+}
+
+void PgStore::delete_clocks_after(std::int64_t id, std::int64_t last) {
+  m_db.query("DELETE FROM clocks WHERE request_id = $1 AND seq > $2",
+             {pg::value(id), pg::value(last)});
+}
+
+} // namespace slatrack::pg_store

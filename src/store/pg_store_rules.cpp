@@ -1,0 +1,714 @@
+// Why this file: the team database's rules (store/pg_store_impl.hpp): calendars, SLA policies and
+// clients, written and read by name and by id, with the re-evaluation a change of them needs.
+#include "store/pg_store_impl.hpp"
+
+namespace slatrack::pg_store {
+
+namespace {
+
+std::string plural(std::int64_t count, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", count, count == 1 ? one : many);
+}
+
+void check_target(std::string_view policy, std::string_view metric, Target value) {
+  if (!value.in_business_days() && value.time <= Seconds{0}) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("SLA policy \"{}\": the {} target must be longer than 0; give a "
+                            "duration such as 2h",
+                            policy, metric)};
+  }
+}
+
+void check_holiday(const Holiday& day) {
+  const int year = day.year == 0 ? 2000 : day.year; // 2000 is a leap year: 02-29 is fine yearly
+  const date::year_month_day ymd{date::year{year}, date::month{day.month}, date::day{day.day}};
+  if (day.year < 0 || day.year > 9999 || !ymd.ok()) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("holiday {} is not a date; write YYYY-MM-DD (once) or MM-DD (every "
+                            "year)",
+                            format_holiday_date(day))};
+  }
+}
+
+} // namespace
+
+std::vector<Calendar> PgStore::calendars() {
+  pg::Transaction read(m_db, pg::Transaction::Mode::read);
+  std::vector<Calendar> out;
+  for (const std::int64_t id : ids("SELECT id FROM calendars ORDER BY fold(name), id", {})) {
+    out.push_back(load_calendar(id));
+  }
+  read.commit();
+  return out;
+}
+
+std::optional<Calendar> PgStore::find_calendar(std::string_view name) {
+  pg::Transaction read(m_db, pg::Transaction::Mode::read);
+  std::optional<Calendar> out;
+  if (const std::optional<CalendarRow> row = calendar_row(name)) {
+    out = load_calendar(row->id);
+  }
+  read.commit();
+  return out;
+}
+
+void PgStore::add_calendar(const CalendarRules& rules) {
+  if (blank(rules.name)) {
+    throw Error{ErrorKind::invalid_input, "a calendar needs a name"};
+  }
+  check_name("calendar name", rules.name);
+  pg::Transaction write(m_db);
+  if (const std::optional<CalendarRow> row = calendar_row(rules.name)) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("calendar \"{}\" exists; change it with: slatrack calendar edit {}",
+                            row->name, shell_word(row->name))};
+  }
+  const CalendarRules valid = checked(rules);
+  const std::int64_t id =
+      m_db.query(
+              "INSERT INTO calendars (id, name, zone, hours) SELECT coalesce(max(id), 0) + 1, "
+              "$1, $2, $3 FROM calendars RETURNING id",
+              {pg::value(valid.name), pg::value(valid.zone), pg::value(format_hours(valid.hours))})
+          .integer(0, 0);
+  for (const Holiday& day : valid.holidays) {
+    put_holiday(id, day);
+  }
+  write.commit();
+}
+
+RuleEffect PgStore::change_calendar(std::string_view name, const CalendarChange& change) {
+  if (!change.retroactive && !change.from_day) {
+    throw Error{ErrorKind::internal, "a calendar change needs a date it starts from (a bug)"};
+  }
+  pg::Transaction write(m_db);
+  const CalendarRow row = changeable_calendar(name);
+  const Calendar calendar = load_calendar(row.id);
+  CalendarVersionChange versioned;
+  versioned.zone = change.zone;
+  versioned.hours = change.hours;
+  versioned.from_day = change.from_day.value_or(0);
+  versioned.retroactive = change.retroactive;
+  const CalendarVersionsChanged plan = change_calendar_versions(calendar.rules, versioned);
+  if (!plan.changed) {
+    write.commit();
+    return RuleEffect{};
+  }
+  CalendarRules rules = calendar.rules;
+  set_calendar_versions(rules, plan.versions);
+  rules = checked(std::move(rules));
+  // The first version in calendars, the later ones in calendar_versions (as on SQLite).
+  const std::vector<CalendarVersion> versions = calendar_versions(rules);
+  m_db.query("UPDATE calendars SET zone = $1, hours = $2 WHERE id = $3",
+             {pg::value(versions.front().zone), pg::value(format_hours(versions.front().hours)),
+              pg::value(row.id)});
+  m_db.query("DELETE FROM calendar_versions WHERE calendar_id = $1", {pg::value(row.id)});
+  for (std::size_t i = 1; i < versions.size(); ++i) {
+    m_db.query("INSERT INTO calendar_versions (calendar_id, from_day, zone, hours) VALUES ($1, "
+               "$2, $3, $4)",
+               {pg::value(row.id), pg::value(format_day(versions[i].from_day.value_or(0))),
+                pg::value(versions[i].zone), pg::value(format_hours(versions[i].hours))});
+  }
+  RulesCache cache;
+  // A forward change: as on SQLite, only the requests with a clock that runs, stops or is due
+  // after a day before the date's midnight read as UTC may be judged differently.
+  const RuleEffect changed =
+      change.retroactive
+          ? reevaluate_calendar(row.id)
+          : reevaluate_selected(RequestSelection{RequestSelection::By::calendar_from, row.id,
+                                                 (*change.from_day - 1) * 86400},
+                                cache);
+  write.commit();
+  return changed;
+}
+
+RuleEffect PgStore::add_holidays(std::string_view name, const std::vector<Holiday>& days) {
+  for (const Holiday& day : days) {
+    check_holiday(day);
+  }
+  pg::Transaction write(m_db);
+  const CalendarRow row = changeable_calendar(name);
+  for (const Holiday& day : days) {
+    put_holiday(row.id, day);
+  }
+  static_cast<void>(checked(load_calendar(row.id).rules));
+  const RuleEffect changed = reevaluate_calendar(row.id);
+  write.commit();
+  return changed;
+}
+
+RuleEffect PgStore::remove_holidays(std::string_view name, const std::vector<Holiday>& days) {
+  pg::Transaction write(m_db);
+  const CalendarRow row = changeable_calendar(name);
+  for (const Holiday& day : days) {
+    const pg::Result removed = m_db.query(
+        "DELETE FROM holidays WHERE calendar_id = $1 AND year = $2 AND month = $3 AND day = $4",
+        {pg::value(row.id), pg::value(day.year), pg::value(static_cast<std::int64_t>(day.month)),
+         pg::value(static_cast<std::int64_t>(day.day))});
+    if (removed.changed() == 0) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("calendar \"{}\" has no holiday {}; see them with: slatrack "
+                              "calendar show {}",
+                              row.name, format_holiday_date(day), shell_word(row.name))};
+    }
+  }
+  const RuleEffect changed = reevaluate_calendar(row.id);
+  write.commit();
+  return changed;
+}
+
+void PgStore::remove_calendar(std::string_view name) {
+  pg::Transaction write(m_db);
+  const std::optional<CalendarRow> row = calendar_row(name);
+  if (!row) {
+    no_calendar(name, "list them with: slatrack calendar list");
+  }
+  if (row->builtin) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("calendar \"{}\" is built in and cannot be removed", row->name)};
+  }
+  const std::vector<std::string> users =
+      texts("SELECT DISTINCT fold(p.name), p.name FROM policies p JOIN policy_versions v "
+            "ON v.policy_id = p.id WHERE v.calendar_id = $1 ORDER BY fold(p.name), p.name",
+            {pg::value(row->id)}, 1);
+  if (!users.empty()) {
+    // "policy "a"", "policies "a" and "b"", "policies "a", "b", "c" and 2 more"
+    std::string named;
+    const std::size_t shown = std::min<std::size_t>(users.size(), 3);
+    for (std::size_t i = 0; i < shown; ++i) {
+      const bool last = i + 1 == shown && shown == users.size();
+      named += i == 0 ? "" : (last ? " and " : ", ");
+      named += fmt::format("\"{}\"", users[i]);
+    }
+    if (shown < users.size()) {
+      named += fmt::format(" and {} more", users.size() - shown);
+    }
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("calendar \"{}\" is used by {} {}; move {} first with: slatrack sla "
+                            "set {} --calendar OTHER",
+                            row->name, users.size() == 1 ? "policy" : "policies", named,
+                            users.size() == 1 ? "the policy" : "them", shell_word(users[0]))};
+  }
+  m_db.query("DELETE FROM calendars WHERE id = $1", {pg::value(row->id)});
+  write.commit();
+}
+
+std::vector<Policy> PgStore::policies() {
+  pg::Transaction read(m_db, pg::Transaction::Mode::read);
+  std::vector<Policy> out;
+  for (const std::int64_t id : ids("SELECT id FROM policies ORDER BY fold(name), id", {})) {
+    out.push_back(load_policy(id).policy);
+  }
+  read.commit();
+  return out;
+}
+
+std::optional<Policy> PgStore::find_policy(std::string_view name) {
+  pg::Transaction read(m_db, pg::Transaction::Mode::read);
+  std::optional<Policy> out;
+  if (const std::optional<PolicyRow> row = policy_row(name)) {
+    out = load_policy(row->id).policy;
+  }
+  read.commit();
+  return out;
+}
+
+void PgStore::add_policy(const Policy& policy) {
+  if (blank(policy.name)) {
+    throw Error{ErrorKind::invalid_input, "an SLA policy needs a name"};
+  }
+  check_name("policy name", policy.name);
+  check_target(policy.name, "reply", policy.base.reply);
+  if (policy.base.update) {
+    check_target(policy.name, "update", *policy.base.update);
+  }
+  if (policy.base.resolve) {
+    check_target(policy.name, "resolve", *policy.base.resolve);
+  }
+  for (const auto& [priority, override_] : policy.overrides) {
+    if (override_.reply) {
+      check_target(policy.name, "reply", *override_.reply);
+    }
+    for (const std::optional<Target>& target : {override_.update, override_.resolve}) {
+      if (target && !target->in_business_days() && target->time < Seconds{0}) {
+        check_target(policy.name, "update or resolve", *target);
+      }
+    }
+  }
+  pg::Transaction write(m_db);
+  if (const std::optional<PolicyRow> row = policy_row(policy.name)) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("SLA policy \"{}\" exists; change it with: slatrack sla set {}",
+                            row->name, shell_word(row->name))};
+  }
+  const std::string calendar =
+      policy.calendar.empty() ? std::string(k_always_calendar) : policy.calendar;
+  const std::int64_t calendar_id = require_calendar(calendar).id;
+  const std::int64_t id =
+      m_db.query("INSERT INTO policies (id, name, calendar_id) SELECT coalesce(max(id), 0) + 1, "
+                 "$1, $2 FROM policies RETURNING id",
+                 {pg::value(policy.name), pg::value(calendar_id)})
+          .integer(0, 0);
+  PolicyVersion first;
+  first.base = policy.base;
+  first.overrides = policy.overrides;
+  put_version(id, calendar_id, first);
+  write.commit();
+}
+
+RuleEffect PgStore::change_policy(std::string_view name, const PolicyChange& change) {
+  if (change.reply) {
+    check_target(name, "reply", *change.reply);
+  }
+  if (change.update && *change.update) {
+    check_target(name, "update", **change.update);
+  }
+  if (change.resolve && *change.resolve) {
+    check_target(name, "resolve", **change.resolve);
+  }
+  if (!change.retroactive && !change.from) {
+    throw Error{ErrorKind::internal, "a policy change needs a time it starts from (a bug)"};
+  }
+  pg::Transaction write(m_db);
+  const std::optional<PolicyRow> row = policy_row(name);
+  if (!row) {
+    no_policy(name, "list them with: slatrack sla list");
+  }
+  PolicyChange named = change;
+  if (change.calendar) {
+    named.calendar = require_calendar(*change.calendar).name;
+  }
+  const LoadedPolicy loaded = load_policy(row->id);
+  const VersionedChange plan =
+      change_versions(loaded.policy.versions, named, change.from.value_or(Instant{}));
+  RuleEffect effect;
+  if (!plan.changed) {
+    write.commit();
+    return effect;
+  }
+  for (const PolicyVersion& version : plan.versions) {
+    if (version.id != 0) {
+      const auto old = std::find_if(
+          loaded.policy.versions.begin(), loaded.policy.versions.end(),
+          [&version](const PolicyVersion& candidate) { return candidate.id == version.id; });
+      if (old != loaded.policy.versions.end() && old->same_rules(version)) {
+        continue;
+      }
+    }
+    put_version(row->id, require_calendar(version.calendar).id, version);
+  }
+  m_db.query("UPDATE policies SET calendar_id = (SELECT calendar_id FROM policy_versions WHERE "
+             "policy_id = $1 ORDER BY from_at DESC NULLS LAST LIMIT 1) WHERE id = $1",
+             {pg::value(row->id)});
+  RulesCache rules;
+  if (plan.all) {
+    effect = reevaluate_selected(RequestSelection{RequestSelection::By::policy, row->id}, rules);
+  } else {
+    effect = reevaluate_selected(
+        RequestSelection{RequestSelection::By::policy_received, row->id, to_db(plan.from),
+                         plan.until ? to_db(*plan.until)
+                                    : std::numeric_limits<std::int64_t>::max()},
+        rules);
+  }
+  write.commit();
+  return effect;
+}
+
+void PgStore::remove_policy(std::string_view name) {
+  pg::Transaction write(m_db);
+  const std::optional<PolicyRow> row = policy_row(name);
+  if (!row) {
+    no_policy(name, "list them with: slatrack sla list");
+  }
+  if (row->builtin) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("SLA policy \"{}\" is built in and cannot be removed; change its "
+                            "targets with: slatrack sla set {}",
+                            row->name, shell_word(row->name))};
+  }
+  const std::int64_t clients = count("SELECT count(*) FROM clients WHERE policy_id = $1", row->id);
+  if (clients > 0) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("SLA policy \"{}\" is used by {}; move them first with: slatrack "
+                            "client edit NAME --sla OTHER",
+                            row->name, plural(clients, "client", "clients"))};
+  }
+  const std::int64_t requests =
+      count("SELECT count(*) FROM requests WHERE policy_id = $1", row->id);
+  if (requests > 0) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("SLA policy \"{}\" is used by {}; keep it, or move them first "
+                            "with: slatrack edit ID --sla OTHER",
+                            row->name, plural(requests, "request", "requests"))};
+  }
+  m_db.query("DELETE FROM policies WHERE id = $1", {pg::value(row->id)});
+  write.commit();
+}
+
+std::vector<Client> PgStore::clients() {
+  pg::Transaction read(m_db, pg::Transaction::Mode::read);
+  std::vector<Client> out;
+  const pg::Result rows =
+      m_db.query(std::string(k_client_select) + "ORDER BY fold(c.name), c.id", {});
+  for (int i = 0; i < rows.rows(); ++i) {
+    out.push_back(read_client(rows, i));
+  }
+  read.commit();
+  return out;
+}
+
+std::optional<Client> PgStore::find_client(std::string_view name) {
+  pg::Transaction read(m_db, pg::Transaction::Mode::read);
+  std::optional<Client> out;
+  if (const std::optional<ClientRow> row = short_client_row(name)) {
+    const pg::Result rows =
+        m_db.query(std::string(k_client_select) + "WHERE c.id = $1", {pg::value(row->id)});
+    if (rows.rows() > 0) {
+      out = read_client(rows, 0);
+    }
+  }
+  read.commit();
+  return out;
+}
+
+void PgStore::add_client(const NewClient& client) {
+  if (blank(client.name)) {
+    throw Error{ErrorKind::invalid_input, "a client needs a name"};
+  }
+  check_name("client name", client.name);
+  const std::vector<std::string> emails = checked_addresses("--email", client.emails, false);
+  const std::vector<std::string> domains = checked_addresses("--domain", client.domains, true);
+  check_field("--owner", client.owner, false);
+  check_field("--note", client.note, true);
+  pg::Transaction write(m_db);
+  if (const std::optional<ClientRow> row = client_row(client.name)) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("client \"{}\" exists; change it with: slatrack client edit {}",
+                            row->name, shell_word(row->name))};
+  }
+  const std::int64_t policy_id =
+      require_policy(client.policy.value_or(std::string(k_default_policy))).id;
+  const pg::Result added =
+      m_db.query("INSERT INTO clients (id, name, policy_id, owner, note, created_at) "
+                 "SELECT coalesce(max(id), 0) + 1, $1, $2, $3, $4, "
+                 "floor(extract(epoch FROM clock_timestamp()))::bigint FROM clients RETURNING id",
+                 {pg::value(client.name), pg::value(policy_id), pg::value(non_empty(client.owner)),
+                  pg::value(non_empty(client.note))});
+  const std::int64_t id = added.integer(0, 0);
+  set_addresses(id, "email", "--email", emails);
+  set_addresses(id, "domain", "--domain", domains);
+  write.commit();
+}
+
+RuleEffect PgStore::change_client(std::string_view name, const ClientChange& change) {
+  pg::Transaction write(m_db);
+  std::optional<ClientRow> row = short_client_row(name);
+  if (!row) {
+    no_client(name, "list them with: slatrack client list");
+  }
+  if (change.rename) {
+    if (blank(*change.rename)) {
+      throw Error{ErrorKind::invalid_input, "a client needs a name"};
+    }
+    check_name("client name", *change.rename);
+    const std::optional<ClientRow> other = client_row(*change.rename);
+    if (other && other->id != row->id) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("client \"{}\" exists; pick another name", other->name)};
+    }
+    row->name = *change.rename;
+  }
+  if (change.policy) {
+    row->policy_id = require_policy(*change.policy).id;
+  }
+  check_field("--owner", change.owner, false);
+  check_field("--note", change.note, true);
+  if (change.emails) {
+    set_addresses(row->id, "email", "--email", checked_addresses("--email", *change.emails, false));
+  }
+  if (change.domains) {
+    set_addresses(row->id, "domain", "--domain",
+                  checked_addresses("--domain", *change.domains, true));
+  }
+  if (change.owner) {
+    row->owner = non_empty(change.owner);
+  }
+  if (change.note) {
+    row->note = non_empty(change.note);
+  }
+  m_db.query("UPDATE clients SET name = $1, policy_id = $2, owner = $3, note = $4 WHERE id = $5",
+             {pg::value(row->name), pg::value(row->policy_id), pg::value(row->owner),
+              pg::value(row->note), pg::value(row->id)});
+  RuleEffect effect;
+  if (change.policy && change.open) {
+    // Its requests not resolved move too, each recorded as an edit, and are judged anew.
+    const std::string to = load_policy(row->policy_id).policy.name;
+    const pg::Result moving = m_db.query(
+        "SELECT r.id, p.name FROM requests r JOIN policies p ON p.id = r.policy_id WHERE "
+        "r.client_id = $1 AND r.status <> 'resolved' AND r.voided_by IS NULL AND r.policy_id "
+        "<> $2 ORDER BY r.id",
+        {pg::value(row->id), pg::value(row->policy_id)});
+    RulesCache rules;
+    for (int i = 0; i < moving.rows(); ++i) {
+      const std::int64_t id = moving.integer(i, 0);
+      m_db.query("UPDATE requests SET policy_id = $1 WHERE id = $2",
+                 {pg::value(row->policy_id), pg::value(id)});
+      static_cast<void>(insert_event(RequestId{id}, EventKind::edit, change.now, change.recorder,
+                                     fmt::format("sla: {} -> {}", moving.text(i, 1), to),
+                                     change.now, change.recorder));
+      const Reevaluation done = reevaluate(id, rules);
+      effect.requests += 1;
+      effect.outcomes += done.outcomes_changed ? 1 : 0;
+      if (done.outcomes_changed) {
+        effect.outcome_ids.push_back(RequestId{id});
+      }
+      effect.moved += done.moved;
+    }
+  }
+  write.commit();
+  return effect;
+}
+
+void PgStore::remove_client(std::string_view name) {
+  pg::Transaction write(m_db);
+  const std::optional<ClientRow> row = short_client_row(name);
+  if (!row) {
+    no_client(name, "list them with: slatrack client list");
+  }
+  const std::int64_t requests =
+      count("SELECT count(*) FROM requests WHERE client_id = $1", row->id);
+  if (requests > 0) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("client \"{}\" has {}; keep it, or move them first with: slatrack "
+                            "edit ID --client OTHER",
+                            row->name, plural(requests, "request", "requests"))};
+  }
+  m_db.query("DELETE FROM clients WHERE id = $1", {pg::value(row->id)});
+  write.commit();
+}
+
+void PgStore::set_addresses(std::int64_t client_id, std::string_view kind, std::string_view option,
+                            const std::vector<std::string>& values) {
+  for (const std::string& value : values) {
+    const pg::Result rows =
+        m_db.query("SELECT c.name FROM client_addresses a JOIN clients c ON c.id = a.client_id "
+                   "WHERE a.kind = $1 AND a.address = $2 AND a.client_id <> $3",
+                   {pg::value(kind), pg::value(value), pg::value(client_id)});
+    if (rows.rows() > 0) {
+      const std::string owner = rows.text(0, 0);
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("{} {} is client \"{}\"'s already (mail from it must find one "
+                              "client); change that client first: slatrack client edit {} {} ...",
+                              option, value, owner, shell_word(owner), option)};
+    }
+  }
+  m_db.query("DELETE FROM client_addresses WHERE client_id = $1 AND kind = $2",
+             {pg::value(client_id), pg::value(kind)});
+  for (const std::string& value : values) {
+    m_db.query("INSERT INTO client_addresses (kind, address, client_id) VALUES ($1, $2, $3)",
+               {pg::value(kind), pg::value(value), pg::value(client_id)});
+  }
+}
+
+Client PgStore::read_client(const pg::Result& rows, int row) {
+  Client out;
+  out.name = rows.text(row, 0);
+  out.policy = rows.text(row, 1);
+  out.emails = split_words(rows.optional_text(row, 2));
+  out.owner = rows.optional_text(row, 3);
+  out.note = rows.optional_text(row, 4);
+  out.open_requests = rows.integer(row, 5);
+  out.total_requests = rows.integer(row, 6);
+  out.domains = split_words(rows.optional_text(row, 7));
+  return out;
+}
+
+Calendar PgStore::load_calendar(std::int64_t id) {
+  Calendar out;
+  const pg::Result row =
+      m_db.query("SELECT name, zone, hours, builtin FROM calendars WHERE id = $1", {pg::value(id)});
+  if (row.rows() == 0) {
+    throw Error{ErrorKind::storage,
+                fmt::format("calendar {} is missing from {}", id, m_db.location())};
+  }
+  out.rules.name = row.text(0, 0);
+  out.rules.zone = row.text(0, 1);
+  out.builtin = row.integer(0, 3) != 0;
+  try {
+    out.rules.hours = parse_hours(row.text(0, 2));
+  } catch (const Error& error) {
+    throw Error{ErrorKind::storage,
+                fmt::format("calendar \"{}\" in {} has hours slatrack cannot read ({}); set "
+                            "them with: slatrack calendar edit {} --hours SPEC",
+                            out.rules.name, m_db.location(), error.what(),
+                            shell_word(out.rules.name))};
+  }
+  const pg::Result days = m_db.query("SELECT year, month, day, name FROM holidays WHERE "
+                                     "calendar_id = $1 ORDER BY year, month, day",
+                                     {pg::value(id)});
+  for (int i = 0; i < days.rows(); ++i) {
+    out.rules.holidays.push_back(
+        Holiday{static_cast<int>(days.integer(i, 0)), static_cast<unsigned>(days.integer(i, 1)),
+                static_cast<unsigned>(days.integer(i, 2)), days.text(i, 3)});
+  }
+  // Later versions (calendars.zone and .hours are the first, from the beginning of time).
+  std::vector<CalendarVersion> versions{
+      CalendarVersion{std::nullopt, out.rules.zone, out.rules.hours}};
+  const pg::Result later = m_db.query("SELECT from_day, zone, hours FROM calendar_versions "
+                                      "WHERE calendar_id = $1 ORDER BY from_day",
+                                      {pg::value(id)});
+  for (int i = 0; i < later.rows(); ++i) {
+    CalendarVersion version;
+    try {
+      version.from_day = parse_day(later.text(i, 0));
+      version.hours = parse_hours(later.text(i, 2));
+    } catch (const Error& error) {
+      throw Error{ErrorKind::storage,
+                  fmt::format("calendar \"{}\" in {} has a version from {} slatrack cannot "
+                              "read ({}); restore a backup",
+                              out.rules.name, m_db.location(), later.text(i, 0), error.what())};
+    }
+    version.zone = later.text(i, 1);
+    versions.push_back(std::move(version));
+  }
+  set_calendar_versions(out.rules, std::move(versions));
+  return out;
+}
+
+LoadedPolicy PgStore::load_policy(std::int64_t id) {
+  LoadedPolicy out;
+  {
+    const pg::Result row =
+        m_db.query("SELECT name, builtin FROM policies WHERE id = $1", {pg::value(id)});
+    if (row.rows() == 0) {
+      throw Error{ErrorKind::storage,
+                  fmt::format("SLA policy {} is missing from {}", id, m_db.location())};
+    }
+    out.policy.name = row.text(0, 0);
+    out.policy.builtin = row.integer(0, 1) != 0;
+  }
+  {
+    // Oldest first: the first version (from the beginning of time, NULL) sorts first.
+    const pg::Result rows = m_db.query(
+        "SELECT v.id, v.from_at, v.calendar_id, k.name FROM policy_versions v JOIN calendars k "
+        "ON k.id = v.calendar_id WHERE v.policy_id = $1 ORDER BY v.from_at IS NOT NULL, "
+        "v.from_at",
+        {pg::value(id)});
+    for (int i = 0; i < rows.rows(); ++i) {
+      PolicyVersion version;
+      version.id = rows.integer(i, 0);
+      version.from = to_instant(rows.optional_integer(i, 1));
+      version.calendar = rows.text(i, 3);
+      out.calendars.push_back(rows.integer(i, 2));
+      out.policy.versions.push_back(std::move(version));
+    }
+  }
+  if (out.policy.versions.empty() || out.policy.versions.front().from) {
+    throw Error{ErrorKind::storage,
+                fmt::format("SLA policy \"{}\" in {} has no version from the beginning; "
+                            "restore a backup",
+                            out.policy.name, m_db.location())};
+  }
+  for (PolicyVersion& version : out.policy.versions) {
+    bool has_base = false;
+    const pg::Result rows = m_db.query("SELECT priority, reply_s, update_s, resolve_s FROM "
+                                       "policy_targets WHERE version_id = $1",
+                                       {pg::value(version.id)});
+    for (int i = 0; i < rows.rows(); ++i) {
+      const std::string priority = rows.text(i, 0);
+      if (priority == "*") {
+        has_base = true;
+        version.base =
+            Targets{to_target(rows.integer(i, 1)), to_target(rows.optional_integer(i, 2)),
+                    to_target(rows.optional_integer(i, 3))};
+      } else {
+        version.overrides[from_db(priority_from(priority), "priority", priority)] = TargetOverride{
+            to_target(rows.optional_integer(i, 1)), to_target(rows.optional_integer(i, 2)),
+            to_target(rows.optional_integer(i, 3))};
+      }
+    }
+    if (!has_base) {
+      throw Error{ErrorKind::storage,
+                  fmt::format("SLA policy \"{}\" in {} has no targets; set them with: slatrack "
+                              "sla set {} --reply DUR --retroactive",
+                              out.policy.name, m_db.location(), shell_word(out.policy.name))};
+    }
+  }
+  const PolicyVersion& latest = out.policy.versions.back();
+  out.policy.calendar = latest.calendar;
+  out.policy.base = latest.base;
+  out.policy.overrides = latest.overrides;
+  out.calendar_id = out.calendars.back();
+  return out;
+}
+
+CalendarRules PgStore::checked(CalendarRules rules) {
+  rules.zone = find_zone(rules.zone).name();
+  for (CalendarVersion& version : rules.versions) {
+    version.zone = find_zone(version.zone).name();
+  }
+  for (const Holiday& day : rules.holidays) {
+    check_holiday(day);
+  }
+  const std::unique_ptr<Clock> made = make_clock(rules, zone_files());
+  try {
+    static_cast<void>(made->add(Instant{std::chrono::seconds{k_open_time_probe}}, Seconds{60}));
+  } catch (const Error&) {
+    throw Error{ErrorKind::invalid_input,
+                fmt::format("calendar \"{}\" would never be open: its holidays close every day "
+                            "it has open hours; nothing was changed: keep some days open",
+                            rules.name)};
+  }
+  return rules;
+}
+
+void PgStore::put_holiday(std::int64_t calendar_id, const Holiday& day) {
+  check_holiday(day);
+  m_db.query("INSERT INTO holidays (calendar_id, year, month, day, name) VALUES ($1, $2, $3, "
+             "$4, $5) ON CONFLICT (calendar_id, year, month, day) DO UPDATE SET name = "
+             "excluded.name",
+             {pg::value(calendar_id), pg::value(day.year),
+              pg::value(static_cast<std::int64_t>(day.month)),
+              pg::value(static_cast<std::int64_t>(day.day)), pg::value(day.name)});
+}
+
+void PgStore::put_version(std::int64_t policy_id, std::int64_t calendar_id,
+                          const PolicyVersion& version) {
+  const std::optional<std::int64_t> from =
+      version.from ? std::optional<std::int64_t>{to_db(*version.from)} : std::nullopt;
+  std::int64_t id = version.id;
+  if (id != 0) {
+    m_db.query("UPDATE policy_versions SET from_at = $1, calendar_id = $2 WHERE id = $3",
+               {pg::value(from), pg::value(calendar_id), pg::value(id)});
+    m_db.query("DELETE FROM policy_targets WHERE version_id = $1", {pg::value(id)});
+  } else {
+    id = m_db.query("INSERT INTO policy_versions (id, policy_id, from_at, calendar_id) SELECT "
+                    "coalesce(max(id), 0) + 1, $1, $2, $3 FROM policy_versions RETURNING id",
+                    {pg::value(policy_id), pg::value(from), pg::value(calendar_id)})
+             .integer(0, 0);
+  }
+  put_targets(id, "*", to_db(version.base.reply), to_db(version.base.update),
+              to_db(version.base.resolve));
+  for (const auto& [priority, override_] : version.overrides) {
+    put_targets(id, to_string(priority), to_db(override_.reply), to_db(override_.update),
+                to_db(override_.resolve));
+  }
+}
+
+void PgStore::put_targets(std::int64_t version_id, std::string_view priority,
+                          std::optional<std::int64_t> reply, std::optional<std::int64_t> update,
+                          std::optional<std::int64_t> resolve) {
+  if (priority != "*" && !reply && !update && !resolve) {
+    return;
+  }
+  m_db.query("INSERT INTO policy_targets (version_id, priority, reply_s, update_s, resolve_s) "
+             "VALUES ($1, $2, $3, $4, $5)",
+             {pg::value(version_id), pg::value(priority), pg::value(reply), pg::value(update),
+              pg::value(resolve)});
+}
+
+RuleEffect PgStore::reevaluate_calendar(std::int64_t calendar_id) {
+  RulesCache rules;
+  return reevaluate_selected(RequestSelection{RequestSelection::By::calendar, calendar_id}, rules);
+}
+
+} // namespace slatrack::pg_store
