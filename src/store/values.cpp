@@ -166,7 +166,8 @@ ClockRun read_clock(const sqlite::Statement::Use& row, int first) {
   run.start = to_instant(row.integer(first + 1));
   run.due = to_instant(row.optional_integer(first + 2));
   run.stop = to_instant(row.optional_integer(first + 3));
-  run.outcome = from_db(outcome_from(row.text_view(first + 4)), "outcome", row.text_view(first + 4));
+  run.outcome =
+      from_db(outcome_from(row.text_view(first + 4)), "outcome", row.text_view(first + 4));
   run.target = to_target(row.integer(first + 5));
   run.used = Seconds{row.integer(first + 6)};
   run.credit = Seconds{row.integer(first + 7)};
