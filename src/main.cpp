@@ -13,11 +13,12 @@ namespace {
 
 // A command lives for a moment, and on a virtual machine a page fault costs more than the work
 // done in the page: a statement of a big client faulted 7,000 heap pages in, a third of its
-// time (docs/performance.md, "Memory"). So memory a command frees is kept for its next
-// allocation rather than handed back and faulted in again (blocks up to 64 MiB come from the
-// heap, which is not trimmed), and the heap is grown once, by 64 MiB of address space, with
-// transparent huge pages asked for on it past its first 2 MiB: one fault then brings in 2 MiB.
-// Only what is touched is memory in use; where huge pages are off, madvise does nothing.
+// time (docs/performance.md, "statement, third session"). So memory a command frees is kept
+// for its next allocation rather than handed back and faulted in again (blocks up to 64 MiB
+// come from the heap, which is not trimmed), and the heap is grown once, by 64 MiB of address
+// space, with transparent huge pages asked for on it past its first 2 MiB: one fault then
+// brings in 2 MiB. Only what is touched is memory in use; where huge pages are off, madvise
+// does nothing. (An import sets its own thresholds: store/transfer.cpp, prepare_for_import.)
 void prepare_heap() {
   constexpr std::size_t k_mib = std::size_t{1} << 20;
   constexpr std::size_t k_huge = 2 * k_mib;
