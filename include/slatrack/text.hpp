@@ -24,6 +24,13 @@ closest_names(std::string_view wanted, const std::vector<std::string>& names, st
 // `names` quoted and joined for a message: "\"a\", \"b\" or \"c\"".
 [[nodiscard]] std::string quoted_list(const std::vector<std::string>& names);
 
+// " (did you mean "Acme Ltd"?)" for the names closest to `name`, or "" when none is close.
+[[nodiscard]] std::string did_you_mean(std::string_view name,
+                                       const std::vector<std::string>& names);
+
+// A name as a shell word for the commands suggested in messages: as is, or single-quoted.
+[[nodiscard]] std::string shell_word(std::string_view text);
+
 // The length of the valid UTF-8 sequence at text[i] (1 for ASCII), or 0 when the bytes there are
 // not valid UTF-8 (a stray continuation byte, a sequence cut short, an overlong form, a UTF-16
 // surrogate, a code point above U+10FFFF).

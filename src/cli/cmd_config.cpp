@@ -2,6 +2,7 @@
 // can be kept in version control and applied to a database (docs/configuration.md).
 #include "cli/commands.hpp"
 #include "slatrack/error.hpp"
+#include "slatrack/rule_checks.hpp"
 #include "slatrack/rules_text.hpp"
 #include "slatrack/text.hpp"
 #include "system/zone_files.hpp"
@@ -126,10 +127,6 @@ void run_step(Store& store, const RuleStep& step, std::string_view source, Insta
     throw Error{error.kind(), fmt::format("{}: {} {} {}: {}", source, to_string(step.action),
                                           to_string(step.kind), step.name, error.what())};
   }
-}
-
-std::string plural(std::int64_t count, std::string_view one, std::string_view many) {
-  return fmt::format("{} {}", count, count == 1 ? one : many);
 }
 
 } // namespace

@@ -287,4 +287,24 @@ std::string quoted_list(const std::vector<std::string>& names) {
   return out;
 }
 
+std::string shell_word(std::string_view text) {
+  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+           || std::string_view{"_.,:@%+=/-"}.find(c) != std::string_view::npos;
+  });
+  if (plain) {
+    return std::string(text);
+  }
+  std::string out = "'";
+  for (const char c : text) {
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return out + "'";
+}
+
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& names) {
+  const std::vector<std::string> close = closest_names(name, names);
+  return close.empty() ? std::string{} : fmt::format(" (did you mean {}?)", quoted_list(close));
+}
+
 } // namespace slatrack

@@ -6,17 +6,6 @@
 
 namespace slatrack::pg_store {
 
-namespace {
-
-// `no client "acme" (did you mean "Acme Ltd"?); add it with: ...`
-[[noreturn]] void not_found(std::string_view what, std::string_view name,
-                            const std::vector<std::string>& names, std::string_view next) {
-  throw Error{ErrorKind::not_found, fmt::format("no {} \"{}\"{}; {}", what, name,
-                                                store::did_you_mean(name, names), next)};
-}
-
-} // namespace
-
 // A Request from the columns of store::k_request_select in row `row`.
 Request read_request(const pg::Result& rows, int row) {
   Request out;
@@ -147,80 +136,16 @@ std::optional<ClientRow> PgStore::client_row(std::string_view name) {
                    rows.optional_text(0, 3), rows.optional_text(0, 4)};
 }
 
-std::optional<ClientRow> PgStore::short_client_row(std::string_view name) {
-  if (std::optional<ClientRow> row = client_row(name)) {
-    return row;
-  }
-  const std::vector<std::string> matches = match_short_name(name, client_names());
-  if (matches.empty()) {
-    return std::nullopt;
-  }
-  if (matches.size() > 1) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("\"{}\" could be {}; give more of the client's name", name,
-                            quoted_list(matches))};
-  }
-  return client_row(matches.front());
+std::vector<std::string> PgStore::calendar_names() {
+  return texts("SELECT name FROM calendars ORDER BY fold(name), name", {});
+}
+
+std::vector<std::string> PgStore::policy_names() {
+  return texts("SELECT name FROM policies ORDER BY fold(name), name", {});
 }
 
 std::vector<std::string> PgStore::client_names() {
   return texts("SELECT name FROM clients ORDER BY fold(name), name", {});
-}
-
-[[noreturn]] void PgStore::no_calendar(std::string_view name, std::string_view next) {
-  not_found("calendar", name, texts("SELECT name FROM calendars ORDER BY fold(name), name", {}),
-            next);
-}
-
-[[noreturn]] void PgStore::no_policy(std::string_view name, std::string_view next) {
-  not_found("SLA policy", name, texts("SELECT name FROM policies ORDER BY fold(name), name", {}),
-            next);
-}
-
-[[noreturn]] void PgStore::no_client(std::string_view name, std::string_view next) {
-  not_found("client", name, client_names(), next);
-}
-
-CalendarRow PgStore::require_calendar(std::string_view name) {
-  std::optional<CalendarRow> row = calendar_row(name);
-  if (!row) {
-    no_calendar(name, fmt::format("add it with: slatrack calendar add {} --tz ZONE --hours SPEC",
-                                  shell_word(name)));
-  }
-  return *row;
-}
-
-PolicyRow PgStore::require_policy(std::string_view name) {
-  std::optional<PolicyRow> row = policy_row(name);
-  if (!row) {
-    no_policy(name, fmt::format("add it with: slatrack sla add {} --reply DUR", shell_word(name)));
-  }
-  return *row;
-}
-
-CalendarRow PgStore::changeable_calendar(std::string_view name) {
-  std::optional<CalendarRow> row = calendar_row(name);
-  if (!row) {
-    no_calendar(name, "list them with: slatrack calendar list");
-  }
-  if (row->builtin) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("calendar \"{}\" is built in and cannot be changed; add your own "
-                            "with: slatrack calendar add NAME --tz ZONE --hours SPEC",
-                            row->name)};
-  }
-  return *row;
-}
-
-std::optional<std::int64_t> PgStore::client_filter_id(const std::optional<std::string>& name) {
-  if (!name) {
-    return std::nullopt;
-  }
-  const std::optional<ClientRow> client = short_client_row(*name);
-  if (!client) {
-    no_client(*name, "list them with: slatrack client list");
-  }
-  return client->id;
 }
 
 Request PgStore::load_request(RequestId id) {

@@ -21,6 +21,7 @@
 #include "slatrack/history.hpp"
 #include "slatrack/model.hpp"
 #include "slatrack/request_rules.hpp"
+#include "slatrack/rule_checks.hpp"
 #include "slatrack/store.hpp"
 #include "slatrack/text.hpp"
 #include "store/check_compare.hpp"
@@ -28,6 +29,7 @@
 #include "store/pg_report.hpp"
 #include "store/pg_schema.hpp"
 #include "store/reevaluation.hpp"
+#include "store/rule_rows.hpp"
 #include "store/schema.hpp"
 #include "store/search_words.hpp"
 #include "store/sqlite.hpp"
@@ -50,15 +52,18 @@
 namespace slatrack::pg_store {
 
 using store::blank;
+using store::CalendarRow;
 using store::check_field;
 using store::check_name;
 using store::checked_addresses;
+using store::ClientRow;
 using store::ClockRow;
 using store::Derived;
 using store::from_db;
 using store::iso;
 using store::LoadedPolicy;
 using store::non_empty;
+using store::PolicyRow;
 using store::Reevaluation;
 using store::RequestSelection;
 using store::RulesCache;
@@ -84,29 +89,9 @@ ClockRun read_clock(const pg::Result& rows, int row, int first);
 // How many requests export reads per page.
 inline constexpr std::int64_t k_export_page = 1000;
 
-struct ClientRow {
-  std::int64_t id = 0;
-  std::string name;
-  std::int64_t policy_id = 0;
-  std::optional<std::string> owner;
-  std::optional<std::string> note;
-};
-
-struct CalendarRow {
-  std::int64_t id = 0;
-  std::string name;
-  bool builtin = false;
-};
-
-struct PolicyRow {
-  std::int64_t id = 0;
-  std::string name;
-  bool builtin = false;
-};
-
 // The Store on a team database (see above); its members are defined in the files this one
 // names.
-class PgStore final : public Store, private store::Reevaluator {
+class PgStore final : public Store, private store::Reevaluator, private store::RuleRows {
 public:
   PgStore(const std::string& url, OpenMode mode) : m_db(store::open_pg_database(url, mode)) {}
 
@@ -241,35 +226,21 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
                                  int column = 0);
   std::int64_t count(std::string_view sql, std::int64_t parameter);
 
-  // ---- lookups by name (ignoring ASCII case, as SQLite's NOCASE: fold()) ----
+  // ---- lookups by name (store/rule_rows.hpp; ignoring ASCII case, as SQLite's NOCASE: fold(),
+  // names in that order) ----
 
-  std::optional<CalendarRow> calendar_row(std::string_view name);
-  std::optional<PolicyRow> policy_row(std::string_view name);
-  std::optional<ClientRow> client_row(std::string_view name);
-
-  // The client a command names, by the contract's short forms (match_short_name).
-  std::optional<ClientRow> short_client_row(std::string_view name);
-  std::vector<std::string> client_names();
-  [[noreturn]] void no_calendar(std::string_view name, std::string_view next);
-  [[noreturn]] void no_policy(std::string_view name, std::string_view next);
-  [[noreturn]] void no_client(std::string_view name, std::string_view next);
-  CalendarRow require_calendar(std::string_view name);
-  PolicyRow require_policy(std::string_view name);
-
-  // A calendar the user may change: it exists and is not the built-in 24x7.
-  CalendarRow changeable_calendar(std::string_view name);
+  std::optional<CalendarRow> calendar_row(std::string_view name) override;
+  std::optional<PolicyRow> policy_row(std::string_view name) override;
+  std::optional<ClientRow> client_row(std::string_view name) override;
+  std::vector<std::string> calendar_names() override;
+  std::vector<std::string> policy_names() override;
+  std::vector<std::string> client_names() override;
 
   // ---- calendars and policies by id ----
 
   Calendar load_calendar(std::int64_t id) override;
   LoadedPolicy load_policy(std::int64_t id) override;
 
-  // 2000-01-01T00:00:00Z: where checked() looks for open time.
-  static constexpr std::int64_t k_open_time_probe = 946684800;
-
-  // Checks `rules` and returns them with the zone's canonical IANA name. Throws
-  // Error{invalid_input} for an unknown zone, a bad holiday or hours with no open time.
-  static CalendarRules checked(CalendarRules rules);
   void put_holiday(std::int64_t calendar_id, const Holiday& day);
 
   // Writes `version` of policy `policy_id` on calendar `calendar_id`: in place when it has an
@@ -282,7 +253,6 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
   // ---- requests by id, events and derived state ----
 
   static std::string recorder_of(const std::string& recorder, const std::string& author);
-  std::optional<std::int64_t> client_filter_id(const std::optional<std::string>& name);
   Request load_request(RequestId id);
   RequestDetail detail(RequestId id);
 

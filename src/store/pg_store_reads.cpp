@@ -254,8 +254,7 @@ void PgStore::each_overdue(const OverdueQuery& query,
       continue;
     }
     const Clock& request_clock = clock(calendar_id, rules);
-    const Seconds open_late = next.due < query.now ? request_clock.open(next.due, query.now)
-                                                   : -request_clock.open(query.now, next.due);
+    const Seconds open_late = slatrack::open_late(request_clock, next.due, query.now);
     OverdueItem item{std::move(request), next.metric, next.due, open_late};
     if (query.only_new) {
       // Told once: a row that exists already (an earlier --new showed this clock in this
@@ -298,7 +297,7 @@ StatementInput PgStore::statement_input(std::string_view client_name, Instant fr
   pg::Transaction read(m_db, pg::Transaction::Mode::read);
   const std::optional<ClientRow> client = short_client_row(client_name);
   if (!client) {
-    no_client(client_name, "list them with: slatrack client list");
+    no_client(client_name, k_list_clients);
   }
   RulesCache rules;
   StatementInput out;

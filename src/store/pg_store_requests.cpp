@@ -19,11 +19,9 @@ LogResult PgStore::log_request(const NewRequest& request) {
   std::optional<ClientRow> client = short_client_row(request.client);
   if (!client) {
     if (!request.create_client) {
-      no_client(request.client,
-                fmt::format("add it with: slatrack client add {}, or pass --create-client",
-                            shell_word(request.client)));
+      no_client(request.client, add_client_step(request.client, true));
     }
-    check_name("client name", request.client);
+    check_client_name(request.client);
     m_db.query(
         "INSERT INTO clients (id, name, policy_id, created_at) SELECT coalesce(max(id), "
         "0) + 1, $1, (SELECT id FROM policies WHERE fold(name) = fold($2)), $3 FROM "
@@ -138,8 +136,7 @@ Request PgStore::edit_request(const RequestEdit& edit) {
   if (edit.client) {
     const std::optional<ClientRow> client = short_client_row(*edit.client);
     if (!client) {
-      no_client(*edit.client,
-                fmt::format("add it with: slatrack client add {}", shell_word(*edit.client)));
+      no_client(*edit.client, add_client_step(*edit.client, false));
     }
     if (client->id != client_id) {
       const std::optional<std::string> current = found.optional_text(0, 9);

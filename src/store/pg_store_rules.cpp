@@ -4,34 +4,6 @@
 
 namespace slatrack::pg_store {
 
-namespace {
-
-std::string plural(std::int64_t count, std::string_view one, std::string_view many) {
-  return fmt::format("{} {}", count, count == 1 ? one : many);
-}
-
-void check_target(std::string_view policy, std::string_view metric, Target value) {
-  if (!value.in_business_days() && value.time <= Seconds{0}) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("SLA policy \"{}\": the {} target must be longer than 0; give a "
-                            "duration such as 2h",
-                            policy, metric)};
-  }
-}
-
-void check_holiday(const Holiday& day) {
-  const int year = day.year == 0 ? 2000 : day.year; // 2000 is a leap year: 02-29 is fine yearly
-  const date::year_month_day ymd{date::year{year}, date::month{day.month}, date::day{day.day}};
-  if (day.year < 0 || day.year > 9999 || !ymd.ok()) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("holiday {} is not a date; write YYYY-MM-DD (once) or MM-DD (every "
-                            "year)",
-                            format_holiday_date(day))};
-  }
-}
-
-} // namespace
-
 std::vector<Calendar> PgStore::calendars() {
   pg::Transaction read(m_db, pg::Transaction::Mode::read);
   std::vector<Calendar> out;
@@ -53,17 +25,12 @@ std::optional<Calendar> PgStore::find_calendar(std::string_view name) {
 }
 
 void PgStore::add_calendar(const CalendarRules& rules) {
-  if (blank(rules.name)) {
-    throw Error{ErrorKind::invalid_input, "a calendar needs a name"};
-  }
-  check_name("calendar name", rules.name);
+  check_calendar_name(rules.name);
   pg::Transaction write(m_db);
   if (const std::optional<CalendarRow> row = calendar_row(rules.name)) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("calendar \"{}\" exists; change it with: slatrack calendar edit {}",
-                            row->name, shell_word(row->name))};
+    throw calendar_exists(row->name);
   }
-  const CalendarRules valid = checked(rules);
+  const CalendarRules valid = checked_calendar(rules, zone_files());
   const std::int64_t id =
       m_db.query(
               "INSERT INTO calendars (id, name, zone, hours) SELECT coalesce(max(id), 0) + 1, "
@@ -77,9 +44,7 @@ void PgStore::add_calendar(const CalendarRules& rules) {
 }
 
 RuleEffect PgStore::change_calendar(std::string_view name, const CalendarChange& change) {
-  if (!change.retroactive && !change.from_day) {
-    throw Error{ErrorKind::internal, "a calendar change needs a date it starts from (a bug)"};
-  }
+  check_calendar_change(change);
   pg::Transaction write(m_db);
   const CalendarRow row = changeable_calendar(name);
   const Calendar calendar = load_calendar(row.id);
@@ -95,7 +60,7 @@ RuleEffect PgStore::change_calendar(std::string_view name, const CalendarChange&
   }
   CalendarRules rules = calendar.rules;
   set_calendar_versions(rules, plan.versions);
-  rules = checked(std::move(rules));
+  rules = checked_calendar(std::move(rules), zone_files());
   // The first version in calendars, the later ones in calendar_versions (as on SQLite).
   const std::vector<CalendarVersion> versions = calendar_versions(rules);
   m_db.query("UPDATE calendars SET zone = $1, hours = $2 WHERE id = $3",
@@ -130,7 +95,7 @@ RuleEffect PgStore::add_holidays(std::string_view name, const std::vector<Holida
   for (const Holiday& day : days) {
     put_holiday(row.id, day);
   }
-  static_cast<void>(checked(load_calendar(row.id).rules));
+  static_cast<void>(checked_calendar(load_calendar(row.id).rules, zone_files()));
   const RuleEffect changed = reevaluate_calendar(row.id);
   write.commit();
   return changed;
@@ -145,10 +110,7 @@ RuleEffect PgStore::remove_holidays(std::string_view name, const std::vector<Hol
         {pg::value(row.id), pg::value(day.year), pg::value(static_cast<std::int64_t>(day.month)),
          pg::value(static_cast<std::int64_t>(day.day))});
     if (removed.changed() == 0) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("calendar \"{}\" has no holiday {}; see them with: slatrack "
-                              "calendar show {}",
-                              row.name, format_holiday_date(day), shell_word(row.name))};
+      throw no_holiday(row.name, day);
     }
   }
   const RuleEffect changed = reevaluate_calendar(row.id);
@@ -160,33 +122,17 @@ void PgStore::remove_calendar(std::string_view name) {
   pg::Transaction write(m_db);
   const std::optional<CalendarRow> row = calendar_row(name);
   if (!row) {
-    no_calendar(name, "list them with: slatrack calendar list");
+    no_calendar(name, k_list_calendars);
   }
   if (row->builtin) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("calendar \"{}\" is built in and cannot be removed", row->name)};
+    throw calendar_not_removable(row->name);
   }
   const std::vector<std::string> users =
       texts("SELECT DISTINCT fold(p.name), p.name FROM policies p JOIN policy_versions v "
             "ON v.policy_id = p.id WHERE v.calendar_id = $1 ORDER BY fold(p.name), p.name",
             {pg::value(row->id)}, 1);
   if (!users.empty()) {
-    // "policy "a"", "policies "a" and "b"", "policies "a", "b", "c" and 2 more"
-    std::string named;
-    const std::size_t shown = std::min<std::size_t>(users.size(), 3);
-    for (std::size_t i = 0; i < shown; ++i) {
-      const bool last = i + 1 == shown && shown == users.size();
-      named += i == 0 ? "" : (last ? " and " : ", ");
-      named += fmt::format("\"{}\"", users[i]);
-    }
-    if (shown < users.size()) {
-      named += fmt::format(" and {} more", users.size() - shown);
-    }
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("calendar \"{}\" is used by {} {}; move {} first with: slatrack sla "
-                            "set {} --calendar OTHER",
-                            row->name, users.size() == 1 ? "policy" : "policies", named,
-                            users.size() == 1 ? "the policy" : "them", shell_word(users[0]))};
+    throw calendar_in_use(row->name, users);
   }
   m_db.query("DELETE FROM calendars WHERE id = $1", {pg::value(row->id)});
   write.commit();
@@ -213,32 +159,10 @@ std::optional<Policy> PgStore::find_policy(std::string_view name) {
 }
 
 void PgStore::add_policy(const Policy& policy) {
-  if (blank(policy.name)) {
-    throw Error{ErrorKind::invalid_input, "an SLA policy needs a name"};
-  }
-  check_name("policy name", policy.name);
-  check_target(policy.name, "reply", policy.base.reply);
-  if (policy.base.update) {
-    check_target(policy.name, "update", *policy.base.update);
-  }
-  if (policy.base.resolve) {
-    check_target(policy.name, "resolve", *policy.base.resolve);
-  }
-  for (const auto& [priority, override_] : policy.overrides) {
-    if (override_.reply) {
-      check_target(policy.name, "reply", *override_.reply);
-    }
-    for (const std::optional<Target>& target : {override_.update, override_.resolve}) {
-      if (target && !target->in_business_days() && target->time < Seconds{0}) {
-        check_target(policy.name, "update or resolve", *target);
-      }
-    }
-  }
+  check_new_policy(policy);
   pg::Transaction write(m_db);
   if (const std::optional<PolicyRow> row = policy_row(policy.name)) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("SLA policy \"{}\" exists; change it with: slatrack sla set {}",
-                            row->name, shell_word(row->name))};
+    throw policy_exists(row->name);
   }
   const std::string calendar =
       policy.calendar.empty() ? std::string(k_always_calendar) : policy.calendar;
@@ -256,22 +180,11 @@ void PgStore::add_policy(const Policy& policy) {
 }
 
 RuleEffect PgStore::change_policy(std::string_view name, const PolicyChange& change) {
-  if (change.reply) {
-    check_target(name, "reply", *change.reply);
-  }
-  if (change.update && *change.update) {
-    check_target(name, "update", **change.update);
-  }
-  if (change.resolve && *change.resolve) {
-    check_target(name, "resolve", **change.resolve);
-  }
-  if (!change.retroactive && !change.from) {
-    throw Error{ErrorKind::internal, "a policy change needs a time it starts from (a bug)"};
-  }
+  check_policy_change(name, change);
   pg::Transaction write(m_db);
   const std::optional<PolicyRow> row = policy_row(name);
   if (!row) {
-    no_policy(name, "list them with: slatrack sla list");
+    no_policy(name, k_list_policies);
   }
   PolicyChange named = change;
   if (change.calendar) {
@@ -317,28 +230,19 @@ void PgStore::remove_policy(std::string_view name) {
   pg::Transaction write(m_db);
   const std::optional<PolicyRow> row = policy_row(name);
   if (!row) {
-    no_policy(name, "list them with: slatrack sla list");
+    no_policy(name, k_list_policies);
   }
   if (row->builtin) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("SLA policy \"{}\" is built in and cannot be removed; change its "
-                            "targets with: slatrack sla set {}",
-                            row->name, shell_word(row->name))};
+    throw policy_not_removable(row->name);
   }
   const std::int64_t clients = count("SELECT count(*) FROM clients WHERE policy_id = $1", row->id);
   if (clients > 0) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("SLA policy \"{}\" is used by {}; move them first with: slatrack "
-                            "client edit NAME --sla OTHER",
-                            row->name, plural(clients, "client", "clients"))};
+    throw policy_used_by_clients(row->name, clients);
   }
   const std::int64_t requests =
       count("SELECT count(*) FROM requests WHERE policy_id = $1", row->id);
   if (requests > 0) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("SLA policy \"{}\" is used by {}; keep it, or move them first "
-                            "with: slatrack edit ID --sla OTHER",
-                            row->name, plural(requests, "request", "requests"))};
+    throw policy_used_by_requests(row->name, requests);
   }
   m_db.query("DELETE FROM policies WHERE id = $1", {pg::value(row->id)});
   write.commit();
@@ -371,19 +275,14 @@ std::optional<Client> PgStore::find_client(std::string_view name) {
 }
 
 void PgStore::add_client(const NewClient& client) {
-  if (blank(client.name)) {
-    throw Error{ErrorKind::invalid_input, "a client needs a name"};
-  }
-  check_name("client name", client.name);
+  check_client_name(client.name);
   const std::vector<std::string> emails = checked_addresses("--email", client.emails, false);
   const std::vector<std::string> domains = checked_addresses("--domain", client.domains, true);
   check_field("--owner", client.owner, false);
   check_field("--note", client.note, true);
   pg::Transaction write(m_db);
   if (const std::optional<ClientRow> row = client_row(client.name)) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("client \"{}\" exists; change it with: slatrack client edit {}",
-                            row->name, shell_word(row->name))};
+    throw client_exists(row->name);
   }
   const std::int64_t policy_id =
       require_policy(client.policy.value_or(std::string(k_default_policy))).id;
@@ -403,17 +302,13 @@ RuleEffect PgStore::change_client(std::string_view name, const ClientChange& cha
   pg::Transaction write(m_db);
   std::optional<ClientRow> row = short_client_row(name);
   if (!row) {
-    no_client(name, "list them with: slatrack client list");
+    no_client(name, k_list_clients);
   }
   if (change.rename) {
-    if (blank(*change.rename)) {
-      throw Error{ErrorKind::invalid_input, "a client needs a name"};
-    }
-    check_name("client name", *change.rename);
+    check_client_name(*change.rename);
     const std::optional<ClientRow> other = client_row(*change.rename);
     if (other && other->id != row->id) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("client \"{}\" exists; pick another name", other->name)};
+      throw client_name_taken(other->name);
     }
     row->name = *change.rename;
   }
@@ -452,9 +347,12 @@ RuleEffect PgStore::change_client(std::string_view name, const ClientChange& cha
       const std::int64_t id = moving.integer(i, 0);
       m_db.query("UPDATE requests SET policy_id = $1 WHERE id = $2",
                  {pg::value(row->policy_id), pg::value(id)});
+      EditedFields was;
+      was.policy = moving.text(i, 1);
+      EditedFields moved = was;
+      moved.policy = to;
       static_cast<void>(insert_event(RequestId{id}, EventKind::edit, change.now, change.recorder,
-                                     fmt::format("sla: {} -> {}", moving.text(i, 1), to),
-                                     change.now, change.recorder));
+                                     edit_text(was, moved), change.now, change.recorder));
       const Reevaluation done = reevaluate(id, rules);
       effect.requests += 1;
       effect.outcomes += done.outcomes_changed ? 1 : 0;
@@ -472,15 +370,12 @@ void PgStore::remove_client(std::string_view name) {
   pg::Transaction write(m_db);
   const std::optional<ClientRow> row = short_client_row(name);
   if (!row) {
-    no_client(name, "list them with: slatrack client list");
+    no_client(name, k_list_clients);
   }
   const std::int64_t requests =
       count("SELECT count(*) FROM requests WHERE client_id = $1", row->id);
   if (requests > 0) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("client \"{}\" has {}; keep it, or move them first with: slatrack "
-                            "edit ID --client OTHER",
-                            row->name, plural(requests, "request", "requests"))};
+    throw client_has_requests(row->name, requests);
   }
   m_db.query("DELETE FROM clients WHERE id = $1", {pg::value(row->id)});
   write.commit();
@@ -494,11 +389,7 @@ void PgStore::set_addresses(std::int64_t client_id, std::string_view kind, std::
                    "WHERE a.kind = $1 AND a.address = $2 AND a.client_id <> $3",
                    {pg::value(kind), pg::value(value), pg::value(client_id)});
     if (rows.rows() > 0) {
-      const std::string owner = rows.text(0, 0);
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("{} {} is client \"{}\"'s already (mail from it must find one "
-                              "client); change that client first: slatrack client edit {} {} ...",
-                              option, value, owner, shell_word(owner), option)};
+      throw address_taken(option, value, rows.text(0, 0));
     }
   }
   m_db.query("DELETE FROM client_addresses WHERE client_id = $1 AND kind = $2",
@@ -524,53 +415,32 @@ Client PgStore::read_client(const pg::Result& rows, int row) {
 
 Calendar PgStore::load_calendar(std::int64_t id) {
   Calendar out;
+  StoredCalendar stored;
   const pg::Result row =
       m_db.query("SELECT name, zone, hours, builtin FROM calendars WHERE id = $1", {pg::value(id)});
   if (row.rows() == 0) {
-    throw Error{ErrorKind::storage,
-                fmt::format("calendar {} is missing from {}", id, m_db.location())};
+    throw calendar_missing(id, m_db.location());
   }
-  out.rules.name = row.text(0, 0);
-  out.rules.zone = row.text(0, 1);
+  stored.name = row.text(0, 0);
+  stored.zone = row.text(0, 1);
+  stored.hours = row.text(0, 2);
   out.builtin = row.integer(0, 3) != 0;
-  try {
-    out.rules.hours = parse_hours(row.text(0, 2));
-  } catch (const Error& error) {
-    throw Error{ErrorKind::storage,
-                fmt::format("calendar \"{}\" in {} has hours slatrack cannot read ({}); set "
-                            "them with: slatrack calendar edit {} --hours SPEC",
-                            out.rules.name, m_db.location(), error.what(),
-                            shell_word(out.rules.name))};
-  }
   const pg::Result days = m_db.query("SELECT year, month, day, name FROM holidays WHERE "
                                      "calendar_id = $1 ORDER BY year, month, day",
                                      {pg::value(id)});
   for (int i = 0; i < days.rows(); ++i) {
-    out.rules.holidays.push_back(
-        Holiday{static_cast<int>(days.integer(i, 0)), static_cast<unsigned>(days.integer(i, 1)),
-                static_cast<unsigned>(days.integer(i, 2)), days.text(i, 3)});
+    stored.holidays.push_back(Holiday{static_cast<int>(days.integer(i, 0)),
+                                      static_cast<unsigned>(days.integer(i, 1)),
+                                      static_cast<unsigned>(days.integer(i, 2)), days.text(i, 3)});
   }
-  // Later versions (calendars.zone and .hours are the first, from the beginning of time).
-  std::vector<CalendarVersion> versions{
-      CalendarVersion{std::nullopt, out.rules.zone, out.rules.hours}};
   const pg::Result later = m_db.query("SELECT from_day, zone, hours FROM calendar_versions "
                                       "WHERE calendar_id = $1 ORDER BY from_day",
                                       {pg::value(id)});
   for (int i = 0; i < later.rows(); ++i) {
-    CalendarVersion version;
-    try {
-      version.from_day = parse_day(later.text(i, 0));
-      version.hours = parse_hours(later.text(i, 2));
-    } catch (const Error& error) {
-      throw Error{ErrorKind::storage,
-                  fmt::format("calendar \"{}\" in {} has a version from {} slatrack cannot "
-                              "read ({}); restore a backup",
-                              out.rules.name, m_db.location(), later.text(i, 0), error.what())};
-    }
-    version.zone = later.text(i, 1);
-    versions.push_back(std::move(version));
+    stored.later.push_back(
+        StoredCalendarVersion{later.text(i, 0), later.text(i, 1), later.text(i, 2)});
   }
-  set_calendar_versions(out.rules, std::move(versions));
+  out.rules = calendar_rules(stored, m_db.location());
   return out;
 }
 
@@ -580,8 +450,7 @@ LoadedPolicy PgStore::load_policy(std::int64_t id) {
     const pg::Result row =
         m_db.query("SELECT name, builtin FROM policies WHERE id = $1", {pg::value(id)});
     if (row.rows() == 0) {
-      throw Error{ErrorKind::storage,
-                  fmt::format("SLA policy {} is missing from {}", id, m_db.location())};
+      throw policy_missing(id, m_db.location());
     }
     out.policy.name = row.text(0, 0);
     out.policy.builtin = row.integer(0, 1) != 0;
@@ -602,12 +471,7 @@ LoadedPolicy PgStore::load_policy(std::int64_t id) {
       out.policy.versions.push_back(std::move(version));
     }
   }
-  if (out.policy.versions.empty() || out.policy.versions.front().from) {
-    throw Error{ErrorKind::storage,
-                fmt::format("SLA policy \"{}\" in {} has no version from the beginning; "
-                            "restore a backup",
-                            out.policy.name, m_db.location())};
-  }
+  check_first_version(out.policy, m_db.location());
   for (PolicyVersion& version : out.policy.versions) {
     bool has_base = false;
     const pg::Result rows = m_db.query("SELECT priority, reply_s, update_s, resolve_s FROM "
@@ -627,38 +491,12 @@ LoadedPolicy PgStore::load_policy(std::int64_t id) {
       }
     }
     if (!has_base) {
-      throw Error{ErrorKind::storage,
-                  fmt::format("SLA policy \"{}\" in {} has no targets; set them with: slatrack "
-                              "sla set {} --reply DUR --retroactive",
-                              out.policy.name, m_db.location(), shell_word(out.policy.name))};
+      throw policy_without_targets(out.policy.name, m_db.location());
     }
   }
-  const PolicyVersion& latest = out.policy.versions.back();
-  out.policy.calendar = latest.calendar;
-  out.policy.base = latest.base;
-  out.policy.overrides = latest.overrides;
+  take_latest_version(out.policy);
   out.calendar_id = out.calendars.back();
   return out;
-}
-
-CalendarRules PgStore::checked(CalendarRules rules) {
-  rules.zone = find_zone(rules.zone).name();
-  for (CalendarVersion& version : rules.versions) {
-    version.zone = find_zone(version.zone).name();
-  }
-  for (const Holiday& day : rules.holidays) {
-    check_holiday(day);
-  }
-  const std::unique_ptr<Clock> made = make_clock(rules, zone_files());
-  try {
-    static_cast<void>(made->add(Instant{std::chrono::seconds{k_open_time_probe}}, Seconds{60}));
-  } catch (const Error&) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("calendar \"{}\" would never be open: its holidays close every day "
-                            "it has open hours; nothing was changed: keep some days open",
-                            rules.name)};
-  }
-  return rules;
 }
 
 void PgStore::put_holiday(std::int64_t calendar_id, const Holiday& day) {

@@ -6,17 +6,6 @@
 
 namespace slatrack::sqlite_store {
 
-namespace {
-
-// `no client "acme" (did you mean "Acme Ltd"?); add it with: ...`
-[[noreturn]] void not_found(std::string_view what, std::string_view name,
-                            const std::vector<std::string>& names, std::string_view next) {
-  throw Error{ErrorKind::not_found, fmt::format("no {} \"{}\"{}; {}", what, name,
-                                                store::did_you_mean(name, names), next)};
-}
-
-} // namespace
-
 Request read_request(const Use& row) {
   Request out;
   out.id = RequestId{row.integer(0)};
@@ -56,17 +45,6 @@ void SqliteStore::transaction(const std::function<void()>& body, bool commit) {
   if (commit) {
     write.commit();
   }
-}
-
-std::optional<std::int64_t> SqliteStore::client_filter_id(const std::optional<std::string>& name) {
-  if (!name) {
-    return std::nullopt;
-  }
-  const std::optional<ClientRow> client = short_client_row(*name);
-  if (!client) {
-    no_client(*name, "list them with: slatrack client list");
-  }
-  return client->id;
 }
 
 store::StatementSource SqliteStore::statement_source() {
@@ -137,64 +115,16 @@ std::optional<ClientRow> SqliteStore::client_row(std::string_view name) {
                    use.optional_text(4)};
 }
 
-std::optional<ClientRow> SqliteStore::short_client_row(std::string_view name) {
-  if (std::optional<ClientRow> row = client_row(name)) {
-    return row;
-  }
-  const std::vector<std::string> matches =
-      match_short_name(name, names("SELECT name FROM clients ORDER BY name"));
-  if (matches.empty()) {
-    return std::nullopt;
-  }
-  if (matches.size() > 1) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("\"{}\" could be {}; give more of the client's name", name,
-                            quoted_list(matches))};
-  }
-  return client_row(matches.front());
+std::vector<std::string> SqliteStore::calendar_names() {
+  return names("SELECT name FROM calendars ORDER BY name");
 }
 
-[[noreturn]] void SqliteStore::no_calendar(std::string_view name, std::string_view next) {
-  not_found("calendar", name, names("SELECT name FROM calendars ORDER BY name"), next);
+std::vector<std::string> SqliteStore::policy_names() {
+  return names("SELECT name FROM policies ORDER BY name");
 }
 
-[[noreturn]] void SqliteStore::no_policy(std::string_view name, std::string_view next) {
-  not_found("SLA policy", name, names("SELECT name FROM policies ORDER BY name"), next);
-}
-
-[[noreturn]] void SqliteStore::no_client(std::string_view name, std::string_view next) {
-  not_found("client", name, names("SELECT name FROM clients ORDER BY name"), next);
-}
-
-CalendarRow SqliteStore::require_calendar(std::string_view name) {
-  std::optional<CalendarRow> row = calendar_row(name);
-  if (!row) {
-    no_calendar(name, fmt::format("add it with: slatrack calendar add {} --tz ZONE --hours SPEC",
-                                  shell_word(name)));
-  }
-  return *row;
-}
-
-PolicyRow SqliteStore::require_policy(std::string_view name) {
-  std::optional<PolicyRow> row = policy_row(name);
-  if (!row) {
-    no_policy(name, fmt::format("add it with: slatrack sla add {} --reply DUR", shell_word(name)));
-  }
-  return *row;
-}
-
-CalendarRow SqliteStore::changeable_calendar(std::string_view name) {
-  std::optional<CalendarRow> row = calendar_row(name);
-  if (!row) {
-    no_calendar(name, "list them with: slatrack calendar list");
-  }
-  if (row->builtin) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("calendar \"{}\" is built in and cannot be changed; add your own "
-                            "with: slatrack calendar add NAME --tz ZONE --hours SPEC",
-                            row->name)};
-  }
-  return *row;
+std::vector<std::string> SqliteStore::client_names() {
+  return names("SELECT name FROM clients ORDER BY name");
 }
 
 std::optional<std::int64_t> SqliteStore::request_by_ref(std::string_view ref) {

@@ -23,9 +23,11 @@
 #include "slatrack/model.hpp"
 #include "slatrack/parse.hpp"
 #include "slatrack/request_rules.hpp"
+#include "slatrack/rule_checks.hpp"
 #include "slatrack/store.hpp"
 #include "slatrack/text.hpp"
 #include "store/reevaluation.hpp"
+#include "store/rule_rows.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
 #include "store/sqlite_check.hpp"
@@ -51,9 +53,11 @@ using sqlite::Statement;
 using sqlite::Transaction;
 using Use = sqlite::Statement::Use;
 using store::blank;
+using store::CalendarRow;
 using store::check_field;
 using store::check_name;
 using store::checked_addresses;
+using store::ClientRow;
 using store::ClockRow;
 using store::Derived;
 using store::from_db;
@@ -62,6 +66,7 @@ using store::k_request_columns;
 using store::k_request_select;
 using store::LoadedPolicy;
 using store::non_empty;
+using store::PolicyRow;
 using store::read_clock;
 using store::read_event;
 using store::Reevaluation;
@@ -89,31 +94,11 @@ struct RequestRow {
   std::optional<std::string> ref;
 };
 
-struct ClientRow {
-  std::int64_t id = 0;
-  std::string name;
-  std::int64_t policy_id = 0;
-  std::optional<std::string> owner;
-  std::optional<std::string> note;
-};
-
-struct CalendarRow {
-  std::int64_t id = 0;
-  std::string name;
-  bool builtin = false;
-};
-
-struct PolicyRow {
-  std::int64_t id = 0;
-  std::string name;
-  bool builtin = false;
-};
-
 // The Request of a row of k_request_select's columns.
 Request read_request(const Use& row);
 
 // The Store on SQLite (see above); its members are defined in the files this one names.
-class SqliteStore final : public Store, private store::Reevaluator {
+class SqliteStore final : public Store, private store::Reevaluator, private store::RuleRows {
 public:
   SqliteStore(const std::string& path, OpenMode mode) : m_db(store::open_database(path, mode)) {}
 
@@ -208,9 +193,6 @@ public:
   CheckReport check(const std::function<void(const std::string&)>& problem) override;
 
 private:
-  // The id of the client a filter names (short forms allowed); nullopt for no filter. Throws
-  // Error{not_found} naming the client when there is none.
-  std::optional<std::int64_t> client_filter_id(const std::optional<std::string>& name);
   store::StatementSource statement_source();
 
   // Its emails and domains each as one text, separated by spaces (neither holds a space).
@@ -232,23 +214,15 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
   std::vector<std::int64_t> select_ids(std::string_view sql, std::optional<std::int64_t> parameter);
   std::vector<std::string> names(std::string_view sql);
 
-  // ---- lookups by name (case-insensitive: the name columns are COLLATE NOCASE) ----
+  // ---- lookups by name (store/rule_rows.hpp; case-insensitive: the name columns are COLLATE
+  // NOCASE, names in that order) ----
 
-  std::optional<CalendarRow> calendar_row(std::string_view name);
-  std::optional<PolicyRow> policy_row(std::string_view name);
-  std::optional<ClientRow> client_row(std::string_view name);
-
-  // The client a command names, by the contract's short forms (match_short_name): nullopt when
-  // none matches; throws Error{invalid_input} naming the candidates when several do.
-  std::optional<ClientRow> short_client_row(std::string_view name);
-  [[noreturn]] void no_calendar(std::string_view name, std::string_view next);
-  [[noreturn]] void no_policy(std::string_view name, std::string_view next);
-  [[noreturn]] void no_client(std::string_view name, std::string_view next);
-  CalendarRow require_calendar(std::string_view name);
-  PolicyRow require_policy(std::string_view name);
-
-  // A calendar the user may change: it exists and is not the built-in 24x7.
-  CalendarRow changeable_calendar(std::string_view name);
+  std::optional<CalendarRow> calendar_row(std::string_view name) override;
+  std::optional<PolicyRow> policy_row(std::string_view name) override;
+  std::optional<ClientRow> client_row(std::string_view name) override;
+  std::vector<std::string> calendar_names() override;
+  std::vector<std::string> policy_names() override;
+  std::vector<std::string> client_names() override;
   std::optional<std::int64_t> request_by_ref(std::string_view ref);
   bool request_exists(RequestId id);
   Request load_request(RequestId id);
@@ -269,12 +243,6 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
   void put_calendar_versions(std::int64_t calendar_id, const CalendarRules& rules);
   LoadedPolicy load_policy(std::int64_t id) override;
 
-  // Checks `rules` and returns them with the zone's canonical IANA name (find_zone matches
-  // case-insensitively). Throws Error{invalid_input} for an unknown zone, a bad holiday or hours
-  // with no open time.
-  // 2000-01-01T00:00:00Z: where checked() looks for open time.
-  static constexpr std::int64_t k_open_time_probe = 946684800;
-  static CalendarRules checked(CalendarRules rules);
   void put_holiday(std::int64_t calendar_id, const Holiday& day);
 
   // Writes `version` of policy `policy_id` on calendar `calendar_id`: in place when it has an

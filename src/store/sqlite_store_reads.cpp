@@ -440,7 +440,7 @@ StatementInput SqliteStore::statement_input(std::string_view client_name, Instan
   Transaction read(m_db, Transaction::Mode::deferred);
   const std::optional<ClientRow> client = short_client_row(client_name);
   if (!client) {
-    no_client(client_name, "list them with: slatrack client list");
+    no_client(client_name, k_list_clients);
   }
   RulesCache rules;
   StatementInput out;

@@ -17,11 +17,9 @@ LogResult SqliteStore::log_request(const NewRequest& request) {
   std::optional<ClientRow> client = short_client_row(request.client);
   if (!client) {
     if (!request.create_client) {
-      no_client(request.client,
-                fmt::format("add it with: slatrack client add {}, or pass --create-client",
-                            shell_word(request.client)));
+      no_client(request.client, add_client_step(request.client, true));
     }
-    check_name("client name", request.client);
+    check_client_name(request.client);
     {
       Use use = statement("INSERT INTO clients (name, policy_id, created_at) "
                           "VALUES (?, (SELECT id FROM policies WHERE name = ?), ?)")
@@ -132,8 +130,7 @@ Request SqliteStore::edit_request(const RequestEdit& edit) {
   if (edit.client) {
     const std::optional<ClientRow> client = short_client_row(*edit.client);
     if (!client) {
-      no_client(*edit.client,
-                fmt::format("add it with: slatrack client add {}", shell_word(*edit.client)));
+      no_client(*edit.client, add_client_step(*edit.client, false));
     }
     if (client->id != row.client_id) {
       Use use = statement(R"sql(SELECT r.assignee, c.owner, EXISTS (SELECT 1 FROM events e

@@ -4,34 +4,6 @@
 
 namespace slatrack::sqlite_store {
 
-namespace {
-
-std::string plural(std::int64_t count, std::string_view one, std::string_view many) {
-  return fmt::format("{} {}", count, count == 1 ? one : many);
-}
-
-void check_target(std::string_view policy, std::string_view metric, Target value) {
-  if (!value.in_business_days() && value.time <= Seconds{0}) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("SLA policy \"{}\": the {} target must be longer than 0; give a "
-                            "duration such as 2h",
-                            policy, metric)};
-  }
-}
-
-void check_holiday(const Holiday& day) {
-  const int year = day.year == 0 ? 2000 : day.year; // 2000 is a leap year: 02-29 is fine yearly
-  const date::year_month_day ymd{date::year{year}, date::month{day.month}, date::day{day.day}};
-  if (day.year < 0 || day.year > 9999 || !ymd.ok()) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("holiday {} is not a date; write YYYY-MM-DD (once) or MM-DD (every "
-                            "year)",
-                            format_holiday_date(day))};
-  }
-}
-
-} // namespace
-
 std::vector<Calendar> SqliteStore::calendars() {
   Transaction read(m_db, Transaction::Mode::deferred);
   std::vector<std::int64_t> ids;
@@ -60,17 +32,12 @@ std::optional<Calendar> SqliteStore::find_calendar(std::string_view name) {
 }
 
 void SqliteStore::add_calendar(const CalendarRules& rules) {
-  if (blank(rules.name)) {
-    throw Error{ErrorKind::invalid_input, "a calendar needs a name"};
-  }
-  check_name("calendar name", rules.name);
+  check_calendar_name(rules.name);
   Transaction write(m_db);
   if (const std::optional<CalendarRow> row = calendar_row(rules.name)) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("calendar \"{}\" exists; change it with: slatrack calendar edit {}",
-                            row->name, shell_word(row->name))};
+    throw calendar_exists(row->name);
   }
-  const CalendarRules valid = checked(rules);
+  const CalendarRules valid = checked_calendar(rules, zone_files());
   {
     Use use = statement("INSERT INTO calendars (name, zone, hours) VALUES (?, ?, ?)").use();
     use.bind(valid.name).bind(valid.zone).bind(format_hours(valid.hours)).run();
@@ -83,9 +50,7 @@ void SqliteStore::add_calendar(const CalendarRules& rules) {
 }
 
 RuleEffect SqliteStore::change_calendar(std::string_view name, const CalendarChange& change) {
-  if (!change.retroactive && !change.from_day) {
-    throw Error{ErrorKind::internal, "a calendar change needs a date it starts from (a bug)"};
-  }
+  check_calendar_change(change);
   Transaction write(m_db);
   const CalendarRow row = changeable_calendar(name);
   const Calendar calendar = load_calendar(row.id);
@@ -102,7 +67,7 @@ RuleEffect SqliteStore::change_calendar(std::string_view name, const CalendarCha
   }
   CalendarRules rules = calendar.rules;
   set_calendar_versions(rules, plan.versions);
-  rules = checked(std::move(rules));
+  rules = checked_calendar(std::move(rules), zone_files());
   put_calendar_versions(row.id, rules);
   if (change.retroactive) {
     effect = reevaluate_calendar(row.id);
@@ -125,7 +90,7 @@ RuleEffect SqliteStore::add_holidays(std::string_view name, const std::vector<Ho
   for (const Holiday& day : days) {
     put_holiday(row.id, day);
   }
-  static_cast<void>(checked(load_calendar(row.id).rules));
+  static_cast<void>(checked_calendar(load_calendar(row.id).rules, zone_files()));
   const RuleEffect changed = reevaluate_calendar(row.id);
   write.commit();
   return changed;
@@ -144,10 +109,7 @@ RuleEffect SqliteStore::remove_holidays(std::string_view name, const std::vector
         .bind(static_cast<std::int64_t>(day.day))
         .run();
     if (m_db.changes() == 0) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("calendar \"{}\" has no holiday {}; see them with: slatrack "
-                              "calendar show {}",
-                              row.name, format_holiday_date(day), shell_word(row.name))};
+      throw no_holiday(row.name, day);
     }
   }
   const RuleEffect changed = reevaluate_calendar(row.id);
@@ -159,11 +121,10 @@ void SqliteStore::remove_calendar(std::string_view name) {
   Transaction write(m_db);
   const std::optional<CalendarRow> row = calendar_row(name);
   if (!row) {
-    no_calendar(name, "list them with: slatrack calendar list");
+    no_calendar(name, k_list_calendars);
   }
   if (row->builtin) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("calendar \"{}\" is built in and cannot be removed", row->name)};
+    throw calendar_not_removable(row->name);
   }
   std::vector<std::string> users;
   {
@@ -176,22 +137,7 @@ void SqliteStore::remove_calendar(std::string_view name) {
     }
   }
   if (!users.empty()) {
-    // "policy "a"", "policies "a" and "b"", "policies "a", "b", "c" and 2 more"
-    std::string named;
-    const std::size_t shown = std::min<std::size_t>(users.size(), 3);
-    for (std::size_t i = 0; i < shown; ++i) {
-      const bool last = i + 1 == shown && shown == users.size();
-      named += i == 0 ? "" : (last ? " and " : ", ");
-      named += fmt::format("\"{}\"", users[i]);
-    }
-    if (shown < users.size()) {
-      named += fmt::format(" and {} more", users.size() - shown);
-    }
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("calendar \"{}\" is used by {} {}; move {} first with: slatrack sla "
-                            "set {} --calendar OTHER",
-                            row->name, users.size() == 1 ? "policy" : "policies", named,
-                            users.size() == 1 ? "the policy" : "them", shell_word(users[0]))};
+    throw calendar_in_use(row->name, users);
   }
   {
     Use use = statement("DELETE FROM calendars WHERE id = ?").use();
@@ -228,32 +174,10 @@ std::optional<Policy> SqliteStore::find_policy(std::string_view name) {
 }
 
 void SqliteStore::add_policy(const Policy& policy) {
-  if (blank(policy.name)) {
-    throw Error{ErrorKind::invalid_input, "an SLA policy needs a name"};
-  }
-  check_name("policy name", policy.name);
-  check_target(policy.name, "reply", policy.base.reply);
-  if (policy.base.update) {
-    check_target(policy.name, "update", *policy.base.update);
-  }
-  if (policy.base.resolve) {
-    check_target(policy.name, "resolve", *policy.base.resolve);
-  }
-  for (const auto& [priority, override_] : policy.overrides) {
-    if (override_.reply) {
-      check_target(policy.name, "reply", *override_.reply);
-    }
-    for (const std::optional<Target>& target : {override_.update, override_.resolve}) {
-      if (target && !target->in_business_days() && target->time < Seconds{0}) {
-        check_target(policy.name, "update or resolve", *target);
-      }
-    }
-  }
+  check_new_policy(policy);
   Transaction write(m_db);
   if (const std::optional<PolicyRow> row = policy_row(policy.name)) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("SLA policy \"{}\" exists; change it with: slatrack sla set {}",
-                            row->name, shell_word(row->name))};
+    throw policy_exists(row->name);
   }
   const std::string calendar =
       policy.calendar.empty() ? std::string(k_always_calendar) : policy.calendar;
@@ -271,22 +195,11 @@ void SqliteStore::add_policy(const Policy& policy) {
 }
 
 RuleEffect SqliteStore::change_policy(std::string_view name, const PolicyChange& change) {
-  if (change.reply) {
-    check_target(name, "reply", *change.reply);
-  }
-  if (change.update && *change.update) {
-    check_target(name, "update", **change.update);
-  }
-  if (change.resolve && *change.resolve) {
-    check_target(name, "resolve", **change.resolve);
-  }
-  if (!change.retroactive && !change.from) {
-    throw Error{ErrorKind::internal, "a policy change needs a time it starts from (a bug)"};
-  }
+  check_policy_change(name, change);
   Transaction write(m_db);
   const std::optional<PolicyRow> row = policy_row(name);
   if (!row) {
-    no_policy(name, "list them with: slatrack sla list");
+    no_policy(name, k_list_policies);
   }
   PolicyChange named = change;
   if (change.calendar) {
@@ -339,27 +252,18 @@ void SqliteStore::remove_policy(std::string_view name) {
   Transaction write(m_db);
   const std::optional<PolicyRow> row = policy_row(name);
   if (!row) {
-    no_policy(name, "list them with: slatrack sla list");
+    no_policy(name, k_list_policies);
   }
   if (row->builtin) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("SLA policy \"{}\" is built in and cannot be removed; change its "
-                            "targets with: slatrack sla set {}",
-                            row->name, shell_word(row->name))};
+    throw policy_not_removable(row->name);
   }
   const std::int64_t clients = count("SELECT count(*) FROM clients WHERE policy_id = ?", row->id);
   if (clients > 0) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("SLA policy \"{}\" is used by {}; move them first with: slatrack "
-                            "client edit NAME --sla OTHER",
-                            row->name, plural(clients, "client", "clients"))};
+    throw policy_used_by_clients(row->name, clients);
   }
   const std::int64_t requests = count("SELECT count(*) FROM requests WHERE policy_id = ?", row->id);
   if (requests > 0) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("SLA policy \"{}\" is used by {}; keep it, or move them first "
-                            "with: slatrack edit ID --sla OTHER",
-                            row->name, plural(requests, "request", "requests"))};
+    throw policy_used_by_requests(row->name, requests);
   }
   {
     Use use = statement("DELETE FROM policies WHERE id = ?").use();
@@ -397,19 +301,14 @@ std::optional<Client> SqliteStore::find_client(std::string_view name) {
 }
 
 void SqliteStore::add_client(const NewClient& client) {
-  if (blank(client.name)) {
-    throw Error{ErrorKind::invalid_input, "a client needs a name"};
-  }
-  check_name("client name", client.name);
+  check_client_name(client.name);
   const std::vector<std::string> emails = checked_addresses("--email", client.emails, false);
   const std::vector<std::string> domains = checked_addresses("--domain", client.domains, true);
   check_field("--owner", client.owner, false);
   check_field("--note", client.note, true);
   Transaction write(m_db);
   if (const std::optional<ClientRow> row = client_row(client.name)) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("client \"{}\" exists; change it with: slatrack client edit {}",
-                            row->name, shell_word(row->name))};
+    throw client_exists(row->name);
   }
   const std::int64_t policy_id =
       require_policy(client.policy.value_or(std::string(k_default_policy))).id;
@@ -433,17 +332,13 @@ RuleEffect SqliteStore::change_client(std::string_view name, const ClientChange&
   Transaction write(m_db);
   std::optional<ClientRow> row = short_client_row(name);
   if (!row) {
-    no_client(name, "list them with: slatrack client list");
+    no_client(name, k_list_clients);
   }
   if (change.rename) {
-    if (blank(*change.rename)) {
-      throw Error{ErrorKind::invalid_input, "a client needs a name"};
-    }
-    check_name("client name", *change.rename);
+    check_client_name(*change.rename);
     const std::optional<ClientRow> other = client_row(*change.rename);
     if (other && other->id != row->id) {
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("client \"{}\" exists; pick another name", other->name)};
+      throw client_name_taken(other->name);
     }
     row->name = *change.rename;
   }
@@ -516,14 +411,11 @@ void SqliteStore::remove_client(std::string_view name) {
   Transaction write(m_db);
   const std::optional<ClientRow> row = short_client_row(name);
   if (!row) {
-    no_client(name, "list them with: slatrack client list");
+    no_client(name, k_list_clients);
   }
   const std::int64_t requests = count("SELECT count(*) FROM requests WHERE client_id = ?", row->id);
   if (requests > 0) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("client \"{}\" has {}; keep it, or move them first with: slatrack "
-                            "edit ID --client OTHER",
-                            row->name, plural(requests, "request", "requests"))};
+    throw client_has_requests(row->name, requests);
   }
   {
     Use use = statement("DELETE FROM clients WHERE id = ?").use();
@@ -553,11 +445,7 @@ void SqliteStore::set_addresses(std::int64_t client_id, std::string_view kind,
                   .use();
     use.bind(kind).bind(value).bind(client_id);
     if (use.step()) {
-      const std::string owner = use.text(0);
-      throw Error{ErrorKind::invalid_input,
-                  fmt::format("{} {} is client \"{}\"'s already (mail from it must find one "
-                              "client); change that client first: slatrack client edit {} {} ...",
-                              option, value, owner, shell_word(owner), option)};
+      throw address_taken(option, value, use.text(0));
     }
   }
   {
@@ -573,26 +461,17 @@ void SqliteStore::set_addresses(std::int64_t client_id, std::string_view kind,
 
 Calendar SqliteStore::load_calendar(std::int64_t id) {
   Calendar out;
-  std::string hours;
+  StoredCalendar stored;
   {
     Use use = statement("SELECT name, zone, hours, builtin FROM calendars WHERE id = ?").use();
     use.bind(id);
     if (!use.step()) {
-      throw Error{ErrorKind::storage,
-                  fmt::format("calendar {} is missing from {}", id, m_db.path())};
+      throw calendar_missing(id, m_db.path());
     }
-    out.rules.name = use.text(0);
-    out.rules.zone = use.text(1);
-    hours = use.text(2);
+    stored.name = use.text(0);
+    stored.zone = use.text(1);
+    stored.hours = use.text(2);
     out.builtin = use.integer(3) != 0;
-  }
-  try {
-    out.rules.hours = parse_hours(hours);
-  } catch (const Error& error) {
-    throw Error{ErrorKind::storage,
-                fmt::format("calendar \"{}\" in {} has hours slatrack cannot read ({}); set "
-                            "them with: slatrack calendar edit {} --hours SPEC",
-                            out.rules.name, m_db.path(), error.what(), shell_word(out.rules.name))};
   }
   {
     Use use = statement("SELECT year, month, day, name FROM holidays WHERE calendar_id = ? "
@@ -600,34 +479,21 @@ Calendar SqliteStore::load_calendar(std::int64_t id) {
                   .use();
     use.bind(id);
     while (use.step()) {
-      out.rules.holidays.push_back(Holiday{static_cast<int>(use.integer(0)),
-                                           static_cast<unsigned>(use.integer(1)),
-                                           static_cast<unsigned>(use.integer(2)), use.text(3)});
+      stored.holidays.push_back(Holiday{static_cast<int>(use.integer(0)),
+                                        static_cast<unsigned>(use.integer(1)),
+                                        static_cast<unsigned>(use.integer(2)), use.text(3)});
     }
   }
-  // Later versions (calendars.zone and .hours are the first, from the beginning of time).
-  std::vector<CalendarVersion> versions{
-      CalendarVersion{std::nullopt, out.rules.zone, out.rules.hours}};
-  Use use = statement("SELECT from_day, zone, hours FROM calendar_versions WHERE calendar_id = ? "
-                      "ORDER BY from_day")
-                .use();
-  use.bind(id);
-  while (use.step()) {
-    CalendarVersion version;
-    const std::string day = use.text(0);
-    try {
-      version.from_day = parse_day(day);
-      version.hours = parse_hours(use.text(2));
-    } catch (const Error& error) {
-      throw Error{ErrorKind::storage,
-                  fmt::format("calendar \"{}\" in {} has a version from {} slatrack cannot "
-                              "read ({}); restore a backup",
-                              out.rules.name, m_db.path(), day, error.what())};
+  {
+    Use use = statement("SELECT from_day, zone, hours FROM calendar_versions WHERE "
+                        "calendar_id = ? ORDER BY from_day")
+                  .use();
+    use.bind(id);
+    while (use.step()) {
+      stored.later.push_back(StoredCalendarVersion{use.text(0), use.text(1), use.text(2)});
     }
-    version.zone = use.text(1);
-    versions.push_back(std::move(version));
   }
-  set_calendar_versions(out.rules, std::move(versions));
+  out.rules = calendar_rules(stored, m_db.path());
   return out;
 }
 
@@ -662,8 +528,7 @@ LoadedPolicy SqliteStore::load_policy(std::int64_t id) {
     Use use = statement("SELECT name, builtin FROM policies WHERE id = ?").use();
     use.bind(id);
     if (!use.step()) {
-      throw Error{ErrorKind::storage,
-                  fmt::format("SLA policy {} is missing from {}", id, m_db.path())};
+      throw policy_missing(id, m_db.path());
     }
     out.policy.name = use.text(0);
     out.policy.builtin = use.integer(1) != 0;
@@ -684,12 +549,7 @@ LoadedPolicy SqliteStore::load_policy(std::int64_t id) {
       out.policy.versions.push_back(std::move(version));
     }
   }
-  if (out.policy.versions.empty() || out.policy.versions.front().from) {
-    throw Error{ErrorKind::storage,
-                fmt::format("SLA policy \"{}\" in {} has no version from the beginning; "
-                            "restore a backup",
-                            out.policy.name, m_db.path())};
-  }
+  check_first_version(out.policy, m_db.path());
   for (PolicyVersion& version : out.policy.versions) {
     bool has_base = false;
     Use use = statement("SELECT priority, reply_s, update_s, resolve_s FROM policy_targets "
@@ -709,40 +569,12 @@ LoadedPolicy SqliteStore::load_policy(std::int64_t id) {
       }
     }
     if (!has_base) {
-      throw Error{ErrorKind::storage,
-                  fmt::format("SLA policy \"{}\" in {} has no targets; set them with: slatrack "
-                              "sla set {} --reply DUR --retroactive",
-                              out.policy.name, m_db.path(), shell_word(out.policy.name))};
+      throw policy_without_targets(out.policy.name, m_db.path());
     }
   }
-  const PolicyVersion& latest = out.policy.versions.back();
-  out.policy.calendar = latest.calendar;
-  out.policy.base = latest.base;
-  out.policy.overrides = latest.overrides;
+  take_latest_version(out.policy);
   out.calendar_id = out.calendars.back();
   return out;
-}
-
-CalendarRules SqliteStore::checked(CalendarRules rules) {
-  rules.zone = find_zone(rules.zone).name();
-  for (CalendarVersion& version : rules.versions) {
-    version.zone = find_zone(version.zone).name();
-  }
-  for (const Holiday& day : rules.holidays) {
-    check_holiday(day);
-  }
-  const std::unique_ptr<Clock> made = make_clock(rules, zone_files());
-  // A calendar that is never open (its holidays close every open day, every year) would stop
-  // every clock on it and every `overdue --within`: refused where it is made.
-  try {
-    static_cast<void>(made->add(Instant{std::chrono::seconds{k_open_time_probe}}, Seconds{60}));
-  } catch (const Error&) {
-    throw Error{ErrorKind::invalid_input,
-                fmt::format("calendar \"{}\" would never be open: its holidays close every day "
-                            "it has open hours; nothing was changed: keep some days open",
-                            rules.name)};
-  }
-  return rules;
 }
 
 void SqliteStore::put_holiday(std::int64_t calendar_id, const Holiday& day) {

@@ -5,6 +5,7 @@
 #include "slatrack/error.hpp"
 #include "slatrack/evaluate.hpp"
 #include "slatrack/model.hpp"
+#include "slatrack/text.hpp"
 #include "slatrack/time.hpp"
 #include "store/sqlite.hpp"
 
@@ -68,8 +69,9 @@ checked_addresses(std::string_view option, const std::vector<std::string>& value
 // "2026-11-23T10:30:00Z".
 [[nodiscard]] std::string iso(Instant value);
 
-// A name as a shell word for the commands suggested in messages: as is, or single-quoted.
-[[nodiscard]] std::string shell_word(std::string_view text);
+// slatrack/text.hpp's, for the store's files that name them store::.
+using slatrack::did_you_mean;
+using slatrack::shell_word;
 
 // One clock run as the `clocks` table holds it (written by the store, compared by `check`).
 struct ClockRow {
@@ -93,9 +95,5 @@ inline constexpr std::string_view k_event_columns =
 // A clock run from the columns metric, start_at, due_at, stop_at, outcome, target_s, used_s,
 // credit_s of `row`, starting at column `first`.
 [[nodiscard]] ClockRun read_clock(const sqlite::Statement::Use& row, int first);
-
-// " (did you mean "Acme Ltd"?)" for the names closest to `name`, or "" when none is close.
-[[nodiscard]] std::string did_you_mean(std::string_view name,
-                                       const std::vector<std::string>& names);
 
 } // namespace slatrack::store
