@@ -183,19 +183,11 @@ private:
                               quoted_argument(*settings.unknown), *settings.unknown)};
     }
     const UnknownSender sender = unknown_sender(address);
-    // A client of that name (ignoring case) without this address is the one. Looked up by name,
-    // not by listing the clients (which counts every client's requests: seconds at 1M); a short
-    // name matching several clients is no client of that name.
-    std::optional<Client> named;
-    try {
-      named = store.find_client(sender.name);
-    } catch (const Error& error) {
-      if (error.kind() != ErrorKind::invalid_input) {
-        throw;
-      }
-    }
-    if (named && to_lower(named->name) == to_lower(sender.name)) {
-      return named->name;
+    // A client of that name (ignoring case) without this address is the one: looked up by its
+    // whole name (not by listing the clients, which counts every client's requests: seconds at
+    // 1M), never by a short form of it.
+    if (std::optional<std::string> named = store.client_named(sender.name)) {
+      return *named;
     }
     NewClient client;
     client.name = sender.name;

@@ -274,6 +274,16 @@ std::optional<Client> PgStore::find_client(std::string_view name) {
   return out;
 }
 
+std::optional<std::string> PgStore::client_named(std::string_view name) {
+  pg::Transaction read(m_db, pg::Transaction::Mode::read);
+  std::optional<std::string> out;
+  if (std::optional<ClientRow> row = client_row(name)) {
+    out = std::move(row->name);
+  }
+  read.commit();
+  return out;
+}
+
 void PgStore::add_client(const NewClient& client) {
   check_client_name(client.name);
   const std::vector<std::string> emails = checked_addresses("--email", client.emails, false);

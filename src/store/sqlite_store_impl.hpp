@@ -128,6 +128,7 @@ public:
 
   [[nodiscard]] std::vector<Client> clients() override;
   [[nodiscard]] std::optional<Client> find_client(std::string_view name) override;
+  [[nodiscard]] std::optional<std::string> client_named(std::string_view name) override;
   void add_client(const NewClient& client) override;
   RuleEffect change_client(std::string_view name, const ClientChange& change) override;
   void remove_client(std::string_view name) override;

@@ -300,6 +300,16 @@ std::optional<Client> SqliteStore::find_client(std::string_view name) {
   return out;
 }
 
+std::optional<std::string> SqliteStore::client_named(std::string_view name) {
+  Transaction read(m_db, Transaction::Mode::deferred);
+  std::optional<std::string> out;
+  if (std::optional<ClientRow> row = client_row(name)) {
+    out = std::move(row->name);
+  }
+  read.commit();
+  return out;
+}
+
 void SqliteStore::add_client(const NewClient& client) {
   check_client_name(client.name);
   const std::vector<std::string> emails = checked_addresses("--email", client.emails, false);

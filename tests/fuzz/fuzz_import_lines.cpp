@@ -152,6 +152,9 @@ public:
   std::optional<Client> find_client(std::string_view) override {
     unexpected();
   }
+  std::optional<std::string> client_named(std::string_view) override {
+    unexpected();
+  }
   void add_client(const NewClient&) override {
     unexpected();
   }

@@ -218,6 +218,27 @@ STORE_CONTRACT("clients are found case-insensitively, with suggestions when unkn
            "list");
 }
 
+STORE_CONTRACT("client_named finds a client by its whole name ignoring ASCII case, no short form",
+               "[store]") {
+  Store& store = backend.store();
+  store.add_client(NewClient{"Acme Ltd", {}, {}, {}, {}, {}});
+  store.add_client(NewClient{"Acorn Co", {}, {}, {}, {}, {}});
+  store.add_client(NewClient{"\xc3\x84rzte", {}, {}, {}, {}, {}}); // "Ärzte"
+  CHECK(store.client_named("Acme Ltd") == std::optional<std::string>{"Acme Ltd"});
+  CHECK(store.client_named("aCME ltd") == std::optional<std::string>{"Acme Ltd"});
+  CHECK(store.client_named("\xc3\x84RZTE") == std::optional<std::string>{"\xc3\x84rzte"});
+  // Only ASCII letters fold (as names are unique): "ärzte" is another name.
+  CHECK(!store.client_named("\xc3\xa4rzte"));
+  // The start of one client's name, or of a word of it, finds it by find_client, never here.
+  CHECK(store.find_client("acme")->name == "Acme Ltd");
+  CHECK(!store.client_named("acme"));
+  CHECK(!store.client_named("Ltd"));
+  // The start of two clients' names: find_client refuses it, client_named finds none.
+  CHECK(!store.client_named("ac"));
+  CHECK(!store.client_named("Acme Ltd."));
+  CHECK(!store.client_named(""));
+}
+
 STORE_CONTRACT("clients are listed by name with request counts, and changed", "[store]") {
   Store& store = backend.store();
   store.add_client(NewClient{"beta", {}, {}, {}, {}, {}});
