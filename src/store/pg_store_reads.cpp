@@ -217,18 +217,9 @@ void PgStore::each_overdue(const OverdueQuery& query,
   Instant max_cutoff = overdue_cutoff;
   RulesCache rules;
   if (query.within) {
-    for (const std::int64_t calendar_id : ids("SELECT id FROM calendars", {})) {
-      try {
-        const Clock& calendar = clock(calendar_id, rules);
-        const Instant cutoff =
-            query.within->in_business_days()
-                ? calendar.add_business_days(query.now, query.within->business_days)
-                : calendar.add(query.now, query.within->time);
-        cutoffs[calendar_id] = cutoff;
-        max_cutoff = std::max(max_cutoff, cutoff);
-      } catch (const Error&) {
-        cutoffs[calendar_id] = overdue_cutoff;
-      }
+    cutoffs = at_risk_cutoffs(ids("SELECT id FROM calendars", {}), *query.within, query.now, rules);
+    for (const auto& [calendar_id, cutoff] : cutoffs) {
+      max_cutoff = std::max(max_cutoff, cutoff);
     }
   }
   std::vector<pg::Value> params{pg::value(to_db(max_cutoff))};

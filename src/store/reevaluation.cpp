@@ -103,6 +103,23 @@ void Reevaluator::statement_rules(std::int64_t policy_id, Instant from, Instant 
   out.now = now;
 }
 
+std::map<std::int64_t, Instant>
+Reevaluator::at_risk_cutoffs(const std::vector<std::int64_t>& calendar_ids, Target within,
+                             Instant now, RulesCache& rules) {
+  std::map<std::int64_t, Instant> out;
+  for (const std::int64_t calendar_id : calendar_ids) {
+    try {
+      const Clock& calendar = clock(calendar_id, rules);
+      out[calendar_id] = within.in_business_days()
+                             ? calendar.add_business_days(now, within.business_days)
+                             : calendar.add(now, within.time);
+    } catch (const Error&) {
+      out[calendar_id] = now - Seconds{1};
+    }
+  }
+  return out;
+}
+
 // Reads the cursors of a selection request by request: the events and clock runs of each are
 // those of its id that the cursors meet before a larger one.
 class Reevaluator::Reader {

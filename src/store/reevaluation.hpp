@@ -164,6 +164,13 @@ protected:
   // Throws Error{storage}.
   void statement_rules(std::int64_t policy_id, Instant from, Instant to, Instant now,
                        RulesCache& rules, StatementInput& out);
+  // The last due time `overdue --within` shows at `now` on each calendar of `calendar_ids`: at
+  // risk within W is now <= due <= add(now, W) on the request's calendar (for N bd: due <=
+  // addbd(now, N)). One calendar's trouble (no open time in ten years: every day a holiday) must
+  // not stop the report for the others: it gets now - 1 s (its requests shown when overdue, never
+  // as at risk).
+  std::map<std::int64_t, Instant> at_risk_cutoffs(const std::vector<std::int64_t>& calendar_ids,
+                                                  Target within, Instant now, RulesCache& rules);
 
   // ---- re-evaluation ----
 

@@ -346,27 +346,17 @@ void SqliteStore::each_overdue(const OverdueQuery& query,
   Transaction transaction(m_db, query.only_new ? Transaction::Mode::immediate
                                                : Transaction::Mode::deferred);
   const std::optional<std::int64_t> client_id = client_filter_id(query.client);
-  // The last due time still shown, per calendar: overdue is due < now; at risk within W is
-  // now <= due <= add(now, W) on the request's calendar (for N bd: due <= addbd(now, N)).
+  // The last due time still shown, per calendar: overdue is due < now; at risk, see
+  // at_risk_cutoffs.
   const Instant overdue_cutoff = query.now - Seconds{1};
   std::map<std::int64_t, Instant> cutoffs;
   Instant max_cutoff = overdue_cutoff;
   RulesCache rules;
   if (query.within) {
-    for (const std::int64_t calendar_id : select_ids("SELECT id FROM calendars", std::nullopt)) {
-      // One calendar's trouble (no open time in ten years: every day a holiday) must not stop
-      // the report for the others: its requests are shown when overdue, never as at risk.
-      try {
-        const Clock& calendar = clock(calendar_id, rules);
-        const Instant cutoff =
-            query.within->in_business_days()
-                ? calendar.add_business_days(query.now, query.within->business_days)
-                : calendar.add(query.now, query.within->time);
-        cutoffs[calendar_id] = cutoff;
-        max_cutoff = std::max(max_cutoff, cutoff);
-      } catch (const Error&) {
-        cutoffs[calendar_id] = overdue_cutoff;
-      }
+    cutoffs = at_risk_cutoffs(select_ids("SELECT id FROM calendars", std::nullopt), *query.within,
+                              query.now, rules);
+    for (const auto& [calendar_id, cutoff] : cutoffs) {
+      max_cutoff = std::max(max_cutoff, cutoff);
     }
   }
   // Reads only the covering partial index requests_running (see store::overdue_query), and
