@@ -133,6 +133,9 @@ public:
   [[nodiscard]] std::string_view text_view(int column) const;
   [[nodiscard]] std::optional<std::int64_t> optional_integer(int column) const;
   [[nodiscard]] std::optional<std::string> optional_text(int column) const;
+  // The same into `out`, whose memory is used again (readers of millions of rows).
+  void text(int column, std::string& out) const;
+  void optional_text(int column, std::optional<std::string>& out) const;
 
 private:
   Statement& m_statement;

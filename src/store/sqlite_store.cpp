@@ -8,27 +8,32 @@ namespace slatrack::sqlite_store {
 
 Request read_request(const Use& row) {
   Request out;
+  read_request(row, out);
+  return out;
+}
+
+void read_request(const Use& row, Request& out) {
   out.id = RequestId{row.integer(0)};
-  out.client = row.text(1);
-  out.subject = row.text(2);
+  row.text(1, out.client);
+  row.text(2, out.subject);
   out.channel = from_db(channel_from(row.text_view(3)), "channel", row.text_view(3));
   out.priority = from_db(priority_from(row.text_view(4)), "priority", row.text_view(4));
   out.status = from_db(status_from(row.text_view(5)), "status", row.text_view(5));
-  out.assignee = row.optional_text(6);
-  out.policy = row.text(7);
-  out.calendar = row.text(8);
-  out.ref = row.optional_text(9);
+  row.optional_text(6, out.assignee);
+  row.text(7, out.policy);
+  row.text(8, out.calendar);
+  row.optional_text(9, out.ref);
   out.received_at = to_instant(row.integer(10));
   out.replied_at = to_instant(row.optional_integer(11));
   out.resolved_at = to_instant(row.optional_integer(12));
   out.reply_due = to_instant(row.optional_integer(13));
   out.update_due = to_instant(row.optional_integer(14));
   out.resolve_due = to_instant(row.optional_integer(15));
+  out.next.reset();
   if (const std::optional<std::int64_t> due = row.optional_integer(16)) {
     out.next = NextDue{from_db(metric_from(row.text_view(17)), "metric", row.text_view(17)),
                        to_instant(*due)};
   }
-  return out;
 }
 
 std::string SqliteStore::location() const {

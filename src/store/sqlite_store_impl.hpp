@@ -96,6 +96,8 @@ struct RequestRow {
 
 // The Request of a row of k_request_select's columns.
 Request read_request(const Use& row);
+// The same into `out`, every field set, its strings' memory used again (export reads millions).
+void read_request(const Use& row, Request& out);
 
 // The Store on SQLite (see above); its members are defined in the files this one names.
 class SqliteStore final : public Store, private store::Reevaluator, private store::RuleRows {

@@ -407,12 +407,19 @@ void SqliteStore::each_overdue(const OverdueQuery& query,
   }
   // Most late first in open time on each request's calendar, then the least open time left
   // (SPEC.md "Output"); the due order read above breaks ties. On one calendar that is the due
-  // order already; across calendars it is not, so the rows are held (a few hundred bytes each).
-  std::stable_sort(items.begin(), items.end(), [](const OverdueItem& a, const OverdueItem& b) {
-    return a.open_late > b.open_late;
-  });
-  for (const OverdueItem& item : items) {
-    visit(item);
+  // order already; across calendars it is not, so the rows are held (a few hundred bytes each)
+  // and their places sorted, not the rows themselves (each a Request of strings to move).
+  std::vector<std::pair<Seconds, std::size_t>> order;
+  order.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    order.emplace_back(items[i].open_late, i);
+  }
+  std::sort(order.begin(), order.end(),
+            [](const std::pair<Seconds, std::size_t>& a, const std::pair<Seconds, std::size_t>& b) {
+              return a.first != b.first ? a.first > b.first : a.second < b.second;
+            });
+  for (const std::pair<Seconds, std::size_t>& place : order) {
+    visit(items[place.second]);
   }
   if (query.delivered) {
     query.delivered();

@@ -752,7 +752,7 @@ VersionedHistory evaluate_versioned(std::span<const RecordedEvent> events, Prior
 }
 
 void export_requests(const StatementSource& statements, const RulesSource& rules,
-                     Request (*read_request)(const Use&),
+                     void (*read_request)(const Use&, Request&),
                      const std::function<void(const RequestDetail&)>& visit) {
   std::string request_sql(k_request_select);
   request_sql.insert(request_sql.find("\nFROM"), ", r.policy_id, r.voided_by, r.received_at");
@@ -767,21 +767,37 @@ void export_requests(const StatementSource& statements, const RulesSource& rules
                    .use();
   bool event_ready = events.step();
   bool clock_ready = clocks.step();
+  // One RequestDetail for every request, read into: its strings keep their memory from one
+  // request to the next, and the events a request has fewer of than the last wait in `spare`.
   RequestDetail detail;
+  std::vector<Event> spare;
   while (requests.step()) {
-    detail.request = read_request(requests);
+    read_request(requests, detail.request);
     const std::int64_t id = detail.request.id.value;
     const PolicyRules policy = rules(requests.integer(k_request_columns),
                                      Instant{Seconds{requests.integer(k_request_columns + 2)}});
     detail.targets = targets_for(*policy.version, detail.request.priority);
     detail.voided_by = requests.optional_integer(k_request_columns + 1);
-    detail.events.clear();
+    std::size_t event_count = 0;
     detail.clocks.clear();
     while (event_ready && events.integer(0) <= id) {
       if (events.integer(0) == id) {
-        detail.events.push_back(read_event(events, 1));
+        if (event_count == detail.events.size()) {
+          if (spare.empty()) {
+            detail.events.emplace_back();
+          } else {
+            detail.events.push_back(std::move(spare.back()));
+            spare.pop_back();
+          }
+        }
+        read_event(events, 1, detail.events[event_count]);
+        ++event_count;
       }
       event_ready = events.step();
+    }
+    while (detail.events.size() > event_count) {
+      spare.push_back(std::move(detail.events.back()));
+      detail.events.pop_back();
     }
     while (clock_ready && clocks.integer(0) <= id) {
       if (clocks.integer(0) == id) {

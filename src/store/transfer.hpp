@@ -46,10 +46,10 @@ struct VersionedHistory {
                                                   Instant received, const RulesSource& rules);
 
 // Streams every request with its events and clock runs to `visit`, ordered by id: three cursors
-// (requests, events, clocks) read side by side, so each table is read once. `read_request` turns
-// a row of k_request_select into a Request. Run it inside a read transaction.
+// (requests, events, clocks) read side by side, so each table is read once. `read_request` reads
+// a row of k_request_select into a Request, setting every field. Run it inside a read transaction.
 void export_requests(const StatementSource& statements, const RulesSource& rules,
-                     Request (*read_request)(const sqlite::Statement::Use&),
+                     void (*read_request)(const sqlite::Statement::Use&, Request&),
                      const std::function<void(const RequestDetail&)>& visit);
 
 // A client or SLA policy as import looks it up.

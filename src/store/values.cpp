@@ -127,17 +127,21 @@ ClockRow to_row(const ClockRun& run) {
 
 Event read_event(const sqlite::Statement::Use& row, int first) {
   Event out;
+  read_event(row, first, out);
+  return out;
+}
+
+void read_event(const sqlite::Statement::Use& row, int first, Event& out) {
   out.id = row.integer(first);
   out.kind = from_db(event_kind_from(row.text_view(first + 1)), "event", row.text_view(first + 1));
   out.at = to_instant(row.integer(first + 2));
-  out.author = row.text(first + 3);
-  out.text = row.optional_text(first + 4);
+  row.text(first + 3, out.author);
+  row.optional_text(first + 4, out.text);
   out.recorded_at = to_instant(row.integer(first + 5));
   out.number = row.integer(first + 6);
-  out.recorder = row.text(first + 7);
+  row.text(first + 7, out.recorder);
   out.target = row.optional_integer(first + 8);
   out.voided_by = row.optional_integer(first + 9);
-  return out;
 }
 
 ClockRun read_clock(const sqlite::Statement::Use& row, int first) {

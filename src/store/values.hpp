@@ -92,6 +92,8 @@ inline constexpr std::string_view k_event_columns =
     "id, kind, at, author, text, recorded_at, number, recorder, target, voided_by";
 // An event from the columns k_event_columns of `row`, starting at column `first`.
 [[nodiscard]] Event read_event(const sqlite::Statement::Use& row, int first);
+// The same into `out`, every field set, its strings' memory used again (export reads millions).
+void read_event(const sqlite::Statement::Use& row, int first, Event& out);
 // A clock run from the columns metric, start_at, due_at, stop_at, outcome, target_s, used_s,
 // credit_s of `row`, starting at column `first`.
 [[nodiscard]] ClockRun read_clock(const sqlite::Statement::Use& row, int first);
