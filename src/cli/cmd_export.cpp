@@ -140,21 +140,25 @@ int run_export(Context& context) {
     }
     header.insert(header.end(), event_keys().begin(), event_keys().end());
     write_separated(out, style, header);
-    std::vector<std::string> cells;
+    // Written as they stream (CellFields), the request's cells once per request.
+    std::string text;
+    std::string request_cells;
     store.export_requests([&](const RequestDetail& detail) {
-      const Record request = request_record(detail.request);
+      request_cells.clear();
+      CellFields request(request_cells, style);
+      request_fields(detail.request, request);
       for (const Event& event : detail.events) {
-        cells.clear();
-        for (const Field& field : request) {
-          cells.push_back(machine_cell(field.value));
-        }
-        for (const Field& field : event_record(event)) {
-          cells.push_back(machine_cell(field.value));
-        }
-        write_separated(out, style, cells);
+        text += request_cells;
+        CellFields cells(text, style, true);
+        event_fields(event, cells);
+        text += '\n';
       }
-      check_output(out);
+      if (text.size() >= k_chunk) {
+        write_text(out, text);
+        text.clear();
+      }
     });
+    write_text(out, text);
   };
   forms.text = [&] {
     bool first = true;

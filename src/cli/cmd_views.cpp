@@ -312,7 +312,7 @@ int run_overdue(Context& context, const OverdueOptions& options) {
     const bool late = item.due < query.now;
     late ? ++overdue_count : ++at_risk_count;
     const Tone tone = late ? Tone::red : Tone::yellow;
-    Record record = request_record(item.request);
+    Record record = request_record(item.request, 7);
     record.push_back({"metric", std::string(to_string(item.metric))});
     record.push_back({"state", std::string(late ? "overdue" : "at-risk")});
     record.push_back({"due_at", item.due});

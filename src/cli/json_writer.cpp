@@ -3,6 +3,7 @@
 #include "cli/json.hpp"
 
 #include <array>
+#include <cstring>
 #include <cstdint>
 #include <fmt/format.h>
 #include <variant>
@@ -39,30 +40,51 @@ std::size_t utf8_length(std::string_view text, std::size_t i) {
   return 0;
 }
 
+// What a byte of text asks of the JSON writer: nothing (copied as it is), an escape, or a look at
+// the UTF-8 sequence it starts.
+constexpr std::uint8_t k_plain = 0;
+constexpr std::uint8_t k_escape = 1;
+constexpr std::uint8_t k_high = 2;
+
+constexpr std::array<std::uint8_t, 256> k_byte_kind = [] {
+  std::array<std::uint8_t, 256> kinds{};
+  for (std::size_t c = 0; c < kinds.size(); ++c) {
+    kinds[c] = c < 0x20U || c == '"' || c == '\\' ? k_escape : c >= 0x80U ? k_high : k_plain;
+  }
+  return kinds;
+}();
+
+// The escape of each control character (index 0x00-0x1f, as nlohmann writes them: the short forms
+// \b \f \n \r \t, the others \u00xx in lower case), of '"' (0x20) and of '\\' (0x21).
+constexpr std::array<std::string_view, 0x22> k_escapes = {
+    "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007",
+    "\\b",     "\\t",     "\\n",     "\\u000b", "\\f",     "\\r",     "\\u000e", "\\u000f",
+    "\\u0010", "\\u0011", "\\u0012", "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017",
+    "\\u0018", "\\u0019", "\\u001a", "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f",
+    "\\\"",   "\\\\",
+};
+
 } // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
   const std::size_t start = out.size();
+  out.reserve(out.size() + text.size() + 2);
   out += '"';
-  std::size_t i = 0;
-  while (i < text.size()) {
-    // A run of printable ASCII other than '"' and '\\' (most text) is copied at once.
-    std::size_t end = i;
-    while (end < text.size()) {
-      const auto plain = static_cast<unsigned char>(text[end]);
-      if (plain < 0x20U || plain >= 0x80U || plain == '"' || plain == '\\') {
-        break;
-      }
-      ++end;
-    }
-    if (end > i) {
-      out.append(text.substr(i, end - i));
-      i = end;
+  // `run` starts the bytes not yet appended: plain ASCII and well-formed UTF-8 (most text) go out
+  // in one append each, between the characters that need an escape.
+  const char* run = begin;
+  const char* p = begin;
+  while (p != end) {
+    const auto c = static_cast<unsigned char>(*p);
+    const std::uint8_t kind = k_byte_kind[c];
+    if (kind == k_plain) {
+      ++p;
       continue;
     }
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80U) {
-      const std::size_t length = utf8_length(text, i);
+    if (kind == k_high) {
+      const std::size_t length = utf8_length(text, static_cast<std::size_t>(p - begin));
       if (length == 0) {
         // Not UTF-8: nlohmann's own replacement, whose rules for where a bad sequence ends are
         // subtle; rare (text from the database is checked on the way in).
@@ -71,41 +93,15 @@ void append_json_string(std::string& out, std::string_view text) {
                    .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
         return;
       }
-      out.append(text.substr(i, length));
-      i += length;
+      p += length;
       continue;
     }
-    switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\b':
-      out += "\\b";
-      break;
-    case '\f':
-      out += "\\f";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    default:
-      if (c < 0x20U) {
-        fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
-      } else {
-        out += static_cast<char>(c);
-      }
-    }
-    ++i;
+    out.append(run, static_cast<std::size_t>(p - run));
+    const std::string_view escape = k_escapes[c < 0x20U ? c : (c == '"' ? 0x20U : 0x21U)];
+    out.append(escape.data(), escape.size());
+    run = ++p;
   }
+  out.append(run, static_cast<std::size_t>(end - run));
   out += '"';
 }
 
@@ -143,18 +139,44 @@ void append_json_fields(std::string& out, const Record& record) {
 }
 
 void JsonFields::key(std::string_view key) {
+  field(key, {});
+}
+
+void JsonFields::field(std::string_view key, std::string_view value) {
+  // The keys are the names of records.hpp's lists: plain ASCII, nothing to escape. The key and a
+  // short value go out in one append (export writes a hundred fields per request).
+  constexpr std::size_t k_room = 96;
+  if (key.size() + value.size() + 4 > k_room) {
+    m_out += m_first ? "\"" : ",\"";
+    m_first = false;
+    m_out.append(key.data(), key.size());
+    m_out += "\":";
+    m_out.append(value.data(), value.size());
+    return;
+  }
+  std::array<char, k_room> text; // NOLINT: written before it is read
+  std::size_t at = 0;
   if (!m_first) {
-    m_out += ',';
+    text[at++] = ',';
   }
   m_first = false;
-  append_json_string(m_out, key);
-  m_out += ':';
+  text[at++] = '"';
+  std::memcpy(text.data() + at, key.data(), key.size());
+  at += key.size();
+  text[at++] = '"';
+  text[at++] = ':';
+  std::memcpy(text.data() + at, value.data(), value.size());
+  at += value.size();
+  m_out.append(text.data(), at);
+}
+
+void JsonFields::null(std::string_view key) {
+  field(key, "null");
 }
 
 void JsonFields::operator()(std::string_view key, std::int64_t value) {
-  this->key(key);
   const fmt::format_int digits(value);
-  m_out.append(digits.data(), digits.size());
+  field(key, {digits.data(), digits.size()});
 }
 
 void JsonFields::operator()(std::string_view key, std::string_view value) {
@@ -163,16 +185,23 @@ void JsonFields::operator()(std::string_view key, std::string_view value) {
 }
 
 void JsonFields::operator()(std::string_view key, Instant value) {
+  // An ISO time needs no escaping.
+  std::array<char, 22> quoted{};
+  if (write_iso_utc(std::span<char, 20>(quoted.data() + 1, 20), value)) {
+    quoted.front() = '"';
+    quoted.back() = '"';
+    field(key, {quoted.data(), quoted.size()});
+    return;
+  }
   this->key(key);
-  m_out += '"'; // an ISO time needs no escaping
+  m_out += '"';
   append_iso_utc(m_out, value);
   m_out += '"';
 }
 
 void JsonFields::operator()(std::string_view key, Seconds value) {
-  this->key(key);
   const fmt::format_int digits(value.count());
-  m_out.append(digits.data(), digits.size());
+  field(key, {digits.data(), digits.size()});
 }
 
 void JsonFields::operator()(std::string_view key, const Value& value) {

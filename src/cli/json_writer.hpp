@@ -32,6 +32,7 @@ void append_json(std::string& out, const Record& record);
 // Appends fields as `"key":value` pairs separated by commas, as append_json_fields writes a
 // record's, straight from a domain object: given to records.hpp's request_fields, event_fields and
 // clock_fields, it writes the same bytes without building the Record (export writes millions).
+// The keys are written as they are: plain ASCII names, which JSON needs no escape for.
 class JsonFields {
 public:
   explicit JsonFields(std::string& out) : m_out(out) {}
@@ -48,13 +49,15 @@ public:
     if (value) {
       (*this)(key, *value);
     } else {
-      this->key(key);
-      m_out += "null";
+      null(key);
     }
   }
 
 private:
+  // `"key":` (after a comma but for the first field), then `value`, JSON text as it is.
+  void field(std::string_view key, std::string_view value);
   void key(std::string_view key);
+  void null(std::string_view key);
   std::string& m_out;
   bool m_first = true;
 };

@@ -177,38 +177,65 @@ std::string human_duration(Seconds duration) {
   return fmt::format("{}s", total);
 }
 
-void append_iso_utc(std::string& out, Instant instant) {
+bool write_iso_utc(std::span<char, 20> out, Instant instant) {
   // By hand rather than with date::format (a stream and a locale per call) or fmt (a format
-  // string parsed per call): export writes a dozen per request.
-  const date::sys_days day = date::floor<date::days>(instant);
-  const date::year_month_day ymd{day};
-  const int year = static_cast<int>(ymd.year());
-  const std::int64_t seconds = (instant - day).count();
+  // string parsed per call): export writes two dozen per request. The civil date of the day is
+  // Howard Hinnant's civil_from_days, the algorithm of date::year_month_day, here inline, in
+  // unsigned arithmetic from 1970 on (the common case), and each pair of digits from a table.
+  constexpr std::int64_t k_day = 86400;
+  const std::int64_t t = instant.time_since_epoch().count();
+  const std::int64_t days = t >= 0 ? t / k_day : (t - k_day + 1) / k_day;
+  const auto seconds = static_cast<std::uint32_t>(t - days * k_day);
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<std::uint32_t>(z - era * 146097); // [0, 146096]
+  const std::uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::uint32_t mp = (5 * doy + 2) / 153;
+  const std::uint32_t day = doy - (153 * mp + 2) / 5 + 1;
+  const std::uint32_t month = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t year = static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0);
   if (year < 0 || year > 9999) {
-    fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", year,
-                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                   seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    return false;
+  }
+  static constexpr std::string_view k_pairs = "00010203040506070809101112131415161718192021222324"
+                                              "25262728293031323334353637383940414243444546474849"
+                                              "50515253545556575859606162636465666768697071727374"
+                                              "75767778798081828384858687888990919293949596979899";
+  const auto two = [&out](std::size_t at, std::uint32_t value) {
+    out[at] = k_pairs[2 * value];
+    out[at + 1] = k_pairs[2 * value + 1];
+  };
+  const auto year_digits = static_cast<std::uint32_t>(year);
+  two(0, year_digits / 100);
+  two(2, year_digits % 100);
+  out[4] = '-';
+  two(5, month);
+  out[7] = '-';
+  two(8, day);
+  out[10] = 'T';
+  two(11, seconds / 3600);
+  out[13] = ':';
+  two(14, seconds % 3600 / 60);
+  out[16] = ':';
+  two(17, seconds % 60);
+  out[19] = 'Z';
+  return true;
+}
+
+void append_iso_utc(std::string& out, Instant instant) {
+  std::array<char, 20> text{};
+  if (write_iso_utc(text, instant)) {
+    out.append(text.data(), text.size());
     return;
   }
-  std::array<char, 20> text{};
-  const auto two = [&text](std::size_t at, unsigned value) {
-    text[at] = static_cast<char>('0' + value / 10);
-    text[at + 1] = static_cast<char>('0' + value % 10);
-  };
-  two(0, static_cast<unsigned>(year) / 100);
-  two(2, static_cast<unsigned>(year) % 100);
-  text[4] = '-';
-  two(5, static_cast<unsigned>(ymd.month()));
-  text[7] = '-';
-  two(8, static_cast<unsigned>(ymd.day()));
-  text[10] = 'T';
-  two(11, static_cast<unsigned>(seconds / 3600));
-  text[13] = ':';
-  two(14, static_cast<unsigned>(seconds % 3600 / 60));
-  text[16] = ':';
-  two(17, static_cast<unsigned>(seconds % 60));
-  out.append(text.data(), text.size() - 1);
-  out += 'Z';
+  const date::sys_days day = date::floor<date::days>(instant);
+  const date::year_month_day ymd{day};
+  const std::int64_t seconds = (instant - day).count();
+  fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                 static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                 static_cast<unsigned>(ymd.day()), seconds / 3600, seconds % 3600 / 60,
+                 seconds % 60);
 }
 
 std::string iso_utc(Instant instant) {
@@ -407,26 +434,33 @@ void csv_cell(std::string& line, std::string_view cell) {
   line += '"';
 }
 
-// TSV: tab, newline, carriage return and backslash escaped as \t \n \r \\.
+// TSV: tab, newline, carriage return and backslash escaped as \t \n \r \\; the runs between
+// them appended at once.
 void tsv_cell(std::string& line, std::string_view cell) {
-  for (const char c : cell) {
-    switch (c) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < cell.size(); ++i) {
+    std::string_view escape;
+    switch (cell[i]) {
     case '\t':
-      line += "\\t";
+      escape = "\\t";
       break;
     case '\n':
-      line += "\\n";
+      escape = "\\n";
       break;
     case '\r':
-      line += "\\r";
+      escape = "\\r";
       break;
     case '\\':
-      line += "\\\\";
+      escape = "\\\\";
       break;
     default:
-      line += c;
+      continue;
     }
+    line.append(cell.data() + run, i - run);
+    line.append(escape.data(), escape.size());
+    run = i + 1;
   }
+  line.append(cell.data() + run, cell.size() - run);
 }
 
 } // namespace
@@ -442,6 +476,49 @@ void write_separated(std::FILE* out, const Style& style, const std::vector<std::
   }
   line += '\n';
   std::fwrite(line.data(), 1, line.size(), out);
+}
+
+CellFields::CellFields(std::string& line, const Style& style, bool continues)
+    : m_line(line), m_separator(entry(style.format).separator), m_cell(entry(style.format).cell),
+      m_first(!continues) {}
+
+void CellFields::start() {
+  if (!m_first) {
+    m_line += m_separator;
+  }
+  m_first = false;
+}
+
+// Numbers and times hold nothing a cell writer escapes or quotes: appended as they are.
+void CellFields::operator()(std::string_view /*key*/, std::int64_t value) {
+  start();
+  const fmt::format_int digits(value);
+  m_line.append(digits.data(), digits.size());
+}
+
+void CellFields::operator()(std::string_view /*key*/, std::string_view value) {
+  start();
+  if (needs_formula_guard(value)) {
+    m_cell(m_line, guard_formula(value));
+  } else {
+    m_cell(m_line, value);
+  }
+}
+
+void CellFields::operator()(std::string_view /*key*/, Instant value) {
+  start();
+  append_iso_utc(m_line, value);
+}
+
+void CellFields::operator()(std::string_view /*key*/, Seconds value) {
+  start();
+  const fmt::format_int digits(value.count());
+  m_line.append(digits.data(), digits.size());
+}
+
+void CellFields::operator()(std::string_view /*key*/, const Value& value) {
+  start();
+  m_cell(m_line, machine_cell(value));
 }
 
 namespace {

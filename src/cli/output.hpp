@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -122,6 +123,9 @@ void write_output(Format format, const Forms& forms);
 [[nodiscard]] std::string iso_utc(Instant instant);
 // The same text appended to `out` (export writes a dozen per request).
 void append_iso_utc(std::string& out, Instant instant);
+// The same 20 characters written into `out`, for a year from 0 to 9999; false, with nothing
+// written, for another (append_iso_utc writes those).
+[[nodiscard]] bool write_iso_utc(std::span<char, 20> out, Instant instant);
 
 // "Mon 23 Nov 10:30" in `zone` (with the year when it is not the year of `now`).
 [[nodiscard]] std::string local_short(Instant instant, const Zone& zone, Instant now);
@@ -190,6 +194,40 @@ void write_record(std::FILE* out, const Style& style, const Record& record,
 // One line of `cells` as the format writes cells (csv: RFC 4180 quoting; tsv: tab, newline, CR and
 // backslash escaped), for the cells form of a command that streams its rows.
 void write_separated(std::FILE* out, const Style& style, const std::vector<std::string>& cells);
+
+// Appends the cells of a line of a cells format (csv, tsv) as `key, value` pairs come, the bytes
+// write_separated writes for the machine_cell of each value, without the line's end: given to
+// records.hpp's request_fields and event_fields, it writes export's rows without building Records.
+// The keys are not written. Only for a format whose form is cells.
+class CellFields {
+public:
+  // Cells appended to `line`; with `continues`, after cells already there (a separator first).
+  CellFields(std::string& line, const Style& style, bool continues = false);
+
+  void operator()(std::string_view key, std::int64_t value);
+  void operator()(std::string_view key, std::string_view value);
+  void operator()(std::string_view key, const std::string& value) {
+    (*this)(key, std::string_view(value));
+  }
+  void operator()(std::string_view key, Instant value);
+  void operator()(std::string_view key, Seconds value);
+  void operator()(std::string_view key, const Value& value);
+  template <typename T> void operator()(std::string_view key, const std::optional<T>& value) {
+    if (value) {
+      (*this)(key, *value);
+    } else {
+      start();
+    }
+  }
+
+private:
+  // The separator before every cell but a line's first.
+  void start();
+  std::string& m_line;
+  char m_separator;
+  void (*m_cell)(std::string& line, std::string_view cell);
+  bool m_first;
+};
 
 // Throws Error{storage} ("cannot write the output: ...") when a write to `out` has failed (a full
 // disk, a closed pipe, a closed stdout); cheap when none has. Long outputs call it as they go, so

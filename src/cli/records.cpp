@@ -102,8 +102,8 @@ private:
 
 } // namespace
 
-Record request_record(const Request& request) {
-  RecordFields fields(16);
+Record request_record(const Request& request, std::size_t more) {
+  RecordFields fields(16 + more);
   request_fields(request, fields);
   return fields.take();
 }

@@ -76,8 +76,9 @@ template <typename Visit> void clock_fields(const ClockRun& run, Visit&& field) 
 }
 
 // The request object of SPEC.md "Output": id client subject channel priority status assignee sla
-// ref received_at replied_at resolved_at reply_due_at update_due_at resolve_due_at, plus calendar.
-[[nodiscard]] Record request_record(const Request& request);
+// ref received_at replied_at resolved_at reply_due_at update_due_at resolve_due_at, plus calendar;
+// with room for `more` fields that the caller adds.
+[[nodiscard]] Record request_record(const Request& request, std::size_t more = 0);
 
 // An event as show and export give it: number kind at author recorder text recorded_at target
 // voided_by.

@@ -1,12 +1,15 @@
-// The streaming JSON writer (src/cli/json_writer.cpp) against the document it replaced: for every
-// kind of text (escapes, every control character, UTF-8 of each length, every way UTF-8 can be
-// broken, random bytes with a fixed seed) and every kind of value, the bytes are exactly those of
-// nlohmann::json's compact dump with invalid UTF-8 replaced.
+// The streaming writers (src/cli/json_writer.cpp, output.cpp's CellFields) against what they replaced:
+// for every kind of text (escapes, every control character, UTF-8 of each length, every way UTF-8
+// can be broken, random bytes with a fixed seed) and every kind of value, the bytes are exactly
+// those of nlohmann::json's compact dump with invalid UTF-8 replaced, and the cells those of
+// write_separated.
 #include "cli/json.hpp"
 #include "cli/json_writer.hpp"
 #include "cli/records.hpp"
 
+#include <array>
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <date/date.h>
 #include <random>
 #include <string>
@@ -74,6 +77,30 @@ TEST_CASE("json strings are written as nlohmann dumped them", "[json]") {
     INFO("text bytes: " << text.size());
     CHECK(ours(Value{text}) == theirs(Value{text}));
   }
+}
+
+TEST_CASE("json strings: each escape, byte for byte", "[json]") {
+  const auto json = [](std::string_view text) {
+    std::string out = "x"; // appended to what the text already holds
+    slatrack::cli::append_json_string(out, text);
+    return out;
+  };
+  CHECK(json("") == "x\"\"");
+  CHECK(json("plain") == "x\"plain\"");
+  CHECK(json("a \"quoted\" word") == "x\"a \\\"quoted\\\" word\"");
+  CHECK(json("back\\slash \\\\ two") == "x\"back\\\\slash \\\\\\\\ two\"");
+  CHECK(json("/ stays") == "x\"/ stays\"");
+  CHECK(json("\b\f\n\r\t") == "x\"\\b\\f\\n\\r\\t\"");
+  CHECK(json(std::string_view("\0\x01\x0b\x1f", 4)) == "x\"\\u0000\\u0001\\u000b\\u001f\"");
+  CHECK(json("\x7f") == "x\"\x7f\"");
+  // U+2028 and U+2029 (line and paragraph separators) are valid JSON text: as they are.
+  CHECK(json("a\xe2\x80\xa8" "b\xe2\x80\xa9" "c") == "x\"a\xe2\x80\xa8" "b\xe2\x80\xa9" "c\"");
+  CHECK(json("caf\xc3\xa9 \xf0\x9f\x98\x80\n") == "x\"caf\xc3\xa9 \xf0\x9f\x98\x80\\n\"");
+  // Bytes that are not UTF-8 become U+FFFD, the rest of the text kept.
+  CHECK(json("a\xff" "b") == "x\"a\xef\xbf\xbd" "b\"");
+  CHECK(json("\xc3") == "x\"\xef\xbf\xbd\"");
+  CHECK(json("\"\xc3(\n") == "x\"\\\"\xef\xbf\xbd(\\n\"");
+  CHECK(json("\xed\xa0\x80") == "x\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
 }
 
 TEST_CASE("json values and records are written as nlohmann dumped them", "[json]") {
@@ -175,5 +202,69 @@ TEST_CASE("domain objects streamed by JsonFields give the bytes of their records
     slatrack::cli::JsonFields fields(streamed);
     slatrack::cli::clock_fields(each, fields);
     CHECK(streamed == record_json(slatrack::cli::clock_record(each)));
+  }
+}
+
+TEST_CASE("domain objects streamed by CellFields give write_separated's lines", "[json][csv]") {
+  // export's csv and tsv rows: the request's cells then the event's, written as they stream, the
+  // same bytes as write_separated of the machine_cell of each field of their records.
+  using namespace slatrack;
+  const auto separated = [](const cli::Style& style, const std::vector<std::string>& cells) {
+    std::FILE* file = std::tmpfile();
+    REQUIRE(file != nullptr);
+    cli::write_separated(file, style, cells);
+    std::fflush(file);
+    std::rewind(file);
+    std::string out;
+    std::array<char, 4096> buffer{};
+    std::size_t got = 0;
+    while ((got = std::fread(buffer.data(), 1, buffer.size(), file)) > 0) {
+      out.append(buffer.data(), got);
+    }
+    std::fclose(file);
+    return out;
+  };
+  Request request;
+  request.id = RequestId{42};
+  request.client = "Acme, \"Ltd\"";
+  request.subject = "Invoice\r\n\ttwice \\ wrong";
+  request.assignee = "=SUM(A1)";
+  request.policy = "-5";
+  request.calendar = "'@home";
+  request.ref = "";
+  request.received_at = Instant{Seconds{1795186800}};
+  request.reply_due = Instant{Seconds{1795190400}};
+  Event event;
+  event.number = 3;
+  event.kind = EventKind::reply;
+  event.at = Instant{Seconds{1795186900}};
+  event.author = "+ann";
+  event.recorder = "\tbench";
+  event.text = "see \"ticket\", line\nnext";
+  event.voided_by = 7;
+  Event bare;
+  bare.target = 0;
+  for (const std::string_view format : {"csv", "tsv"}) {
+    INFO("format " << format);
+    cli::Style style;
+    style.format = cli::parse_format(format, false);
+    for (const Request& each_request : {request, Request{}}) {
+      for (const Event& each_event : {event, bare}) {
+        std::vector<std::string> cells;
+        for (const cli::Field& field : cli::request_record(each_request)) {
+          cells.push_back(cli::machine_cell(field.value));
+        }
+        for (const cli::Field& field : cli::event_record(each_event)) {
+          cells.push_back(cli::machine_cell(field.value));
+        }
+        std::string streamed;
+        cli::CellFields request_cells(streamed, style);
+        cli::request_fields(each_request, request_cells);
+        cli::CellFields event_cells(streamed, style, true);
+        cli::event_fields(each_event, event_cells);
+        streamed += '\n';
+        CHECK(streamed == separated(style, cells));
+      }
+    }
   }
 }
