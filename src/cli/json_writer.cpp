@@ -3,8 +3,8 @@
 #include "cli/json.hpp"
 
 #include <array>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <fmt/format.h>
 #include <variant>
 
@@ -57,11 +57,11 @@ constexpr std::array<std::uint8_t, 256> k_byte_kind = [] {
 // The escape of each control character (index 0x00-0x1f, as nlohmann writes them: the short forms
 // \b \f \n \r \t, the others \u00xx in lower case), of '"' (0x20) and of '\\' (0x21).
 constexpr std::array<std::string_view, 0x22> k_escapes = {
-    "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007",
-    "\\b",     "\\t",     "\\n",     "\\u000b", "\\f",     "\\r",     "\\u000e", "\\u000f",
-    "\\u0010", "\\u0011", "\\u0012", "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017",
-    "\\u0018", "\\u0019", "\\u001a", "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f",
-    "\\\"",   "\\\\",
+    "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006",
+    "\\u0007", "\\b",     "\\t",     "\\n",     "\\u000b", "\\f",     "\\r",
+    "\\u000e", "\\u000f", "\\u0010", "\\u0011", "\\u0012", "\\u0013", "\\u0014",
+    "\\u0015", "\\u0016", "\\u0017", "\\u0018", "\\u0019", "\\u001a", "\\u001b",
+    "\\u001c", "\\u001d", "\\u001e", "\\u001f", "\\\"",    "\\\\",
 };
 
 } // namespace

@@ -1,8 +1,8 @@
-// The streaming writers (src/cli/json_writer.cpp, output.cpp's CellFields) against what they replaced:
-// for every kind of text (escapes, every control character, UTF-8 of each length, every way UTF-8
-// can be broken, random bytes with a fixed seed) and every kind of value, the bytes are exactly
-// those of nlohmann::json's compact dump with invalid UTF-8 replaced, and the cells those of
-// write_separated.
+// The streaming writers (src/cli/json_writer.cpp, output.cpp's CellFields) against what they
+// replaced: for every kind of text (escapes, every control character, UTF-8 of each length, every
+// way UTF-8 can be broken, random bytes with a fixed seed) and every kind of value, the bytes are
+// exactly those of nlohmann::json's compact dump with invalid UTF-8 replaced, and the cells those
+// of write_separated.
 #include "cli/json.hpp"
 #include "cli/json_writer.hpp"
 #include "cli/records.hpp"
@@ -94,10 +94,18 @@ TEST_CASE("json strings: each escape, byte for byte", "[json]") {
   CHECK(json(std::string_view("\0\x01\x0b\x1f", 4)) == "x\"\\u0000\\u0001\\u000b\\u001f\"");
   CHECK(json("\x7f") == "x\"\x7f\"");
   // U+2028 and U+2029 (line and paragraph separators) are valid JSON text: as they are.
-  CHECK(json("a\xe2\x80\xa8" "b\xe2\x80\xa9" "c") == "x\"a\xe2\x80\xa8" "b\xe2\x80\xa9" "c\"");
+  CHECK(json("a\xe2\x80\xa8"
+             "b\xe2\x80\xa9"
+             "c")
+        == "x\"a\xe2\x80\xa8"
+           "b\xe2\x80\xa9"
+           "c\"");
   CHECK(json("caf\xc3\xa9 \xf0\x9f\x98\x80\n") == "x\"caf\xc3\xa9 \xf0\x9f\x98\x80\\n\"");
   // Bytes that are not UTF-8 become U+FFFD, the rest of the text kept.
-  CHECK(json("a\xff" "b") == "x\"a\xef\xbf\xbd" "b\"");
+  CHECK(json("a\xff"
+             "b")
+        == "x\"a\xef\xbf\xbd"
+           "b\"");
   CHECK(json("\xc3") == "x\"\xef\xbf\xbd\"");
   CHECK(json("\"\xc3(\n") == "x\"\\\"\xef\xbf\xbd(\\n\"");
   CHECK(json("\xed\xa0\x80") == "x\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
