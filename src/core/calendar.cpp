@@ -14,9 +14,11 @@
 // step over all the weeks between in O(1). The cost of add(t, d) therefore does not grow with d,
 // only with the holidays and DST changes crossed. Yearly holidays repeat every 400 Gregorian years
 // (146097 days, a whole number of weeks), so they are kept as one sorted table of day offsets in
-// that cycle; holidays on days that are closed anyway are dropped. The zone changes and both
-// holiday tables are searched through small tables of buckets (SortedIndex), not by binary
-// search, whose mispredicted branches were a quarter of the time of add (docs/performance.md).
+// that cycle; holidays on days that are closed anyway are dropped. For 1970-2199 both tables are
+// also merged into one list of day numbers, so the step from one holiday to the next (what a long
+// add repeats) is one comparison. The zone changes and the holiday lists are searched through
+// small tables of buckets (SortedIndex), not by binary search, whose mispredicted branches were a
+// quarter of the time of add (docs/performance.md).
 //
 // Everything is computed in the constructor and never changes: a BusinessCalendar can be shared
 // by threads that only read it.
@@ -31,6 +33,7 @@
 #include <cstdint>
 #include <date/date.h>
 #include <fmt/format.h>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <vector>
@@ -140,32 +143,105 @@ struct SortedIndex {
   }
 };
 
+// Every holiday of a calendar, yearly and one-off, as one sorted list of local day numbers over the
+// days most clocks run in, [0, k_merged_end): 1970-01-01 up to 2200-01-01. In that window a step
+// from one holiday to the next is one comparison, not a merge of the two tables (the step is what
+// a long add() repeats: docs/performance.md); outside it the two tables are walked.
+constexpr i64 k_merged_end = 84006; // 2200-01-01
+
+struct Holidays {
+  SortedIndex cycle;  // yearly ones: sorted offsets in [0, k_cycle_days)
+  SortedIndex once;   // sorted, none also a yearly one
+  SortedIndex merged; // both in [0, k_merged_end), then k_merged_end itself as the end mark
+  // For merged holiday k: the open seconds the holidays before it take away (lost), and W at its
+  // midnight less those (effective; the end mark's is the largest i64). effective never
+  // decreases, so add() finds the holiday its target runs out before with one scan of it.
+  std::vector<i64> lost;
+  std::vector<i64> effective;
+
+  void build() {
+    cycle.build(5); // buckets of 32 days
+    once.build(5);
+    std::vector<i64>& all = merged.values;
+    all.clear();
+    // The window is inside the first 400-year cycle from day 0, so a yearly holiday's offset is
+    // its day number there.
+    const auto cycle_end = std::lower_bound(cycle.values.begin(), cycle.values.end(), k_merged_end);
+    const auto once_begin = std::lower_bound(once.values.begin(), once.values.end(), i64{0});
+    const auto once_end = std::lower_bound(once_begin, once.values.end(), k_merged_end);
+    all.reserve(static_cast<std::size_t>(cycle_end - cycle.values.begin())
+                + static_cast<std::size_t>(once_end - once_begin) + 1);
+    std::merge(cycle.values.begin(), cycle_end, once_begin, once_end, std::back_inserter(all));
+    all.push_back(k_merged_end);
+    merged.build(5);
+  }
+};
+
 // Walks the holidays of a calendar in order, from a given local day on.
 class HolidayCursor {
 public:
-  HolidayCursor(const SortedIndex& cycle, const SortedIndex& once, i64 day)
-      : m_cycle(cycle.values), m_once(once.values) {
-    if (!m_cycle.empty()) {
+  HolidayCursor(const Holidays& holidays, i64 day) : m_holidays(holidays) {
+    if (day >= 0 && day < k_merged_end) {
+      m_merged = holidays.merged.lower_bound(day);
+    } else {
+      start_tables(day);
+    }
+  }
+
+  // The first holiday on or after `day` (k_no_holiday when there is none); `day` never decreases
+  // from one call to the next.
+  [[nodiscard]] i64 next(i64 day) {
+    if (m_merged != k_tables) {
+      const std::vector<i64>& merged = m_holidays.merged.values;
+      if (day < k_merged_end) {
+        while (merged[m_merged] < day) {
+          ++m_merged; // stops at the end mark, k_merged_end, at the latest
+        }
+        if (m_merged + 1 < merged.size()) {
+          return merged[m_merged];
+        }
+      }
+      // No holiday of the window on or after `day`: the tables from there on.
+      start_tables(std::max(day, k_merged_end));
+    }
+    return next_in_tables(day);
+  }
+
+  // The index in the merged list of the holiday the last next() returned, or k_tables when it
+  // came from the two tables.
+  [[nodiscard]] std::size_t merged_index() const {
+    return m_merged;
+  }
+
+  static constexpr std::size_t k_tables = std::numeric_limits<std::size_t>::max();
+
+private:
+
+  void start_tables(i64 day) {
+    m_merged = k_tables;
+    const std::vector<i64>& cycle = m_holidays.cycle.values;
+    if (!cycle.empty()) {
       m_base = floor_div(day, k_cycle_days) * k_cycle_days;
-      m_yearly = cycle.lower_bound(day - m_base);
-      if (m_yearly == m_cycle.size()) {
+      m_yearly = m_holidays.cycle.lower_bound(day - m_base);
+      if (m_yearly == cycle.size()) {
         m_yearly = 0;
         m_base += k_cycle_days;
       }
     }
-    m_single = once.lower_bound(day);
+    m_single = m_holidays.once.lower_bound(day);
   }
 
-  // The first holiday on or after `day` (k_no_holiday when there is none).
-  [[nodiscard]] i64 next(i64 day) {
+  [[nodiscard]] i64 next_in_tables(i64 day) {
+    const std::vector<i64>& cycle = m_holidays.cycle.values;
+    const std::vector<i64>& once = m_holidays.once.values;
     while (true) {
-      const i64 yearly = m_cycle.empty() ? k_no_holiday : m_base + m_cycle[m_yearly];
-      const i64 single = m_single < m_once.size() ? m_once[m_single] : k_no_holiday;
+      const i64 yearly = cycle.empty() ? k_no_holiday : m_base + cycle[m_yearly];
+      const i64 single = m_single < once.size() ? once[m_single] : k_no_holiday;
       if (yearly >= day && single >= day) {
         return std::min(yearly, single);
       }
       if (yearly < day) {
-        if (++m_yearly == m_cycle.size()) {
+        if (++m_yearly == cycle.size()) {
           m_yearly = 0;
           m_base += k_cycle_days;
         }
@@ -176,9 +252,8 @@ public:
     }
   }
 
-private:
-  const std::vector<i64>& m_cycle;
-  const std::vector<i64>& m_once;
+  const Holidays& m_holidays;
+  std::size_t m_merged = 0; // index in merged, or k_tables once walking the two tables
   i64 m_base = 0;
   std::size_t m_yearly = 0;
   std::size_t m_single = 0;
@@ -203,8 +278,7 @@ struct BusinessCalendar::Impl {
   SortedIndex changes;
 
   // Holidays that close an otherwise open day, as local day numbers.
-  SortedIndex cycle;             // yearly ones: sorted offsets in [0, k_cycle_days)
-  SortedIndex once;              // sorted, none also a yearly one
+  Holidays closed_days;
   std::array<i64, 7> day_open{}; // open seconds of each weekday
 
   // Business weekdays (weekdays with open hours): how many a week, how many before weekday k,
@@ -398,14 +472,13 @@ BusinessCalendar::BusinessCalendar(const CalendarRules& rules, const ZoneSource&
       }
       const i64 day = date::sys_days{ymd}.time_since_epoch().count();
       if (impl.day_open[weekday_of(day)] > 0) {
-        impl.cycle.values.push_back(day - floor_div(day, k_cycle_days) * k_cycle_days);
+        impl.closed_days.cycle.values.push_back(day - floor_div(day, k_cycle_days) * k_cycle_days);
       }
     }
   }
-  std::vector<i64>& cycle = impl.cycle.values;
+  std::vector<i64>& cycle = impl.closed_days.cycle.values;
   std::sort(cycle.begin(), cycle.end());
   cycle.erase(std::unique(cycle.begin(), cycle.end()), cycle.end());
-  impl.cycle.build(5); // buckets of 32 days
   for (const Holiday& holiday : rules.holidays) {
     if (holiday.year == 0) {
       continue;
@@ -414,13 +487,25 @@ BusinessCalendar::BusinessCalendar(const CalendarRules& rules, const ZoneSource&
     const i64 offset = day - floor_div(day, k_cycle_days) * k_cycle_days;
     if (impl.day_open[weekday_of(day)] > 0
         && !std::binary_search(cycle.begin(), cycle.end(), offset)) {
-      impl.once.values.push_back(day);
+      impl.closed_days.once.values.push_back(day);
     }
   }
-  std::vector<i64>& once = impl.once.values;
+  std::vector<i64>& once = impl.closed_days.once.values;
   std::sort(once.begin(), once.end());
   once.erase(std::unique(once.begin(), once.end()), once.end());
-  impl.once.build(5);
+  impl.closed_days.build();
+  Holidays& closed = impl.closed_days;
+  const std::vector<i64>& days = closed.merged.values;
+  closed.lost.resize(days.size());
+  closed.effective.resize(days.size());
+  i64 lost = 0;
+  for (std::size_t k = 0; k + 1 < days.size(); ++k) {
+    closed.lost[k] = lost;
+    closed.effective[k] = impl.weekly_open_at_midnight(days[k]) - lost;
+    lost += impl.day_open[weekday_of(days[k])];
+  }
+  closed.lost.back() = lost;
+  closed.effective.back() = std::numeric_limits<i64>::max(); // the end mark
 }
 
 BusinessCalendar::~BusinessCalendar() = default;
@@ -440,7 +525,7 @@ Seconds BusinessCalendar::open(Instant a, Instant b) const {
     const i64 stop = std::min(end, impl.starts[segment + 1]);
     i64 x = p + offset;
     const i64 y = stop + offset;
-    HolidayCursor holidays(impl.cycle, impl.once, floor_div(x, k_day));
+    HolidayCursor holidays(impl.closed_days, floor_div(x, k_day));
     while (x < y) {
       const i64 day = floor_div(x, k_day);
       const i64 holiday = holidays.next(day);
@@ -483,9 +568,47 @@ Instant BusinessCalendar::add(Instant t, Seconds d) const {
     const i64 offset = impl.offsets[segment];
     i64 x = p + offset;
     const i64 y = impl.starts[segment + 1] + offset;
-    HolidayCursor holidays(impl.cycle, impl.once, floor_div(x, k_day));
+    HolidayCursor holidays(impl.closed_days, floor_div(x, k_day));
     i64 w = impl.weekly_open(x); // W(x), kept up to date as x moves on
     i64 holiday = holidays.next(floor_div(x, k_day));
+    if (const std::size_t i = holidays.merged_index();
+        i != HolidayCursor::k_tables && holiday * k_day > x) {
+      // x is on an ordinary day and holiday i is the next one (the merged list's). Past holiday
+      // k the target needs W = w + left + lost[k] - lost[i]; it runs out before the first
+      // holiday k whose effective W exceeds w + left - lost[i]. Used when that lands in this
+      // segment within the 10 years check_progress allows; otherwise the walk below decides.
+      const Holidays& closed = impl.closed_days;
+      const i64 reach = w + left - closed.lost[i];
+      std::size_t k = i;
+      while (closed.effective[k] <= reach) {
+        ++k; // stops at the end mark at the latest
+      }
+      if (k + 1 < closed.effective.size()) {
+        const i64 z = impl.weekly_inverse(reach + closed.lost[k]);
+        if (z < y && z - offset - last_open <= k_no_open_time_limit) {
+          return Instant{Seconds{z - offset}};
+        }
+      }
+      // The target runs on past this segment (a DST change): its open time at once, when the
+      // segment ends in the window, after a stretch with open time that no holiday closes.
+      if (y <= k_merged_end * k_day && y - offset - last_open <= k_no_open_time_limit) {
+        const std::vector<i64>& days = closed.merged.values;
+        const std::size_t end = closed.merged.lower_bound(floor_div(y + k_day - 1, k_day));
+        const i64 stretch = end > i ? (days[end - 1] + 1) * k_day : x; // after the last holiday
+        if (stretch <= y) {
+          const i64 w_y = impl.weekly_open(y);
+          const i64 w_stretch = end > i ? impl.weekly_open_at_midnight(days[end - 1] + 1) : w;
+          const i64 open = w_y - w - (closed.lost[end] - closed.lost[i]);
+          if (w_y > w_stretch && open <= left) {
+            left -= open;
+            last_open = y - offset;
+            p = impl.starts[segment + 1];
+            ++segment;
+            continue;
+          }
+        }
+      }
+    }
     while (x < y) {
       if (holiday * k_day >= y) { // no holiday before the segment ends
         const i64 w_y = impl.weekly_open(y);
@@ -539,7 +662,7 @@ std::vector<OpenSpan> BusinessCalendar::open_spans(Instant a, Instant b) const {
     const i64 stop = std::min(end, impl.starts[segment + 1]);
     const i64 x = p + offset;
     const i64 y = stop + offset;
-    HolidayCursor holidays(impl.cycle, impl.once, floor_div(x, k_day));
+    HolidayCursor holidays(impl.closed_days, floor_div(x, k_day));
     for (i64 day = floor_div(x, k_day); day * k_day < y; ++day) {
       if (holidays.next(day) == day) {
         continue;
@@ -572,7 +695,7 @@ i64 BusinessCalendar::Impl::nth_business_day(i64 day0, i64 n, i64 start_utc) con
   const Impl& impl = *this;
   i64 index = impl.business_before(day0 + 1) + n - 1;
   i64 day = impl.business_day_at(index);
-  HolidayCursor holidays(impl.cycle, impl.once, day0 + 1);
+  HolidayCursor holidays(impl.closed_days, day0 + 1);
   for (i64 holiday = holidays.next(day0 + 1); holiday <= day;
        holiday = holidays.next(holiday + 1)) {
     ++index;
@@ -609,7 +732,7 @@ Clock::BusinessDayWalk BusinessCalendar::walk_business_days(Instant t, std::int6
   walk.due = add_business_days(t, n);
   const i64 s_utc = walk.start.time_since_epoch().count();
   const i64 day0 = floor_div(s_utc + impl.offsets[impl.segment_of(s_utc)], k_day);
-  HolidayCursor holidays(impl.cycle, impl.once, day0 + 1);
+  HolidayCursor holidays(impl.closed_days, day0 + 1);
   for (i64 day = day0 + 1; static_cast<i64>(walk.days.size()) < n; ++day) {
     if (impl.day_open[weekday_of(day)] > 0 && holidays.next(day) != day) {
       walk.days.push_back(day);
@@ -627,7 +750,7 @@ bool BusinessCalendar::business_day(std::int64_t day) const {
   if (impl.day_open[weekday_of(day)] == 0) {
     return false;
   }
-  HolidayCursor holidays(impl.cycle, impl.once, day);
+  HolidayCursor holidays(impl.closed_days, day);
   return holidays.next(day) != day;
 }
 
@@ -638,7 +761,7 @@ std::int64_t BusinessCalendar::business_days_in(std::int64_t first, std::int64_t
   }
   // The business weekdays, less the holidays on them (the tables hold only those).
   i64 count = impl.business_before(end) - impl.business_before(first);
-  HolidayCursor holidays(impl.cycle, impl.once, first);
+  HolidayCursor holidays(impl.closed_days, first);
   for (i64 holiday = holidays.next(first); holiday < end; holiday = holidays.next(holiday + 1)) {
     --count;
   }
