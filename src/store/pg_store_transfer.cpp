@@ -420,11 +420,13 @@ CheckReport PgStore::check(const std::function<void(const std::string&)>& proble
     std::vector<std::string> differences;
     try {
       const Stored stored = evaluate_stored(id, rules);
-      // Each event whose void mark is not what its history gives, by its row id.
+      // Each event whose void mark is not what its history gives, by its number in the request,
+      // in the words of the file's check (sqlite_check.cpp).
       std::vector<std::string> marks;
-      for (const auto& [event, voided_by] : stored.remarked) {
-        marks.push_back(
-            fmt::format("event {} voided_by expected {}", event, store::check_value(voided_by)));
+      for (const Stored::Remark& remark : stored.remarked) {
+        marks.push_back(fmt::format("event {} voided_by stored {} expected {}", remark.number,
+                                    store::check_value(remark.stored),
+                                    store::check_value(remark.expected)));
       }
       std::vector<ClockRow> clocks;
       for (const store::ClockState& stored_clock : stored.clocks) {

@@ -174,7 +174,7 @@ Stored Reevaluator::evaluate(History& history, RulesCache& rules) {
     const RecordedEvent& event = history.events[i];
     const std::optional<std::int64_t> voided_by = evaluated.marks.voided_by(event.number);
     if (voided_by != history.marks[i]) {
-      out.remarked.emplace_back(event.seq, voided_by);
+      out.remarked.push_back(Stored::Remark{event.seq, event.number, history.marks[i], voided_by});
       out.assignment_remarked = out.assignment_remarked || event.kind == EventKind::assign;
     }
   }
@@ -186,8 +186,8 @@ Stored Reevaluator::evaluate(History& history, RulesCache& rules) {
 Reevaluation Reevaluator::write(std::int64_t id, const Stored& stored,
                                 const std::vector<ClockState>& stored_clocks) {
   const Evaluation& evaluation = stored.evaluation;
-  for (const auto& [event, voided_by] : stored.remarked) {
-    write_void_mark(event, voided_by);
+  for (const Stored::Remark& remark : stored.remarked) {
+    write_void_mark(remark.id, remark.expected);
   }
   if (stored.assignment_remarked) {
     update_assignee(id);

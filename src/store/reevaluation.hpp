@@ -117,8 +117,14 @@ struct Stored {
   Derived old;
   Derived now;
   Evaluation evaluation;
-  // Events whose stored void mark is not what their history gives: id, the mark.
-  std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> remarked;
+  // Events whose stored void mark is not what their history gives.
+  struct Remark {
+    std::int64_t id = 0;     // the event's row
+    std::int64_t number = 0; // its number in the request (what check names)
+    std::optional<std::int64_t> stored;
+    std::optional<std::int64_t> expected;
+  };
+  std::vector<Remark> remarked;
   bool assignment_remarked = false;
   std::vector<ClockState> clocks; // as stored, by seq (evaluate_stored only)
 };
