@@ -6,11 +6,16 @@
 //
 //   gen_sql overdue NOW_UNIX             the overdue query, due before NOW
 //   gen_sql pg-overdue NOW_UNIX          the same on a team database, as a psql script
+//   gen_sql pg-report FROM_UNIX TO_UNIX NOW_UNIX [client|assignee|priority|channel|day|week|month]
+//                                        the team database report's four statements over
+//                                        [FROM, TO), as a psql script of binary COPYs to stdout,
+//                                        as the store streams them
 //   gen_sql report FROM_UNIX TO_UNIX NOW_UNIX [client|assignee|priority|channel]
 //                                        the report's statements over [FROM, TO) as one period,
 //                                        each reading every column of every row it returns
 //                                        (count and max of each column: the aggregation is C++)
 #include "slatrack/report.hpp"
+#include "store/pg_report.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite_report.hpp"
 
@@ -40,7 +45,7 @@ std::optional<std::int64_t> number(std::string_view text) {
 int usage() {
   std::fputs(
       "usage: gen_sql overdue|pg-overdue NOW_UNIX | gen_sql report FROM_UNIX TO_UNIX NOW_UNIX "
-      "[client|assignee|priority|channel]\n",
+      "[client|assignee|priority|channel] | gen_sql pg-report FROM_UNIX TO_UNIX NOW_UNIX [BY]\n",
       stderr);
   return 2;
 }
@@ -75,6 +80,29 @@ int main(int argc, char** argv) {
                            slatrack::store::pg_overdue_query(false, false), *now - 1)
                    .c_str(),
                stdout);
+    return 0;
+  }
+  if (what == "pg-report" && (argc == 5 || argc == 6)) {
+    const std::optional<std::int64_t> from = number(argv[2]);
+    const std::optional<std::int64_t> to = number(argv[3]);
+    const std::optional<std::int64_t> now = number(argv[4]);
+    const std::optional<slatrack::ReportBy> by =
+        slatrack::report_by_from(argc == 6 ? argv[5] : "client");
+    if (!from || !to || !now || !by) {
+      return usage();
+    }
+    // The readings in the order the report runs them, each streamed as the store streams it.
+    const std::array<std::string, 4> statements{
+        slatrack::store::pg_report_received_sql(*by, *from, *to, std::nullopt),
+        slatrack::store::pg_report_stopped_sql(*by, *from, *to, std::nullopt),
+        slatrack::store::pg_report_breached_sql(*by, *from, std::min(*to, *now), std::nullopt),
+        slatrack::store::pg_report_open_sql(*by, *now, std::nullopt)};
+    std::fputs("SET search_path = slatrack;\nBEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n",
+               stdout);
+    for (const std::string& sql : statements) {
+      std::fputs(fmt::format("COPY ({}) TO STDOUT (FORMAT binary);\n", sql).c_str(), stdout);
+    }
+    std::fputs("COMMIT;\n", stdout);
     return 0;
   }
   if (what == "report" && (argc == 5 || argc == 6)) {

@@ -21,6 +21,54 @@ namespace slatrack::store {
 
 namespace {
 
+// One client's facts: its requests, and the clocks of those.
+std::string client_where(std::optional<std::int64_t> client_id) {
+  return client_id ? fmt::format(" AND r.client_id = {}", *client_id) : std::string();
+}
+
+std::string client_join(std::optional<std::int64_t> client_id) {
+  return client_id
+             ? fmt::format(" JOIN requests r ON r.id = k.request_id AND r.client_id = {}", *client_id)
+             : std::string();
+}
+
+} // namespace
+
+std::string pg_report_received_sql(ReportBy by, std::int64_t from, std::int64_t end,
+                                   std::optional<std::int64_t> client_id) {
+  return fmt::format("SELECT {} FROM requests r WHERE r.received_at >= {} AND r.received_at < {} "
+                     "AND r.voided_by IS NULL{}",
+                     is_period(by) ? std::string("r.received_at")
+                                   : fmt::format("r.id, {}", report_key_column(by)),
+                     from, end, client_where(client_id));
+}
+
+std::string pg_report_stopped_sql(ReportBy by, std::int64_t from, std::int64_t end,
+                                  std::optional<std::int64_t> client_id) {
+  return fmt::format("SELECT k.metric, k.outcome, k.used_s, {} FROM clocks k{} WHERE k.stop_at >= "
+                     "{} AND k.stop_at < {}",
+                     is_period(by) ? "k.stop_at" : "k.request_id", client_join(client_id), from,
+                     end);
+}
+
+std::string pg_report_breached_sql(ReportBy by, std::int64_t from, std::int64_t end,
+                                   std::optional<std::int64_t> client_id) {
+  return fmt::format("SELECT k.metric, {} FROM clocks k{} WHERE k.outcome = 'running' AND "
+                     "k.due_at >= {} AND k.due_at < {}",
+                     is_period(by) ? "k.due_at" : "k.request_id", client_join(client_id), from,
+                     end);
+}
+
+std::string pg_report_open_sql(ReportBy by, std::int64_t now,
+                               std::optional<std::int64_t> client_id) {
+  return fmt::format("SELECT CASE WHEN r.next_due_at < {} THEN 1 ELSE 0 END, {} FROM requests r "
+                     "WHERE r.status IN ('open', 'waiting') AND r.voided_by IS NULL{}",
+                     now, is_period(by) ? "r.received_at" : report_key_column(by),
+                     client_where(client_id));
+}
+
+namespace {
+
 class PgReportSource final : public ReportSource {
 public:
   PgReportSource(pg::Connection& db, ReportBy by, std::optional<std::int64_t> client_id)
@@ -35,45 +83,32 @@ public:
   }
 
   void read_received(std::int64_t from, std::int64_t end, ReportFacts& facts) override {
-    const std::string sql = fmt::format(
-        "SELECT {} FROM requests r WHERE r.received_at >= {} AND r.received_at < {} AND "
-        "r.voided_by IS NULL{}",
-        m_by_period ? std::string("r.received_at")
-                    : fmt::format("r.id, {}", report_key_column(m_by)),
-        from, end, client_where());
-    m_db.copy_rows(sql, [&](const pg::BinaryRow& row) {
-      facts.received(row.integer(0), m_by_period ? ReportKey{} : key_at(row, 1));
-    });
+    m_db.copy_rows(pg_report_received_sql(m_by, from, end, m_client_id),
+                   [&](const pg::BinaryRow& row) {
+                     facts.received(row.integer(0),
+                                    m_by_period ? ReportKey{} : key_at(row, 1));
+                   });
   }
 
   bool read_stopped(std::int64_t from, std::int64_t end, ReportFacts& facts) override {
-    const std::string sql = fmt::format(
-        "SELECT k.metric, k.outcome, k.used_s, {} FROM clocks k{} WHERE k.stop_at >= {} AND "
-        "k.stop_at < {}",
-        m_by_period ? "k.stop_at" : "k.request_id", client_join(), from, end);
     bool fits = true;
-    m_db.copy_rows(sql, [&](const pg::BinaryRow& row) {
-      // After an open time that does not fit the rest streams by unread (the reading starts over).
-      fits = fits && facts.stopped(row.text(0), row.text(1), row.integer(2), row.integer(3));
-    });
+    m_db.copy_rows(pg_report_stopped_sql(m_by, from, end, m_client_id),
+                   [&](const pg::BinaryRow& row) {
+                     // After an open time that does not fit the rest streams by unread (the
+                     // reading starts over).
+                     fits = fits && facts.stopped(row.text(0), row.text(1), row.integer(2),
+                                                  row.integer(3));
+                   });
     return fits;
   }
 
   void read_breached(std::int64_t from, std::int64_t end, ReportFacts& facts) override {
-    const std::string sql = fmt::format(
-        "SELECT k.metric, {} FROM clocks k{} WHERE k.outcome = 'running' AND k.due_at >= {} AND "
-        "k.due_at < {}",
-        m_by_period ? "k.due_at" : "k.request_id", client_join(), from, end);
-    m_db.copy_rows(sql,
+    m_db.copy_rows(pg_report_breached_sql(m_by, from, end, m_client_id),
                    [&](const pg::BinaryRow& row) { facts.breached(row.text(0), row.integer(1)); });
   }
 
   void read_open(std::int64_t now, ReportFacts& facts) override {
-    const std::string sql = fmt::format(
-        "SELECT CASE WHEN r.next_due_at < {} THEN 1 ELSE 0 END, {} FROM requests r WHERE "
-        "r.status IN ('open', 'waiting') AND r.voided_by IS NULL{}",
-        now, m_by_period ? "r.received_at" : report_key_column(m_by), client_where());
-    m_db.copy_rows(sql, [&](const pg::BinaryRow& row) {
+    m_db.copy_rows(pg_report_open_sql(m_by, now, m_client_id), [&](const pg::BinaryRow& row) {
       const bool overdue = row.integer(0) != 0;
       if (m_by_period) {
         facts.open(overdue, row.integer(1), ReportKey{});
@@ -114,16 +149,6 @@ public:
   }
 
 private:
-  // One client's facts: its requests, and the clocks of those.
-  std::string client_where() const {
-    return m_client_id ? fmt::format(" AND r.client_id = {}", *m_client_id) : std::string();
-  }
-  std::string client_join() const {
-    return m_client_id ? fmt::format(" JOIN requests r ON r.id = k.request_id AND r.client_id = {}",
-                                     *m_client_id)
-                       : std::string();
-  }
-
   ReportKey key_at(const pg::BinaryRow& row, int column) const {
     if (m_by == ReportBy::client) {
       return ReportKey{row.integer(column), std::nullopt};

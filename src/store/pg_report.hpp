@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace slatrack::store {
@@ -16,6 +17,18 @@ namespace slatrack::store {
 // slatrack::aggregate_report, from the same four readings as on SQLite (each one index range,
 // streamed as a binary COPY: memory does not grow with the rows read). Throws Error{storage};
 // Error{invalid_input} when query.periods is empty.
+// The four readings' SQL, as run_pg_report runs them (bench/gen_sql prints them for the floor of
+// bench/pg.sh): the requests received in [from, end), the clock runs stopped in it, the runs
+// still running whose due time is in it, and the requests open at `now`.
+[[nodiscard]] std::string pg_report_received_sql(ReportBy by, std::int64_t from, std::int64_t end,
+                                                 std::optional<std::int64_t> client_id);
+[[nodiscard]] std::string pg_report_stopped_sql(ReportBy by, std::int64_t from, std::int64_t end,
+                                                std::optional<std::int64_t> client_id);
+[[nodiscard]] std::string pg_report_breached_sql(ReportBy by, std::int64_t from, std::int64_t end,
+                                                 std::optional<std::int64_t> client_id);
+[[nodiscard]] std::string pg_report_open_sql(ReportBy by, std::int64_t now,
+                                             std::optional<std::int64_t> client_id);
+
 [[nodiscard]] std::vector<ReportRow> run_pg_report(pg::Connection& db, const ReportQuery& query,
                                                    std::optional<std::int64_t> client_id);
 
