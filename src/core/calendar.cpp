@@ -216,7 +216,6 @@ public:
   static constexpr std::size_t k_tables = std::numeric_limits<std::size_t>::max();
 
 private:
-
   void start_tables(i64 day) {
     m_merged = k_tables;
     const std::vector<i64>& cycle = m_holidays.cycle.values;

@@ -27,9 +27,9 @@ std::string client_where(std::optional<std::int64_t> client_id) {
 }
 
 std::string client_join(std::optional<std::int64_t> client_id) {
-  return client_id
-             ? fmt::format(" JOIN requests r ON r.id = k.request_id AND r.client_id = {}", *client_id)
-             : std::string();
+  return client_id ? fmt::format(" JOIN requests r ON r.id = k.request_id AND r.client_id = {}",
+                                 *client_id)
+                   : std::string();
 }
 
 } // namespace
@@ -85,20 +85,18 @@ public:
   void read_received(std::int64_t from, std::int64_t end, ReportFacts& facts) override {
     m_db.copy_rows(pg_report_received_sql(m_by, from, end, m_client_id),
                    [&](const pg::BinaryRow& row) {
-                     facts.received(row.integer(0),
-                                    m_by_period ? ReportKey{} : key_at(row, 1));
+                     facts.received(row.integer(0), m_by_period ? ReportKey{} : key_at(row, 1));
                    });
   }
 
   bool read_stopped(std::int64_t from, std::int64_t end, ReportFacts& facts) override {
     bool fits = true;
-    m_db.copy_rows(pg_report_stopped_sql(m_by, from, end, m_client_id),
-                   [&](const pg::BinaryRow& row) {
-                     // After an open time that does not fit the rest streams by unread (the
-                     // reading starts over).
-                     fits = fits && facts.stopped(row.text(0), row.text(1), row.integer(2),
-                                                  row.integer(3));
-                   });
+    m_db.copy_rows(
+        pg_report_stopped_sql(m_by, from, end, m_client_id), [&](const pg::BinaryRow& row) {
+          // After an open time that does not fit the rest streams by unread (the
+          // reading starts over).
+          fits = fits && facts.stopped(row.text(0), row.text(1), row.integer(2), row.integer(3));
+        });
     return fits;
   }
 

@@ -524,7 +524,7 @@ TEST_CASE("holidays agree with the reference where the one list of holidays begi
   // one-off) outside it: a clock running into 1970 or into 2200 crosses from one to the other.
   // Yearly 12-31 and 01-01, one-off holidays on both sides of each end; Friday 31 December 2199,
   // Wednesday 31 December 1969.
-  const std::vector<Holiday> holidays{yearly(12, 31), yearly(1, 1),   once(2199, 12, 30),
+  const std::vector<Holiday> holidays{yearly(12, 31),   yearly(1, 1),     once(2199, 12, 30),
                                       once(2200, 1, 2), once(2200, 1, 6), once(1969, 12, 29),
                                       once(1970, 1, 2), once(1970, 1, 5)};
   struct Edge {
@@ -534,8 +534,8 @@ TEST_CASE("holidays agree with the reference where the one list of holidays begi
   for (const std::string zone : {"UTC", "Europe/London"}) {
     const CalendarRules calendar = rules(zone, "mon-fri 09:00-17:00; sat 10:00-12:00", holidays);
     const BusinessCalendar engine(calendar, zone_files());
-    for (const Edge edge : {Edge{utc(2199, 12, 1), utc(2200, 2, 15)},
-                            Edge{utc(1969, 12, 1), utc(1970, 2, 15)}}) {
+    for (const Edge edge :
+         {Edge{utc(2199, 12, 1), utc(2200, 2, 15)}, Edge{utc(1969, 12, 1), utc(1970, 2, 15)}}) {
       INFO(zone << " from " << text(edge.begin));
       const Reference reference(calendar, edge.begin, edge.end);
       std::mt19937 random(11);
@@ -552,8 +552,8 @@ TEST_CASE("holidays agree with the reference where the one list of holidays begi
           ++failures;
           FAIL_CHECK("add(" << text(start) << ", " << duration.count() << "s): engine "
                             << text(actual) << ", reference " << text(expected) << "; open to "
-                            << text(end) << ": engine " << actual_open.count()
-                            << "s, reference " << expected_open.count() << "s");
+                            << text(end) << ": engine " << actual_open.count() << "s, reference "
+                            << expected_open.count() << "s");
         }
       }
       REQUIRE(failures == 0);
@@ -569,8 +569,8 @@ TEST_CASE("a DST change on a holiday agrees with the reference", "[calendar]") {
       rules("Europe/London", "mon-sun 00:30-02:30 09:00-17:00",
             {once(2025, 3, 30), once(2025, 10, 26), yearly(3, 29), yearly(10, 25), yearly(4, 1)});
   const BusinessCalendar engine(calendar, zone_files());
-  for (const Instant anchor : {utc(2025, 3, 30), utc(2025, 10, 26), utc(2026, 3, 29),
-                               utc(2026, 10, 25)}) {
+  for (const Instant anchor :
+       {utc(2025, 3, 30), utc(2025, 10, 26), utc(2026, 3, 29), utc(2026, 10, 25)}) {
     const Reference reference(calendar, anchor - hours{24 * 20}, anchor + hours{24 * 40});
     std::mt19937 random(5);
     int failures = 0;
