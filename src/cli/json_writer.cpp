@@ -2,6 +2,7 @@
 
 #include "cli/json.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -161,11 +162,12 @@ void JsonFields::field(std::string_view key, std::string_view value) {
   }
   m_first = false;
   text[at++] = '"';
-  std::memcpy(text.data() + at, key.data(), key.size());
+  // std::copy_n, not memcpy: an empty view may have no data pointer, which memcpy may not take.
+  std::copy_n(key.data(), key.size(), text.data() + at);
   at += key.size();
   text[at++] = '"';
   text[at++] = ':';
-  std::memcpy(text.data() + at, value.data(), value.size());
+  std::copy_n(value.data(), value.size(), text.data() + at);
   at += value.size();
   m_out.append(text.data(), at);
 }
