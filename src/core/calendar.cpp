@@ -147,7 +147,7 @@ struct SortedIndex {
 // days most clocks run in, [0, k_merged_end): 1970-01-01 up to 2200-01-01. In that window a step
 // from one holiday to the next is one comparison, not a merge of the two tables (the step is what
 // a long add() repeats: docs/performance.md); outside it the two tables are walked.
-constexpr i64 k_merged_end = 84006; // 2200-01-01
+constexpr i64 k_merged_end = k_horizon / k_day; // 2200-01-01, where the zones are followed to
 
 struct Holidays {
   SortedIndex cycle;  // yearly ones: sorted offsets in [0, k_cycle_days)
