@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <dlfcn.h>
 #include <exception>
 #include <fcntl.h>
@@ -54,6 +55,11 @@ public:
     load(PQsetNoticeProcessor, "PQsetNoticeProcessor");
     load(PQstatus, "PQstatus");
     load(PQtransactionStatus, "PQtransactionStatus");
+    load(PQsendQueryParams, "PQsendQueryParams");
+    // Pipeline mode came with libpq 14: without it, Connection::pipeline runs one by one.
+    load_optional(PQenterPipelineMode, "PQenterPipelineMode");
+    load_optional(PQexitPipelineMode, "PQexitPipelineMode");
+    load_optional(PQpipelineSync, "PQpipelineSync");
   }
   Libpq(const Libpq&) = delete;
   Libpq& operator=(const Libpq&) = delete;
@@ -82,6 +88,15 @@ public:
   decltype(&::PQsetNoticeProcessor) PQsetNoticeProcessor = nullptr;
   decltype(&::PQstatus) PQstatus = nullptr;
   decltype(&::PQtransactionStatus) PQtransactionStatus = nullptr;
+  decltype(&::PQsendQueryParams) PQsendQueryParams = nullptr;
+  decltype(&::PQenterPipelineMode) PQenterPipelineMode = nullptr;
+  decltype(&::PQexitPipelineMode) PQexitPipelineMode = nullptr;
+  decltype(&::PQpipelineSync) PQpipelineSync = nullptr;
+
+  [[nodiscard]] bool has_pipeline() const {
+    return PQenterPipelineMode != nullptr && PQexitPipelineMode != nullptr
+           && PQpipelineSync != nullptr;
+  }
 
 private:
   template <typename Function> void load(Function& function, const char* name) {
@@ -93,6 +108,9 @@ private:
                               name)};
     }
     function = reinterpret_cast<Function>(symbol); // NOLINT: how dlsym is used
+  }
+  template <typename Function> void load_optional(Function& function, const char* name) {
+    function = reinterpret_cast<Function>(dlsym(m_handle, name)); // NOLINT: as load()
   }
 
   void* m_handle;
@@ -347,9 +365,19 @@ std::optional<std::string> Result::optional_text(int row, int column) const {
   return text(row, column);
 }
 
+std::string_view Result::state() const {
+  const char* code =
+      m_result != nullptr ? libpq().PQresultErrorField(m_result, PG_DIAG_SQLSTATE) : nullptr;
+  return code != nullptr ? std::string_view{code} : std::string_view{};
+}
+
 // ---- Connection ----
 
 Connection::Connection(std::string url) : m_location(redact(url)) {
+  const char* trace_setting = std::getenv("SLATRACK_PG_TRACE");
+  m_trace = trace_setting != nullptr && std::string_view{trace_setting} != ""
+            && std::string_view{trace_setting} != "0";
+  trace("connect");
   const Conninfo parsed = parse_url(url);
   std::string options = conninfo_value(parsed, "options").value_or("");
   if (!options.empty()) {
@@ -380,7 +408,8 @@ Connection::Connection(std::string url) : m_location(redact(url)) {
 }
 
 Connection::Connection(Connection&& other) noexcept
-    : m_conn(std::exchange(other.m_conn, nullptr)), m_location(std::move(other.m_location)) {}
+    : m_conn(std::exchange(other.m_conn, nullptr)), m_location(std::move(other.m_location)),
+      m_trace(other.m_trace) {}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
@@ -389,6 +418,7 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     }
     m_conn = std::exchange(other.m_conn, nullptr);
     m_location = std::move(other.m_location);
+    m_trace = other.m_trace;
   }
   return *this;
 }
@@ -399,8 +429,18 @@ Connection::~Connection() {
   }
 }
 
+void Connection::trace(std::string_view what) const {
+  if (m_trace) {
+    std::fputs(fmt::format("slatrack: pg round trip: {}\n",
+                           one_line(what.substr(0, std::min<std::size_t>(what.size(), 160))))
+                   .c_str(),
+               stderr);
+  }
+}
+
 void Connection::exec(std::string_view sql, std::string_view operation) {
   const std::string text(sql);
+  trace(sql);
   const Result result{libpq().PQexec(m_conn, text.c_str())};
   if (!result.ok()) {
     fail(operation, result.get());
@@ -411,19 +451,100 @@ Result Connection::query(std::string_view sql, std::initializer_list<Value> para
   return query(sql, std::vector<Value>(params));
 }
 
-Result Connection::query(std::string_view sql, const std::vector<Value>& params) {
-  const std::string text(sql);
+namespace {
+
+// The parameters of a statement as libpq takes them (pointers into `params`).
+std::vector<const char*> param_values(const std::vector<Value>& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const Value& param : params) {
     values.push_back(param ? param->c_str() : nullptr);
   }
+  return values;
+}
+
+} // namespace
+
+Result Connection::query(std::string_view sql, const std::vector<Value>& params) {
+  const std::string text(sql);
+  const std::vector<const char*> values = param_values(params);
+  trace(sql);
   Result result{libpq().PQexecParams(m_conn, text.c_str(), static_cast<int>(values.size()), nullptr,
                                      values.data(), nullptr, nullptr, 0)};
   if (!result.ok()) {
     fail(describe_sql(sql), result.get());
   }
   return result;
+}
+
+Result Connection::attempt(std::string_view sql) {
+  const std::string text(sql);
+  trace(sql);
+  return Result{libpq().PQexec(m_conn, text.c_str())};
+}
+
+std::vector<Result> Connection::pipeline(const std::vector<Statement>& statements) {
+  std::vector<Result> results;
+  results.reserve(statements.size());
+  if (!libpq().has_pipeline() || statements.size() < 2) {
+    for (const Statement& statement : statements) {
+      results.push_back(query(statement.sql, statement.params));
+    }
+    return results;
+  }
+  std::string what;
+  for (const Statement& statement : statements) {
+    what += what.empty() ? "" : " | ";
+    what += one_line(statement.sql.substr(0, std::min<std::size_t>(statement.sql.size(), 48)));
+  }
+  trace(what);
+  if (libpq().PQenterPipelineMode(m_conn) != 1) {
+    fail("start a pipeline", nullptr);
+  }
+  bool sent = true;
+  for (const Statement& statement : statements) {
+    const std::string text(statement.sql);
+    const std::vector<const char*> values = param_values(statement.params);
+    if (libpq().PQsendQueryParams(m_conn, text.c_str(), static_cast<int>(values.size()), nullptr,
+                                  values.data(), nullptr, nullptr, 0)
+        != 1) {
+      sent = false;
+      break;
+    }
+  }
+  sent = sent && libpq().PQpipelineSync(m_conn) == 1;
+  // Each statement's result (then a null), then the sync point's. A statement after one that
+  // failed gives PGRES_PIPELINE_ABORTED. A lost connection gives nulls: stop at the second.
+  bool synced = false;
+  int nulls = 0;
+  while (sent && nulls < 2) {
+    pg_result* next = libpq().PQgetResult(m_conn);
+    if (next == nullptr) {
+      ++nulls;
+      continue;
+    }
+    nulls = 0;
+    if (libpq().PQresultStatus(next) == PGRES_PIPELINE_SYNC) {
+      libpq().PQclear(next);
+      synced = true;
+      break;
+    }
+    results.emplace_back(next);
+  }
+  if (!synced || libpq().PQexitPipelineMode(m_conn) != 1 || results.size() != statements.size()) {
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (!results[i].ok()) {
+        fail(describe_sql(statements[i].sql), results[i].get());
+      }
+    }
+    fail(describe_sql(statements.front().sql), nullptr);
+  }
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (!results[i].ok()) {
+      fail(describe_sql(statements[i].sql), results[i].get());
+    }
+  }
+  return results;
 }
 
 void Connection::each_batch(std::string_view sql, const std::vector<Value>& params,
@@ -474,6 +595,7 @@ std::int64_t BinaryRow::integer(int column) const {
 void Connection::copy_rows(std::string_view select,
                            const std::function<void(const BinaryRow&)>& visit) {
   const std::string sql = fmt::format("COPY ({}) TO STDOUT (FORMAT binary)", select);
+  trace(sql);
   {
     const Result started{libpq().PQexec(m_conn, sql.c_str())};
     if (libpq().PQresultStatus(started.get()) != PGRES_COPY_OUT) {
@@ -600,6 +722,7 @@ void Connection::fail(std::string_view operation, const pg_result* result) const
 void Connection::copy_out(std::string_view sql, std::string_view operation,
                           const std::function<void(std::string_view)>& row) {
   const std::string text(sql);
+  trace(sql);
   {
     const Result started{libpq().PQexec(m_conn, text.c_str())};
     if (started.get() == nullptr || libpq().PQresultStatus(started.get()) != PGRES_COPY_OUT) {
@@ -646,6 +769,7 @@ constexpr std::size_t k_copy_chunk = 256 * 1024;
 CopyIn::CopyIn(Connection& connection, std::string_view sql, std::string_view operation)
     : m_connection(connection), m_operation(operation) {
   const std::string text(sql);
+  m_connection.trace(sql);
   const Result started{libpq().PQexec(m_connection.get(), text.c_str())};
   if (started.get() == nullptr || libpq().PQresultStatus(started.get()) != PGRES_COPY_IN) {
     m_connection.fail(m_operation, started.get());
@@ -659,6 +783,7 @@ CopyIn::~CopyIn() {
   }
   // Abandoned (an exception): the server discards the rows and fails the COPY; the transaction
   // around it rolls back. Errors ignored: the connection may be gone.
+  m_connection.trace("the end of an abandoned " + m_operation);
   if (libpq().PQputCopyEnd(m_connection.get(), "abandoned by slatrack") == 1) {
     while (pg_result* next = libpq().PQgetResult(m_connection.get())) {
       Result{next};
@@ -686,6 +811,7 @@ void CopyIn::sent() {
 void CopyIn::end() {
   flush();
   m_done = true;
+  m_connection.trace("the end of " + m_operation);
   if (libpq().PQputCopyEnd(m_connection.get(), nullptr) != 1) {
     m_connection.fail(m_operation, nullptr);
   }
@@ -826,6 +952,7 @@ Transaction::Transaction(Connection& connection, Mode mode)
     }
   } catch (...) {
     if (m_connection.in_transaction()) {
+      m_connection.trace("ROLLBACK");
       Result{libpq().PQexec(m_connection.get(), "ROLLBACK")};
     }
     throw;
@@ -838,9 +965,11 @@ Transaction::~Transaction() {
   }
   // Errors ignored: the connection may be gone, and the server rolls back then anyway.
   if (m_nested) {
+    m_connection.trace("ROLLBACK TO SAVEPOINT nested; RELEASE SAVEPOINT nested");
     Result{libpq().PQexec(m_connection.get(),
                           "ROLLBACK TO SAVEPOINT nested; RELEASE SAVEPOINT nested")};
   } else {
+    m_connection.trace("ROLLBACK");
     Result{libpq().PQexec(m_connection.get(), "ROLLBACK")};
   }
 }

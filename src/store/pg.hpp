@@ -58,6 +58,12 @@ using Value = std::optional<std::string>;
   return number ? Value{std::to_string(*number)} : std::nullopt;
 }
 
+// One statement with its parameters, for Connection::pipeline.
+struct Statement {
+  std::string_view sql;
+  std::vector<Value> params;
+};
+
 // The rows of one statement. Move-only; a moved-from Result holds null.
 class Result {
 public:
@@ -84,6 +90,8 @@ public:
   [[nodiscard]] std::string_view view(int row, int column) const;
   [[nodiscard]] std::optional<std::int64_t> optional_integer(int row, int column) const;
   [[nodiscard]] std::optional<std::string> optional_text(int row, int column) const;
+  // The SQLSTATE of a failed statement ("42P01": no such table), "" when there is none.
+  [[nodiscard]] std::string_view state() const;
 
 private:
   pg_result* m_result = nullptr;
@@ -136,6 +144,15 @@ public:
   // Runs one statement with parameters $1, $2... and returns its rows. Throws Error{storage}.
   Result query(std::string_view sql, std::initializer_list<Value> params);
   Result query(std::string_view sql, const std::vector<Value>& params);
+  // Runs `statements` in order in one round trip to the server (libpq's pipeline mode: a team
+  // member abroad waits for each round trip, ~100 ms) and returns their rows in the same order.
+  // Each sees what the ones before it wrote; outside a transaction they are one. The first that
+  // fails throws its Error{storage} (as query() does) and the ones after it are not run. With a
+  // libpq older than 14 (no pipeline mode) they run one by one, with the same results.
+  std::vector<Result> pipeline(const std::vector<Statement>& statements);
+  // Runs one statement without parameters and returns its result even when it failed (no
+  // throw): for a statement whose failure is an answer (Result::state() says which).
+  Result attempt(std::string_view sql);
   // Runs one SELECT with parameters inside the open transaction and hands its rows to `visit` in
   // batches of at most `batch` rows (a cursor, fetched batch by batch), so that memory does not
   // grow with the rows read; `visit` returns false to stop reading. The cursor is planned for
@@ -161,9 +178,16 @@ public:
   // Throws the Error{storage} for `result` (null: the connection's own error) of `operation`.
   [[noreturn]] void fail(std::string_view operation, const pg_result* result) const;
 
+  // A round trip to the server about to be made for `what` (its SQL): one line on stderr when
+  // the environment variable SLATRACK_PG_TRACE is set to anything but "" or "0" (docs/teams.md,
+  // "Round trips"), for counting them. Every call into libpq that waits for the server says so.
+  void trace(std::string_view what) const;
+
 private:
+
   pg_conn* m_conn = nullptr;
   std::string m_location;
+  bool m_trace = false;
 };
 
 // One `COPY ... FROM STDIN`: rows in PostgreSQL's text format are appended with put() and sent in
