@@ -409,7 +409,7 @@ Connection::Connection(std::string url) : m_location(redact(url)) {
 
 Connection::Connection(Connection&& other) noexcept
     : m_conn(std::exchange(other.m_conn, nullptr)), m_location(std::move(other.m_location)),
-      m_trace(other.m_trace) {}
+      m_trace(other.m_trace), m_begin(std::move(other.m_begin)) {}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
@@ -419,6 +419,7 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     m_conn = std::exchange(other.m_conn, nullptr);
     m_location = std::move(other.m_location);
     m_trace = other.m_trace;
+    m_begin = std::move(other.m_begin);
   }
   return *this;
 }
@@ -438,9 +439,35 @@ void Connection::trace(std::string_view what) const {
   }
 }
 
+std::string Connection::with_begin(std::string_view sql) {
+  std::string text;
+  for (const std::string& statement : m_begin) {
+    text += statement;
+    text += "; ";
+  }
+  m_begin.clear();
+  text += sql;
+  return text;
+}
+
+void Connection::send_begin() {
+  if (!m_begin.empty()) {
+    const std::string text = with_begin("");
+    trace(text);
+    const Result result{libpq().PQexec(m_conn, text.c_str())};
+    if (!result.ok()) {
+      fail("start a transaction", result.get());
+    }
+  }
+}
+
+void Connection::begin(std::vector<std::string> statements) {
+  m_begin = std::move(statements);
+}
+
 void Connection::exec(std::string_view sql, std::string_view operation) {
-  const std::string text(sql);
-  trace(sql);
+  const std::string text = with_begin(sql);
+  trace(text);
   const Result result{libpq().PQexec(m_conn, text.c_str())};
   if (!result.ok()) {
     fail(operation, result.get());
@@ -466,6 +493,11 @@ std::vector<const char*> param_values(const std::vector<Value>& params) {
 } // namespace
 
 Result Connection::query(std::string_view sql, const std::vector<Value>& params) {
+  if (!m_begin.empty()) {
+    // The BEGIN goes in the same round trip.
+    std::vector<Result> results = pipeline({{sql, params}});
+    return std::move(results.back());
+  }
   const std::string text(sql);
   const std::vector<const char*> values = param_values(params);
   trace(sql);
@@ -478,18 +510,28 @@ Result Connection::query(std::string_view sql, const std::vector<Value>& params)
 }
 
 Result Connection::attempt(std::string_view sql) {
-  const std::string text(sql);
-  trace(sql);
+  const std::string text = with_begin(sql);
+  trace(text);
   return Result{libpq().PQexec(m_conn, text.c_str())};
 }
 
-std::vector<Result> Connection::pipeline(const std::vector<Statement>& statements) {
+std::vector<Result> Connection::pipeline(const std::vector<Statement>& given) {
+  // A BEGIN not sent yet goes first; its results are not returned.
+  const std::vector<std::string> begin = std::exchange(m_begin, {});
+  std::vector<Statement> with_begin;
+  with_begin.reserve(begin.size() + given.size());
+  for (const std::string& statement : begin) {
+    with_begin.push_back({statement, {}});
+  }
+  with_begin.insert(with_begin.end(), given.begin(), given.end());
+  const std::vector<Statement>& statements = begin.empty() ? given : with_begin;
   std::vector<Result> results;
   results.reserve(statements.size());
   if (!libpq().has_pipeline() || statements.size() < 2) {
     for (const Statement& statement : statements) {
       results.push_back(query(statement.sql, statement.params));
     }
+    results.erase(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(begin.size()));
     return results;
   }
   std::string what;
@@ -544,6 +586,7 @@ std::vector<Result> Connection::pipeline(const std::vector<Statement>& statement
       fail(describe_sql(statements[i].sql), results[i].get());
     }
   }
+  results.erase(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(begin.size()));
   return results;
 }
 
@@ -595,6 +638,7 @@ std::int64_t BinaryRow::integer(int column) const {
 void Connection::copy_rows(std::string_view select,
                            const std::function<void(const BinaryRow&)>& visit) {
   const std::string sql = fmt::format("COPY ({}) TO STDOUT (FORMAT binary)", select);
+  send_begin();
   trace(sql);
   {
     const Result started{libpq().PQexec(m_conn, sql.c_str())};
@@ -682,7 +726,7 @@ void Connection::copy_rows(std::string_view select,
 }
 
 bool Connection::in_transaction() const {
-  return libpq().PQtransactionStatus(m_conn) != PQTRANS_IDLE;
+  return !m_begin.empty() || libpq().PQtransactionStatus(m_conn) != PQTRANS_IDLE;
 }
 
 void Connection::fail(std::string_view operation, const pg_result* result) const {
@@ -722,6 +766,7 @@ void Connection::fail(std::string_view operation, const pg_result* result) const
 void Connection::copy_out(std::string_view sql, std::string_view operation,
                           const std::function<void(std::string_view)>& row) {
   const std::string text(sql);
+  send_begin();
   trace(sql);
   {
     const Result started{libpq().PQexec(m_conn, text.c_str())};
@@ -769,6 +814,7 @@ constexpr std::size_t k_copy_chunk = 256 * 1024;
 CopyIn::CopyIn(Connection& connection, std::string_view sql, std::string_view operation)
     : m_connection(connection), m_operation(operation) {
   const std::string text(sql);
+  m_connection.send_begin();
   m_connection.trace(sql);
   const Result started{libpq().PQexec(m_connection.get(), text.c_str())};
   if (started.get() == nullptr || libpq().PQresultStatus(started.get()) != PGRES_COPY_IN) {
@@ -942,25 +988,23 @@ Transaction::Transaction(Connection& connection, Mode mode)
     m_connection.exec("SAVEPOINT nested", "start a nested transaction");
     return;
   }
-  try {
-    if (mode == Mode::write) {
-      m_connection.exec(fmt::format("BEGIN; SELECT pg_advisory_xact_lock({})", k_write_lock),
-                        "start a write transaction");
-    } else {
-      m_connection.exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
-                        "start a read transaction");
-    }
-  } catch (...) {
-    if (m_connection.in_transaction()) {
-      m_connection.trace("ROLLBACK");
-      Result{libpq().PQexec(m_connection.get(), "ROLLBACK")};
-    }
-    throw;
+  // Sent with the first statement (Connection::begin).
+  if (mode == Mode::write) {
+    m_connection.begin({"BEGIN", fmt::format("SELECT pg_advisory_xact_lock({})", k_write_lock)});
+  } else {
+    m_connection.begin({"BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"});
   }
 }
 
 Transaction::~Transaction() {
-  if (m_done || !m_connection.in_transaction()) {
+  if (m_done) {
+    return;
+  }
+  if (!m_nested && m_connection.begin_pending()) {
+    m_connection.drop_begin(); // nothing was sent: nothing to roll back
+    return;
+  }
+  if (!m_connection.in_transaction()) {
     return;
   }
   // Errors ignored: the connection may be gone, and the server rolls back then anyway.
@@ -975,8 +1019,26 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
+  if (!m_nested && m_connection.begin_pending()) {
+    m_connection.drop_begin(); // nothing was run in it: nothing to commit
+    m_done = true;
+    return;
+  }
   m_connection.exec(m_nested ? "RELEASE SAVEPOINT nested" : "COMMIT", "commit");
   m_done = true;
+}
+
+Result Transaction::commit_after(const Statement& last) {
+  return std::move(commit_after(std::vector<Statement>{last}).front());
+}
+
+std::vector<Result> Transaction::commit_after(const std::vector<Statement>& last) {
+  std::vector<Statement> statements = last;
+  statements.push_back({m_nested ? "RELEASE SAVEPOINT nested" : "COMMIT", {}});
+  std::vector<Result> results = m_connection.pipeline(statements);
+  m_done = true;
+  results.pop_back();
+  return results;
 }
 
 } // namespace slatrack::pg

@@ -166,8 +166,23 @@ public:
   // usable) and the exception thrown again. Throws Error{storage}.
   void copy_rows(std::string_view select, const std::function<void(const BinaryRow&)>& visit);
 
-  // Whether a transaction is open.
+  // Whether a transaction is open (or begun, its BEGIN not sent yet).
   [[nodiscard]] bool in_transaction() const;
+  // Begins a transaction with `statements` (BEGIN, and what goes with it), sent with the next
+  // statement in the same round trip, not on their own (pg::Transaction). The server takes a
+  // REPEATABLE READ snapshot at the first statement after BEGIN anyway, and a writer does nothing
+  // before its first statement that the write lock must cover.
+  void begin(std::vector<std::string> statements);
+  // Whether the BEGIN of the transaction has not been sent yet (then nothing was run in it).
+  [[nodiscard]] bool begin_pending() const noexcept {
+    return !m_begin.empty();
+  }
+  // Forgets a BEGIN not sent yet (a transaction that ran nothing ends).
+  void drop_begin() noexcept {
+    m_begin.clear();
+  }
+  // Sends a BEGIN not sent yet, on its own (before a COPY, which cannot share a round trip).
+  void send_begin();
 
   // Runs `sql`, a `COPY ... TO STDOUT` in text format, and passes each row it sends to `row` as
   // it comes (without its newline): memory does not grow with the rows. Throws Error{storage}
@@ -184,10 +199,13 @@ public:
   void trace(std::string_view what) const;
 
 private:
+  // `sql` with a BEGIN not sent yet before it, as one text of statements (simple query protocol).
+  std::string with_begin(std::string_view sql);
 
   pg_conn* m_conn = nullptr;
   std::string m_location;
   bool m_trace = false;
+  std::vector<std::string> m_begin; // begin()'s statements, not sent yet
 };
 
 // One `COPY ... FROM STDIN`: rows in PostgreSQL's text format are appended with put() and sent in
@@ -275,6 +293,11 @@ public:
 
   // Commits. Throws Error{storage}; the destructor then rolls back.
   void commit();
+  // Runs `last` (what the caller reads back), then commits, in one round trip; returns its rows.
+  // Throws Error{storage} as commit() (when `last` fails, nothing is committed).
+  Result commit_after(const Statement& last);
+  // The same for several statements (Connection::pipeline): their rows, in order.
+  std::vector<Result> commit_after(const std::vector<Statement>& last);
 
 private:
   Connection& m_connection;

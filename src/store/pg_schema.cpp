@@ -252,12 +252,28 @@ void create_or_migrate(pg::Connection& connection) {
 } // namespace
 
 int read_pg_schema_version(pg::Connection& connection) {
-  const pg::Result exists = connection.query("SELECT to_regclass('slatrack.meta') IS NOT NULL", {});
-  if (exists.text(0, 0) != "t") {
-    return 0;
+  constexpr std::string_view k_version_sql =
+      "SELECT value FROM slatrack.meta WHERE key = 'schema_version'";
+  pg::Result row{nullptr};
+  if (connection.in_transaction()) {
+    // (creating or migrating) A failed statement would end the transaction: ask first.
+    const pg::Result exists =
+        connection.query("SELECT to_regclass('slatrack.meta') IS NOT NULL", {});
+    if (exists.text(0, 0) != "t") {
+      return 0;
+    }
+    row = connection.query(k_version_sql, {});
+  } else {
+    // Every command opens the database: one round trip, the version itself; a database without
+    // the schema answers "no such table" (42P01).
+    row = connection.attempt(k_version_sql);
+    if (!row.ok()) {
+      if (row.state() == "42P01") {
+        return 0;
+      }
+      connection.fail("reading the schema version", row.get());
+    }
   }
-  const pg::Result row =
-      connection.query("SELECT value FROM slatrack.meta WHERE key = 'schema_version'", {});
   if (row.rows() != 1) {
     throw Error{ErrorKind::storage,
                 fmt::format("{} has a slatrack schema without a version; restore a backup or "

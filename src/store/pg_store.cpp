@@ -157,6 +157,15 @@ Request PgStore::load_request(RequestId id) {
   return read_request(row, 0);
 }
 
+Request PgStore::commit_with_request(pg::Transaction& write, RequestId id) {
+  const std::string sql = std::string(store::k_request_select) + "WHERE r.id = $1";
+  const pg::Result row = write.commit_after({sql, {pg::value(id.value)}});
+  if (row.rows() == 0) {
+    throw no_request(id);
+  }
+  return read_request(row, 0);
+}
+
 std::string PgStore::database_name() const {
   return m_db.location();
 }

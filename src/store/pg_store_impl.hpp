@@ -39,6 +39,7 @@
 #include "system/zone_files.hpp"
 
 #include <algorithm>
+#include <array>
 #include <date/date.h>
 #include <fmt/format.h>
 #include <limits>
@@ -240,7 +241,24 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
   // ---- calendars and policies by id ----
 
   Calendar load_calendar(std::int64_t id) override;
+  // A calendar's rows as stored.
+  struct StoredCalendarRow {
+    std::int64_t id = 0;
+    StoredCalendar stored;
+    bool builtin = false;
+  };
+  // The calendars from the results of the three statements of calendar_reads
+  // (pg_store_rules.cpp), `read` pointing at the first: in the order of the first.
+  static std::vector<StoredCalendarRow> stored_calendars(const pg::Result* read);
   LoadedPolicy load_policy(std::int64_t id) override;
+  // The policy and the calendars of its versions in one round trip.
+  LoadedPolicy load_policy_rules(std::int64_t id, RulesCache& rules) override;
+  // The statements that read policy `policy` (an SQL expression of its id, "$1" or a subquery):
+  // the policy, its versions (oldest first: the first, from the beginning of time, NULL, sorts
+  // first) and the targets of every version.
+  static std::array<std::string, 3> policy_reads(std::string_view policy);
+  // Policy `id` from the results of policy_reads, `read` pointing at the first.
+  LoadedPolicy read_policy(std::int64_t id, const pg::Result* read) const;
 
   void put_holiday(std::int64_t calendar_id, const Holiday& day);
 
@@ -255,7 +273,12 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
 
   static std::string recorder_of(const std::string& recorder, const std::string& author);
   Request load_request(RequestId id);
-  RequestDetail detail(RequestId id);
+  // load_request(id), then `write` committed, in one round trip: for the request a write has
+  // just written (it is there).
+  Request commit_with_request(pg::Transaction& write, RequestId id);
+  // Request `id` with its events, clock runs and targets, in one round trip; with `commit`, that
+  // transaction committed in the same round trip.
+  RequestDetail detail(RequestId id, pg::Transaction* commit = nullptr);
 
   struct Inserted {
     std::int64_t id = 0;     // also its seq for evaluate()
@@ -281,6 +304,11 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
   // The assignee is the latest assignment that counts, else what the request was logged with.
   void update_assignee(std::int64_t id) override;
   std::vector<ClockRow> stored_clocks(std::int64_t id);
+  // The clock runs of request $1 as stored_clocks reads them, and its rows read.
+  static constexpr std::string_view k_stored_clocks =
+      "SELECT metric, start_at, due_at, stop_at, outcome, target_s, used_s, credit_s FROM clocks "
+      "WHERE request_id = $1 ORDER BY seq";
+  static std::vector<ClockRow> clock_rows(const pg::Result& rows);
 
   // ---- re-evaluation's rows (store/reevaluation.hpp) ----
 
@@ -312,12 +340,16 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
                     const ClockRow& row) override;
   void insert_clock(std::int64_t id, std::int64_t seq, const ClockRow& row) override;
   void delete_clocks_after(std::int64_t id, std::int64_t last) override;
+  // A request's writes above are held in m_writes and sent in one round trip (pg::pipeline).
+  void flush_writes() override;
+  void discard_writes() noexcept override;
 
   // Re-evaluates every request whose policy has a version on calendar `calendar_id`.
   RuleEffect reevaluate_calendar(std::int64_t calendar_id);
 
   pg::Connection m_db;
-  std::int64_t m_cursors = 0; // cursors declared, for their names
+  std::int64_t m_cursors = 0;          // cursors declared, for their names
+  std::vector<pg::Statement> m_writes; // a re-evaluation's writes not sent yet (flush_writes)
 };
 
 } // namespace slatrack::pg_store

@@ -18,7 +18,7 @@ std::string with_calendar_id(std::string_view select) {
 
 std::optional<SameSubject> PgStore::same_subject(std::string_view client, std::string_view subject,
                                                  Instant since, RequestId except) {
-  pg::Transaction read(m_db, pg::Transaction::Mode::read);
+  // One statement, one snapshot of its own: no transaction around it (two round trips fewer).
   std::optional<SameSubject> out;
   const pg::Result row = m_db.query(
       "SELECT r.id, r.created_at FROM requests r WHERE r.received_at >= $1::bigint - 604800 "
@@ -29,7 +29,6 @@ std::optional<SameSubject> PgStore::same_subject(std::string_view client, std::s
   if (row.rows() > 0) {
     out = SameSubject{RequestId{row.integer(0, 0)}, to_instant(row.integer(0, 1))};
   }
-  read.commit();
   return out;
 }
 
@@ -47,9 +46,7 @@ std::optional<Request> PgStore::find_request(RequestId id) {
 
 RequestDetail PgStore::request_detail(RequestId id) {
   pg::Transaction read(m_db, pg::Transaction::Mode::read);
-  RequestDetail out = detail(id);
-  read.commit();
-  return out;
+  return detail(id, &read);
 }
 
 std::vector<Request> PgStore::list_requests(const RequestFilter& filter) {
@@ -344,23 +341,41 @@ ORDER BY r.id, s.seq)sql";
   return out;
 }
 
-RequestDetail PgStore::detail(RequestId id) {
+RequestDetail PgStore::detail(RequestId id, pg::Transaction* commit) {
   RequestDetail out;
-  out.request = load_request(id);
-  const pg::Result row = m_db.query(
-      "SELECT policy_id, version_id, voided_by FROM requests WHERE id = $1", {pg::value(id.value)});
+  // One round trip: the request, its policy version and void mark, its events, its clock runs
+  // and its policy.
+  static const std::string k_request = std::string(store::k_request_select) + "WHERE r.id = $1";
+  static const std::string k_events = fmt::format(
+      "SELECT {} FROM events WHERE request_id = $1 ORDER BY at, id", store::k_event_columns);
+  static const std::array<std::string, 3> k_policy =
+      policy_reads("(SELECT policy_id FROM requests WHERE id = $1)");
+  const std::vector<pg::Value> params{pg::value(id.value)};
+  const std::vector<pg::Statement> reads{
+      {k_request, params},
+      {"SELECT policy_id, version_id, voided_by FROM requests WHERE id = $1", params},
+      {k_events, params},
+      {k_stored_clocks, params},
+      {k_policy[0], params},
+      {k_policy[1], params},
+      {k_policy[2], params}};
+  const std::vector<pg::Result> read =
+      commit != nullptr ? commit->commit_after(reads) : m_db.pipeline(reads);
+  if (read[0].rows() == 0) {
+    throw no_request(id);
+  }
+  out.request = read_request(read[0], 0);
+  const pg::Result& row = read[1];
   RulesCache rules;
+  rules.policies.emplace(row.integer(0, 0), read_policy(row.integer(0, 0), &read[4]));
   out.targets = targets_for(stored_version(row.integer(0, 0), row.integer(0, 1), rules),
                             out.request.priority);
   out.voided_by = row.optional_integer(0, 2);
-  const pg::Result events =
-      m_db.query(fmt::format("SELECT {} FROM events WHERE request_id = $1 ORDER BY at, id",
-                             store::k_event_columns),
-                 {pg::value(id.value)});
+  const pg::Result& events = read[2];
   for (int i = 0; i < events.rows(); ++i) {
     out.events.push_back(read_event(events, i));
   }
-  for (const ClockRow& clock_row : stored_clocks(id.value)) {
+  for (const ClockRow& clock_row : clock_rows(read[3])) {
     ClockRun run;
     run.metric = from_db(metric_from(clock_row.metric), "metric", clock_row.metric);
     run.start = to_instant(clock_row.start_at);

@@ -11,9 +11,7 @@ LogResult PgStore::log_request(const NewRequest& request) {
     const pg::Result existing =
         m_db.query("SELECT id FROM requests WHERE ref = $1", {pg::value(*request.ref)});
     if (existing.rows() > 0) {
-      LogResult result{load_request(RequestId{existing.integer(0, 0)}), false};
-      write.commit();
-      return result;
+      return LogResult{commit_with_request(write, RequestId{existing.integer(0, 0)}), false};
     }
   }
   std::optional<ClientRow> client = short_client_row(request.client);
@@ -50,9 +48,7 @@ LogResult PgStore::log_request(const NewRequest& request) {
                                  request.now, recorder_of(request.recorder, author)));
   RulesCache rules;
   static_cast<void>(reevaluate(id.value, rules));
-  LogResult result{load_request(id), true};
-  write.commit();
-  return result;
+  return LogResult{commit_with_request(write, id), true};
 }
 
 Request PgStore::add_event(const NewEvent& event) {
@@ -98,9 +94,7 @@ Request PgStore::add_event(const NewEvent& event) {
                            to_instant(stored.integer(0, 1))};
                      });
   }
-  Request result = load_request(event.id);
-  write.commit();
-  return result;
+  return commit_with_request(write, event.id);
 }
 
 Request PgStore::edit_request(const RequestEdit& edit) {
@@ -193,9 +187,7 @@ Request PgStore::edit_request(const RequestEdit& edit) {
     RulesCache rules;
     static_cast<void>(reevaluate(edit.id.value, rules));
   }
-  Request result = load_request(edit.id);
-  write.commit();
-  return result;
+  return commit_with_request(write, edit.id);
 }
 
 RequestDetail PgStore::void_event(const VoidChange& change) {
@@ -380,19 +372,12 @@ void PgStore::mark(RequestId id, EventKind kind, std::int64_t target,
   }
 }
 
-void PgStore::update_assignee(std::int64_t id) {
-  m_db.query("UPDATE requests SET assignee = coalesce((SELECT text FROM events WHERE request_id "
-             "= $1 AND kind = 'assign' AND voided_by IS NULL ORDER BY at DESC, id DESC LIMIT 1), "
-             "logged_assignee) WHERE id = $1",
-             {pg::value(id)});
+std::vector<ClockRow> PgStore::stored_clocks(std::int64_t id) {
+  return clock_rows(m_db.query(k_stored_clocks, {pg::value(id)}));
 }
 
-std::vector<ClockRow> PgStore::stored_clocks(std::int64_t id) {
+std::vector<ClockRow> PgStore::clock_rows(const pg::Result& rows) {
   std::vector<ClockRow> out;
-  const pg::Result rows = m_db.query("SELECT metric, start_at, due_at, stop_at, outcome, "
-                                     "target_s, used_s, credit_s FROM clocks WHERE request_id = "
-                                     "$1 ORDER BY seq",
-                                     {pg::value(id)});
   for (int i = 0; i < rows.rows(); ++i) {
     out.push_back(ClockRow{rows.text(i, 0), rows.integer(i, 1), rows.optional_integer(i, 2),
                            rows.optional_integer(i, 3), rows.text(i, 4), rows.integer(i, 5),
@@ -403,16 +388,14 @@ std::vector<ClockRow> PgStore::stored_clocks(std::int64_t id) {
 
 class PgStore::Rows {
 public:
+  // The rows of a plain query, read already.
+  Rows(pg::Connection& db, pg::Result rows) : m_db(db), m_rows(std::move(rows)), m_last_page(true) {}
+  // A cursor named `cursor` over `sql`.
   Rows(pg::Connection& db, const std::string& sql, const std::vector<pg::Value>& params,
        std::string cursor)
       : m_db(db), m_cursor(std::move(cursor)) {
-    if (m_cursor.empty()) {
-      m_rows = m_db.query(sql, params);
-      m_last_page = true;
-    } else {
-      m_db.query(fmt::format("DECLARE {} NO SCROLL CURSOR FOR {}", m_cursor, sql), params);
-      fetch();
-    }
+    m_db.query(fmt::format("DECLARE {} NO SCROLL CURSOR FOR {}", m_cursor, sql), params);
+    fetch();
   }
   Rows(const Rows&) = delete;
   Rows& operator=(const Rows&) = delete;
@@ -465,21 +448,16 @@ private:
 class PgStore::Cursor final : public store::RequestCursor {
 public:
   Cursor(pg::Connection& db, const Selected& ids, bool paged, std::int64_t number)
-      : m_requests(db,
-                   "SELECT id, policy_id, priority, status, received_at, replied_at, "
-                   "resolved_at, reply_due_at, update_due_at, resolve_due_at, next_due_at, "
-                   "next_metric, voided_by, version_id FROM requests"
-                       + where("id", ids.condition) + " ORDER BY id",
-                   ids.params, paged ? fmt::format("slatrack_requests_{}", number) : std::string()),
-        m_events(db,
-                 "SELECT request_id, kind, at, id, number, target, voided_by FROM events"
-                     + where("request_id", ids.condition) + " ORDER BY request_id, at, id",
-                 ids.params, paged ? fmt::format("slatrack_events_{}", number) : std::string()),
-        m_clocks(db,
-                 "SELECT request_id, seq, metric, start_at, due_at, stop_at, outcome, "
-                 "target_s, used_s, credit_s FROM clocks"
-                     + where("request_id", ids.condition) + " ORDER BY request_id, seq",
-                 ids.params, paged ? fmt::format("slatrack_clocks_{}", number) : std::string()) {}
+      : Cursor(db, ids, paged, number,
+               {"SELECT id, policy_id, priority, status, received_at, replied_at, resolved_at, "
+                "reply_due_at, update_due_at, resolve_due_at, next_due_at, next_metric, "
+                "voided_by, version_id FROM requests"
+                    + where("id", ids.condition) + " ORDER BY id",
+                "SELECT request_id, kind, at, id, number, target, voided_by FROM events"
+                    + where("request_id", ids.condition) + " ORDER BY request_id, at, id",
+                "SELECT request_id, seq, metric, start_at, due_at, stop_at, outcome, target_s, "
+                "used_s, credit_s FROM clocks"
+                    + where("request_id", ids.condition) + " ORDER BY request_id, seq"}) {}
 
   bool next_request(store::RequestState& out) override {
     if (!m_requests.next()) {
@@ -540,6 +518,25 @@ public:
   }
 
 private:
+  using Queries = std::array<std::string, 3>; // requests, events, clock runs
+
+  // One request (not `paged`): the three queries in one round trip. Else three cursors.
+  Cursor(pg::Connection& db, const Selected& ids, bool paged, std::int64_t number,
+         const Queries& sql)
+      : Cursor(db, ids, paged, number, sql,
+               paged ? std::vector<pg::Result>{}
+                     : db.pipeline({{sql[0], ids.params},
+                                    {sql[1], ids.params},
+                                    {sql[2], ids.params}})) {}
+  Cursor(pg::Connection& db, const Selected& ids, bool paged, std::int64_t number,
+         const Queries& sql, std::vector<pg::Result> read)
+      : m_requests(paged ? Rows(db, sql[0], ids.params, fmt::format("slatrack_requests_{}", number))
+                         : Rows(db, std::move(read[0]))),
+        m_events(paged ? Rows(db, sql[1], ids.params, fmt::format("slatrack_events_{}", number))
+                       : Rows(db, std::move(read[1]))),
+        m_clocks(paged ? Rows(db, sql[2], ids.params, fmt::format("slatrack_clocks_{}", number))
+                       : Rows(db, std::move(read[2]))) {}
+
   static std::string where(std::string_view column, const std::string& ids) {
     return ids.empty() ? std::string() : fmt::format(" WHERE {} {}", column, ids);
   }
@@ -583,43 +580,62 @@ std::unique_ptr<store::RequestCursor> PgStore::read_requests(const RequestSelect
 }
 
 void PgStore::write_void_mark(std::int64_t event_id, std::optional<std::int64_t> voided_by) {
-  m_db.query("UPDATE events SET voided_by = $1 WHERE id = $2",
-             {pg::value(voided_by), pg::value(event_id)});
+  m_writes.push_back({"UPDATE events SET voided_by = $1 WHERE id = $2",
+                      {pg::value(voided_by), pg::value(event_id)}});
+}
+
+void PgStore::update_assignee(std::int64_t id) {
+  // It reads the void marks written before it: those held back go first, in the same round trip.
+  m_writes.push_back(
+      {"UPDATE requests SET assignee = coalesce((SELECT text FROM events WHERE request_id = $1 "
+       "AND kind = 'assign' AND voided_by IS NULL ORDER BY at DESC, id DESC LIMIT 1), "
+       "logged_assignee) WHERE id = $1",
+       {pg::value(id)}});
+  flush_writes();
 }
 
 void PgStore::write_derived(std::int64_t id, const Derived& /*old*/, const Derived& now) {
-  m_db.query("UPDATE requests SET status = $1, received_at = $2, replied_at = $3, "
-             "resolved_at = $4, reply_due_at = $5, update_due_at = $6, resolve_due_at = $7, "
-             "next_due_at = $8, next_metric = $9, voided_by = $10, version_id = $11 WHERE id = "
-             "$12",
-             {pg::value(now.status), pg::value(now.received_at), pg::value(now.replied_at),
-              pg::value(now.resolved_at), pg::value(now.reply_due_at), pg::value(now.update_due_at),
-              pg::value(now.resolve_due_at), pg::value(now.next_due_at), pg::value(now.next_metric),
-              pg::value(now.voided_by), pg::value(now.version_id), pg::value(id)});
+  m_writes.push_back(
+      {"UPDATE requests SET status = $1, received_at = $2, replied_at = $3, resolved_at = $4, "
+       "reply_due_at = $5, update_due_at = $6, resolve_due_at = $7, next_due_at = $8, "
+       "next_metric = $9, voided_by = $10, version_id = $11 WHERE id = $12",
+       {pg::value(now.status), pg::value(now.received_at), pg::value(now.replied_at),
+        pg::value(now.resolved_at), pg::value(now.reply_due_at), pg::value(now.update_due_at),
+        pg::value(now.resolve_due_at), pg::value(now.next_due_at), pg::value(now.next_metric),
+        pg::value(now.voided_by), pg::value(now.version_id), pg::value(id)}});
 }
 
 void PgStore::update_clock(std::int64_t id, std::int64_t seq, const ClockRow& /*old*/,
                            const ClockRow& row) {
-  m_db.query("UPDATE clocks SET metric = $1, start_at = $2, due_at = $3, stop_at = $4, outcome "
-             "= $5, target_s = $6, used_s = $7, credit_s = $8 WHERE request_id = $9 AND seq = "
-             "$10",
-             {pg::value(row.metric), pg::value(row.start_at), pg::value(row.due_at),
-              pg::value(row.stop_at), pg::value(row.outcome), pg::value(row.target_s),
-              pg::value(row.used_s), pg::value(row.credit_s), pg::value(id), pg::value(seq)});
+  m_writes.push_back(
+      {"UPDATE clocks SET metric = $1, start_at = $2, due_at = $3, stop_at = $4, outcome = $5, "
+       "target_s = $6, used_s = $7, credit_s = $8 WHERE request_id = $9 AND seq = $10",
+       {pg::value(row.metric), pg::value(row.start_at), pg::value(row.due_at),
+        pg::value(row.stop_at), pg::value(row.outcome), pg::value(row.target_s),
+        pg::value(row.used_s), pg::value(row.credit_s), pg::value(id), pg::value(seq)}});
 }
 
 void PgStore::insert_clock(std::int64_t id, std::int64_t seq, const ClockRow& row) {
-  m_db.query("INSERT INTO clocks (request_id, seq, metric, start_at, due_at, stop_at, "
-             "outcome, target_s, used_s, credit_s) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-             "$9, $10)",
-             {pg::value(id), pg::value(seq), pg::value(row.metric), pg::value(row.start_at),
-              pg::value(row.due_at), pg::value(row.stop_at), pg::value(row.outcome),
-              pg::value(row.target_s), pg::value(row.used_s), pg::value(row.credit_s)});
+  m_writes.push_back(
+      {"INSERT INTO clocks (request_id, seq, metric, start_at, due_at, stop_at, outcome, "
+       "target_s, used_s, credit_s) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+       {pg::value(id), pg::value(seq), pg::value(row.metric), pg::value(row.start_at),
+        pg::value(row.due_at), pg::value(row.stop_at), pg::value(row.outcome),
+        pg::value(row.target_s), pg::value(row.used_s), pg::value(row.credit_s)}});
 }
 
 void PgStore::delete_clocks_after(std::int64_t id, std::int64_t last) {
-  m_db.query("DELETE FROM clocks WHERE request_id = $1 AND seq > $2",
-             {pg::value(id), pg::value(last)});
+  m_writes.push_back({"DELETE FROM clocks WHERE request_id = $1 AND seq > $2",
+                      {pg::value(id), pg::value(last)}});
+}
+
+void PgStore::flush_writes() {
+  const std::vector<pg::Statement> writes = std::exchange(m_writes, {});
+  static_cast<void>(m_db.pipeline(writes));
+}
+
+void PgStore::discard_writes() noexcept {
+  m_writes.clear();
 }
 
 } // namespace slatrack::pg_store

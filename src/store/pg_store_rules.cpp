@@ -4,13 +4,41 @@
 
 namespace slatrack::pg_store {
 
+namespace {
+
+// The statements that read the calendars whose id is `which` (a condition on it with $1, or ""
+// for all): the calendars (id, name, zone, hours, builtin; by name), their holidays and their
+// later versions (each by calendar, with its id first).
+std::array<std::string, 3> calendar_reads(std::string_view which) {
+  const std::string where = which.empty() ? std::string() : fmt::format(" WHERE id {}", which);
+  const std::string where_calendar =
+      which.empty() ? std::string() : fmt::format(" WHERE calendar_id {}", which);
+  return {
+      fmt::format("SELECT id, name, zone, hours, builtin FROM calendars{} ORDER BY fold(name), id",
+                  where),
+      fmt::format("SELECT calendar_id, year, month, day, name FROM holidays{} ORDER BY "
+                  "calendar_id, year, month, day",
+                  where_calendar),
+      fmt::format("SELECT calendar_id, from_day, zone, hours FROM calendar_versions{} ORDER BY "
+                  "calendar_id, from_day",
+                  where_calendar)};
+}
+
+
+} // namespace
+
 std::vector<Calendar> PgStore::calendars() {
   pg::Transaction read(m_db, pg::Transaction::Mode::read);
+  // One round trip for them all (as load_calendar reads each), the snapshot's BEGIN and COMMIT
+  // with them.
+  const std::array<std::string, 3> sql = calendar_reads("");
+  const std::vector<StoredCalendarRow> rows =
+      stored_calendars(read.commit_after({{sql[0], {}}, {sql[1], {}}, {sql[2], {}}}).data());
   std::vector<Calendar> out;
-  for (const std::int64_t id : ids("SELECT id FROM calendars ORDER BY fold(name), id", {})) {
-    out.push_back(load_calendar(id));
+  out.reserve(rows.size());
+  for (const StoredCalendarRow& row : rows) {
+    out.push_back(Calendar{calendar_rules(row.stored, m_db.location()), row.builtin});
   }
-  read.commit();
   return out;
 }
 
@@ -423,42 +451,98 @@ Client PgStore::read_client(const pg::Result& rows, int row) {
   return out;
 }
 
+
 Calendar PgStore::load_calendar(std::int64_t id) {
-  Calendar out;
-  StoredCalendar stored;
-  const pg::Result row =
-      m_db.query("SELECT name, zone, hours, builtin FROM calendars WHERE id = $1", {pg::value(id)});
-  if (row.rows() == 0) {
+  const std::array<std::string, 3> sql = calendar_reads("= $1");
+  const std::vector<pg::Value> params{pg::value(id)};
+  // One round trip: the calendar, its holidays, its later versions.
+  std::vector<StoredCalendarRow> read = stored_calendars(
+      m_db.pipeline({{sql[0], params}, {sql[1], params}, {sql[2], params}}).data());
+  if (read.empty()) {
     throw calendar_missing(id, m_db.location());
   }
-  stored.name = row.text(0, 0);
-  stored.zone = row.text(0, 1);
-  stored.hours = row.text(0, 2);
-  out.builtin = row.integer(0, 3) != 0;
-  const pg::Result days = m_db.query("SELECT year, month, day, name FROM holidays WHERE "
-                                     "calendar_id = $1 ORDER BY year, month, day",
-                                     {pg::value(id)});
+  return Calendar{calendar_rules(read.front().stored, m_db.location()), read.front().builtin};
+}
+
+std::vector<PgStore::StoredCalendarRow> PgStore::stored_calendars(const pg::Result* read) {
+  std::vector<StoredCalendarRow> out;
+  std::map<std::int64_t, std::size_t> index;
+  const pg::Result& rows = read[0];
+  for (int i = 0; i < rows.rows(); ++i) {
+    StoredCalendarRow& row = out.emplace_back();
+    row.id = rows.integer(i, 0);
+    row.stored.name = rows.text(i, 1);
+    row.stored.zone = rows.text(i, 2);
+    row.stored.hours = rows.text(i, 3);
+    row.builtin = rows.integer(i, 4) != 0;
+    index[row.id] = out.size() - 1;
+  }
+  const pg::Result& days = read[1];
   for (int i = 0; i < days.rows(); ++i) {
-    stored.holidays.push_back(Holiday{static_cast<int>(days.integer(i, 0)),
-                                      static_cast<unsigned>(days.integer(i, 1)),
-                                      static_cast<unsigned>(days.integer(i, 2)), days.text(i, 3)});
+    if (const auto found = index.find(days.integer(i, 0)); found != index.end()) {
+      out[found->second].stored.holidays.push_back(
+          Holiday{static_cast<int>(days.integer(i, 1)), static_cast<unsigned>(days.integer(i, 2)),
+                  static_cast<unsigned>(days.integer(i, 3)), days.text(i, 4)});
+    }
   }
-  const pg::Result later = m_db.query("SELECT from_day, zone, hours FROM calendar_versions "
-                                      "WHERE calendar_id = $1 ORDER BY from_day",
-                                      {pg::value(id)});
+  const pg::Result& later = read[2];
   for (int i = 0; i < later.rows(); ++i) {
-    stored.later.push_back(
-        StoredCalendarVersion{later.text(i, 0), later.text(i, 1), later.text(i, 2)});
+    if (const auto found = index.find(later.integer(i, 0)); found != index.end()) {
+      out[found->second].stored.later.push_back(
+          StoredCalendarVersion{later.text(i, 1), later.text(i, 2), later.text(i, 3)});
+    }
   }
-  out.rules = calendar_rules(stored, m_db.location());
   return out;
 }
 
+
+std::array<std::string, 3> PgStore::policy_reads(std::string_view policy) {
+  return {fmt::format("SELECT name, builtin FROM policies WHERE id = {}", policy),
+          fmt::format("SELECT v.id, v.from_at, v.calendar_id, k.name FROM policy_versions v JOIN "
+                      "calendars k ON k.id = v.calendar_id WHERE v.policy_id = {} ORDER BY "
+                      "v.from_at IS NOT NULL, v.from_at",
+                      policy),
+          fmt::format("SELECT t.version_id, t.priority, t.reply_s, t.update_s, t.resolve_s FROM "
+                      "policy_targets t JOIN policy_versions v ON v.id = t.version_id WHERE "
+                      "v.policy_id = {}",
+                      policy)};
+}
+
 LoadedPolicy PgStore::load_policy(std::int64_t id) {
+  const std::array<std::string, 3> sql = policy_reads("$1");
+  const std::vector<pg::Value> params{pg::value(id)};
+  // One round trip.
+  return read_policy(id,
+                     m_db.pipeline({{sql[0], params}, {sql[1], params}, {sql[2], params}}).data());
+}
+
+LoadedPolicy PgStore::load_policy_rules(std::int64_t id, RulesCache& rules) {
+  // The calendars of its versions in the same round trip, as load_calendar reads them; made
+  // into clocks when needed (store::Reevaluator::clock).
+  const std::array<std::string, 3> calendar_sql =
+      calendar_reads("IN (SELECT calendar_id FROM policy_versions WHERE policy_id = $1)");
+  const std::array<std::string, 3> policy_sql = policy_reads("$1");
+  std::vector<pg::Statement> reads;
+  for (const std::string& sql : policy_sql) {
+    reads.push_back({sql, {pg::value(id)}});
+  }
+  for (const std::string& sql : calendar_sql) {
+    reads.push_back({sql, {pg::value(id)}});
+  }
+  const std::vector<pg::Result> read = m_db.pipeline(reads);
+  LoadedPolicy out = read_policy(id, read.data());
+  for (StoredCalendarRow& row : stored_calendars(read.data() + policy_sql.size())) {
+    if (!rules.clocks.contains(row.id)) {
+      rules.calendars.emplace(row.id, std::move(row.stored));
+    }
+  }
+  return out;
+}
+
+LoadedPolicy PgStore::read_policy(std::int64_t id, const pg::Result* read) const {
   LoadedPolicy out;
   {
-    const pg::Result row =
-        m_db.query("SELECT name, builtin FROM policies WHERE id = $1", {pg::value(id)});
+    const pg::Result& row = read[0];
     if (row.rows() == 0) {
       throw policy_missing(id, m_db.location());
     }
@@ -466,12 +550,7 @@ LoadedPolicy PgStore::load_policy(std::int64_t id) {
     out.policy.builtin = row.integer(0, 1) != 0;
   }
   {
-    // Oldest first: the first version (from the beginning of time, NULL) sorts first.
-    const pg::Result rows = m_db.query(
-        "SELECT v.id, v.from_at, v.calendar_id, k.name FROM policy_versions v JOIN calendars k "
-        "ON k.id = v.calendar_id WHERE v.policy_id = $1 ORDER BY v.from_at IS NOT NULL, "
-        "v.from_at",
-        {pg::value(id)});
+    const pg::Result& rows = read[1];
     for (int i = 0; i < rows.rows(); ++i) {
       PolicyVersion version;
       version.id = rows.integer(i, 0);
@@ -482,22 +561,23 @@ LoadedPolicy PgStore::load_policy(std::int64_t id) {
     }
   }
   check_first_version(out.policy, m_db.location());
+  const pg::Result& targets = read[2];
   for (PolicyVersion& version : out.policy.versions) {
     bool has_base = false;
-    const pg::Result rows = m_db.query("SELECT priority, reply_s, update_s, resolve_s FROM "
-                                       "policy_targets WHERE version_id = $1",
-                                       {pg::value(version.id)});
-    for (int i = 0; i < rows.rows(); ++i) {
-      const std::string priority = rows.text(i, 0);
+    for (int i = 0; i < targets.rows(); ++i) {
+      if (targets.integer(i, 0) != version.id) {
+        continue;
+      }
+      const std::string priority = targets.text(i, 1);
       if (priority == "*") {
         has_base = true;
         version.base =
-            Targets{to_target(rows.integer(i, 1)), to_target(rows.optional_integer(i, 2)),
-                    to_target(rows.optional_integer(i, 3))};
+            Targets{to_target(targets.integer(i, 2)), to_target(targets.optional_integer(i, 3)),
+                    to_target(targets.optional_integer(i, 4))};
       } else {
         version.overrides[from_db(priority_from(priority), "priority", priority)] = TargetOverride{
-            to_target(rows.optional_integer(i, 1)), to_target(rows.optional_integer(i, 2)),
-            to_target(rows.optional_integer(i, 3))};
+            to_target(targets.optional_integer(i, 2)), to_target(targets.optional_integer(i, 3)),
+            to_target(targets.optional_integer(i, 4))};
       }
     }
     if (!has_base) {

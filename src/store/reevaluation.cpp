@@ -46,7 +46,7 @@ Derived derived_state(const VersionedHistory& versioned, std::int64_t received_a
 const LoadedPolicy& Reevaluator::policy(std::int64_t id, RulesCache& rules) {
   auto found = rules.policies.find(id);
   if (found == rules.policies.end()) {
-    found = rules.policies.emplace(id, load_policy(id)).first;
+    found = rules.policies.emplace(id, load_policy_rules(id, rules)).first;
   }
   return found->second;
 }
@@ -54,9 +54,11 @@ const LoadedPolicy& Reevaluator::policy(std::int64_t id, RulesCache& rules) {
 const Clock& Reevaluator::clock(std::int64_t calendar_id, RulesCache& rules) {
   auto found = rules.clocks.find(calendar_id);
   if (found == rules.clocks.end()) {
-    found = rules.clocks
-                .emplace(calendar_id, make_clock(load_calendar(calendar_id).rules, zone_files()))
-                .first;
+    const auto read = rules.calendars.find(calendar_id);
+    const CalendarRules calendar = read != rules.calendars.end()
+                                       ? calendar_rules(read->second, database_name())
+                                       : load_calendar(calendar_id).rules;
+    found = rules.clocks.emplace(calendar_id, make_clock(calendar, zone_files())).first;
   }
   return *found->second;
 }
@@ -185,6 +187,18 @@ Stored Reevaluator::evaluate(History& history, RulesCache& rules) {
 
 Reevaluation Reevaluator::write(std::int64_t id, const Stored& stored,
                                 const std::vector<ClockState>& stored_clocks) {
+  try {
+    Reevaluation out = write_rows(id, stored, stored_clocks);
+    flush_writes();
+    return out;
+  } catch (...) {
+    discard_writes();
+    throw;
+  }
+}
+
+Reevaluation Reevaluator::write_rows(std::int64_t id, const Stored& stored,
+                                     const std::vector<ClockState>& stored_clocks) {
   const Evaluation& evaluation = stored.evaluation;
   for (const Stored::Remark& remark : stored.remarked) {
     write_void_mark(remark.id, remark.expected);

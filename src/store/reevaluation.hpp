@@ -11,6 +11,7 @@
 #include "slatrack/evaluate.hpp"
 #include "slatrack/history.hpp"
 #include "slatrack/model.hpp"
+#include "slatrack/rule_checks.hpp"
 #include "slatrack/store.hpp"
 #include "store/transfer.hpp"
 #include "store/values.hpp"
@@ -54,6 +55,9 @@ struct LoadedPolicy {
 struct RulesCache {
   std::map<std::int64_t, LoadedPolicy> policies;
   std::map<std::int64_t, std::unique_ptr<Clock>> clocks;
+  // Calendars a backend read with a policy (in the same round trip), as stored: made into clocks
+  // when first needed, as those read on their own.
+  std::map<std::int64_t, StoredCalendar> calendars;
 };
 
 // Which requests a re-evaluation reads (each backend turns it into its own query).
@@ -195,6 +199,11 @@ protected:
   // Policy `id` with every version (oldest first, the first from the beginning) and its targets.
   // Throws Error{storage} when it is missing or incomplete.
   virtual LoadedPolicy load_policy(std::int64_t id) = 0;
+  // load_policy(id) for an operation's `rules`: a backend may read the calendars of its versions
+  // with it into rules.calendars (a team database: one round trip for all). Default: the policy.
+  virtual LoadedPolicy load_policy_rules(std::int64_t id, RulesCache& /*rules*/) {
+    return load_policy(id);
+  }
   // Calendar `id` with its versions and holidays. Throws Error{storage} when it is missing.
   virtual Calendar load_calendar(std::int64_t id) = 0;
   // The database as messages name it (a path, a URL without its password).
@@ -211,6 +220,12 @@ protected:
                             const ClockRow& row) = 0;
   virtual void insert_clock(std::int64_t request_id, std::int64_t seq, const ClockRow& row) = 0;
   virtual void delete_clocks_after(std::int64_t request_id, std::int64_t last) = 0;
+  // The writes above of one request may be held back and sent together (a team database: one
+  // round trip): flush_writes() sends them, in order, once the request's are all made (it throws
+  // as the first of them that fails would have); discard_writes() drops them (an exception came
+  // first). Nothing reads between a request's writes and flush_writes(). Default: written at once.
+  virtual void flush_writes() {}
+  virtual void discard_writes() noexcept {}
 
 private:
   // The buffers of one request read from the cursors (reused from request to request).
@@ -223,8 +238,11 @@ private:
   class Reader;
 
   Stored evaluate(History& history, RulesCache& rules);
+  // Writes what differs, then flush_writes().
   Reevaluation write(std::int64_t id, const Stored& stored,
                      const std::vector<ClockState>& stored_clocks);
+  Reevaluation write_rows(std::int64_t id, const Stored& stored,
+                          const std::vector<ClockState>& stored_clocks);
 };
 
 } // namespace slatrack::store
