@@ -389,7 +389,8 @@ std::vector<ClockRow> PgStore::clock_rows(const pg::Result& rows) {
 class PgStore::Rows {
 public:
   // The rows of a plain query, read already.
-  Rows(pg::Connection& db, pg::Result rows) : m_db(db), m_rows(std::move(rows)), m_last_page(true) {}
+  Rows(pg::Connection& db, pg::Result rows)
+      : m_db(db), m_rows(std::move(rows)), m_last_page(true) {}
   // A cursor named `cursor` over `sql`.
   Rows(pg::Connection& db, const std::string& sql, const std::vector<pg::Value>& params,
        std::string cursor)
@@ -523,11 +524,11 @@ private:
   // One request (not `paged`): the three queries in one round trip. Else three cursors.
   Cursor(pg::Connection& db, const Selected& ids, bool paged, std::int64_t number,
          const Queries& sql)
-      : Cursor(db, ids, paged, number, sql,
-               paged ? std::vector<pg::Result>{}
-                     : db.pipeline({{sql[0], ids.params},
-                                    {sql[1], ids.params},
-                                    {sql[2], ids.params}})) {}
+      : Cursor(
+          db, ids, paged, number, sql,
+          paged ? std::vector<pg::Result>{}
+                : db.pipeline({{sql[0], ids.params}, {sql[1], ids.params}, {sql[2], ids.params}})) {
+  }
   Cursor(pg::Connection& db, const Selected& ids, bool paged, std::int64_t number,
          const Queries& sql, std::vector<pg::Result> read)
       : m_requests(paged ? Rows(db, sql[0], ids.params, fmt::format("slatrack_requests_{}", number))
@@ -625,8 +626,8 @@ void PgStore::insert_clock(std::int64_t id, std::int64_t seq, const ClockRow& ro
 }
 
 void PgStore::delete_clocks_after(std::int64_t id, std::int64_t last) {
-  m_writes.push_back({"DELETE FROM clocks WHERE request_id = $1 AND seq > $2",
-                      {pg::value(id), pg::value(last)}});
+  m_writes.push_back(
+      {"DELETE FROM clocks WHERE request_id = $1 AND seq > $2", {pg::value(id), pg::value(last)}});
 }
 
 void PgStore::flush_writes() {

@@ -24,7 +24,6 @@ std::array<std::string, 3> calendar_reads(std::string_view which) {
                   where_calendar)};
 }
 
-
 } // namespace
 
 std::vector<Calendar> PgStore::calendars() {
@@ -451,7 +450,6 @@ Client PgStore::read_client(const pg::Result& rows, int row) {
   return out;
 }
 
-
 Calendar PgStore::load_calendar(std::int64_t id) {
   const std::array<std::string, 3> sql = calendar_reads("= $1");
   const std::vector<pg::Value> params{pg::value(id)};
@@ -494,7 +492,6 @@ std::vector<PgStore::StoredCalendarRow> PgStore::stored_calendars(const pg::Resu
   }
   return out;
 }
-
 
 std::array<std::string, 3> PgStore::policy_reads(std::string_view policy) {
   return {fmt::format("SELECT name, builtin FROM policies WHERE id = {}", policy),
