@@ -51,6 +51,7 @@ public:
     load(PQputCopyData, "PQputCopyData");
     load(PQputCopyEnd, "PQputCopyEnd");
     load(PQresultErrorField, "PQresultErrorField");
+    load(PQresultErrorMessage, "PQresultErrorMessage");
     load(PQresultStatus, "PQresultStatus");
     load(PQsetNoticeProcessor, "PQsetNoticeProcessor");
     load(PQstatus, "PQstatus");
@@ -84,6 +85,7 @@ public:
   decltype(&::PQputCopyData) PQputCopyData = nullptr;
   decltype(&::PQputCopyEnd) PQputCopyEnd = nullptr;
   decltype(&::PQresultErrorField) PQresultErrorField = nullptr;
+  decltype(&::PQresultErrorMessage) PQresultErrorMessage = nullptr;
   decltype(&::PQresultStatus) PQresultStatus = nullptr;
   decltype(&::PQsetNoticeProcessor) PQsetNoticeProcessor = nullptr;
   decltype(&::PQstatus) PQstatus = nullptr;
@@ -576,6 +578,12 @@ std::vector<Result> Connection::pipeline(const std::vector<Statement>& given) {
   if (!synced || libpq().PQexitPipelineMode(m_conn) != 1 || results.size() != statements.size()) {
     for (std::size_t i = 0; i < results.size(); ++i) {
       if (!results[i].ok()) {
+        if (libpq().PQstatus(m_conn) != CONNECTION_OK) {
+          // The server's own reason (FATAL: terminating connection...), which libpq's message
+          // for the connection no longer holds once the rest of the pipeline was read.
+          const char* reason = libpq().PQresultErrorMessage(results[i].get());
+          lost(reason != nullptr && *reason != '\0' ? reason : libpq().PQerrorMessage(m_conn));
+        }
         fail(describe_sql(statements[i].sql), results[i].get());
       }
     }
@@ -725,16 +733,20 @@ void Connection::copy_rows(std::string_view select,
   }
 }
 
+void Connection::lost(std::string_view reason) const {
+  throw Error{ErrorKind::storage,
+              fmt::format("lost the connection to {} ({}); nothing was written: check the "
+                          "server and try again",
+                          m_location, one_line(reason))};
+}
+
 bool Connection::in_transaction() const {
   return !m_begin.empty() || libpq().PQtransactionStatus(m_conn) != PQTRANS_IDLE;
 }
 
 void Connection::fail(std::string_view operation, const pg_result* result) const {
   if (libpq().PQstatus(m_conn) != CONNECTION_OK) {
-    throw Error{ErrorKind::storage,
-                fmt::format("lost the connection to {} ({}); nothing was written: check the "
-                            "server and try again",
-                            m_location, one_line(libpq().PQerrorMessage(m_conn)))};
+    lost(libpq().PQerrorMessage(m_conn));
   }
   const char* state =
       result != nullptr ? libpq().PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;

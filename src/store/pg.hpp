@@ -199,6 +199,8 @@ public:
   void trace(std::string_view what) const;
 
 private:
+  // Throws the Error{storage} of a lost connection, `reason` libpq's or the server's message.
+  [[noreturn]] void lost(std::string_view reason) const;
   // `sql` with a BEGIN not sent yet before it, as one text of statements (simple query protocol).
   std::string with_begin(std::string_view sql);
 
