@@ -56,4 +56,12 @@ closest_names(std::string_view wanted, const std::vector<std::string>& names, st
 // ASCII lower case.
 [[nodiscard]] std::string to_lower(std::string_view text);
 
+// `text` with every letter in lower case, for comparing names ignoring case (SPEC.md: names are
+// matched case-insensitively): ASCII and Unicode's simple lower-case mapping of the Basic
+// Multilingual Plane (Latin, Greek, Cyrillic, Armenian, Georgian, ...: "ZOË CAFÉ" and "Zoë Café"
+// fold alike). Bytes that are not UTF-8 are kept as they are.
+[[nodiscard]] std::string fold_case(std::string_view text);
+// Whether `a` and `b` are the same name ignoring case (fold_case).
+[[nodiscard]] bool same_ignoring_case(std::string_view a, std::string_view b);
+
 } // namespace slatrack

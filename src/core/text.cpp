@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
+#include <iterator>
 #include <fmt/format.h>
 
 namespace slatrack {
@@ -152,6 +154,92 @@ std::size_t display_width(std::string_view text) {
   return width;
 }
 
+namespace {
+
+// Runs of Unicode's simple lower-case mapping: every step-th code point of [first, last] maps to
+// itself plus delta (scripts/gen-case-table).
+struct LowerRun {
+  char32_t first;
+  char32_t last;
+  std::uint8_t step;
+  std::int32_t delta;
+};
+
+constexpr LowerRun k_lower_runs[] = {
+#include "case_table.inc"
+};
+
+char32_t lower_code_point(char32_t c) {
+  const auto* run = std::upper_bound(std::begin(k_lower_runs), std::end(k_lower_runs), c,
+                                     [](char32_t x, const LowerRun& r) { return x < r.first; });
+  if (run == std::begin(k_lower_runs)) {
+    return c;
+  }
+  --run;
+  if (c > run->last || (c - run->first) % run->step != 0) {
+    return c;
+  }
+  return static_cast<char32_t>(static_cast<std::int32_t>(c) + run->delta);
+}
+
+// Appends code point `c` (below 0x10000) as UTF-8.
+void append_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+} // namespace
+
+std::string fold_case(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      out += static_cast<char>(std::tolower(byte));
+      ++i;
+      continue;
+    }
+    // A two- or three-byte sequence (the Basic Multilingual Plane), well formed and not overlong;
+    // anything else is copied byte by byte.
+    const auto next = [&](std::size_t k) {
+      return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0U;
+    };
+    char32_t c = 0;
+    std::size_t length = 0;
+    if (byte >= 0xC2 && byte <= 0xDF && (next(1) & 0xC0U) == 0x80) {
+      c = static_cast<char32_t>(((byte & 0x1FU) << 6) | (next(1) & 0x3FU));
+      length = 2;
+    } else if (byte >= 0xE0 && byte <= 0xEF && (next(1) & 0xC0U) == 0x80
+               && (next(2) & 0xC0U) == 0x80) {
+      c = static_cast<char32_t>(((byte & 0x0FU) << 12) | ((next(1) & 0x3FU) << 6)
+                                | (next(2) & 0x3FU));
+      length = c >= 0x800 && (c < 0xD800 || c > 0xDFFF) ? 3 : 0;
+    }
+    if (length == 0) {
+      out += text[i];
+      ++i;
+      continue;
+    }
+    append_utf8(out, lower_code_point(c));
+    i += length;
+  }
+  return out;
+}
+
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+  return fold_case(a) == fold_case(b);
+}
+
 std::string to_lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(), [](char c) {
@@ -204,15 +292,22 @@ std::vector<std::string> match_short_name(std::string_view wanted,
   if (wanted.empty()) {
     return {};
   }
+  // Compared with every letter in lower case (fold_case: "zoë" is a short form of "ZOË CAFÉ").
+  const std::string folded = fold_case(wanted);
+  std::vector<std::string> folded_names;
+  folded_names.reserve(names.size());
   for (const std::string& name : names) {
-    if (name.size() == wanted.size() && starts_with_ignoring_case(name, wanted)) {
-      return {name};
+    folded_names.push_back(fold_case(name));
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (folded_names[i] == folded) {
+      return {names[i]};
     }
   }
   std::vector<std::string> out;
-  for (const std::string& name : names) {
-    if (short_form_of(wanted, name)) {
-      out.push_back(name);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (short_form_of(folded, folded_names[i])) {
+      out.push_back(names[i]);
     }
   }
   return out;
@@ -241,31 +336,56 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::vector<std::string> closest_names(std::string_view wanted,
                                        const std::vector<std::string>& names, std::size_t max) {
-  const std::string needle = to_lower(wanted);
+  const std::string needle = fold_case(wanted);
   struct Candidate {
     std::size_t score;
+    bool by_word; // close only to a word of the name: after the names close as a whole
     std::string name;
   };
   std::vector<Candidate> candidates;
   for (const std::string& name : names) {
-    const std::string lower = to_lower(name);
+    const std::string lower = fold_case(name);
     std::size_t score = edit_distance(needle, lower);
+    // A typo in a short form: close to a word of the name ("hudsen" to Hudson & Vale LLP), or to
+    // the start of one ("blom" to Bloom Florists).
+    std::size_t word_score = score;
+    for (std::size_t begin = 0; begin < lower.size();) {
+      while (begin < lower.size() && !word_byte(lower[begin])) {
+        ++begin;
+      }
+      std::size_t end = begin;
+      while (end < lower.size() && word_byte(lower[end])) {
+        ++end;
+      }
+      const std::string_view word = std::string_view(lower).substr(begin, end - begin);
+      if (word.size() >= 2 && word.size() < lower.size()) {
+        word_score = std::min(word_score, edit_distance(needle, word));
+      }
+      if (word.size() > needle.size() && needle.size() >= 2) {
+        word_score = std::min(word_score, edit_distance(needle, word.substr(0, needle.size())));
+      }
+      begin = end;
+    }
     const bool related =
         !needle.empty() && !lower.empty()
         && (lower.find(needle) != std::string::npos || needle.find(lower) != std::string::npos);
     if (related) {
       score = std::min<std::size_t>(score, 1);
     }
+    const bool by_word = word_score < score;
+    score = std::min(score, word_score);
     // About one edit in three, but at most one in two, so that a short name is not "close" to
     // every other short name ("xy" is not close to "GB").
     const std::size_t limit = std::min(std::max<std::size_t>(2, needle.size() / 3),
                                        std::max<std::size_t>(1, needle.size() / 2));
     if (related || score <= limit) {
-      candidates.push_back({score, name});
+      candidates.push_back({score, by_word, name});
     }
   }
   std::stable_sort(candidates.begin(), candidates.end(),
-                   [](const Candidate& a, const Candidate& b) { return a.score < b.score; });
+                   [](const Candidate& a, const Candidate& b) {
+                     return a.score != b.score ? a.score < b.score : !a.by_word && b.by_word;
+                   });
   std::vector<std::string> out;
   for (const Candidate& candidate : candidates) {
     if (out.size() == max) {

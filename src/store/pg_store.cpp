@@ -107,7 +107,7 @@ std::int64_t PgStore::count(std::string_view sql, std::int64_t parameter) {
   return rows.rows() > 0 ? rows.integer(0, 0) : 0;
 }
 
-std::optional<CalendarRow> PgStore::calendar_row(std::string_view name) {
+std::optional<CalendarRow> PgStore::stored_calendar_row(std::string_view name) {
   const pg::Result rows = m_db.query(
       "SELECT id, name, builtin FROM calendars WHERE fold(name) = fold($1)", {pg::value(name)});
   if (rows.rows() == 0) {
@@ -116,7 +116,7 @@ std::optional<CalendarRow> PgStore::calendar_row(std::string_view name) {
   return CalendarRow{rows.integer(0, 0), rows.text(0, 1), rows.integer(0, 2) != 0};
 }
 
-std::optional<PolicyRow> PgStore::policy_row(std::string_view name) {
+std::optional<PolicyRow> PgStore::stored_policy_row(std::string_view name) {
   const pg::Result rows = m_db.query(
       "SELECT id, name, builtin FROM policies WHERE fold(name) = fold($1)", {pg::value(name)});
   if (rows.rows() == 0) {
@@ -125,7 +125,7 @@ std::optional<PolicyRow> PgStore::policy_row(std::string_view name) {
   return PolicyRow{rows.integer(0, 0), rows.text(0, 1), rows.integer(0, 2) != 0};
 }
 
-std::optional<ClientRow> PgStore::client_row(std::string_view name) {
+std::optional<ClientRow> PgStore::stored_client_row(std::string_view name) {
   const pg::Result rows = m_db.query("SELECT id, name, policy_id, owner, note FROM "
                                      "clients WHERE fold(name) = fold($1)",
                                      {pg::value(name)});

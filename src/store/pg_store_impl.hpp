@@ -29,6 +29,7 @@
 #include "store/pg_report.hpp"
 #include "store/pg_schema.hpp"
 #include "store/reevaluation.hpp"
+#include "store/request_writes.hpp"
 #include "store/rule_rows.hpp"
 #include "store/schema.hpp"
 #include "store/search_words.hpp"
@@ -92,7 +93,7 @@ inline constexpr std::int64_t k_export_page = 1000;
 
 // The Store on a team database (see above); its members are defined in the files this one
 // names.
-class PgStore final : public Store, private store::Reevaluator, private store::RuleRows {
+class PgStore final : public Store, private store::RequestWrites {
 public:
   PgStore(const std::string& url, OpenMode mode) : m_db(store::open_pg_database(url, mode)) {}
 
@@ -231,9 +232,9 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
   // ---- lookups by name (store/rule_rows.hpp; ignoring ASCII case, as SQLite's NOCASE: fold(),
   // names in that order) ----
 
-  std::optional<CalendarRow> calendar_row(std::string_view name) override;
-  std::optional<PolicyRow> policy_row(std::string_view name) override;
-  std::optional<ClientRow> client_row(std::string_view name) override;
+  std::optional<CalendarRow> stored_calendar_row(std::string_view name) override;
+  std::optional<PolicyRow> stored_policy_row(std::string_view name) override;
+  std::optional<ClientRow> stored_client_row(std::string_view name) override;
   std::vector<std::string> calendar_names() override;
   std::vector<std::string> policy_names() override;
   std::vector<std::string> client_names() override;
@@ -271,35 +272,36 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
 
   // ---- requests by id, events and derived state ----
 
-  static std::string recorder_of(const std::string& recorder, const std::string& author);
-  Request load_request(RequestId id);
+  Request load_request(RequestId id) override;
   // load_request(id), then `write` committed, in one round trip: for the request a write has
   // just written (it is there).
   Request commit_with_request(pg::Transaction& write, RequestId id);
   // Request `id` with its events, clock runs and targets, in one round trip; with `commit`, that
   // transaction committed in the same round trip.
-  RequestDetail detail(RequestId id, pg::Transaction* commit = nullptr);
+  RequestDetail detail(RequestId id, pg::Transaction* commit);
+  RequestDetail detail(RequestId id) override {
+    return detail(id, nullptr);
+  }
 
-  struct Inserted {
-    std::int64_t id = 0;     // also its seq for evaluate()
-    std::int64_t number = 0; // within its request
-  };
-
-  // Inserts an event with the next id and the next number of its request (under the write lock:
-  // no gaps, no duplicates).
+  // store/request_writes.hpp's rows. insert_event takes the next id and the next number of its
+  // request (under the write lock: no gaps, no duplicates).
   Inserted insert_event(RequestId id, EventKind kind, Instant at, std::string_view author,
                         const std::optional<std::string>& text, Instant now,
                         std::string_view recorder,
                         std::optional<std::int64_t> target = std::nullopt,
-                        std::optional<std::int64_t> merged_from = std::nullopt);
-
-  // The void event that voids request `id`, if any.
-  std::optional<std::int64_t> request_voided_by(RequestId id);
-
-  // Records a void or unvoid event on request `id` marking `target` and re-evaluates it; taking a
-  // merge back voids the copies it made, making it again voids those voids (as the SQLite store).
-  void mark(RequestId id, EventKind kind, std::int64_t target,
-            const std::optional<std::string>& reason, const std::string& recorder, Instant now);
+                        std::optional<std::int64_t> merged_from = std::nullopt) override;
+  std::optional<std::optional<std::int64_t>> request_void(RequestId id) override;
+  std::optional<store::EditRow> edit_row(RequestId id) override;
+  std::optional<std::int64_t> request_by_ref(std::string_view ref) override;
+  void write_edit(RequestId id, std::int64_t client_id, std::int64_t policy_id,
+                  const EditedFields& after) override;
+  void write_assignee(RequestId id, const std::optional<std::string>& assignee) override;
+  std::optional<Event> numbered_event(RequestId id, std::int64_t number) override;
+  std::vector<Event> request_events(RequestId id) override;
+  void each_recorded(const std::string& recorder,
+                     const std::function<bool(RequestId, Event&&, bool merged)>& visit) override;
+  std::vector<std::pair<std::int64_t, std::int64_t>> merged_copies(std::int64_t id,
+                                                                  bool voids) override;
 
   // The assignee is the latest assignment that counts, else what the request was logged with.
   void update_assignee(std::int64_t id) override;

@@ -99,221 +99,118 @@ Request PgStore::add_event(const NewEvent& event) {
 
 Request PgStore::edit_request(const RequestEdit& edit) {
   pg::Transaction write(m_db);
-  const pg::Result found = m_db.query(
-      "SELECT r.client_id, c.name, r.subject, r.channel, r.priority, r.policy_id, p.name, r.ref, "
-      "r.voided_by, r.assignee, c.owner, EXISTS (SELECT 1 FROM events e WHERE e.request_id = "
-      "r.id AND e.kind = 'assign') FROM requests r JOIN clients c ON c.id = r.client_id JOIN "
-      "policies p ON p.id = r.policy_id WHERE r.id = $1",
-      {pg::value(edit.id.value)});
-  if (found.rows() == 0) {
-    throw no_request(edit.id);
-  }
-  if (!found.is_null(0, 8)) {
-    throw request_is_void(edit.id);
-  }
-  std::int64_t client_id = found.integer(0, 0);
-  std::int64_t row_policy_id = found.integer(0, 5);
-  const EditedFields before{found.text(0, 2),
-                            found.text(0, 1),
-                            from_db(channel_from(found.text(0, 3)), "channel", found.text(0, 3)),
-                            from_db(priority_from(found.text(0, 4)), "priority", found.text(0, 4)),
-                            found.text(0, 6),
-                            found.optional_text(0, 7)};
-  EditedFields after = before;
-  if (edit.subject && *edit.subject != before.subject) {
-    check_subject(*edit.subject);
-    after.subject = *edit.subject;
-  }
-  std::optional<std::int64_t> policy_id;
-  std::string policy_name;
-  std::optional<std::pair<std::optional<std::string>, std::optional<std::string>>> assignee;
-  if (edit.client) {
-    const std::optional<ClientRow> client = short_client_row(*edit.client);
-    if (!client) {
-      no_client(*edit.client, add_client_step(*edit.client, false));
-    }
-    if (client->id != client_id) {
-      const std::optional<std::string> current = found.optional_text(0, 9);
-      if (const std::optional<std::optional<std::string>> next = assignee_after_move(
-              current, found.optional_text(0, 10), client->owner, found.text(0, 11) == "t")) {
-        assignee.emplace(current, *next);
-      }
-      client_id = client->id;
-      after.client = client->name;
-      if (!edit.policy) {
-        policy_id = client->policy_id;
-        policy_name = load_policy(client->policy_id).policy.name;
-      }
-    }
-  }
-  if (edit.policy) {
-    const PolicyRow policy = require_policy(*edit.policy);
-    policy_id = policy.id;
-    policy_name = policy.name;
-  }
-  if (edit.channel) {
-    after.channel = *edit.channel;
-  }
-  if (edit.priority) {
-    after.priority = *edit.priority;
-  }
-  if (policy_id && *policy_id != row_policy_id) {
-    row_policy_id = *policy_id;
-    after.policy = policy_name;
-  }
-  if (edit.ref && non_empty(edit.ref) != before.ref) {
-    after.ref = non_empty(edit.ref);
-    if (after.ref) {
-      const pg::Result other =
-          m_db.query("SELECT id FROM requests WHERE ref = $1", {pg::value(*after.ref)});
-      if (other.rows() > 0 && other.integer(0, 0) != edit.id.value) {
-        throw ref_in_use(*after.ref, RequestId{other.integer(0, 0)});
-      }
-    }
-  }
-  const std::string changes = edit_text(before, after, assignee);
-  if (!changes.empty()) {
-    m_db.query("UPDATE requests SET client_id = $1, subject = $2, channel = $3, priority = $4, "
-               "policy_id = $5, ref = $6 WHERE id = $7",
-               {pg::value(client_id), pg::value(after.subject), pg::value(to_string(after.channel)),
-                pg::value(to_string(after.priority)), pg::value(row_policy_id),
-                pg::value(after.ref), pg::value(edit.id.value)});
-    if (assignee) {
-      m_db.query("UPDATE requests SET assignee = $1 WHERE id = $2",
-                 {pg::value(assignee->second), pg::value(edit.id.value)});
-    }
-    static_cast<void>(insert_event(edit.id, EventKind::edit, edit.now, edit.author, changes,
-                                   edit.now, recorder_of(edit.recorder, edit.author)));
-    RulesCache rules;
-    static_cast<void>(reevaluate(edit.id.value, rules));
-  }
+  RequestWrites::edit(edit);
   return commit_with_request(write, edit.id);
 }
 
 RequestDetail PgStore::void_event(const VoidChange& change) {
   pg::Transaction write(m_db);
-  const std::int64_t id = change.id.value;
-  const pg::Result request =
-      m_db.query("SELECT voided_by FROM requests WHERE id = $1", {pg::value(id)});
-  if (request.rows() == 0) {
-    throw no_request(change.id);
-  }
-  const std::optional<std::int64_t> request_void = request.optional_integer(0, 0);
-  std::int64_t target = k_whole_request;
-  if (change.event) {
-    if (request_void) {
-      throw request_is_void(change.id);
-    }
-    const std::int64_t number = *change.event;
-    const pg::Result rows =
-        m_db.query(fmt::format("SELECT {} FROM events WHERE request_id = $1 AND number = $2",
-                               store::k_event_columns),
-                   {pg::value(id), pg::value(number)});
-    std::optional<MarkedEvent> found;
-    if (rows.rows() > 0) {
-      const Event event = read_event(rows, 0);
-      found = MarkedEvent{event.kind, event.voided_by};
-    }
-    check_void_event(change.id, number, found, change.restore);
-    target = number;
-  } else {
-    check_void_request(change.id, request_void, change.restore);
-  }
-  mark(change.id, change.restore ? EventKind::unvoid : EventKind::void_event, target, change.reason,
-       change.recorder, change.now);
-  RequestDetail out = detail(change.id);
+  RequestDetail out = void_or_restore(change);
   write.commit();
   return out;
 }
 
 UndoResult PgStore::undo(const UndoChange& change) {
   pg::Transaction write(m_db);
-  std::optional<std::pair<RequestId, Event>> found;
-  {
-    const pg::Result rows =
-        m_db.query(fmt::format("SELECT {}, request_id, merged_from FROM events WHERE recorder "
-                               "= $1 ORDER BY id DESC",
-                               store::k_event_columns),
-                   {pg::value(change.recorder)});
-    for (int i = 0; i < rows.rows(); ++i) {
-      Event event = read_event(rows, i);
-      if (event.voided_by
-          || (event.kind == EventKind::void_event
-              && (event.text == k_undo_reason || !rows.is_null(i, 11)))) {
-        continue;
-      }
-      const RequestId request{rows.integer(i, 10)};
-      const std::optional<std::int64_t> request_void = request_voided_by(request);
-      if (request_void && *request_void != event.number) {
-        continue; // inside a void request: only the void itself can be taken back
-      }
-      found.emplace(request, std::move(event));
-      break;
-    }
+  UndoResult result = undo_latest(change);
+  if (result.refusal == UndoRefusal::none) {
+    write.commit();
   }
-  if (!found) {
-    throw nothing_to_undo(change.recorder, m_db.location());
-  }
-  UndoResult result;
-  result.id = found->first;
-  result.event = found->second;
-  result.client = load_request(result.id).client;
-  result.request = result.event.number == 1;
-  if (result.event.kind == EventKind::edit) {
-    result.refusal = UndoRefusal::edit;
-    return result;
-  }
-  if (result.event.recorded_at + change.limit < change.now) {
-    result.refusal = UndoRefusal::too_old;
-    return result;
-  }
-  mark(result.id, EventKind::void_event, result.request ? k_whole_request : result.event.number,
-       std::string(k_undo_reason), change.recorder, change.now);
-  write.commit();
   return result;
 }
 
 RequestDetail PgStore::merge(const MergeChange& change) {
-  check_merge(change.id, change.into);
   pg::Transaction write(m_db);
-  for (const RequestId id : {change.id, change.into}) {
-    const pg::Result row =
-        m_db.query("SELECT voided_by FROM requests WHERE id = $1", {pg::value(id.value)});
-    if (row.rows() == 0) {
-      throw no_request(id);
-    }
-    if (!row.is_null(0, 0)) {
-      throw request_is_void(id);
-    }
-  }
-  std::vector<Event> events;
-  {
-    const pg::Result rows = m_db.query(
-        fmt::format("SELECT {} FROM events WHERE request_id = $1 AND voided_by IS NULL AND kind "
-                    "NOT IN ('assign', 'edit', 'void', 'unvoid') ORDER BY number",
-                    store::k_event_columns),
-        {pg::value(change.id.value)});
-    for (int i = 0; i < rows.rows(); ++i) {
-      events.push_back(read_event(rows, i));
-    }
-  }
-  for (const Event& event : events) {
-    static_cast<void>(insert_event(change.into, event.kind, event.at, event.author, event.text,
-                                   change.now, change.recorder, std::nullopt, change.id.value));
-  }
-  RulesCache rules;
-  static_cast<void>(reevaluate(change.into.value, rules));
-  static_cast<void>(insert_event(change.id, EventKind::void_event, change.now, change.recorder,
-                                 merged_into_text(change.into), change.now, change.recorder,
-                                 k_whole_request));
-  static_cast<void>(reevaluate(change.id.value, rules));
-  RequestDetail out = detail(change.into);
+  RequestDetail out = merge_into(change);
   write.commit();
   return out;
 }
 
-std::string PgStore::recorder_of(const std::string& recorder, const std::string& author) {
-  return recorder.empty() ? author : recorder;
+std::optional<store::EditRow> PgStore::edit_row(RequestId id) {
+  const pg::Result found = m_db.query(
+      "SELECT r.client_id, c.name, r.subject, r.channel, r.priority, r.policy_id, p.name, r.ref, "
+      "r.voided_by, r.assignee, c.owner, EXISTS (SELECT 1 FROM events e WHERE e.request_id = "
+      "r.id AND e.kind = 'assign') FROM requests r JOIN clients c ON c.id = r.client_id JOIN "
+      "policies p ON p.id = r.policy_id WHERE r.id = $1",
+      {pg::value(id.value)});
+  if (found.rows() == 0) {
+    return std::nullopt;
+  }
+  return store::EditRow{found.integer(0, 0),        found.text(0, 1),
+                        found.text(0, 2),           found.text(0, 3),
+                        found.text(0, 4),           found.integer(0, 5),
+                        found.text(0, 6),           found.optional_text(0, 7),
+                        found.optional_integer(0, 8), found.optional_text(0, 9),
+                        found.optional_text(0, 10), found.text(0, 11) == "t"};
+}
+
+std::optional<std::int64_t> PgStore::request_by_ref(std::string_view ref) {
+  const pg::Result found =
+      m_db.query("SELECT id FROM requests WHERE ref = $1", {pg::value(std::string(ref))});
+  return found.rows() > 0 ? std::optional<std::int64_t>{found.integer(0, 0)} : std::nullopt;
+}
+
+void PgStore::write_edit(RequestId id, std::int64_t client_id, std::int64_t policy_id,
+                         const EditedFields& after) {
+  m_db.query("UPDATE requests SET client_id = $1, subject = $2, channel = $3, priority = $4, "
+             "policy_id = $5, ref = $6 WHERE id = $7",
+             {pg::value(client_id), pg::value(after.subject), pg::value(to_string(after.channel)),
+              pg::value(to_string(after.priority)), pg::value(policy_id), pg::value(after.ref),
+              pg::value(id.value)});
+}
+
+void PgStore::write_assignee(RequestId id, const std::optional<std::string>& assignee) {
+  m_db.query("UPDATE requests SET assignee = $1 WHERE id = $2",
+             {pg::value(assignee), pg::value(id.value)});
+}
+
+std::optional<Event> PgStore::numbered_event(RequestId id, std::int64_t number) {
+  const pg::Result rows =
+      m_db.query(fmt::format("SELECT {} FROM events WHERE request_id = $1 AND number = $2",
+                             store::k_event_columns),
+                 {pg::value(id.value), pg::value(number)});
+  if (rows.rows() == 0) {
+    return std::nullopt;
+  }
+  return read_event(rows, 0);
+}
+
+std::vector<Event> PgStore::request_events(RequestId id) {
+  const pg::Result rows = m_db.query(
+      fmt::format("SELECT {} FROM events WHERE request_id = $1 ORDER BY number",
+                  store::k_event_columns),
+      {pg::value(id.value)});
+  std::vector<Event> out;
+  out.reserve(static_cast<std::size_t>(rows.rows()));
+  for (int i = 0; i < rows.rows(); ++i) {
+    out.push_back(read_event(rows, i));
+  }
+  return out;
+}
+
+void PgStore::each_recorded(const std::string& recorder,
+                            const std::function<bool(RequestId, Event&&, bool)>& visit) {
+  const pg::Result rows =
+      m_db.query(fmt::format("SELECT {}, request_id, merged_from FROM events WHERE recorder "
+                             "= $1 ORDER BY id DESC",
+                             store::k_event_columns),
+                 {pg::value(recorder)});
+  for (int i = 0; i < rows.rows(); ++i) {
+    if (visit(RequestId{rows.integer(i, 10)}, read_event(rows, i), !rows.is_null(i, 11))) {
+      return;
+    }
+  }
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> PgStore::merged_copies(std::int64_t id,
+                                                                         bool voids) {
+  const pg::Result rows = m_db.query(store::merged_copies_query(voids), {pg::value(id)});
+  std::vector<std::pair<std::int64_t, std::int64_t>> out; // request, number
+  out.reserve(static_cast<std::size_t>(rows.rows()));
+  for (int i = 0; i < rows.rows(); ++i) {
+    out.emplace_back(rows.integer(i, 0), rows.integer(i, 1));
+  }
+  return out;
 }
 
 PgStore::Inserted PgStore::insert_event(RequestId id, EventKind kind, Instant at,
@@ -333,43 +230,13 @@ PgStore::Inserted PgStore::insert_event(RequestId id, EventKind kind, Instant at
   return Inserted{row.integer(0, 0), row.integer(0, 1)};
 }
 
-std::optional<std::int64_t> PgStore::request_voided_by(RequestId id) {
+std::optional<std::optional<std::int64_t>> PgStore::request_void(RequestId id) {
   const pg::Result row =
       m_db.query("SELECT voided_by FROM requests WHERE id = $1", {pg::value(id.value)});
-  return row.rows() > 0 ? row.optional_integer(0, 0) : std::nullopt;
-}
-
-void PgStore::mark(RequestId id, EventKind kind, std::int64_t target,
-                   const std::optional<std::string>& reason, const std::string& recorder,
-                   Instant now) {
-  const bool was_void = request_voided_by(id).has_value();
-  static_cast<void>(insert_event(id, kind, now, recorder, reason, now, recorder, target));
-  RulesCache rules;
-  static_cast<void>(reevaluate(id.value, rules));
-  const bool is_void = request_voided_by(id).has_value();
-  if (was_void == is_void) {
-    return;
+  if (row.rows() == 0) {
+    return std::nullopt;
   }
-  const pg::Result marked =
-      m_db.query(fmt::format("SELECT request_id, number FROM events WHERE merged_from = $1 AND "
-                             "{} AND voided_by IS NULL ORDER BY request_id, number",
-                             is_void ? "kind = 'void'" : "kind NOT IN ('void', 'unvoid')"),
-                 {pg::value(id.value)});
-  const std::string why = is_void ? fmt::format("#{} merged again", id.value)
-                                  : fmt::format("#{} is its own request again", id.value);
-  std::optional<std::int64_t> last;
-  for (int i = 0; i < marked.rows(); ++i) {
-    const std::int64_t request = marked.integer(i, 0);
-    static_cast<void>(insert_event(RequestId{request}, EventKind::void_event, now, recorder, why,
-                                   now, recorder, marked.integer(i, 1), id.value));
-    if (last && *last != request) {
-      static_cast<void>(reevaluate(*last, rules));
-    }
-    last = request;
-  }
-  if (last) {
-    static_cast<void>(reevaluate(*last, rules));
-  }
+  return row.optional_integer(0, 0);
 }
 
 std::vector<ClockRow> PgStore::stored_clocks(std::int64_t id) {

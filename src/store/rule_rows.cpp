@@ -5,7 +5,55 @@
 #include "slatrack/rule_checks.hpp"
 #include "slatrack/text.hpp"
 
+#include <algorithm>
+#include <functional>
+#include <utility>
+
 namespace slatrack::store {
+
+namespace {
+
+// The name among `names` that is `name` ignoring case beyond ASCII, for a name the database's own
+// comparison (ASCII case only) did not find: only a name with a byte beyond ASCII can differ so.
+std::optional<std::string> folded_match(std::string_view name,
+                                        const std::function<std::vector<std::string>()>& names) {
+  if (std::all_of(name.begin(), name.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    return std::nullopt;
+  }
+  for (std::string& candidate : names()) {
+    if (same_ignoring_case(candidate, name)) {
+      return std::move(candidate);
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<CalendarRow> RuleRows::calendar_row(std::string_view name) {
+  if (std::optional<CalendarRow> row = stored_calendar_row(name)) {
+    return row;
+  }
+  const std::optional<std::string> same = folded_match(name, [&] { return calendar_names(); });
+  return same ? stored_calendar_row(*same) : std::nullopt;
+}
+
+std::optional<PolicyRow> RuleRows::policy_row(std::string_view name) {
+  if (std::optional<PolicyRow> row = stored_policy_row(name)) {
+    return row;
+  }
+  const std::optional<std::string> same = folded_match(name, [&] { return policy_names(); });
+  return same ? stored_policy_row(*same) : std::nullopt;
+}
+
+std::optional<ClientRow> RuleRows::client_row(std::string_view name) {
+  if (std::optional<ClientRow> row = stored_client_row(name)) {
+    return row;
+  }
+  const std::optional<std::string> same = folded_match(name, [&] { return client_names(); });
+  return same ? stored_client_row(*same) : std::nullopt;
+}
 
 std::optional<ClientRow> RuleRows::short_client_row(std::string_view name) {
   if (std::optional<ClientRow> row = client_row(name)) {

@@ -45,17 +45,25 @@ public:
   virtual ~RuleRows() = default;
 
 protected:
-  // ---- the backend's reads: by name ignoring ASCII case, exactly (no short forms) ----
+  // ---- the backend's reads: by name ignoring ASCII case (the database's own comparison),
+  // exactly (no short forms) ----
 
-  virtual std::optional<CalendarRow> calendar_row(std::string_view name) = 0;
-  virtual std::optional<PolicyRow> policy_row(std::string_view name) = 0;
-  virtual std::optional<ClientRow> client_row(std::string_view name) = 0;
+  virtual std::optional<CalendarRow> stored_calendar_row(std::string_view name) = 0;
+  virtual std::optional<PolicyRow> stored_policy_row(std::string_view name) = 0;
+  virtual std::optional<ClientRow> stored_client_row(std::string_view name) = 0;
   // Every name, in the backend's order of names (what suggestions and short names see).
   virtual std::vector<std::string> calendar_names() = 0;
   virtual std::vector<std::string> policy_names() = 0;
   virtual std::vector<std::string> client_names() = 0;
 
   // ---- over them, for every backend ----
+
+  // The row of the calendar, policy or client named `name` ignoring case (fold_case: non-ASCII
+  // letters too, "ZOË CAFÉ" for "Zoë Café"), exactly (no short forms). What a name that exists
+  // refuses (add, rename) and what commands look names up by.
+  std::optional<CalendarRow> calendar_row(std::string_view name);
+  std::optional<PolicyRow> policy_row(std::string_view name);
+  std::optional<ClientRow> client_row(std::string_view name);
 
   // The client a command names, by the contract's short forms (match_short_name): nullopt when
   // none matches; throws Error{invalid_input} naming the candidates when several do.

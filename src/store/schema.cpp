@@ -865,7 +865,7 @@ std::string_view report_key_column(ReportBy by) {
 }
 
 std::string merged_copies_query(bool voids) {
-  return fmt::format("SELECT request_id, number FROM events WHERE merged_from = ?1 AND {} "
+  return fmt::format("SELECT request_id, number FROM events WHERE merged_from = $1 AND {} "
                      "AND voided_by IS NULL ORDER BY request_id, number",
                      voids ? "kind = 'void'" : "kind NOT IN ('void', 'unvoid')");
 }

@@ -76,6 +76,7 @@ struct SelectionQueries {
 // taken back), as (request_id, number) in order; what `void`, `unvoid` and `undo` of a whole
 // request mark. Read through the partial index events_by_merged_from (migration 9; tested with
 // EXPLAIN QUERY PLAN): without it every event is read.
+// The statement is the same on both backends ($1: SQLite takes it as a parameter too).
 [[nodiscard]] std::string merged_copies_query(bool voids);
 
 // Opens the database at `path` (":memory:" for a private in-memory one), then checks and migrates

@@ -92,7 +92,7 @@ std::vector<std::string> SqliteStore::names(std::string_view sql) {
   return out;
 }
 
-std::optional<CalendarRow> SqliteStore::calendar_row(std::string_view name) {
+std::optional<CalendarRow> SqliteStore::stored_calendar_row(std::string_view name) {
   Use use = statement("SELECT id, name, builtin FROM calendars WHERE name = ?").use();
   use.bind(name);
   if (!use.step()) {
@@ -101,7 +101,7 @@ std::optional<CalendarRow> SqliteStore::calendar_row(std::string_view name) {
   return CalendarRow{use.integer(0), use.text(1), use.integer(2) != 0};
 }
 
-std::optional<PolicyRow> SqliteStore::policy_row(std::string_view name) {
+std::optional<PolicyRow> SqliteStore::stored_policy_row(std::string_view name) {
   Use use = statement("SELECT id, name, builtin FROM policies WHERE name = ?").use();
   use.bind(name);
   if (!use.step()) {
@@ -110,7 +110,7 @@ std::optional<PolicyRow> SqliteStore::policy_row(std::string_view name) {
   return PolicyRow{use.integer(0), use.text(1), use.integer(2) != 0};
 }
 
-std::optional<ClientRow> SqliteStore::client_row(std::string_view name) {
+std::optional<ClientRow> SqliteStore::stored_client_row(std::string_view name) {
   Use use = statement("SELECT id, name, policy_id, owner, note FROM clients WHERE name = ?").use();
   use.bind(name);
   if (!use.step()) {

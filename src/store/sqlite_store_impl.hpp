@@ -27,6 +27,7 @@
 #include "slatrack/store.hpp"
 #include "slatrack/text.hpp"
 #include "store/reevaluation.hpp"
+#include "store/request_writes.hpp"
 #include "store/rule_rows.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
@@ -100,7 +101,7 @@ Request read_request(const Use& row);
 void read_request(const Use& row, Request& out);
 
 // The Store on SQLite (see above); its members are defined in the files this one names.
-class SqliteStore final : public Store, private store::Reevaluator, private store::RuleRows {
+class SqliteStore final : public Store, private store::RequestWrites {
 public:
   SqliteStore(const std::string& path, OpenMode mode) : m_db(store::open_database(path, mode)) {}
 
@@ -167,7 +168,7 @@ public:
                                                         RequestId except) override;
 
   // The request, its events and its clock runs.
-  RequestDetail detail(RequestId id);
+  RequestDetail detail(RequestId id) override;
   [[nodiscard]] std::vector<Request> list_requests(const RequestFilter& filter) override;
 
   // The numbers of the requests that have every word of `words` (SPEC.md, list --search): in
@@ -220,15 +221,15 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
   // ---- lookups by name (store/rule_rows.hpp; case-insensitive: the name columns are COLLATE
   // NOCASE, names in that order) ----
 
-  std::optional<CalendarRow> calendar_row(std::string_view name) override;
-  std::optional<PolicyRow> policy_row(std::string_view name) override;
-  std::optional<ClientRow> client_row(std::string_view name) override;
+  std::optional<CalendarRow> stored_calendar_row(std::string_view name) override;
+  std::optional<PolicyRow> stored_policy_row(std::string_view name) override;
+  std::optional<ClientRow> stored_client_row(std::string_view name) override;
   std::vector<std::string> calendar_names() override;
   std::vector<std::string> policy_names() override;
   std::vector<std::string> client_names() override;
-  std::optional<std::int64_t> request_by_ref(std::string_view ref);
+  std::optional<std::int64_t> request_by_ref(std::string_view ref) override;
   bool request_exists(RequestId id);
-  Request load_request(RequestId id);
+  Request load_request(RequestId id) override;
   std::optional<RequestRow> request_row(RequestId id);
   static Client read_client(const Use& use);
 
@@ -257,33 +258,26 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
 
   // ---- events and derived state ----
 
-  static std::string recorder_of(const std::string& recorder, const std::string& author);
-
-  struct Inserted {
-    std::int64_t id = 0;     // also its seq for evaluate()
-    std::int64_t number = 0; // within its request
-  };
-
-  // Inserts an event with the next number of its request.
+  // store/request_writes.hpp's rows
   Inserted insert_event(RequestId id, EventKind kind, Instant at, std::string_view author,
                         const std::optional<std::string>& text, Instant now,
                         std::string_view recorder,
                         std::optional<std::int64_t> target = std::nullopt,
-                        std::optional<std::int64_t> merged_from = std::nullopt);
-
-  // The void event that voids request `id`, if any.
-  std::optional<std::int64_t> request_voided_by(RequestId id);
+                        std::optional<std::int64_t> merged_from = std::nullopt) override;
+  std::optional<std::optional<std::int64_t>> request_void(RequestId id) override;
+  std::optional<store::EditRow> edit_row(RequestId id) override;
+  void write_edit(RequestId id, std::int64_t client_id, std::int64_t policy_id,
+                  const EditedFields& after) override;
+  void write_assignee(RequestId id, const std::optional<std::string>& assignee) override;
+  std::optional<Event> numbered_event(RequestId id, std::int64_t number) override;
+  std::vector<Event> request_events(RequestId id) override;
+  void each_recorded(const std::string& recorder,
+                     const std::function<bool(RequestId, Event&&, bool merged)>& visit) override;
+  std::vector<std::pair<std::int64_t, std::int64_t>> merged_copies(std::int64_t id,
+                                                                  bool voids) override;
 
   // The assignee is the latest assignment that counts, else what the request was logged with.
   void update_assignee(std::int64_t id) override;
-
-  // Records a void or unvoid event on request `id` marking `target` and re-evaluates the request.
-  // When that takes a merge back (the request counts again), the copies the merge made elsewhere
-  // are voided; when it makes the request void again, those voids are voided (the copies count
-  // again). These voids carry merged_from too, and undo passes over them: they follow from the
-  // event undo takes back.
-  void mark(RequestId id, EventKind kind, std::int64_t target,
-            const std::optional<std::string>& reason, const std::string& recorder, Instant now);
 
   // The kind and time of event `id`.
   std::pair<EventKind, Instant> stored_event(std::int64_t id);

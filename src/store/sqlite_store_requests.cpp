@@ -105,102 +105,7 @@ Request SqliteStore::add_event(const NewEvent& event) {
 
 Request SqliteStore::edit_request(const RequestEdit& edit) {
   Transaction write(m_db);
-  std::optional<RequestRow> found = request_row(edit.id);
-  if (!found) {
-    throw no_request(edit.id);
-  }
-  if (request_voided_by(edit.id)) {
-    throw request_is_void(edit.id);
-  }
-  RequestRow row = *found;
-  const EditedFields before{row.subject,
-                            row.client,
-                            from_db(channel_from(row.channel), "channel", row.channel),
-                            from_db(priority_from(row.priority), "priority", row.priority),
-                            row.policy,
-                            row.ref};
-  EditedFields after = before;
-  if (edit.subject && *edit.subject != row.subject) {
-    check_subject(*edit.subject);
-    after.subject = *edit.subject;
-  }
-  std::optional<std::int64_t> policy_id;
-  std::string policy_name;
-  std::optional<std::pair<std::optional<std::string>, std::optional<std::string>>> assignee;
-  if (edit.client) {
-    const std::optional<ClientRow> client = short_client_row(*edit.client);
-    if (!client) {
-      no_client(*edit.client, add_client_step(*edit.client, false));
-    }
-    if (client->id != row.client_id) {
-      Use use = statement(R"sql(SELECT r.assignee, c.owner, EXISTS (SELECT 1 FROM events e
-  WHERE e.request_id = r.id AND e.kind = 'assign') FROM requests r JOIN clients c
-  ON c.id = r.client_id WHERE r.id = ?)sql")
-                    .use();
-      use.bind(edit.id.value);
-      if (use.step()) {
-        const std::optional<std::string> current = use.optional_text(0);
-        if (const std::optional<std::optional<std::string>> next = assignee_after_move(
-                current, use.optional_text(1), client->owner, use.integer(2) != 0)) {
-          assignee.emplace(current, *next);
-        }
-      }
-      row.client_id = client->id;
-      after.client = client->name;
-      if (!edit.policy) {
-        policy_id = client->policy_id;
-        policy_name = load_policy(client->policy_id).policy.name;
-      }
-    }
-  }
-  if (edit.policy) {
-    const PolicyRow policy = require_policy(*edit.policy);
-    policy_id = policy.id;
-    policy_name = policy.name;
-  }
-  if (edit.channel) {
-    after.channel = *edit.channel;
-  }
-  if (edit.priority) {
-    after.priority = *edit.priority;
-  }
-  if (policy_id && *policy_id != row.policy_id) {
-    row.policy_id = *policy_id;
-    after.policy = policy_name;
-  }
-  if (edit.ref && non_empty(edit.ref) != row.ref) {
-    after.ref = non_empty(edit.ref);
-    if (after.ref) {
-      const std::optional<std::int64_t> other = request_by_ref(*after.ref);
-      if (other && *other != edit.id.value) {
-        throw ref_in_use(*after.ref, RequestId{*other});
-      }
-    }
-  }
-  const std::string changes = edit_text(before, after, assignee);
-  if (!changes.empty()) {
-    {
-      Use use = statement("UPDATE requests SET client_id = ?, subject = ?, channel = ?, "
-                          "priority = ?, policy_id = ?, ref = ? WHERE id = ?")
-                    .use();
-      use.bind(row.client_id)
-          .bind(after.subject)
-          .bind(to_string(after.channel))
-          .bind(to_string(after.priority))
-          .bind(row.policy_id)
-          .bind(after.ref)
-          .bind(edit.id.value)
-          .run();
-    }
-    if (assignee) {
-      Use use = statement("UPDATE requests SET assignee = ? WHERE id = ?").use();
-      use.bind(assignee->second).bind(edit.id.value).run();
-    }
-    static_cast<void>(insert_event(edit.id, EventKind::edit, edit.now, edit.author, changes,
-                                   edit.now, recorder_of(edit.recorder, edit.author)));
-    RulesCache rules;
-    static_cast<void>(reevaluate(edit.id.value, rules));
-  }
+  RequestWrites::edit(edit);
   Request result = load_request(edit.id);
   write.commit();
   return result;
@@ -208,131 +113,110 @@ Request SqliteStore::edit_request(const RequestEdit& edit) {
 
 RequestDetail SqliteStore::void_event(const VoidChange& change) {
   Transaction write(m_db);
-  if (!request_exists(change.id)) {
-    throw no_request(change.id);
-  }
-  const std::int64_t id = change.id.value;
-  const std::optional<std::int64_t> request_void = request_voided_by(change.id);
-  std::int64_t target = k_whole_request;
-  if (change.event) {
-    if (request_void) {
-      throw request_is_void(change.id);
-    }
-    const std::int64_t number = *change.event;
-    std::optional<Event> found;
-    {
-      Use use = statement(fmt::format("SELECT {} FROM events WHERE request_id = ? AND number = ?",
-                                      store::k_event_columns))
-                    .use();
-      use.bind(id).bind(number);
-      if (use.step()) {
-        found = read_event(use, 0);
-      }
-    }
-    check_void_event(change.id, number,
-                     found ? std::optional<MarkedEvent>{MarkedEvent{found->kind, found->voided_by}}
-                           : std::nullopt,
-                     change.restore);
-    target = number;
-  } else {
-    check_void_request(change.id, request_void, change.restore);
-  }
-  mark(change.id, change.restore ? EventKind::unvoid : EventKind::void_event, target, change.reason,
-       change.recorder, change.now);
-  RequestDetail out = detail(change.id);
+  RequestDetail out = void_or_restore(change);
   write.commit();
   return out;
 }
 
 UndoResult SqliteStore::undo(const UndoChange& change) {
   Transaction write(m_db);
-  std::optional<std::pair<RequestId, Event>> found;
-  {
-    Use use = statement(fmt::format("SELECT request_id, merged_from, {} FROM events "
-                                    "WHERE recorder = ? ORDER BY id DESC",
-                                    store::k_event_columns))
-                  .use();
-    use.bind(change.recorder);
-    while (use.step()) {
-      Event event = read_event(use, 2);
-      // Passed over: what no longer counts, the voids undo made, and the voids that followed
-      // from taking a merge back (or making it again).
-      if (event.voided_by
-          || (event.kind == EventKind::void_event
-              && (event.text == k_undo_reason || !use.is_null(1)))) {
-        continue;
-      }
-      const RequestId request{use.integer(0)};
-      const std::optional<std::int64_t> request_void = request_voided_by(request);
-      if (request_void && *request_void != event.number) {
-        continue; // inside a void request: only the void itself can be taken back
-      }
-      found.emplace(request, std::move(event));
-      break;
-    }
+  UndoResult result = undo_latest(change);
+  if (result.refusal == UndoRefusal::none) {
+    write.commit();
   }
-  if (!found) {
-    throw nothing_to_undo(change.recorder, m_db.path());
-  }
-  UndoResult result;
-  result.id = found->first;
-  result.event = found->second;
-  result.client = request_row(result.id).value().client;
-  result.request = result.event.number == 1;
-  if (result.event.kind == EventKind::edit) {
-    result.refusal = UndoRefusal::edit;
-    return result;
-  }
-  if (result.event.recorded_at + change.limit < change.now) {
-    result.refusal = UndoRefusal::too_old;
-    return result;
-  }
-  mark(result.id, EventKind::void_event, result.request ? k_whole_request : result.event.number,
-       std::string(k_undo_reason), change.recorder, change.now);
-  write.commit();
   return result;
 }
 
 RequestDetail SqliteStore::merge(const MergeChange& change) {
-  check_merge(change.id, change.into);
   Transaction write(m_db);
-  for (const RequestId id : {change.id, change.into}) {
-    if (!request_exists(id)) {
-      throw no_request(id);
-    }
-    if (request_voided_by(id)) {
-      throw request_is_void(id);
-    }
-  }
-  std::vector<Event> events;
-  {
-    Use use = statement(fmt::format("SELECT {} FROM events WHERE request_id = ? AND voided_by "
-                                    "IS NULL AND kind NOT IN ('assign', 'edit', 'void', "
-                                    "'unvoid') ORDER BY number",
-                                    store::k_event_columns))
-                  .use();
-    use.bind(change.id.value);
-    while (use.step()) {
-      events.push_back(read_event(use, 0));
-    }
-  }
-  for (const Event& event : events) {
-    static_cast<void>(insert_event(change.into, event.kind, event.at, event.author, event.text,
-                                   change.now, change.recorder, std::nullopt, change.id.value));
-  }
-  RulesCache rules;
-  static_cast<void>(reevaluate(change.into.value, rules));
-  static_cast<void>(insert_event(change.id, EventKind::void_event, change.now, change.recorder,
-                                 merged_into_text(change.into), change.now, change.recorder,
-                                 k_whole_request));
-  static_cast<void>(reevaluate(change.id.value, rules));
-  RequestDetail out = detail(change.into);
+  RequestDetail out = merge_into(change);
   write.commit();
   return out;
 }
 
-std::string SqliteStore::recorder_of(const std::string& recorder, const std::string& author) {
-  return recorder.empty() ? author : recorder;
+std::optional<store::EditRow> SqliteStore::edit_row(RequestId id) {
+  Use use = statement(R"sql(SELECT r.client_id, c.name, r.subject, r.channel, r.priority,
+  r.policy_id, p.name, r.ref, r.voided_by, r.assignee, c.owner,
+  EXISTS (SELECT 1 FROM events e WHERE e.request_id = r.id AND e.kind = 'assign')
+FROM requests r JOIN clients c ON c.id = r.client_id JOIN policies p ON p.id = r.policy_id
+WHERE r.id = ?)sql")
+                .use();
+  use.bind(id.value);
+  if (!use.step()) {
+    return std::nullopt;
+  }
+  return store::EditRow{use.integer(0),       use.text(1),          use.text(2),
+                        use.text(3),          use.text(4),          use.integer(5),
+                        use.text(6),          use.optional_text(7), use.optional_integer(8),
+                        use.optional_text(9), use.optional_text(10), use.integer(11) != 0};
+}
+
+void SqliteStore::write_edit(RequestId id, std::int64_t client_id, std::int64_t policy_id,
+                             const EditedFields& after) {
+  Use use = statement("UPDATE requests SET client_id = ?, subject = ?, channel = ?, "
+                      "priority = ?, policy_id = ?, ref = ? WHERE id = ?")
+                .use();
+  use.bind(client_id)
+      .bind(after.subject)
+      .bind(to_string(after.channel))
+      .bind(to_string(after.priority))
+      .bind(policy_id)
+      .bind(after.ref)
+      .bind(id.value)
+      .run();
+}
+
+void SqliteStore::write_assignee(RequestId id, const std::optional<std::string>& assignee) {
+  Use use = statement("UPDATE requests SET assignee = ? WHERE id = ?").use();
+  use.bind(assignee).bind(id.value).run();
+}
+
+std::optional<Event> SqliteStore::numbered_event(RequestId id, std::int64_t number) {
+  Use use = statement(fmt::format("SELECT {} FROM events WHERE request_id = ? AND number = ?",
+                                  store::k_event_columns))
+                .use();
+  use.bind(id.value).bind(number);
+  if (!use.step()) {
+    return std::nullopt;
+  }
+  return read_event(use, 0);
+}
+
+std::vector<Event> SqliteStore::request_events(RequestId id) {
+  std::vector<Event> out;
+  Use use = statement(fmt::format("SELECT {} FROM events WHERE request_id = ? ORDER BY number",
+                                  store::k_event_columns))
+                .use();
+  use.bind(id.value);
+  while (use.step()) {
+    out.push_back(read_event(use, 0));
+  }
+  return out;
+}
+
+void SqliteStore::each_recorded(const std::string& recorder,
+                                const std::function<bool(RequestId, Event&&, bool)>& visit) {
+  Use use = statement(fmt::format("SELECT request_id, merged_from, {} FROM events "
+                                  "WHERE recorder = ? ORDER BY id DESC",
+                                  store::k_event_columns))
+                .use();
+  use.bind(recorder);
+  while (use.step()) {
+    if (visit(RequestId{use.integer(0)}, read_event(use, 2), !use.is_null(1))) {
+      return;
+    }
+  }
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> SqliteStore::merged_copies(std::int64_t id,
+                                                                             bool voids) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> out; // request, number
+  Use use = statement(store::merged_copies_query(voids)).use();
+  use.bind(id);
+  while (use.step()) {
+    out.emplace_back(use.integer(0), use.integer(1));
+  }
+  return out;
 }
 
 SqliteStore::Inserted SqliteStore::insert_event(RequestId id, EventKind kind, Instant at,
@@ -363,10 +247,13 @@ VALUES (?1, (SELECT coalesce(max(number), 0) + 1 FROM events WHERE request_id = 
   return out;
 }
 
-std::optional<std::int64_t> SqliteStore::request_voided_by(RequestId id) {
+std::optional<std::optional<std::int64_t>> SqliteStore::request_void(RequestId id) {
   Use use = statement("SELECT voided_by FROM requests WHERE id = ?").use();
   use.bind(id.value);
-  return use.step() ? use.optional_integer(0) : std::nullopt;
+  if (!use.step()) {
+    return std::nullopt;
+  }
+  return use.optional_integer(0);
 }
 
 void SqliteStore::update_assignee(std::int64_t id) {
@@ -375,42 +262,6 @@ void SqliteStore::update_assignee(std::int64_t id) {
   LIMIT 1), logged_assignee) WHERE id = ?1)sql")
                 .use();
   use.bind(id).run();
-}
-
-void SqliteStore::mark(RequestId id, EventKind kind, std::int64_t target,
-                       const std::optional<std::string>& reason, const std::string& recorder,
-                       Instant now) {
-  const bool was_void = request_voided_by(id).has_value();
-  static_cast<void>(insert_event(id, kind, now, recorder, reason, now, recorder, target));
-  RulesCache rules;
-  static_cast<void>(reevaluate(id.value, rules));
-  const bool is_void = request_voided_by(id).has_value();
-  if (was_void == is_void) {
-    return;
-  }
-  // Counts again: the copies that count are voided; void again: the voids of the copies.
-  std::vector<std::pair<std::int64_t, std::int64_t>> marked; // request, number
-  {
-    Use use = statement(store::merged_copies_query(is_void)).use();
-    use.bind(id.value);
-    while (use.step()) {
-      marked.emplace_back(use.integer(0), use.integer(1));
-    }
-  }
-  const std::string why = is_void ? fmt::format("#{} merged again", id.value)
-                                  : fmt::format("#{} is its own request again", id.value);
-  std::optional<std::int64_t> last;
-  for (const auto& [request, number] : marked) {
-    static_cast<void>(insert_event(RequestId{request}, EventKind::void_event, now, recorder, why,
-                                   now, recorder, number, id.value));
-    if (last && *last != request) {
-      static_cast<void>(reevaluate(*last, rules));
-    }
-    last = request;
-  }
-  if (last) {
-    static_cast<void>(reevaluate(*last, rules));
-  }
 }
 
 std::pair<EventKind, Instant> SqliteStore::stored_event(std::int64_t id) {

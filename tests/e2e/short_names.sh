@@ -63,4 +63,26 @@ st show 8 --format json; expect_eq "$(json_get "$out" .assignee)" dave "(--assig
 # Import keeps exact names: a short name there is an unknown client.
 printf 'client,subject,received_at\nacme ltd,Exact case-insensitive,2026-11-20T10:00:00Z\nhudson,Short,2026-11-20T10:00:00Z\n' >"$tmp/in.csv"
 st import "$tmp/in.csv"; expect_err_has 'no client "hudson"'
+
+# A typo in a short form still names the closest clients (SPEC.md "Output"), by their words.
+before=$(db_digest)
+st log hudsen "Typo"; expect_rc 2
+expect_err_has 'no client "hudsen" (did you mean "Hudson & Vale LLP"?)'
+st log acorm "Typo"; expect_rc 2
+expect_err_has '(did you mean "Acorn Co"?)'
+expect_eq "$(db_digest)" "$before"
+
+# Names match ignoring case beyond ASCII too (SPEC.md "Client": matched case-insensitively).
+st client add "Zoë Café"; expect_rc 0
+st client add "Ärzte-Zentrum Süd"; expect_rc 0
+st log "ZOË CAFÉ" "Unicode case" -q; expect_rc 0
+zoe=$out
+st show "$zoe" --format json; expect_eq "$(json_get "$out" '.client')" "Zoë Café"
+st list --client ärzte; expect_rc 0
+st list --client ÄRZTE; expect_rc 0
+st client show "zoë café"; expect_rc 0; expect_out_has "Zoë Café"
+before=$(db_digest)
+st client add "ZOË CAFÉ"; expect_rc 2
+st client add "ärzte-zentrum süd"; expect_rc 2
+expect_eq "$(db_digest)" "$before"
 finish

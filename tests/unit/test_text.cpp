@@ -29,11 +29,25 @@ TEST_CASE("quoted_list joins with commas and a final or", "[text]") {
 TEST_CASE("closest_names: best first, case-insensitive", "[text]") {
   const Names clients{"Globex", "Acme Ltd", "Acme", "Initech"};
   CHECK(closest_names("acme", clients) == Names{"Acme", "Acme Ltd"});
-  CHECK(closest_names("Acne", clients) == Names{"Acme"});
+  CHECK(closest_names("Acne", clients) == Names{"Acme", "Acme Ltd"});
   CHECK(closest_names("ACME LTD", clients) == Names{"Acme Ltd", "Acme"});
   CHECK(closest_names("Ltd", clients) == Names{"Acme Ltd"});
   CHECK(closest_names("Initec", clients) == Names{"Initech"});
   CHECK(closest_names("Umbrella", clients).empty());
+}
+
+TEST_CASE("closest_names: a typo in a short form finds the name by its words", "[text]") {
+  // SPEC.md "Output": for an unknown client, the closest existing names; a short form is the
+  // start of a word of the name, so a typo in one is close to that word.
+  const Names clients{"Acme Ltd", "Hudson & Vale LLP", "Bloom Florists"};
+  CHECK(closest_names("acmee", clients) == Names{"Acme Ltd"});
+  CHECK(closest_names("acne", clients) == Names{"Acme Ltd"});
+  CHECK(closest_names("hudsen", clients) == Names{"Hudson & Vale LLP"});
+  CHECK(closest_names("blom", clients) == Names{"Bloom Florists"});
+  CHECK(closest_names("Blooom", clients) == Names{"Bloom Florists"});
+  CHECK(closest_names("florits", clients) == Names{"Bloom Florists"});
+  CHECK(closest_names("zebra", clients).empty());
+  CHECK(closest_names("xy", clients).empty());
 }
 
 TEST_CASE("closest_names: at most max names", "[text]") {
@@ -121,4 +135,36 @@ TEST_CASE("is_bidi_control: the characters that reorder text", "[text]") {
   }
   CHECK(code_point("\xE2\x80\xAE", 0, 3) == 0x202E);
   CHECK(code_point("\xF0\x9F\x98\x80", 0, 4) == 0x1F600);
+}
+
+TEST_CASE("fold_case: names compared ignoring case in any script", "[text]") {
+  using slatrack::fold_case;
+  using slatrack::same_ignoring_case;
+  CHECK(fold_case("ACME Ltd") == "acme ltd");
+  CHECK(fold_case("ZOË CAFÉ") == "zoë café");
+  CHECK(fold_case("ÄRZTE-ZENTRUM SÜD") == "ärzte-zentrum süd");
+  CHECK(fold_case("ΑΘΗΝΑ") == "αθηνα");
+  CHECK(fold_case("МОСКВА") == "москва");
+  CHECK(fold_case("ŁÓDŹ") == "łódź");
+  CHECK(fold_case("ǅ") == "ǆ"); // title case
+  CHECK(fold_case("Straße") == "straße");
+  CHECK(fold_case("東京") == "東京");
+  CHECK(fold_case("\xff\xc3(") == "\xff\xc3("); // not UTF-8: kept
+  CHECK(fold_case("\xe0\x80\x80") == "\xe0\x80\x80"); // overlong: kept
+  CHECK(same_ignoring_case("Zoë Café", "zoË CAFÉ"));
+  CHECK_FALSE(same_ignoring_case("Zoe Cafe", "Zoë Café"));
+  // Against Unicode's mapping for every letter of Latin-1 and Latin Extended-A, written out.
+  const std::string upper = "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ";
+  const std::string lower = "àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷÿźżž";
+  CHECK(fold_case(upper) == lower);
+  CHECK(fold_case(lower) == lower);
+}
+
+TEST_CASE("match_short_name: short forms ignore case beyond ASCII", "[text]") {
+  const Names clients{"Zoë Café", "Ärzte-Zentrum Süd", "Acme Ltd"};
+  CHECK(slatrack::match_short_name("ZOË CAFÉ", clients) == Names{"Zoë Café"});
+  CHECK(slatrack::match_short_name("ärzte", clients) == Names{"Ärzte-Zentrum Süd"});
+  CHECK(slatrack::match_short_name("SÜD", clients) == Names{"Ärzte-Zentrum Süd"});
+  CHECK(slatrack::match_short_name("café", clients) == Names{"Zoë Café"});
+  CHECK(slatrack::closest_names("ZOË CAFE", clients) == Names{"Zoë Café"});
 }
