@@ -6,9 +6,11 @@
 #include "store/sqlite_store.hpp"
 #include "system/zone_files.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstdlib>
 #include <fmt/format.h>
+#include <pwd.h>
 #include <unistd.h>
 
 namespace slatrack::cli {
@@ -178,8 +180,19 @@ std::string Context::author() const {
   if (auto user = env("SLATRACK_USER")) {
     return *user;
   }
-  if (auto user = env("USER")) {
-    return *user;
+  // The login name: as the shell gives it (USER, LOGNAME), else the account of the process's
+  // user (cron and `env -i` set neither), else "unknown" (an account without a name).
+  for (const char* name : {"USER", "LOGNAME"}) {
+    if (auto user = env(name)) {
+      return *user;
+    }
+  }
+  passwd entry{};
+  passwd* found = nullptr;
+  std::array<char, 4096> buffer{};
+  if (getpwuid_r(geteuid(), &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr
+      && found->pw_name != nullptr && found->pw_name[0] != '\0') {
+    return found->pw_name;
   }
   return "unknown";
 }

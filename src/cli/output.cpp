@@ -159,6 +159,10 @@ Forms text_or_records(std::function<void()> text, std::function<void()> records)
 }
 
 std::string human_duration(Seconds duration) {
+  // Hours and minutes (SPEC.md): under a minute, either way, is 0m, never seconds.
+  if (duration > Seconds{-60} && duration < Seconds{60}) {
+    return "0m";
+  }
   if (duration < Seconds{0}) {
     // Not "-" + human_duration(...): g++ 12 warns falsely (-Wrestrict) on that at -O3.
     std::string text(1, '-');
@@ -171,10 +175,7 @@ std::string human_duration(Seconds duration) {
   if (hours > 0) {
     return fmt::format("{}h {:02}m", hours, minutes);
   }
-  if (minutes > 0) {
-    return fmt::format("{}m", minutes);
-  }
-  return fmt::format("{}s", total);
+  return fmt::format("{}m", minutes);
 }
 
 bool write_iso_utc(std::span<char, 20> out, Instant instant) {

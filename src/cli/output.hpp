@@ -115,8 +115,9 @@ void write_output(Format format, const Forms& forms);
 // format.
 [[nodiscard]] Forms text_or_records(std::function<void()> text, std::function<void()> records);
 
-// "2h 05m", "37h 30m", "45m", "30s": hours and minutes, never days (a day of open time is not 24
-// hours); negative values get a leading "-".
+// "2h 05m", "37h 30m", "45m", "0m": hours and minutes (SPEC.md "Output"), never days (a day of
+// open time is not 24 hours) and never seconds (under a minute is "0m"); negative values get a
+// leading "-".
 [[nodiscard]] std::string human_duration(Seconds duration);
 
 // "2026-11-23T10:30:00Z".

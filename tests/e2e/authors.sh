@@ -28,6 +28,17 @@ before=$(db_digest)
 st reply 1 --by ""; expect_rc 2; expect_err "slatrack: error: empty --by: give some text"
 st log acme "x" --by " "; expect_rc 2; expect_err "slatrack: error: empty --by: give some text"
 expect_eq "$(db_digest)" "$before"
+# Who recorded an event without SLATRACK_USER: the login name, USER, else LOGNAME, else the
+# account the command runs as (cron, env -i), never "unknown" for an account with a name.
+recorders() {
+  "$SLATRACK_BIN" --db "$db" show 1 --format json | jq -r '[.events[-1].recorder] | join("")'
+}
+env -u SLATRACK_USER USER=uma LOGNAME=lou "$SLATRACK_BIN" --db "$db" note 1 "by USER" >/dev/null
+expect_eq "$(recorders)" "uma" "(USER)"
+env -u SLATRACK_USER -u USER LOGNAME=lou "$SLATRACK_BIN" --db "$db" note 1 "by LOGNAME" >/dev/null
+expect_eq "$(recorders)" "lou" "(LOGNAME without USER)"
+env -u SLATRACK_USER -u USER -u LOGNAME "$SLATRACK_BIN" --db "$db" note 1 "by the account" >/dev/null
+expect_eq "$(recorders)" "$(id -un)" "(neither: the account's name)"
 # Completion: --by of an event command is a name, not report's groups.
 st completion bash; printf '%s\n' "$out" >"$tmp/c.bash"
 out=$(bash -c "source '$tmp/c.bash'; COMP_WORDS=(slatrack reply 1 --by ''); COMP_CWORD=4; _slatrack; printf '%s\n' \"\${COMPREPLY[@]}\"")

@@ -72,4 +72,13 @@ st resolve 2 --at "2026-11-23 14:00" --now "2026-11-23 14:00"; expect_rc 0
 said=$(event_phrase resolve)
 expect_eq "$said" "met (2h 00m of 40h 00m used)"
 same_state 2 resolve "2026-11-23 14:00" "$said"
+
+# Under a minute is 0m, in hours and minutes as every duration (SPEC.md "Output"), never seconds:
+# a reply half a minute after the message, and the same instant.
+st log Acme "Quick" --at "2026-11-24 09:00:00" --now "2026-11-24 09:00:00"; expect_rc 0
+quick=$(printf '%s' "$out" | grep -o '#[0-9]*' | head -1 | tr -d '#')
+st reply "$quick" --at "2026-11-24 09:00:30" --now "2026-11-24 09:00:30"; expect_rc 0
+said=$(event_phrase reply)
+expect_eq "$said" "met (0m of 2h 00m used)"
+same_state "$quick" reply "2026-11-24 09:01" "$said"
 finish

@@ -232,3 +232,16 @@ TEST_CASE("every command writes every format of the registry", "[cli]") {
   CHECK(cli::format_list() == "table, csv, tsv, json or jsonl");
   CHECK(cli::format_list(true) == "markdown, html");
 }
+
+TEST_CASE("durations are shown in hours and minutes, never in seconds", "[cli]") {
+  using std::chrono::seconds;
+  REQUIRE(slatrack::cli::human_duration(seconds{0}) == "0m");
+  REQUIRE(slatrack::cli::human_duration(seconds{30}) == "0m");
+  REQUIRE(slatrack::cli::human_duration(seconds{59}) == "0m");
+  REQUIRE(slatrack::cli::human_duration(seconds{-45}) == "0m");
+  REQUIRE(slatrack::cli::human_duration(seconds{60}) == "1m");
+  REQUIRE(slatrack::cli::human_duration(seconds{45 * 60 + 59}) == "45m");
+  REQUIRE(slatrack::cli::human_duration(seconds{2 * 3600 + 5 * 60}) == "2h 05m");
+  REQUIRE(slatrack::cli::human_duration(seconds{37 * 3600 + 30 * 60}) == "37h 30m");
+  REQUIRE(slatrack::cli::human_duration(seconds{-(3600 + 60)}) == "-1h 01m");
+}
