@@ -159,6 +159,9 @@ private:
   const LineReader* m_reader = nullptr;
   std::int64_t m_total_bytes = 0;
   bool m_decided = false;             // bulk or batches
+  bool m_finishing = false;           // in finish(): its batch is written in one transaction
+  bool m_committed_batch = false;     // a batch committed on its own before finish()
+  std::int64_t m_undone = 0;          // requests added, then rolled back for a refused one
   std::unique_ptr<BulkImport> m_bulk; // set for a bulk import, until its commit
   std::vector<ImportRequest> m_batch;
   std::vector<std::int64_t> m_batch_lines;

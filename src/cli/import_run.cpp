@@ -67,6 +67,7 @@ void ImportRun::refuse(std::int64_t line, std::string reason) {
 // Writes the batch and files its refusals in line order.
 void ImportRun::flush() {
   if (!m_batch.empty()) {
+    m_committed_batch = m_committed_batch || (!m_bulk && !m_finishing);
     const ImportResult result =
         m_bulk ? m_bulk->add(m_batch) : m_store.import_requests(m_batch, m_options);
     if (m_options.first_new_id == 0) {
@@ -109,11 +110,43 @@ void ImportRun::flush() {
 
 // Prints the refused rows and the summary; returns the exit code.
 int ImportRun::finish(Progress& progress) {
-  flush();
+  // Whole or not at all (SPEC.md "Data safety"): when a request is refused, nothing of the import
+  // is written (the bulk import's transaction, or the one batch, rolled back); only an import
+  // batch by batch that already committed batches before it keeps those.
+  m_finishing = true;
+  bool undone = false;
   if (m_bulk) {
-    progress.stage("building the indexes");
-    m_bulk->commit();
-    m_bulk.reset();
+    flush();
+    if (m_refused > 0) {
+      m_bulk.reset(); // rolled back, the indexes with it
+      undone = true;
+    } else {
+      progress.stage("building the indexes");
+      m_bulk->commit();
+      m_bulk.reset();
+    }
+  } else if (!m_committed_batch) {
+    struct Refused {};
+    try {
+      m_store.transaction(
+          [&] {
+            flush();
+            if (m_refused > 0) {
+              throw Refused{};
+            }
+          },
+          true);
+    } catch (const Refused&) {
+      undone = true;
+    }
+  } else {
+    flush();
+  }
+  if (undone) {
+    m_undone = m_added;
+    m_added = 0;
+    m_created.clear();
+    m_created_count = 0;
   }
   progress.clear();
   std::string text;
@@ -162,9 +195,11 @@ int ImportRun::finish(Progress& progress) {
     throw Error{ErrorKind::invalid_input,
                 fmt::format("{} of {} {} {} refused (listed above{}); fix {} and import the "
                             "file again: what is already there is skipped",
-                            m_refused, total, total == 1 ? "request" : "requests",
+                            m_refused, total + m_undone, total + m_undone == 1 ? "request" : "requests",
                             m_refused == 1 ? "was" : "were",
-                            m_refused == total ? "" : "; the others were imported",
+                            m_undone > 0           ? ", so nothing was imported"
+                            : m_refused == total ? ""
+                                                   : "; the others were imported",
                             m_refused == 1 ? "it" : "them")};
   }
   return 0;

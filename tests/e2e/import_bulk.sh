@@ -146,4 +146,18 @@ expect_eq "$("$SLATRACK_BIN" --db "$copy" export --format jsonl | sha256sum)" \
 expect_eq "$(sqlite3 "$copy" "SELECT name || ': ' || ifnull(sql, '') FROM sqlite_schema WHERE type = 'index' ORDER BY name")" \
   "$before_indexes" "indexes of the copy"
 
+
+# ---- a refused request: a bulk import writes nothing at all, the indexes back ----
+refused_copy="$tmp/refused.sqlite"
+"$SLATRACK_BIN" --db "$refused_copy" config apply "$tmp/rules.toml" >/dev/null
+csv "$tmp/one-bad.csv" onebad 3000
+sed -i '2000s/bloom/nobody/' "$tmp/one-bad.csv"
+digest_before=$(sqlite3 "$refused_copy" .dump | sha256sum)
+"$SLATRACK_BIN" --db "$refused_copy" import "$tmp/one-bad.csv" >/dev/null 2>"$tmp/stderr" && rc=0 || rc=$?
+err=$(cat "$tmp/stderr")
+expect_rc 2
+expect_err_has "$tmp/one-bad.csv:2000: no client \"nobody\""
+expect_err_has "1 of 3000 requests was refused (listed above, so nothing was imported)"
+expect_eq "$(sqlite3 "$refused_copy" .dump | sha256sum)" "$digest_before" "(the bulk import rolled back)"
+
 finish

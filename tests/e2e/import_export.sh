@@ -182,8 +182,14 @@ $sheet:6: bad priority \"hgih\": use urgent, high, normal, low
 $sheet:7: received_at: bad time \"2026-13-01\": no such date
 $sheet:8: replied_at is before received_at; fix one of them
 $sheet:9: the message at 2026-12-01T10:00:00Z is later than now (2026-11-30T12:00:00Z): an event cannot be in the future
-import $sheet: 4 added, 0 skipped (already there), 5 refused
-slatrack: error: 5 of 9 requests were refused (listed above; the others were imported); fix them and import the file again: what is already there is skipped"
+import $sheet: 0 added, 0 skipped (already there), 5 refused
+slatrack: error: 5 of 9 requests were refused (listed above, so nothing was imported); fix them and import the file again: what is already there is skipped"
+# Whole or not at all (SPEC.md "Data safety"): the good rows are not written either.
+st_db "$s" list --status all --format jsonl; expect_rc 0; expect_no_out
+# The good rows alone (the refused lines 5 to 9 left out) go in.
+sed '5,9d' "$sheet" >"$tmp/good.csv"
+st_db "$s" import "$tmp/good.csv"; expect_rc 0
+expect_err "import $tmp/good.csv: 4 added, 0 skipped (already there), 0 refused"
 st_db "$s" list --status all --format jsonl; expect_rc 0
 expect_eq "$(printf '%s\n' "$out" | jq -s -c 'sort_by(.id)[] | [.id, .subject, .priority, .assignee, .ref, .received_at, .replied_at]' | tr '\n' ' ')" \
   '[1,"Broken printer","high","ann","s1","2026-11-23T09:00:00Z","2026-11-23T09:30:00Z"] [2,"Two\nlines","normal","ann","s2","2026-11-23T09:10:00Z",null] [3,"No ref","low","ann",null,"2026-11-23T11:00:00Z",null] [4,"=1+1","normal","ann","s8","2026-11-23T11:30:00Z",null] '
@@ -257,6 +263,6 @@ $tmp/j.jsonl:3: unknown key \"colour\" in the request; see docs/import-export.md
 $tmp/j.jsonl:4: a request needs its first message (an event of kind message)
 $tmp/j.jsonl:5: the pause at 2026-11-23T09:06:00Z cannot be: it is not open then (already waiting or resolved); fix its time or leave it out
 $tmp/j.jsonl:6: ref \"j5\\x07\" has a control character (0x07 at offset 2); only printable text is accepted here
-import $tmp/j.jsonl: 1 added, 0 skipped (already there), 5 refused
-slatrack: error: 5 of 6 requests were refused (listed above; the others were imported); fix them and import the file again: what is already there is skipped"
+import $tmp/j.jsonl: 0 added, 0 skipped (already there), 5 refused
+slatrack: error: 5 of 6 requests were refused (listed above, so nothing was imported); fix them and import the file again: what is already there is skipped"
 finish

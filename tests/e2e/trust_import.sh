@@ -73,7 +73,8 @@ expect_eq "$(summary | cut -d'|' -f2-)" 'acme|No ref|open|2
 beta|Login fails|resolved|3
 acme|Invoice is wrong|resolved|3' "numbered in the order of their first rows"
 
-# Rows of one ref that disagree: the request is refused, naming both lines; others imported.
+# Rows of one ref that disagree: the request is refused, naming both lines; nothing is imported
+# (whole or not at all).
 fresh
 cat >"$tmp/conflict.csv" <<'EOF'
 ref,client,subject,kind,at
@@ -84,9 +85,9 @@ r1,beta,Invoice is wrong,resolve,2026-11-23T11:00:00Z
 EOF
 st import "$tmp/conflict.csv"; expect_rc 2
 expect_err "$tmp/conflict.csv:4: the subject differs from line 2, where ref \"r1\" begins; a request's rows give the same id, client and subject (or use another ref)
-import $tmp/conflict.csv: 1 added, 0 skipped (already there), 1 refused
-slatrack: error: 1 of 2 requests was refused (listed above; the others were imported); fix it and import the file again: what is already there is skipped"
-expect_eq "$(summary)" "1|beta|Login fails|open|1" "only r2 imported"
+import $tmp/conflict.csv: 0 added, 0 skipped (already there), 1 refused
+slatrack: error: 1 of 2 requests was refused (listed above, so nothing was imported); fix it and import the file again: what is already there is skipped"
+expect_eq "$(summary)" "" "nothing imported, not even r2"
 
 # Too few cells: refused with the line number, not padded (both forms, CSV and TSV).
 fresh
@@ -97,8 +98,11 @@ acme,Short,2026-11-23T09:00:00Z
 EOF
 st import "$tmp/short.csv"; expect_rc 2
 expect_err "$tmp/short.csv:3: 3 cells but the header names 4 columns; give every column (an empty cell is nothing between two commas)
-import $tmp/short.csv: 1 added, 0 skipped (already there), 1 refused
-slatrack: error: 1 of 2 requests was refused (listed above; the others were imported); fix it and import the file again: what is already there is skipped"
+import $tmp/short.csv: 0 added, 0 skipped (already there), 1 refused
+slatrack: error: 1 of 2 requests was refused (listed above, so nothing was imported); fix it and import the file again: what is already there is skipped"
+expect_eq "$(summary)" "" "nothing imported"
+sed -i 3d "$tmp/short.csv"
+st import "$tmp/short.csv"; expect_rc 0
 printf 'ref\tclient\tsubject\tkind\tat\nr5\tacme\tT\tmessage\t2026-11-23T09:00:00Z\nr5\tacme\tT\treply\n' \
   >"$tmp/short.tsv"
 st import "$tmp/short.tsv"; expect_rc 2
