@@ -195,11 +195,12 @@ int ImportRun::finish(Progress& progress) {
     throw Error{ErrorKind::invalid_input,
                 fmt::format("{} of {} {} {} refused (listed above{}); fix {} and import the "
                             "file again: what is already there is skipped",
-                            m_refused, total + m_undone, total + m_undone == 1 ? "request" : "requests",
+                            m_refused, total + m_undone,
+                            total + m_undone == 1 ? "request" : "requests",
                             m_refused == 1 ? "was" : "were",
-                            m_undone > 0           ? ", so nothing was imported"
+                            m_undone > 0         ? ", so nothing was imported"
                             : m_refused == total ? ""
-                                                   : "; the others were imported",
+                                                 : "; the others were imported",
                             m_refused == 1 ? "it" : "them")};
   }
   return 0;

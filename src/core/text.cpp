@@ -4,8 +4,8 @@
 #include <array>
 #include <cctype>
 #include <cstdint>
-#include <iterator>
 #include <fmt/format.h>
+#include <iterator>
 
 namespace slatrack {
 

@@ -301,7 +301,7 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
   void each_recorded(const std::string& recorder,
                      const std::function<bool(RequestId, Event&&, bool merged)>& visit) override;
   std::vector<std::pair<std::int64_t, std::int64_t>> merged_copies(std::int64_t id,
-                                                                  bool voids) override;
+                                                                   bool voids) override;
 
   // The assignee is the latest assignment that counts, else what the request was logged with.
   void update_assignee(std::int64_t id) override;

@@ -136,12 +136,11 @@ std::optional<store::EditRow> PgStore::edit_row(RequestId id) {
   if (found.rows() == 0) {
     return std::nullopt;
   }
-  return store::EditRow{found.integer(0, 0),        found.text(0, 1),
-                        found.text(0, 2),           found.text(0, 3),
-                        found.text(0, 4),           found.integer(0, 5),
-                        found.text(0, 6),           found.optional_text(0, 7),
-                        found.optional_integer(0, 8), found.optional_text(0, 9),
-                        found.optional_text(0, 10), found.text(0, 11) == "t"};
+  return store::EditRow{
+      found.integer(0, 0),       found.text(0, 1),           found.text(0, 2),
+      found.text(0, 3),          found.text(0, 4),           found.integer(0, 5),
+      found.text(0, 6),          found.optional_text(0, 7),  found.optional_integer(0, 8),
+      found.optional_text(0, 9), found.optional_text(0, 10), found.text(0, 11) == "t"};
 }
 
 std::optional<std::int64_t> PgStore::request_by_ref(std::string_view ref) {
@@ -176,10 +175,10 @@ std::optional<Event> PgStore::numbered_event(RequestId id, std::int64_t number) 
 }
 
 std::vector<Event> PgStore::request_events(RequestId id) {
-  const pg::Result rows = m_db.query(
-      fmt::format("SELECT {} FROM events WHERE request_id = $1 ORDER BY number",
-                  store::k_event_columns),
-      {pg::value(id.value)});
+  const pg::Result rows =
+      m_db.query(fmt::format("SELECT {} FROM events WHERE request_id = $1 ORDER BY number",
+                             store::k_event_columns),
+                 {pg::value(id.value)});
   std::vector<Event> out;
   out.reserve(static_cast<std::size_t>(rows.rows()));
   for (int i = 0; i < rows.rows(); ++i) {
@@ -203,7 +202,7 @@ void PgStore::each_recorded(const std::string& recorder,
 }
 
 std::vector<std::pair<std::int64_t, std::int64_t>> PgStore::merged_copies(std::int64_t id,
-                                                                         bool voids) {
+                                                                          bool voids) {
   const pg::Result rows = m_db.query(store::merged_copies_query(voids), {pg::value(id)});
   std::vector<std::pair<std::int64_t, std::int64_t>> out; // request, number
   out.reserve(static_cast<std::size_t>(rows.rows()));

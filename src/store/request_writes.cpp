@@ -197,7 +197,8 @@ void RequestWrites::mark(RequestId id, EventKind kind, std::int64_t target,
     return;
   }
   // Counts again: the copies that count are voided; void again: the voids of the copies.
-  const std::vector<std::pair<std::int64_t, std::int64_t>> marked = merged_copies(id.value, is_void);
+  const std::vector<std::pair<std::int64_t, std::int64_t>> marked =
+      merged_copies(id.value, is_void);
   const std::string why = is_void ? fmt::format("#{} merged again", id.value)
                                   : fmt::format("#{} is its own request again", id.value);
   std::optional<std::int64_t> last;

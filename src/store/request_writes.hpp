@@ -104,7 +104,7 @@ protected:
   // The events merged from request `id` that count (request, number): its copies' voids when
   // `voids`, else the copies themselves.
   virtual std::vector<std::pair<std::int64_t, std::int64_t>> merged_copies(std::int64_t id,
-                                                                          bool voids) = 0;
+                                                                           bool voids) = 0;
   // The request and its detail as the commands show them. Throw Error{not_found}.
   virtual Request load_request(RequestId id) = 0;
   virtual RequestDetail detail(RequestId id) = 0;

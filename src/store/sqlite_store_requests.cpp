@@ -145,9 +145,9 @@ WHERE r.id = ?)sql")
   if (!use.step()) {
     return std::nullopt;
   }
-  return store::EditRow{use.integer(0),       use.text(1),          use.text(2),
-                        use.text(3),          use.text(4),          use.integer(5),
-                        use.text(6),          use.optional_text(7), use.optional_integer(8),
+  return store::EditRow{use.integer(0),       use.text(1),           use.text(2),
+                        use.text(3),          use.text(4),           use.integer(5),
+                        use.text(6),          use.optional_text(7),  use.optional_integer(8),
                         use.optional_text(9), use.optional_text(10), use.integer(11) != 0};
 }
 
@@ -209,7 +209,7 @@ void SqliteStore::each_recorded(const std::string& recorder,
 }
 
 std::vector<std::pair<std::int64_t, std::int64_t>> SqliteStore::merged_copies(std::int64_t id,
-                                                                             bool voids) {
+                                                                              bool voids) {
   std::vector<std::pair<std::int64_t, std::int64_t>> out; // request, number
   Use use = statement(store::merged_copies_query(voids)).use();
   use.bind(id);
