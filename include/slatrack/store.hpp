@@ -240,8 +240,9 @@ public:
   // Clients.
   [[nodiscard]] virtual std::vector<Client> clients() = 0;
   [[nodiscard]] virtual std::optional<Client> find_client(std::string_view name) = 0;
-  // The name, as stored, of the client called `name` ignoring ASCII case; no short forms (a name
-  // that only begins one or more clients' names is none of them): nullopt when there is none.
+  // The name, as stored, of the client called `name` ignoring case (in any script: fold_case of
+  // slatrack/text.hpp); no short forms (a name that only begins one or more clients' names is
+  // none of them): nullopt when there is none.
   [[nodiscard]] virtual std::optional<std::string> client_named(std::string_view name) = 0;
   virtual void add_client(const NewClient& client) = 0;
   // With change.policy and change.open, the client's requests that are not resolved (and not
