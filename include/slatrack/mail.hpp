@@ -53,6 +53,19 @@ struct MailSettings {
 // nullopt for a person. SPEC.md "Not a person".
 [[nodiscard]] std::optional<std::string> machine_reason(const MailMessage& message);
 
+// A header value (raw, as in the message) with each run of adjacent base64 encoded words
+// (RFC 2047 `=?charset?B?...?=`, only spaces and line breaks between them) of one charset made
+// into one encoded word carrying the bytes of all of them, so that a decoder converts them to
+// UTF-8 in one piece: a character whose bytes are split between two words is mended, and a word
+// padded with '=' in the middle of a run ends no text (GMime joins a run's base64 text before
+// decoding it and stops at the first padding). The rest of the value is left as it is; the
+// value itself when it has no such run.
+[[nodiscard]] std::string join_encoded_words(std::string_view value);
+
+// A Date header with an obsolete 3-digit year (RFC 5322 obs-year: "24 Nov 126", add 1900) made
+// "24 Nov 2026"; nullopt when its year (the word after the month) is not 3 digits.
+[[nodiscard]] std::optional<std::string> date_with_full_year(std::string_view date);
+
 // The request number of the first `[#N]` tag in a subject; nullopt when there is none.
 [[nodiscard]] std::optional<std::int64_t> subject_tag(std::string_view subject);
 
@@ -67,6 +80,12 @@ struct MailSettings {
 // A Message-ID as slatrack keeps it: "<id>" (angle brackets added when missing, spaces taken
 // away); nullopt when empty.
 [[nodiscard]] std::optional<std::string> normalize_message_id(std::string_view id);
+
+// The other ways a ref written as a Message-ID may be written: `log --ref "$msgid"` in a script
+// may pass "<id>" or "id" (with spaces around), mail records "<id>". For " <id> " or "<id>":
+// "<id>" (when it is not `ref` itself) and "id"; for "id": "<id>" and "id" (when it is not
+// `ref`). Empty when `ref` is blank. A ref is looked up as written first, then in these forms.
+[[nodiscard]] std::vector<std::string> other_ref_forms(std::string_view ref);
 
 // The author of the event: "Name <address>", or the address alone when there is no name.
 [[nodiscard]] std::string mail_author(const MailMessage& message, std::string_view address);

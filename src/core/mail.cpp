@@ -216,6 +216,122 @@ bool is_block(std::string_view tag) {
   return std::find(k_blocks.begin(), k_blocks.end(), tag) != k_blocks.end();
 }
 
+// An RFC 2047 encoded word `=?charset?encoding?text?=`: where it is in the value, and its parts.
+struct EncodedWord {
+  std::size_t begin = 0;
+  std::size_t end = 0; // one past its "?="
+  std::string_view charset;
+  char encoding = 'B'; // 'B' or 'Q'
+  std::string_view text;
+};
+
+// The encoded word that starts at value[at], or nullopt.
+std::optional<EncodedWord> encoded_word_at(std::string_view value, std::size_t at) {
+  if (value.substr(at, 2) != "=?") {
+    return std::nullopt;
+  }
+  const std::size_t question = value.find('?', at + 2);
+  if (question == std::string_view::npos || question == at + 2 || question + 2 >= value.size()
+      || value[question + 2] != '?') {
+    return std::nullopt;
+  }
+  const char encoding = value[question + 1] == 'b'   ? 'B'
+                        : value[question + 1] == 'q' ? 'Q'
+                                                     : value[question + 1];
+  const std::size_t close = value.find("?=", question + 3);
+  if ((encoding != 'B' && encoding != 'Q') || close == std::string_view::npos) {
+    return std::nullopt;
+  }
+  EncodedWord word;
+  word.begin = at;
+  word.end = close + 2;
+  word.charset = value.substr(at + 2, question - at - 2);
+  word.encoding = encoding;
+  word.text = value.substr(question + 3, close - question - 3);
+  const auto printable = [](std::string_view part) {
+    return std::all_of(part.begin(), part.end(),
+                       [](char c) { return c > ' ' && c < '\x7F' && c != '?'; });
+  };
+  if (!printable(word.charset) || !printable(word.text)) {
+    return std::nullopt;
+  }
+  return word;
+}
+
+// The bytes of base64 text; '=' ends a quantum wherever it is (a word's padding), characters
+// outside the alphabet are skipped.
+std::string base64_bytes(std::string_view text) {
+  std::string out;
+  std::uint32_t bits = 0;
+  int count = 0;
+  const auto flush = [&out, &bits, &count] {
+    if (count == 2) {
+      out += static_cast<char>((bits >> 4U) & 0xFFU);
+    } else if (count == 3) {
+      out += static_cast<char>((bits >> 10U) & 0xFFU);
+      out += static_cast<char>((bits >> 2U) & 0xFFU);
+    }
+    bits = 0;
+    count = 0;
+  };
+  for (const char c : text) {
+    std::uint32_t value = 0;
+    if (c >= 'A' && c <= 'Z') {
+      value = static_cast<std::uint32_t>(c - 'A');
+    } else if (c >= 'a' && c <= 'z') {
+      value = static_cast<std::uint32_t>(c - 'a' + 26);
+    } else if (c >= '0' && c <= '9') {
+      value = static_cast<std::uint32_t>(c - '0' + 52);
+    } else if (c == '+') {
+      value = 62;
+    } else if (c == '/') {
+      value = 63;
+    } else {
+      if (c == '=') {
+        flush();
+      }
+      continue;
+    }
+    bits = (bits << 6U) | value;
+    if (++count == 4) {
+      out += static_cast<char>((bits >> 16U) & 0xFFU);
+      out += static_cast<char>((bits >> 8U) & 0xFFU);
+      out += static_cast<char>(bits & 0xFFU);
+      bits = 0;
+      count = 0;
+    }
+  }
+  flush();
+  return out;
+}
+
+std::string base64_text(std::string_view bytes) {
+  constexpr std::string_view k_alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    std::uint32_t bits = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16U;
+    if (i + 1 < bytes.size()) {
+      bits |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8U;
+    }
+    if (i + 2 < bytes.size()) {
+      bits |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 2]));
+    }
+    out += k_alphabet[(bits >> 18U) & 0x3FU];
+    out += k_alphabet[(bits >> 12U) & 0x3FU];
+    out += i + 1 < bytes.size() ? k_alphabet[(bits >> 6U) & 0x3FU] : '=';
+    out += i + 2 < bytes.size() ? k_alphabet[bits & 0x3FU] : '=';
+  }
+  return out;
+}
+
+// Whether base64 text has padding before its end ("w4k=dmU=").
+bool padded_inside(std::string_view text) {
+  const std::size_t pad = text.find('=');
+  return pad != std::string_view::npos
+         && text.find_first_not_of('=', pad) != std::string_view::npos;
+}
+
 } // namespace
 
 std::optional<std::string> not_a_message(std::string_view raw) {
@@ -276,6 +392,70 @@ std::optional<std::string> machine_reason(const MailMessage& message) {
   const std::string_view local = std::string_view(from).substr(0, from.rfind('@'));
   if (local == "mailer-daemon" || local == "postmaster") {
     return fmt::format("from {}", plain_line(cut_text(message.from_address, 200)));
+  }
+  return std::nullopt;
+}
+
+std::string join_encoded_words(std::string_view value) {
+  std::string out;
+  std::size_t copied = 0;
+  std::size_t at = 0;
+  while ((at = value.find("=?", at)) != std::string_view::npos) {
+    const std::optional<EncodedWord> first = encoded_word_at(value, at);
+    if (!first || first->encoding != 'B') {
+      at += 2;
+      continue;
+    }
+    std::vector<EncodedWord> run{*first};
+    for (;;) {
+      const std::size_t next = value.find_first_not_of(" \t\r\n", run.back().end);
+      if (next == std::string_view::npos) {
+        break;
+      }
+      const std::optional<EncodedWord> word = encoded_word_at(value, next);
+      if (!word || word->encoding != 'B' || to_lower(word->charset) != to_lower(first->charset)) {
+        break;
+      }
+      run.push_back(*word);
+    }
+    at = run.back().end;
+    if (run.size() < 2 && !padded_inside(first->text)) {
+      continue;
+    }
+    std::string bytes;
+    for (const EncodedWord& word : run) {
+      bytes += base64_bytes(word.text);
+    }
+    out.append(value.substr(copied, first->begin - copied));
+    out += fmt::format("=?{}?B?{}?=", first->charset, base64_text(bytes));
+    copied = at;
+  }
+  if (copied == 0) {
+    return std::string(value);
+  }
+  out.append(value.substr(copied));
+  return out;
+}
+
+std::optional<std::string> date_with_full_year(std::string_view date) {
+  constexpr std::array<std::string_view, 12> k_months = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                         "jul", "aug", "sep", "oct", "nov", "dec"};
+  constexpr std::string_view k_space = " \t\r\n,";
+  std::size_t at = 0;
+  bool after_month = false;
+  while ((at = date.find_first_not_of(k_space, at)) != std::string_view::npos) {
+    const std::size_t end = std::min(date.find_first_of(k_space, at), date.size());
+    const std::string_view word = date.substr(at, end - at);
+    if (after_month) {
+      if (word.size() != 3
+          || !std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return std::nullopt;
+      }
+      return fmt::format("{}{}{}", date.substr(0, at), std::stoi(std::string(word)) + 1900,
+                         date.substr(end));
+    }
+    after_month = std::find(k_months.begin(), k_months.end(), to_lower(word)) != k_months.end();
+    at = end;
   }
   return std::nullopt;
 }
@@ -342,6 +522,24 @@ std::optional<std::string> normalize_message_id(std::string_view id) {
   }
   if (out.size() > k_max_message_id) {
     return std::nullopt;
+  }
+  return out;
+}
+
+std::vector<std::string> other_ref_forms(std::string_view ref) {
+  const std::string_view trimmed = trim(ref);
+  std::string_view bare = trimmed;
+  if (bare.size() >= 2 && bare.front() == '<' && bare.back() == '>') {
+    bare = trim(bare.substr(1, bare.size() - 2));
+  }
+  std::vector<std::string> out;
+  if (bare.empty()) {
+    return out;
+  }
+  for (std::string form : {fmt::format("<{}>", bare), std::string(bare)}) {
+    if (form != ref) {
+      out.push_back(std::move(form));
+    }
   }
   return out;
 }

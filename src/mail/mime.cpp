@@ -51,6 +51,12 @@ public:
     load(group_get_members, "internet_address_group_get_members");
     load(group_get_type, "internet_address_group_get_type");
     load(object_get_header, "g_mime_object_get_header");
+    load(object_get_header_list, "g_mime_object_get_header_list");
+    load(header_list_get_header, "g_mime_header_list_get_header");
+    load(header_get_raw_value, "g_mime_header_get_raw_value");
+    load(header_unfold, "g_mime_utils_header_unfold");
+    load(header_decode_text, "g_mime_utils_header_decode_text");
+    load(list_parse, "internet_address_list_parse");
     load(object_get_content_type, "g_mime_object_get_content_type");
     load(content_type_is_type, "g_mime_content_type_is_type");
     load(references_parse, "g_mime_references_parse");
@@ -69,6 +75,8 @@ public:
     load(object_unref, "g_object_unref");
     load(free, "g_free");
     load(date_time_to_unix, "g_date_time_to_unix");
+    load(date_time_unref, "g_date_time_unref");
+    load(decode_date, "g_mime_utils_header_decode_date");
     load(instance_is_a, "g_type_check_instance_is_a");
     init();
   }
@@ -98,6 +106,12 @@ public:
   decltype(&internet_address_group_get_members) group_get_members = nullptr;
   decltype(&internet_address_group_get_type) group_get_type = nullptr;
   decltype(&g_mime_object_get_header) object_get_header = nullptr;
+  decltype(&g_mime_object_get_header_list) object_get_header_list = nullptr;
+  decltype(&g_mime_header_list_get_header) header_list_get_header = nullptr;
+  decltype(&g_mime_header_get_raw_value) header_get_raw_value = nullptr;
+  decltype(&g_mime_utils_header_unfold) header_unfold = nullptr;
+  decltype(&g_mime_utils_header_decode_text) header_decode_text = nullptr;
+  decltype(&internet_address_list_parse) list_parse = nullptr;
   decltype(&g_mime_object_get_content_type) object_get_content_type = nullptr;
   decltype(&g_mime_content_type_is_type) content_type_is_type = nullptr;
   decltype(&g_mime_references_parse) references_parse = nullptr;
@@ -116,6 +130,8 @@ public:
   decltype(&g_object_unref) object_unref = nullptr;
   decltype(&g_free) free = nullptr;
   decltype(&g_date_time_to_unix) date_time_to_unix = nullptr;
+  decltype(&g_date_time_unref) date_time_unref = nullptr;
+  decltype(&g_mime_utils_header_decode_date) decode_date = nullptr;
   decltype(&g_type_check_instance_is_a) instance_is_a = nullptr;
 
 private:
@@ -158,6 +174,24 @@ std::optional<std::string> header(GMimeObject* object, const char* name) {
     return std::nullopt;
   }
   return std::string(value);
+}
+
+// A header's value as the message has it (folded, RFC 2047 encoded words not decoded) with
+// join_encoded_words applied; nullopt when the header is missing or the value needs nothing of
+// it (GMime's decoding is then right as it is).
+std::optional<std::string> joined_raw_header(GMimeObject* object, const char* name) {
+  const Gmime& g = gmime();
+  GMimeHeaderList* list = g.object_get_header_list(object);
+  GMimeHeader* found = list == nullptr ? nullptr : g.header_list_get_header(list, name);
+  const char* raw = found == nullptr ? nullptr : g.header_get_raw_value(found);
+  if (raw == nullptr) {
+    return std::nullopt;
+  }
+  std::string joined = join_encoded_words(raw);
+  if (joined == raw) {
+    return std::nullopt;
+  }
+  return joined;
 }
 
 // The ids of a References or In-Reply-To header, "<id>" each.
@@ -313,19 +347,43 @@ MailMessage read_message(std::string_view raw) {
   if (from != nullptr) {
     out.from_address = text_of(g.mailbox_get_addr(from));
     out.from_name = text_of(g.address_get_name(reinterpret_cast<InternetAddress*>(from)));
+    // A name in base64 encoded words GMime decodes wrong (join_encoded_words): the From header
+    // read again with its runs of words joined.
+    if (std::optional<std::string> joined = joined_raw_header(object, "From")) {
+      Owned<InternetAddressList> list(g.list_parse(nullptr, joined->c_str()));
+      if (InternetAddressMailbox* again = first_mailbox(list.get());
+          again != nullptr && text_of(g.mailbox_get_addr(again)) == out.from_address) {
+        out.from_name = text_of(g.address_get_name(reinterpret_cast<InternetAddress*>(again)));
+      }
+    }
   }
   if (out.from_address.empty()) {
     throw Error{ErrorKind::invalid_input, "not a mail message: it has no From address"};
   }
   out.subject = text_of(g.message_get_subject(message.get()));
+  if (std::optional<std::string> joined = joined_raw_header(object, "Subject")) {
+    char* unfolded = g.header_unfold(joined->c_str());
+    char* decoded = unfolded == nullptr ? nullptr : g.header_decode_text(nullptr, unfolded);
+    if (decoded != nullptr) {
+      out.subject = decoded;
+    }
+    g.free(decoded);
+    g.free(unfolded);
+  }
   if (const char* id = g.message_get_message_id(message.get()); id != nullptr && *id != '\0') {
     out.message_id = fmt::format("<{}>", id);
   }
   out.in_reply_to = ids_of(object, "In-Reply-To");
   out.references = ids_of(object, "References");
-  if (header(object, "Date")) {
+  if (std::optional<std::string> date_header = header(object, "Date")) {
     if (GDateTime* date = g.message_get_date(message.get())) {
       out.date = Instant{Seconds{g.date_time_to_unix(date)}};
+    } else if (std::optional<std::string> full = date_with_full_year(*date_header)) {
+      // GMime reads no year before 1969; an obsolete 3-digit year is 1900 + it (RFC 5322).
+      if (GDateTime* again = g.decode_date(full->c_str())) {
+        out.date = Instant{Seconds{g.date_time_to_unix(again)}};
+        g.date_time_unref(again);
+      }
     }
   }
   out.auto_submitted = header(object, "Auto-Submitted");

@@ -1,5 +1,6 @@
 // Why this file: the team database's writes of requests (store/pg_store_impl.hpp): logging, events,
 // edits, void, undo and merge, and the rows re-evaluation reads and writes.
+#include "slatrack/mail.hpp"
 #include "store/pg_store_impl.hpp"
 
 namespace slatrack::pg_store {
@@ -8,10 +9,18 @@ LogResult PgStore::log_request(const NewRequest& request) {
   check_new_request(request.at, request.now, request.subject, request.client);
   pg::Transaction write(m_db);
   if (request.ref) {
-    const pg::Result existing =
-        m_db.query("SELECT id FROM requests WHERE ref = $1", {pg::value(*request.ref)});
-    if (existing.rows() > 0) {
-      return LogResult{commit_with_request(write, RequestId{existing.integer(0, 0)}), false};
+    // A Message-ID ref names one request however it is written ("<id>", "id"): mail's. One
+    // round trip: the ref as written first, then its other forms.
+    std::string sql = "SELECT coalesce((SELECT id FROM requests WHERE ref = $1)";
+    std::vector<pg::Value> refs{pg::value(*request.ref)};
+    for (const std::string& form : other_ref_forms(*request.ref)) {
+      refs.push_back(pg::value(form));
+      sql += fmt::format(", (SELECT id FROM requests WHERE ref = ${})", refs.size());
+    }
+    const std::optional<std::int64_t> existing =
+        m_db.query(sql + ", NULL)", refs).optional_integer(0, 0);
+    if (existing) {
+      return LogResult{commit_with_request(write, RequestId{*existing}), false};
     }
   }
   std::optional<ClientRow> client = short_client_row(request.client);

@@ -1,5 +1,6 @@
 // Why this file: the team database's mail in and transfer (store/pg_store_impl.hpp): the messages
 // recorded, export, import (PgImportTarget, PgBulkImport), backup, copy and check.
+#include "slatrack/mail.hpp"
 #include "store/pg_store_impl.hpp"
 
 namespace slatrack::pg_store {
@@ -291,11 +292,16 @@ bool PgStore::request_counts(RequestId id) {
 }
 
 std::optional<std::int64_t> PgStore::message_request(std::string_view message_id) {
-  return m_db
-      .query("SELECT coalesce((SELECT request_id FROM mail_messages WHERE message_id = $1), "
-             "(SELECT id FROM requests WHERE ref = $1))",
-             {pg::value(message_id)})
-      .optional_integer(0, 0);
+  // A ref a script logged as "id" or " <id>" is the request of mail's "<id>": after the id as
+  // written, its other forms, in the one round trip.
+  std::string sql = "SELECT coalesce((SELECT request_id FROM mail_messages WHERE message_id = $1), "
+                    "(SELECT id FROM requests WHERE ref = $1)";
+  std::vector<pg::Value> ids{pg::value(message_id)};
+  for (const std::string& form : other_ref_forms(message_id)) {
+    ids.push_back(pg::value(form));
+    sql += fmt::format(", (SELECT id FROM requests WHERE ref = ${})", ids.size());
+  }
+  return m_db.query(sql + ")", ids).optional_integer(0, 0);
 }
 
 bool PgStore::request_counts_row(std::int64_t id) {

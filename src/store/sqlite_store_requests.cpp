@@ -1,5 +1,6 @@
 // Why this file: the SQLite store's writes of requests (store/sqlite_store_impl.hpp): logging,
 // events, edits, void, undo and merge, and the rows re-evaluation reads and writes.
+#include "slatrack/mail.hpp"
 #include "store/sqlite_store_impl.hpp"
 
 namespace slatrack::sqlite_store {
@@ -8,7 +9,14 @@ LogResult SqliteStore::log_request(const NewRequest& request) {
   check_new_request(request.at, request.now, request.subject, request.client);
   Transaction write(m_db);
   if (request.ref) {
-    if (const std::optional<std::int64_t> existing = request_by_ref(*request.ref)) {
+    // A Message-ID ref names one request however it is written ("<id>", "id"): mail's.
+    std::optional<std::int64_t> existing = request_by_ref(*request.ref);
+    for (const std::string& form : other_ref_forms(*request.ref)) {
+      if (!existing) {
+        existing = request_by_ref(form);
+      }
+    }
+    if (existing) {
       LogResult result{load_request(RequestId{*existing}), false};
       write.commit();
       return result;

@@ -1,5 +1,6 @@
 // Why this file: the SQLite store's mail in and transfer (store/sqlite_store_impl.hpp): the
 // messages recorded, export, import, backup, copy and check.
+#include "slatrack/mail.hpp"
 #include "store/sqlite_store_impl.hpp"
 
 namespace slatrack::sqlite_store {
@@ -90,7 +91,14 @@ std::optional<std::int64_t> SqliteStore::message_request(std::string_view messag
       return use.integer(0);
     }
   }
-  return request_by_ref(message_id);
+  // A ref a script logged as "id" or " <id>" is the request of mail's "<id>".
+  std::optional<std::int64_t> out = request_by_ref(message_id);
+  for (const std::string& form : other_ref_forms(message_id)) {
+    if (!out) {
+      out = request_by_ref(form);
+    }
+  }
+  return out;
 }
 
 bool SqliteStore::request_counts_row(std::int64_t id) {

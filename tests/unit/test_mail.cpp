@@ -222,3 +222,53 @@ TEST_CASE("input that is not a message", "[mail]") {
   CHECK(!not_a_message("From: a@b.example\n\nhi"));
   CHECK(!not_a_message("From a@b.example Mon Jan  1 00:00:00 2026\nFrom: a@b.example\n\nhi"));
 }
+
+TEST_CASE("runs of base64 encoded words of one charset become one word", "[mail]") {
+  // Python's email library writes a long subject so: each word padded with '='.
+  CHECK(join_encoded_words("=?UTF-8?B?w4lsw6g=?= =?UTF-8?B?dmU=?=") == "=?UTF-8?B?w4lsw6h2ZQ==?=");
+  // Folded, a name before the address, a charset in another case.
+  CHECK(join_encoded_words("=?utf-8?b?w4lsw6g=?=\n =?UTF-8?B?dmUgTcO8bGxlcg==?= <a@x.example>")
+        == "=?utf-8?B?w4lsw6h2ZSBNw7xsbGVy?= <a@x.example>");
+  // A character split across words: unpadded, or padded with half of it in each.
+  CHECK(join_encoded_words("=?UTF-8?B?w6nD?= =?UTF-8?B?qQ==?=") == "=?UTF-8?B?w6nDqQ==?=");
+  CHECK(join_encoded_words("=?UTF-8?B?ww==?= =?UTF-8?B?qQ==?=") == "=?UTF-8?B?w6k=?=");
+  // Padding inside one word ends a quantum, not the text.
+  CHECK(join_encoded_words("Re: =?UTF-8?B?w4lsw6g=dmU=?=!") == "Re: =?UTF-8?B?w4lsw6h2ZQ==?=!");
+  // Text around a run stays; two runs.
+  CHECK(
+      join_encoded_words("a =?UTF-8?B?w4k=?= =?UTF-8?B?w4k=?= b =?UTF-8?B?w4k=?= =?UTF-8?B?w4k=?=")
+      == "a =?UTF-8?B?w4nDiQ==?= b =?UTF-8?B?w4nDiQ==?=");
+  // Left as they are: one word, Q words, words of another charset or encoding, no words, words
+  // with text between them, broken words.
+  for (const std::string_view same :
+       {"=?UTF-8?B?w4lsw6h2ZQ==?=", "=?ISO-8859-1?Q?Caf=E9?= =?ISO-8859-1?Q?_cr=E8me?=",
+        "=?ISO-8859-1?B?Q2Fm6Q==?= =?UTF-8?B?IGNyw6htZQ==?=", "=?UTF-8?Q?=C3=89?= =?UTF-8?B?w4k=?=",
+        "plain subject", "", "=?", "=?UTF-8?B?w4k=?= x =?UTF-8?B?w4k=?=", "=?UTF-8?B?w4k=",
+        "=?UTF-8?X?w4k=?= =?UTF-8?X?w4k=?=", "=??B?w4k=?= =??B?w4k=?="}) {
+    CHECK(join_encoded_words(same) == same);
+  }
+}
+
+TEST_CASE("a Message-ID ref is one ref with or without its angle brackets", "[mail]") {
+  using Forms = std::vector<std::string>;
+  CHECK(other_ref_forms("<s2@acme.example>") == Forms{"s2@acme.example"});
+  CHECK(other_ref_forms("s2@acme.example") == Forms{"<s2@acme.example>"});
+  CHECK(other_ref_forms(" s2@acme.example ") == Forms{"<s2@acme.example>", "s2@acme.example"});
+  CHECK(other_ref_forms(" <s2@acme.example>") == Forms{"<s2@acme.example>", "s2@acme.example"});
+  CHECK(other_ref_forms("INV-7") == Forms{"<INV-7>"});
+  CHECK(other_ref_forms("").empty());
+  CHECK(other_ref_forms(" ").empty());
+  CHECK(other_ref_forms("<>").empty());
+}
+
+TEST_CASE("a Date's obsolete 3-digit year is 1900 + it", "[mail]") {
+  CHECK(date_with_full_year("Tue, 24 Nov 126 09:30:00 +0100")
+        == std::optional<std::string>{"Tue, 24 Nov 2026 09:30:00 +0100"});
+  CHECK(date_with_full_year("24 nov 099 08:30 GMT")
+        == std::optional<std::string>{"24 nov 1999 08:30 GMT"});
+  CHECK(date_with_full_year("Tue,24 NOV\t126") == std::optional<std::string>{"Tue,24 NOV\t2026"});
+  for (const std::string_view other : {"Tue, 24 Nov 2026 09:30:00 +0100", "24 Nov 26 08:30 GMT",
+                                       "24 Nov 12x 08:30", "24 Nov", "", "126 Nov 24", "Mon 126"}) {
+    CHECK(date_with_full_year(other) == std::nullopt);
+  }
+}
