@@ -14,14 +14,11 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
-#include <exception>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
-#include <future>
 #include <iterator>
 #include <map>
-#include <system_error>
 #include <unistd.h>
 
 namespace slatrack::cli {
@@ -229,41 +226,9 @@ void tell(std::FILE* out, const MailOptions& options, const Outcome& outcome,
   }
 }
 
-// Starts loading GMime on a second thread (its libraries and g_mime_init take about 9 ms here,
-// docs/performance.md "Mail in"), so that it overlaps with reading the message and opening the
-// database. Whatever fails there is left to read(), which loads GMime again and says why it
-// cannot; where no thread can be started, read() loads it on this one.
-std::future<void> load_gmime() {
-  try {
-    return std::async(std::launch::async, [] {
-      try {
-        mail::load();
-      } catch (const Error&) { // told by read()
-      }
-    });
-  } catch (const std::system_error&) {
-    return {};
-  }
-}
-
 int run_one(Context& context, const MailOptions& options) {
-  std::future<void> gmime = load_gmime();
   const std::string raw = read_stdin();
-  // The database opens while GMime loads. Input that is not a message is still refused (exit 2)
-  // before a failure to open the database is told.
-  std::exception_ptr opening;
-  try {
-    static_cast<void>(context.store());
-  } catch (const Error&) {
-    opening = std::current_exception();
-  }
-  if (gmime.valid()) {
-    gmime.get();
-  }
   const MailMessage message = read(raw);
-  if (opening) {
-    std::rethrow_exception(opening);
-  }
   Recorder recorder(context, options);
   Outcome outcome;
   context.store().transaction([&] { outcome = recorder.record(message, raw); }, !options.dry_run);

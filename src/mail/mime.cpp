@@ -6,10 +6,7 @@
 // linked in, every command would pay some 9 ms at start-up for the one that reads mail
 // (docs/performance.md, "Startup"). So libgmime-3.0.so.0 is loaded here, when a message is read,
 // and kept for the life of the process (GLib's type system cannot be unloaded): the one loaded
-// library is a function-local static, like the zone files of src/system/. It is loaded with lazy
-// binding (RTLD_LAZY): the calls between GLib's libraries are bound when first made, not all of
-// them at load (some 2 ms of a one-message process here); the functions used here are looked up
-// by dlsym either way.
+// library is a function-local static, like the zone files of src/system/.
 #include "mail/mime.hpp"
 
 #include "slatrack/address.hpp"
@@ -29,7 +26,7 @@ namespace {
 // loads.
 class Gmime {
 public:
-  Gmime() : m_handle(dlopen("libgmime-3.0.so.0", RTLD_LAZY | RTLD_LOCAL | RTLD_NODELETE)) {
+  Gmime() : m_handle(dlopen("libgmime-3.0.so.0", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE)) {
     if (m_handle == nullptr) {
       throw Error{ErrorKind::storage, "reading mail needs GMime 3, which is not installed; "
                                       "install it with: apt-get install libgmime-3.0-0"};
@@ -327,10 +324,6 @@ void add_ids(GMimeMessage* message, std::vector<std::string>& out) {
 }
 
 } // namespace
-
-void load() {
-  static_cast<void>(gmime());
-}
 
 MailMessage read_message(std::string_view raw) {
   if (std::optional<std::string> problem = not_a_message(raw)) {

@@ -14,9 +14,4 @@ namespace slatrack::mail {
 // cannot be loaded (libgmime-3.0-0 is not installed).
 [[nodiscard]] MailMessage read_message(std::string_view raw);
 
-// Loads GMime and its libraries and initializes it, once per process (read_message does it when
-// it has not been done). Safe to call from another thread: `mail` does it on a second thread while
-// it opens the database. Throws Error{storage} when GMime cannot be loaded.
-void load();
-
 } // namespace slatrack::mail
