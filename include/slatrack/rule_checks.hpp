@@ -65,6 +65,12 @@ void check_holiday(const Holiday& day);
 // Error{invalid_input}.
 [[nodiscard]] CalendarRules checked_calendar(CalendarRules rules, const ZoneSource& zones);
 
+// A new calendar: checked_calendar, and its versions (when it has several, as a rules file gives
+// them, oldest first) each from a later date than the one before; the first is in force from the
+// beginning of time (its date, if any, is dropped), and a single version is the calendar's zone
+// and hours. Throws Error{invalid_input}.
+[[nodiscard]] CalendarRules checked_new_calendar(CalendarRules rules, const ZoneSource& zones);
+
 // A calendar change says when it starts (a date, or retroactive). Throws Error{internal}: the CLI
 // always gives one.
 void check_calendar_change(const CalendarChange& change);
@@ -88,8 +94,17 @@ void check_calendar_change(const CalendarChange& change);
 void check_target(std::string_view policy, std::string_view metric, Target value);
 
 // A new policy: its name (check_policy_name), its base targets and its overrides' (an override's
-// update or resolve of 0 means none for that priority). Throws Error{invalid_input}.
+// update or resolve of 0 means none for that priority); with several versions (a rules file's,
+// oldest first), each version's targets, and each version after the first from a later time than
+// the one before (the first is in force from the beginning of time, whatever its `from`). Throws
+// Error{invalid_input}.
 void check_new_policy(const Policy& policy);
+
+// The versions add_policy stores for a new policy (checked by check_new_policy), oldest first,
+// none stored yet (id 0), each with its calendar (24x7 when none is named): the one of `policy`'s
+// calendar and targets, or with several versions (a rules file's), those, the first from the
+// beginning of time.
+[[nodiscard]] std::vector<PolicyVersion> new_policy_versions(const Policy& policy);
 
 // The targets `sla set` gives policy `name`, and when the change starts (a time, or retroactive:
 // Error{internal} without, the CLI always gives one). Throws Error{invalid_input}.

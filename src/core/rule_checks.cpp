@@ -108,6 +108,27 @@ CalendarRules checked_calendar(CalendarRules rules, const ZoneSource& zones) {
   return rules;
 }
 
+CalendarRules checked_new_calendar(CalendarRules rules, const ZoneSource& zones) {
+  if (!rules.versions.empty()) {
+    for (std::size_t i = 1; i < rules.versions.size(); ++i) {
+      const std::optional<std::int64_t>& from = rules.versions[i].from_day;
+      const std::optional<std::int64_t>& before = rules.versions[i - 1].from_day;
+      if (!from || (i > 1 && before && *from <= *before)) {
+        throw Error{ErrorKind::invalid_input,
+                    fmt::format("calendar \"{}\": each version after the first needs a from "
+                                "later than the one before it (oldest first: the "
+                                "[[calendar.NAME.earlier]] tables, then [calendar.NAME])",
+                                rules.name)};
+      }
+    }
+    // The first version is in force from the beginning of time; one version alone is the
+    // calendar's zone and hours.
+    std::vector<CalendarVersion> versions = rules.versions;
+    set_calendar_versions(rules, std::move(versions));
+  }
+  return checked_calendar(std::move(rules), zones);
+}
+
 void check_calendar_change(const CalendarChange& change) {
   if (!change.retroactive && !change.from_day) {
     throw Error{ErrorKind::internal, "a calendar change needs a date it starts from (a bug)"};
@@ -170,24 +191,51 @@ void check_target(std::string_view policy, std::string_view metric, Target value
   }
 }
 
-void check_new_policy(const Policy& policy) {
-  check_policy_name(policy.name);
-  check_target(policy.name, "reply", policy.base.reply);
-  if (policy.base.update) {
-    check_target(policy.name, "update", *policy.base.update);
+namespace {
+
+void check_new_targets(std::string_view name, const Targets& base,
+                       const std::map<Priority, TargetOverride>& overrides) {
+  check_target(name, "reply", base.reply);
+  if (base.update) {
+    check_target(name, "update", *base.update);
   }
-  if (policy.base.resolve) {
-    check_target(policy.name, "resolve", *policy.base.resolve);
+  if (base.resolve) {
+    check_target(name, "resolve", *base.resolve);
   }
-  for (const auto& [priority, override_] : policy.overrides) {
+  for (const auto& [priority, override_] : overrides) {
     if (override_.reply) {
-      check_target(policy.name, "reply", *override_.reply);
+      check_target(name, "reply", *override_.reply);
     }
     // An override's update or resolve of 0 means no target for that priority.
     for (const std::optional<Target>& target : {override_.update, override_.resolve}) {
       if (target && !target->in_business_days() && target->time < Seconds{0}) {
-        check_target(policy.name, "update or resolve", *target);
+        check_target(name, "update or resolve", *target);
       }
+    }
+  }
+}
+
+} // namespace
+
+void check_new_policy(const Policy& policy) {
+  check_policy_name(policy.name);
+  check_new_targets(policy.name, policy.base, policy.overrides);
+  if (policy.versions.size() < 2) {
+    return; // one version: from the beginning of time, whatever `from` it says
+  }
+  for (std::size_t i = 0; i < policy.versions.size(); ++i) {
+    const PolicyVersion& version = policy.versions[i];
+    check_new_targets(policy.name, version.base, version.overrides);
+    if (i == 0) {
+      continue; // the first version is in force from the beginning of time
+    }
+    const std::optional<Instant>& before = policy.versions[i - 1].from;
+    if (!version.from || (i > 1 && before && *version.from <= *before)) {
+      throw Error{ErrorKind::invalid_input,
+                  fmt::format("SLA policy \"{}\": each version after the first needs a from "
+                              "later than the one before it (oldest first: the "
+                              "[[sla.NAME.earlier]] tables, then [sla.NAME])",
+                              policy.name)};
     }
   }
 }
@@ -205,6 +253,31 @@ void check_policy_change(std::string_view name, const PolicyChange& change) {
   if (!change.retroactive && !change.from) {
     throw Error{ErrorKind::internal, "a policy change needs a time it starts from (a bug)"};
   }
+}
+
+std::vector<PolicyVersion> new_policy_versions(const Policy& policy) {
+  const auto calendar_of = [](const std::string& calendar) {
+    return calendar.empty() ? std::string(k_always_calendar) : calendar;
+  };
+  std::vector<PolicyVersion> out;
+  if (policy.versions.size() < 2) {
+    PolicyVersion first;
+    first.calendar = calendar_of(policy.calendar);
+    first.base = policy.base;
+    first.overrides = policy.overrides;
+    out.push_back(std::move(first));
+    return out;
+  }
+  for (const PolicyVersion& version : policy.versions) {
+    PolicyVersion stored = version;
+    stored.id = 0;
+    stored.calendar = calendar_of(version.calendar);
+    if (out.empty()) {
+      stored.from.reset();
+    }
+    out.push_back(std::move(stored));
+  }
+  return out;
 }
 
 Error policy_exists(std::string_view existing) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <date/date.h>
 #include <fmt/format.h>
 
 namespace slatrack {
@@ -111,6 +112,16 @@ std::string targets_text(const Policy& policy) {
   return detail;
 }
 
+// "1 earlier version", "2 earlier versions".
+std::string earlier_text(std::size_t count) {
+  return count == 1 ? std::string("1 earlier version") : fmt::format("{} earlier versions", count);
+}
+
+// "2026-12-01T00:00:00Z", as a rules file writes a version's start.
+std::string format_instant(Instant at) {
+  return date::format("%Y-%m-%dT%H:%M:%SZ", at);
+}
+
 class Planner {
 public:
   Planner(const RuleSet& current, const RuleSet& wanted, bool retroactive)
@@ -133,6 +144,11 @@ public:
                              ? std::string("1 holiday")
                              : fmt::format("{} holidays", wanted.holidays.size()));
         }
+        // A new calendar gets every version the file gives, dated as it says.
+        if (wanted.versions.size() > 1 && wanted.versions.back().from_day) {
+          detail += fmt::format("; from {}, {}", format_day(*wanted.versions.back().from_day),
+                                earlier_text(wanted.versions.size() - 1));
+        }
         add(RuleAction::add, RuleKind::calendar, wanted.name, detail, wanted);
         continue;
       }
@@ -144,7 +160,13 @@ public:
     for (const Policy& wanted : m_wanted.policies) {
       const Policy* current = find(m_current.policies, wanted.name);
       if (current == nullptr) {
-        add(RuleAction::add, RuleKind::policy, wanted.name, targets_text(wanted), wanted);
+        // A new policy gets every version the file gives, dated as it says.
+        std::string detail = targets_text(wanted);
+        if (wanted.versions.size() > 1 && wanted.versions.back().from) {
+          detail += fmt::format("; from {}, {}", format_instant(*wanted.versions.back().from),
+                                earlier_text(wanted.versions.size() - 1));
+        }
+        add(RuleAction::add, RuleKind::policy, wanted.name, detail, wanted);
         continue;
       }
       change_policy(*current, wanted);
@@ -215,8 +237,8 @@ private:
 
   // The changes that make `current`'s latest version (with m_retroactive: every version) what
   // `wanted` gives: a new version from the file's `from` (the caller's default: today). The
-  // earlier versions in the file ([[calendar.NAME.earlier]]) are for the record: one that differs
-  // from the database is refused rather than silently left as it is.
+  // earlier versions in the file ([[calendar.NAME.earlier]]) of a calendar the database has are
+  // compared: one that differs from the database is refused rather than silently left as it is.
   void change_calendar(const CalendarRules& current, const CalendarRules& wanted) {
     const std::vector<CalendarVersion> had = calendar_versions(current);
     if (wanted.versions.size() > 1) {
@@ -293,8 +315,9 @@ private:
   // The changes that make `current`'s latest version (with m_retroactive: every version) what
   // `wanted` gives; with m_retroactive, a field that differs in any version is set in all.
   void change_policy(const Policy& current, const Policy& wanted) {
-    // The earlier versions in the file ([[sla.NAME.earlier]]) are for the record: one that
-    // differs from the database's is refused rather than silently left as it is.
+    // The earlier versions in the file ([[sla.NAME.earlier]]) of a policy the database has are
+    // compared: one that differs from the database's is refused rather than silently left as it
+    // is.
     if (wanted.versions.size() > 1) {
       bool same = wanted.versions.size() == current.versions.size();
       for (std::size_t i = 0; same && i + 1 < wanted.versions.size(); ++i) {

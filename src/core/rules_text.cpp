@@ -91,7 +91,8 @@ std::string override_target(Target target) {
 
 // A calendar: its latest version's zone and hours in [calendar.NAME] (with `from` when it is not
 // the first), its holidays, then the earlier versions, oldest first, as [[calendar.NAME.earlier]]
-// (written for the record: config apply changes only the latest).
+// (config apply creates a new calendar with all of them, and changes only the latest of one the
+// database has).
 void write_calendar(std::string& out, const CalendarRules& calendar) {
   const std::vector<CalendarVersion> versions = calendar_versions(calendar);
   out += fmt::format("\n[calendar.{}]\n", key_text(calendar.name));
@@ -160,8 +161,8 @@ void write_version(std::string& out, std::string_view table, std::string_view pa
 }
 
 // A policy: its latest version in [sla.NAME] (with `from` when it is not the first), then the
-// earlier ones, oldest first, as [[sla.NAME.earlier]] (written for the record: config apply
-// changes only the latest).
+// earlier ones, oldest first, as [[sla.NAME.earlier]] (config apply creates a new policy with all
+// of them, and changes only the latest of one the database has).
 void write_policy(std::string& out, const Policy& policy) {
   const std::string name = key_text(policy.name);
   const std::optional<Instant> from =

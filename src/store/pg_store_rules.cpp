@@ -57,13 +57,22 @@ void PgStore::add_calendar(const CalendarRules& rules) {
   if (const std::optional<CalendarRow> row = calendar_row(rules.name)) {
     throw calendar_exists(row->name);
   }
-  const CalendarRules valid = checked_calendar(rules, zone_files());
+  const CalendarRules valid = checked_new_calendar(rules, zone_files());
+  // The first version in calendars, the later ones (a rules file's calendar with its earlier
+  // versions) in calendar_versions, as change_calendar writes them.
+  const std::vector<CalendarVersion> versions = calendar_versions(valid);
   const std::int64_t id =
-      m_db.query(
-              "INSERT INTO calendars (id, name, zone, hours) SELECT coalesce(max(id), 0) + 1, "
-              "$1, $2, $3 FROM calendars RETURNING id",
-              {pg::value(valid.name), pg::value(valid.zone), pg::value(format_hours(valid.hours))})
+      m_db.query("INSERT INTO calendars (id, name, zone, hours) SELECT coalesce(max(id), 0) + 1, "
+                 "$1, $2, $3 FROM calendars RETURNING id",
+                 {pg::value(valid.name), pg::value(versions.front().zone),
+                  pg::value(format_hours(versions.front().hours))})
           .integer(0, 0);
+  for (std::size_t i = 1; i < versions.size(); ++i) {
+    m_db.query("INSERT INTO calendar_versions (calendar_id, from_day, zone, hours) VALUES ($1, "
+               "$2, $3, $4)",
+               {pg::value(id), pg::value(format_day(versions[i].from_day.value_or(0))),
+                pg::value(versions[i].zone), pg::value(format_hours(versions[i].hours))});
+  }
   for (const Holiday& day : valid.holidays) {
     put_holiday(id, day);
   }
@@ -191,18 +200,19 @@ void PgStore::add_policy(const Policy& policy) {
   if (const std::optional<PolicyRow> row = policy_row(policy.name)) {
     throw policy_exists(row->name);
   }
-  const std::string calendar =
-      policy.calendar.empty() ? std::string(k_always_calendar) : policy.calendar;
-  const std::int64_t calendar_id = require_calendar(calendar).id;
+  const std::vector<PolicyVersion> versions = new_policy_versions(policy);
+  std::vector<std::int64_t> calendar_ids;
+  for (const PolicyVersion& version : versions) {
+    calendar_ids.push_back(require_calendar(version.calendar).id);
+  }
   const std::int64_t id =
       m_db.query("INSERT INTO policies (id, name, calendar_id) SELECT coalesce(max(id), 0) + 1, "
                  "$1, $2 FROM policies RETURNING id",
-                 {pg::value(policy.name), pg::value(calendar_id)})
+                 {pg::value(policy.name), pg::value(calendar_ids.back())})
           .integer(0, 0);
-  PolicyVersion first;
-  first.base = policy.base;
-  first.overrides = policy.overrides;
-  put_version(id, calendar_id, first);
+  for (std::size_t i = 0; i < versions.size(); ++i) {
+    put_version(id, calendar_ids[i], versions[i]);
+  }
   write.commit();
 }
 

@@ -37,12 +37,15 @@ void SqliteStore::add_calendar(const CalendarRules& rules) {
   if (const std::optional<CalendarRow> row = calendar_row(rules.name)) {
     throw calendar_exists(row->name);
   }
-  const CalendarRules valid = checked_calendar(rules, zone_files());
+  const CalendarRules valid = checked_new_calendar(rules, zone_files());
   {
     Use use = statement("INSERT INTO calendars (name, zone, hours) VALUES (?, ?, ?)").use();
     use.bind(valid.name).bind(valid.zone).bind(format_hours(valid.hours)).run();
   }
   const std::int64_t id = m_db.last_insert_rowid();
+  if (!valid.versions.empty()) {
+    put_calendar_versions(id, valid); // a rules file's calendar with its earlier versions
+  }
   for (const Holiday& day : valid.holidays) {
     put_holiday(id, day);
   }
@@ -179,18 +182,19 @@ void SqliteStore::add_policy(const Policy& policy) {
   if (const std::optional<PolicyRow> row = policy_row(policy.name)) {
     throw policy_exists(row->name);
   }
-  const std::string calendar =
-      policy.calendar.empty() ? std::string(k_always_calendar) : policy.calendar;
-  const std::int64_t calendar_id = require_calendar(calendar).id;
+  const std::vector<PolicyVersion> versions = new_policy_versions(policy);
+  std::vector<std::int64_t> calendar_ids;
+  for (const PolicyVersion& version : versions) {
+    calendar_ids.push_back(require_calendar(version.calendar).id);
+  }
   {
     Use use = statement("INSERT INTO policies (name, calendar_id) VALUES (?, ?)").use();
-    use.bind(policy.name).bind(calendar_id).run();
+    use.bind(policy.name).bind(calendar_ids.back()).run();
   }
   const std::int64_t id = m_db.last_insert_rowid();
-  PolicyVersion first;
-  first.base = policy.base;
-  first.overrides = policy.overrides;
-  put_version(id, calendar_id, first);
+  for (std::size_t i = 0; i < versions.size(); ++i) {
+    put_version(id, calendar_ids[i], versions[i]);
+  }
   write.commit();
 }
 

@@ -692,6 +692,66 @@ STORE_CONTRACT("calendars are added, found case-insensitively and removed only w
   CHECK(store.calendars().size() == 1);
 }
 
+STORE_CONTRACT("a new policy or calendar keeps every version it is given, dated", "[store]") {
+  Store& store = backend.store();
+  // A calendar with an earlier version (as config apply gives one from a rules file).
+  CalendarRules office;
+  office.name = "office";
+  office.zone = "Europe/London";
+  office.hours = parse_hours("mon-fri 10:00-16:00");
+  office.versions = {CalendarVersion{std::nullopt, "UTC", parse_hours("mon-fri 09:00-17:00")},
+                     CalendarVersion{parse_day("2026-12-01"), "Europe/London", office.hours}};
+  store.add_calendar(office);
+  const std::optional<Calendar> calendar = store.find_calendar("office");
+  REQUIRE(calendar.has_value());
+  CHECK(calendar->rules.versions == office.versions);
+  CHECK(calendar->rules.zone == "Europe/London");
+  CHECK(calendar->rules.hours == office.hours);
+
+  // A policy with an earlier version on another calendar.
+  Policy shop = make_policy("shop", hours{2}, "office");
+  PolicyVersion first;
+  first.calendar = "24x7";
+  first.base.reply = Target{hours{4}};
+  PolicyVersion latest;
+  latest.from = utc(2026, 12, 1, 0, 0);
+  latest.calendar = "office";
+  latest.base.reply = Target{hours{2}};
+  latest.overrides[Priority::urgent] = TargetOverride{Target{hours{1}}, {}, {}};
+  shop.overrides = latest.overrides;
+  shop.versions = {first, latest};
+  store.add_policy(shop);
+  const std::optional<Policy> found = store.find_policy("shop");
+  REQUIRE(found.has_value());
+  REQUIRE(found->versions.size() == 2);
+  CHECK(!found->versions[0].from);
+  CHECK(found->versions[0].same_rules(first));
+  CHECK(found->versions[1].from == latest.from);
+  CHECK(found->versions[1].same_rules(latest));
+  CHECK(found->calendar == "office");
+  CHECK(found->base.reply == Target{hours{2}});
+  store.add_client(NewClient{"Acme", std::string{"shop"}, {}, {}, {}, {}});
+  const Instant november = utc(2026, 11, 24, 9, 0);
+  const RequestId id = store.log_request(new_request("Acme", "a", november, november)).request.id;
+  CHECK(store.find_request(id)->reply_due == november + hours{4}); // the first version, on 24x7
+
+  // Versions after the first each start later than the one before; refused, nothing written.
+  Policy disordered = shop;
+  disordered.name = "late";
+  disordered.versions[1].from.reset();
+  CHECK(message_of([&] { store.add_policy(disordered); }, ErrorKind::invalid_input)
+        == "SLA policy \"late\": each version after the first needs a from later than the one "
+           "before it (oldest first: the [[sla.NAME.earlier]] tables, then [sla.NAME])");
+  CHECK(!store.find_policy("late").has_value());
+  CalendarRules undated = office;
+  undated.name = "shut";
+  undated.versions.push_back(CalendarVersion{parse_day("2026-11-01"), "UTC", office.hours});
+  CHECK(message_of([&] { store.add_calendar(undated); }, ErrorKind::invalid_input)
+        == "calendar \"shut\": each version after the first needs a from later than the one "
+           "before it (oldest first: the [[calendar.NAME.earlier]] tables, then [calendar.NAME])");
+  CHECK(!store.find_calendar("shut").has_value());
+}
+
 STORE_CONTRACT("changing a calendar's hours or holidays re-evaluates requests on it", "[store]") {
   Store& store = backend.store();
   CalendarRules office;
