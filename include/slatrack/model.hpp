@@ -164,6 +164,11 @@ struct Request {
   std::optional<NextDue> next; // the running clock with the earliest due time
 };
 
+// The running clocks of `request` (its reply_due, update_due and resolve_due) due at or before
+// `last`, earliest first, `request.next` first among equal due times: the clocks `overdue --new`
+// may tell for it (the first one not told yet; docs/reports.md).
+[[nodiscard]] std::vector<NextDue> running_due(const Request& request, Instant last);
+
 struct Event {
   std::int64_t id = 0;
   EventKind kind = EventKind::note;

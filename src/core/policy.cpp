@@ -2,6 +2,10 @@
 // (SPEC.md "Rules have dates"): which version judges a request, and how a change makes a new one.
 #include "slatrack/model.hpp"
 
+#include <algorithm>
+#include <array>
+#include <utility>
+
 namespace slatrack {
 
 namespace {
@@ -135,6 +139,26 @@ VersionedChange change_versions(std::vector<PolicyVersion> versions, const Polic
                     std::move(changed));
   }
   out.versions = std::move(versions);
+  return out;
+}
+
+std::vector<NextDue> running_due(const Request& request, Instant last) {
+  std::vector<NextDue> out;
+  if (request.next && request.next->due <= last) {
+    out.push_back(*request.next);
+  }
+  const std::array<std::pair<Metric, const std::optional<Instant>*>, 3> clocks{
+      {{Metric::reply, &request.reply_due},
+       {Metric::update, &request.update_due},
+       {Metric::resolve, &request.resolve_due}}};
+  for (const auto& [metric, due] : clocks) {
+    if (*due && **due <= last && !(request.next && request.next->metric == metric)) {
+      out.push_back(NextDue{metric, **due});
+    }
+  }
+  // Stable: request.next, then the others in the order above, among equal due times.
+  std::stable_sort(out.begin(), out.end(),
+                   [](const NextDue& a, const NextDue& b) { return a.due < b.due; });
   return out;
 }
 

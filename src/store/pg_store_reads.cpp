@@ -242,23 +242,45 @@ void PgStore::each_overdue(const OverdueQuery& query,
       continue;
     }
     const Clock& request_clock = clock(calendar_id, rules);
-    const Seconds open_late = slatrack::open_late(request_clock, next.due, query.now);
-    OverdueItem item{std::move(request), next.metric, next.due, open_late};
+    NextDue shown = next;
     if (query.only_new) {
-      // Told once: a row that exists already (an earlier --new showed this clock in this
-      // state) inserts nothing and returns no row.
-      const pg::Result told = m_db.query(
-          "INSERT INTO overdue_seen (request_id, metric, start_at, state, seen_at) VALUES ($1, "
-          "$2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1",
-          {pg::value(item.request.id.value), pg::value(to_string(item.metric)),
-           pg::value(
-               rows.optional_integer(i, store::k_request_columns + 1).value_or(to_db(next.due))),
-           pg::value(item.due < query.now ? "overdue" : "at-risk"), pg::value(to_db(query.now))});
-      if (told.rows() == 0) {
-        continue;
+      // The earliest of the request's clocks shown (overdue, or at risk) that no earlier --new
+      // told in its state, remembered; none: the request has nothing new (docs/reports.md).
+      std::optional<NextDue> untold;
+      for (const NextDue& candidate : running_due(request, std::max(overdue_cutoff, cutoff))) {
+        std::optional<std::int64_t> start;
+        if (candidate.metric == next.metric) {
+          start = rows.optional_integer(i, store::k_request_columns + 1);
+        } else {
+          const pg::Result started = m_db.query(
+              "SELECT start_at FROM clocks WHERE request_id = $1 AND metric = $2 AND outcome = "
+              "'running' ORDER BY seq DESC LIMIT 1",
+              {pg::value(request.id.value), pg::value(to_string(candidate.metric))});
+          if (started.rows() != 0) {
+            start = started.integer(0, 0);
+          }
+        }
+        // Told once: a row that exists already (an earlier --new showed this clock in this
+        // state) inserts nothing and returns no row.
+        const pg::Result told = m_db.query(
+            "INSERT INTO overdue_seen (request_id, metric, start_at, state, seen_at) VALUES ($1, "
+            "$2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1",
+            {pg::value(request.id.value), pg::value(to_string(candidate.metric)),
+             pg::value(start.value_or(to_db(candidate.due))),
+             pg::value(candidate.due < query.now ? "overdue" : "at-risk"),
+             pg::value(to_db(query.now))});
+        if (told.rows() != 0) {
+          untold = candidate;
+          break;
+        }
       }
+      if (!untold) {
+        continue; // earlier --new runs told each of its clocks in its state
+      }
+      shown = *untold;
     }
-    items.push_back(std::move(item));
+    const Seconds open_late = slatrack::open_late(request_clock, shown.due, query.now);
+    items.push_back(OverdueItem{std::move(request), shown.metric, shown.due, open_late});
   }
   std::stable_sort(items.begin(), items.end(), [](const OverdueItem& a, const OverdueItem& b) {
     return a.open_late > b.open_late;

@@ -386,23 +386,45 @@ void SqliteStore::each_overdue(const OverdueQuery& query,
         continue;
       }
       const Clock& request_clock = clock(calendar_id, rules);
-      const Seconds open_late = slatrack::open_late(request_clock, next.due, query.now);
-      OverdueItem item{std::move(request), next.metric, next.due, open_late};
+      NextDue shown = next;
       if (query.only_new) {
-        Use remember = statement("INSERT INTO overdue_seen (request_id, metric, start_at, "
-                                 "state, seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
-                           .use();
-        remember.bind(item.request.id.value)
-            .bind(to_string(item.metric))
-            .bind(use.optional_integer(k_request_columns + 1).value_or(to_db(next.due)))
-            .bind(item.due < query.now ? "overdue" : "at-risk")
-            .bind(to_db(query.now))
-            .run();
-        if (m_db.changes() == 0) {
-          continue; // an earlier --new showed this clock in this state
+        // The earliest of the request's clocks shown (overdue, or at risk) that no earlier --new
+        // told in its state, remembered; none: the request has nothing new (docs/reports.md).
+        std::optional<NextDue> untold;
+        for (const NextDue& candidate : running_due(request, std::max(overdue_cutoff, cutoff))) {
+          std::optional<std::int64_t> start;
+          if (candidate.metric == next.metric) {
+            start = use.optional_integer(k_request_columns + 1);
+          } else {
+            Use started = statement("SELECT start_at FROM clocks WHERE request_id = ? AND "
+                                    "metric = ? AND outcome = 'running' ORDER BY seq DESC LIMIT 1")
+                              .use();
+            started.bind(request.id.value).bind(to_string(candidate.metric));
+            if (started.step()) {
+              start = started.integer(0);
+            }
+          }
+          Use remember = statement("INSERT INTO overdue_seen (request_id, metric, start_at, "
+                                   "state, seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                             .use();
+          remember.bind(request.id.value)
+              .bind(to_string(candidate.metric))
+              .bind(start.value_or(to_db(candidate.due)))
+              .bind(candidate.due < query.now ? "overdue" : "at-risk")
+              .bind(to_db(query.now))
+              .run();
+          if (m_db.changes() != 0) {
+            untold = candidate;
+            break;
+          }
         }
+        if (!untold) {
+          continue; // earlier --new runs told each of its clocks in its state
+        }
+        shown = *untold;
       }
-      items.push_back(std::move(item));
+      const Seconds open_late = slatrack::open_late(request_clock, shown.due, query.now);
+      items.push_back(OverdueItem{std::move(request), shown.metric, shown.due, open_late});
     }
   }
   // Most late first in open time on each request's calendar, then the least open time left

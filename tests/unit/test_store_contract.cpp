@@ -887,6 +887,39 @@ STORE_CONTRACT("overdue --new shows each breach once, and each at-risk clock onc
   CHECK(items[0].request.id == late);
 }
 
+STORE_CONTRACT("overdue --new tells a request's second clock when it breaches, once", "[store]") {
+  Store& store = backend.store();
+  Policy care = make_policy("care", hours{1});
+  care.base.resolve = Target{hours{3}};
+  store.add_policy(care);
+  store.add_client(NewClient{"Acme", std::string{"care"}, {}, {}, {}, {}});
+  const RequestId id = store.log_request(new_request("Acme", "a", k_t0, k_t0)).request.id;
+
+  OverdueQuery query;
+  query.now = k_t0 + hours{2}; // the reply clock breached (due +1h); resolve is due at +3h
+  query.only_new = true;
+  std::vector<OverdueItem> items = store.overdue(query);
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].metric == Metric::reply);
+  CHECK(store.overdue(query).empty());
+
+  query.now = k_t0 + hours{4}; // the resolve clock breached too: told now, one row, once
+  query.only_new = false;
+  items = store.overdue(query);
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].metric == Metric::reply); // overdue lists the earliest
+  query.only_new = true;
+  items = store.overdue(query);
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].request.id == id);
+  CHECK(items[0].metric == Metric::resolve);
+  CHECK(items[0].due == k_t0 + hours{3});
+  CHECK(items[0].open_late == Seconds{hours{1}});
+  CHECK(store.overdue(query).empty());
+  static_cast<void>(store.add_event(new_event(id.value, EventKind::reply, query.now, query.now)));
+  CHECK(store.overdue(query).empty()); // the reply clock stopped: nothing left to tell
+}
+
 STORE_CONTRACT("overdue at risk is measured in open time on the request's calendar", "[store]") {
   Store& store = backend.store();
   CalendarRules office;
