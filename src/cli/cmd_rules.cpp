@@ -884,11 +884,15 @@ int run_client_edit(Context& context, const ClientEditOptions& options) {
   const RuleEffect changed = context.store().change_client(before.name, change);
   const Client client = need_client(context, options.rename.value_or(before.name));
   std::string sentence = fmt::format("Changed client {}", client.name);
+  // A new policy is a change of rules: the sentence says what it did, as `sla set`'s does (0 and
+  // 0 without --open: it applies to the requests logged from now on).
   if (change.policy && change.open) {
     sentence += fmt::format("; {} not resolved moved to SLA {}; {}",
                             changed.requests == 1 ? std::string("1 request")
                                                   : fmt::format("{} requests", changed.requests),
                             client.policy, requests_changed(changed));
+  } else if (change.policy) {
+    sentence += fmt::format("; {}", requests_changed(changed));
   }
   report(context, sentence, with_effect(client_record(client), changed), client_columns());
   return 0;

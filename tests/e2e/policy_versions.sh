@@ -76,8 +76,14 @@ expect_err_has 'slatrack: error: --from: '
 
 # client edit --sla: new requests only; with --open also those not resolved, as edits.
 st resolve 1 --at 2026-11-10T13:00:00Z; expect_rc 0
-st client edit acme --sla fast; expect_rc 0; expect_out "Changed client Acme"
+# Like every command that changes rules, it says what changed, 0 and 0 without --open (SPEC.md),
+# with the counts in machine formats too, and nothing with -q.
+st client edit acme --sla fast; expect_rc 0
+expect_out "Changed client Acme; 0 requests' outcomes changed, 0 running clocks' due times moved"
 st show 3 --format json; expect_eq "$(json_get "$out" .sla)" standard
+st client edit acme --sla standard --format json; expect_rc 0
+expect_eq "$(json_get "$out" '"\(.sla) \(.outcomes_changed) \(.clocks_moved)"')" "standard 0 0"
+st client edit acme --sla fast -q; expect_rc 0; expect_no_out
 st client edit acme --sla fast --open; expect_rc 0
 expect_out "Changed client Acme; 5 requests not resolved moved to SLA fast; 0 requests' outcomes changed, 4 running clocks' due times moved"
 st show 3 --format json
