@@ -62,6 +62,10 @@ on "$src" mail <"$(dirname "$0")/../fixtures/mail/01-gmail-new.eml"; expect_rc 0
 on "$src" overdue --new; expect_rc 1
 told=$out
 expect_out_has "Second" "(overdue --new told something before the copy)"
+# One row per request a run (docs/reports.md): a request's other clocks that breached too are told
+# by the runs after it, until there is nothing left to tell.
+for _ in 1 2 3; do on "$src" overdue --new; [ "$rc" = 0 ] && break; done
+expect_rc 0 "(every breach told before the copy)"
 
 # File to server: one line, the counts in machine formats.
 on "$src" copy "$db"; expect_rc 0; expect_no_err
