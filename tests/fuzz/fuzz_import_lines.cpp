@@ -4,7 +4,8 @@
 // FakeStore that checks each request import hands it and keeps nothing. The file is given to
 // run_import as /proc/self/fd/N of an in-memory memfd.
 //
-// Checked: only slatrack::Error{invalid_input} leaves run_import, with a printable one-line
+// Checked: only slatrack::Error{invalid_input} leaves run_import (the store's transaction, which
+// import's last batch is written in, is kept or dropped as a whole), with a printable one-line
 // message (but see import_text); every request handed to the store has a trimmed non-empty client,
 // a subject that is not blank, at least one event, times in years 1970-9999, and values within the
 // limits of include/slatrack/input.hpp (UTF-8, no control characters in names). Round trip: the
@@ -36,7 +37,7 @@ const Instant k_latest{Seconds{253402300799}}; // 9999-12-31T23:59:59Z
 constexpr std::string_view k_author = "fuzz";
 
 [[noreturn]] void unexpected() {
-  fail("import called a store operation other than import_requests");
+  fail("import called a store operation other than import_requests and transaction");
 }
 
 bool trimmed(std::string_view text) {
@@ -107,8 +108,18 @@ public:
   int schema_version() override {
     unexpected();
   }
-  void transaction(const std::function<void()>&, bool) override {
-    unexpected();
+  // import writes its last batch in one transaction, rolled back when a request is refused.
+  void transaction(const std::function<void()>& body, bool commit) override {
+    const std::size_t kept = m_requests.size();
+    try {
+      body();
+    } catch (...) {
+      m_requests.resize(kept);
+      throw;
+    }
+    if (!commit) {
+      m_requests.resize(kept);
+    }
   }
   std::vector<Calendar> calendars() override {
     unexpected();
