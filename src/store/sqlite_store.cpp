@@ -156,20 +156,6 @@ Request SqliteStore::load_request(RequestId id) {
   return read_request(use);
 }
 
-std::optional<RequestRow> SqliteStore::request_row(RequestId id) {
-  Use use = statement(R"sql(SELECT r.client_id, c.name, r.subject, r.channel, r.priority,
-  r.policy_id, p.name, r.ref
-FROM requests r JOIN clients c ON c.id = r.client_id JOIN policies p ON p.id = r.policy_id
-WHERE r.id = ?)sql")
-                .use();
-  use.bind(id.value);
-  if (!use.step()) {
-    return std::nullopt;
-  }
-  return RequestRow{use.integer(0), use.text(1),    use.text(2), use.text(3),
-                    use.text(4),    use.integer(5), use.text(6), use.optional_text(7)};
-}
-
 std::string SqliteStore::database_name() const {
   return m_db.path();
 }

@@ -83,18 +83,6 @@ using store::to_seconds;
 using store::to_target;
 using store::VersionedHistory;
 
-// One row of a request with its ids, as the write operations need it.
-struct RequestRow {
-  std::int64_t client_id = 0;
-  std::string client;
-  std::string subject;
-  std::string channel;
-  std::string priority;
-  std::int64_t policy_id = 0;
-  std::string policy;
-  std::optional<std::string> ref;
-};
-
 // The Request of a row of k_request_select's columns.
 Request read_request(const Use& row);
 // The same into `out`, every field set, its strings' memory used again (export reads millions).
@@ -230,7 +218,6 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
   std::optional<std::int64_t> request_by_ref(std::string_view ref) override;
   bool request_exists(RequestId id);
   Request load_request(RequestId id) override;
-  std::optional<RequestRow> request_row(RequestId id);
   static Client read_client(const Use& use);
 
   // Makes `values` the client's whole list of `kind` ("email", "domain"); refuses one that

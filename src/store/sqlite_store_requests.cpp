@@ -87,7 +87,7 @@ Request SqliteStore::add_event(const NewEvent& event) {
   }
   std::string author = event.author;
   if (author.empty() && event.kind == EventKind::message) {
-    author = request_row(event.id)->client;
+    author = edit_row(event.id)->client;
   }
   RulesCache rules;
   // Events that already had no effect (a void can leave some) are not this event's fault.
