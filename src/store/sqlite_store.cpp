@@ -2,6 +2,7 @@
 // opening it, its transactions, statements and the look-ups every operation shares.
 #include "store/sqlite_store.hpp"
 
+#include "slatrack/mail.hpp"
 #include "store/sqlite_store_impl.hpp"
 
 namespace slatrack::sqlite_store {
@@ -139,6 +140,18 @@ std::optional<std::int64_t> SqliteStore::request_by_ref(std::string_view ref) {
     return std::nullopt;
   }
   return use.integer(0);
+}
+
+std::optional<std::int64_t> SqliteStore::request_by_ref_forms(std::string_view ref) {
+  if (std::optional<std::int64_t> found = request_by_ref(ref)) {
+    return found;
+  }
+  for (const std::string& form : other_ref_forms(ref)) {
+    if (std::optional<std::int64_t> found = request_by_ref(form)) {
+      return found;
+    }
+  }
+  return std::nullopt;
 }
 
 bool SqliteStore::request_exists(RequestId id) {

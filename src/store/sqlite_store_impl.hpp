@@ -216,6 +216,9 @@ FROM clients c JOIN policies p ON p.id = c.policy_id
   std::vector<std::string> policy_names() override;
   std::vector<std::string> client_names() override;
   std::optional<std::int64_t> request_by_ref(std::string_view ref) override;
+  // The request of `ref` as written, else of one of its other forms ("id", "<id>": a Message-ID
+  // names one request however a script or mail wrote it; other_ref_forms).
+  std::optional<std::int64_t> request_by_ref_forms(std::string_view ref);
   bool request_exists(RequestId id);
   Request load_request(RequestId id) override;
   static Client read_client(const Use& use);

@@ -10,12 +10,7 @@ LogResult SqliteStore::log_request(const NewRequest& request) {
   Transaction write(m_db);
   if (request.ref) {
     // A Message-ID ref names one request however it is written ("<id>", "id"): mail's.
-    std::optional<std::int64_t> existing = request_by_ref(*request.ref);
-    for (const std::string& form : other_ref_forms(*request.ref)) {
-      if (!existing) {
-        existing = request_by_ref(form);
-      }
-    }
+    const std::optional<std::int64_t> existing = request_by_ref_forms(*request.ref);
     if (existing) {
       LogResult result{load_request(RequestId{*existing}), false};
       write.commit();

@@ -92,13 +92,7 @@ std::optional<std::int64_t> SqliteStore::message_request(std::string_view messag
     }
   }
   // A ref a script logged as "id" or " <id>" is the request of mail's "<id>".
-  std::optional<std::int64_t> out = request_by_ref(message_id);
-  for (const std::string& form : other_ref_forms(message_id)) {
-    if (!out) {
-      out = request_by_ref(form);
-    }
-  }
-  return out;
+  return request_by_ref_forms(message_id);
 }
 
 bool SqliteStore::request_counts_row(std::int64_t id) {
